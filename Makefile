@@ -1,0 +1,42 @@
+# Everything a fresh clone needs: `make serve` and `make test` create the virtualenv themselves.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+PORT ?= 3000
+
+.PHONY: install serve test lint openapi schemas generated build validate clean
+
+$(INSTALLED): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+serve: $(INSTALLED)
+	PORT=$(PORT) $(BIN)/python -m infra.local.serve
+
+test: $(INSTALLED)
+	$(BIN)/python -m pytest
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check functions infra tests
+	$(BIN)/ruff format --check functions infra tests
+
+# Regenerate the committed artefacts that tests check for drift.
+generated: openapi schemas
+openapi: $(INSTALLED)
+	$(BIN)/content-api openapi --write
+schemas: $(INSTALLED)
+	$(BIN)/content-api schemas --write
+
+validate: $(INSTALLED)
+	$(BIN)/sam validate --lint
+
+build: $(INSTALLED)
+	PATH="$$($(BIN)/python -m infra.python313):$$PATH" $(BIN)/sam build
+
+clean:
+	rm -rf $(VENV) .aws-sam .pytest_cache

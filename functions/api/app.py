@@ -1,0 +1,73 @@
+"""The API as a Powertools resolver, assembled from its routers."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
+from health_content.settings import Settings
+
+from api.http_caching import conditional_get
+from api.problems import register_problem_handlers
+from api.routes import articles, service
+
+OPENAPI_TITLE = "Konten Sehat API"
+OPENAPI_DESCRIPTION = (
+    "Indonesian health articles as structured content: articles, their sections and the health aspect "
+    "each section covers, with attribution and a medical disclaimer. Errors are RFC 9457 problem details; "
+    "successful GETs carry strong ETags and answer If-None-Match with 304."
+)
+
+
+def api_version() -> str:
+    try:
+        return version("health-content-api")
+    except PackageNotFoundError:  # Lambda ships the code, not the distribution metadata.
+        return "0.1.0"
+
+
+def _cors(settings: Settings) -> CORSConfig | None:
+    origins = settings.cors_allowed_origins
+    if not origins:
+        return None
+    return CORSConfig(
+        allow_origin=origins[0],
+        extra_origins=origins[1:],
+        expose_headers=["ETag", "Last-Modified", "Content-Language"],
+        allow_headers=["If-None-Match", "If-Modified-Since"],
+        max_age=600,
+    )
+
+
+def create_app(settings: Settings) -> APIGatewayRestResolver:
+    app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
+    stale = settings.http_stale_seconds
+    app.use(
+        [
+            conditional_get(
+                f"public, max-age={settings.http_max_age_seconds}, "
+                f"stale-while-revalidate={stale}, stale-if-error={stale}"
+            )
+        ]
+    )
+    app.include_router(articles.router, prefix="/v1")
+    app.include_router(service.router)
+    register_problem_handlers(app)
+
+    @app.get("/openapi.json", include_in_schema=False)
+    def openapi_document():  # no return annotation: the document is not validated against a model
+        return Response(200, "application/json", openapi_json(app))
+
+    if settings.enable_docs:
+        app.enable_swagger(
+            path="/docs", title=OPENAPI_TITLE, version=api_version(), description=OPENAPI_DESCRIPTION
+        )
+    return app
+
+
+def openapi_json(app: APIGatewayRestResolver) -> str:
+    """The OpenAPI 3.1 document, generated from the routes and models."""
+    return app.get_openapi_json_schema(
+        title=OPENAPI_TITLE, version=api_version(), description=OPENAPI_DESCRIPTION
+    )

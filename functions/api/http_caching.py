@@ -1,0 +1,88 @@
+"""HTTP caching for successful GETs: strong ETags, conditional requests and Cache-Control.
+
+Powertools applies a route's ``cache_control`` only to 200 responses and leaves
+validators to the application, so one middleware does all of it: it serialises the
+body once, hashes exactly the bytes that are sent, and answers 304 when the client's
+copy is current. Problem responses set ``no-store`` themselves (see problems.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Callable
+from email.utils import format_datetime, parsedate_to_datetime
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from pydantic import BaseModel
+
+# Sent unchanged on a 304, as RFC 9110 section 15.4.5 asks.
+_KEPT_ON_304 = ("Cache-Control", "Content-Language", "ETag", "Last-Modified", "Vary")
+
+
+def representation(
+    body: BaseModel,
+    *,
+    last_modified: dt.datetime | None = None,
+    language: str | None = None,
+    content_type: str = "application/json",
+) -> Response:
+    """A cacheable 200 response for a route to return."""
+    headers: dict[str, str] = {}
+    if last_modified is not None:
+        headers["Last-Modified"] = format_datetime(last_modified.astimezone(dt.UTC), usegmt=True)
+    if language is not None:
+        headers["Content-Language"] = language
+    return Response(status_code=200, content_type=content_type, body=body, headers=headers)
+
+
+def _etag(body: str) -> str:
+    return '"' + hashlib.sha256(body.encode()).hexdigest()[:40] + '"'
+
+
+def _matches(if_none_match: str, etag: str) -> bool:
+    # If-None-Match uses the weak comparison: W/"x" matches "x".
+    candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
+    return "*" in candidates or etag in candidates
+
+
+def _not_modified_since(if_modified_since: str, last_modified: str | None) -> bool:
+    if not last_modified:
+        return False
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError):
+        return False  # An unparsable date is ignored, as RFC 9110 says.
+
+
+def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response]:
+    def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+        response = next_middleware(app)
+        if app.current_event.http_method not in {"GET", "HEAD"} or response.status_code != 200:
+            return response
+        body = response.body
+        if not isinstance(body, str):
+            body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        etag = _etag(body)
+        response.body = body
+        response.headers["ETag"] = etag
+        response.headers["Cache-Control"] = cache_control
+        request_headers = app.current_event.headers
+        if_none_match = request_headers.get("if-none-match") or request_headers.get("If-None-Match")
+        if_modified_since = request_headers.get("if-modified-since") or request_headers.get(
+            "If-Modified-Since"
+        )
+        if if_none_match is not None:
+            fresh = _matches(if_none_match, etag)
+        else:
+            fresh = if_modified_since is not None and _not_modified_since(
+                if_modified_since, str(response.headers.get("Last-Modified") or "")
+            )
+        if fresh:
+            kept = {name: value for name, value in response.headers.items() if name in _KEPT_ON_304}
+            return Response(status_code=304, body=None, headers=kept)
+        return response
+
+    return middleware

@@ -1,0 +1,205 @@
+"""Every error leaves the API as RFC 9457 problem details; this is the only place that maps them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from health_content.errors import ContentUnavailable, InvalidCursor, NotFound
+from health_content.observability import logger, metrics
+from pydantic import BaseModel, Field
+
+PROBLEM_JSON = "application/problem+json"
+RETRY_AFTER_SECONDS = 5
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    slug: str
+    title: str
+    status: HTTPStatus
+    description: str
+
+    @property
+    def uri(self) -> str:
+        return f"/problems/{self.slug}"
+
+
+PROBLEM_TYPES = {
+    problem.slug: problem
+    for problem in (
+        ProblemType("not-found", "Not found", HTTPStatus.NOT_FOUND, "Nothing is published at this address."),
+        ProblemType(
+            "method-not-allowed",
+            "Method not allowed",
+            HTTPStatus.METHOD_NOT_ALLOWED,
+            "The resource exists but does not support this method; the Allow header lists those it does.",
+        ),
+        ProblemType(
+            "invalid-request",
+            "Invalid request",
+            HTTPStatus.BAD_REQUEST,
+            "A path or query parameter is missing or invalid; `errors` says which and why.",
+        ),
+        ProblemType(
+            "invalid-cursor",
+            "Invalid cursor",
+            HTTPStatus.BAD_REQUEST,
+            "The pagination cursor was not issued by this API for this listing.",
+        ),
+        ProblemType(
+            "unavailable",
+            "Service unavailable",
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "The content store could not be reached; retry after the number of seconds in Retry-After.",
+        ),
+        ProblemType(
+            "internal-error",
+            "Internal error",
+            HTTPStatus.INTERNAL_SERVER_ERROR,
+            "Something failed on our side; quote `request_id` when reporting it.",
+        ),
+    )
+}
+
+
+class InvalidParam(BaseModel):
+    name: str = Field(description="The parameter, for example `limit`.", examples=["limit"])
+    location: str = Field(description="Where it was sent: path, query or header.", examples=["query"])
+    reason: str = Field(examples=["Input should be greater than or equal to 1"])
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with the request id and, for invalid requests, each bad parameter."""
+
+    type: str = Field(
+        description="URI reference naming the kind of problem.", examples=["/problems/not-found"]
+    )
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str = Field(examples=["No article 'kram' is published in locale 'id'."])
+    instance: str = Field(description="The path that was requested.", examples=["/v1/articles/kram"])
+    request_id: str | None = Field(default=None, description="Quote it when reporting a problem.")
+    errors: list[InvalidParam] | None = None
+
+
+class ProblemTypeOut(BaseModel):
+    type: str
+    title: str
+    status: int
+    description: str
+
+
+def problem_responses(*statuses: int) -> dict[int, Any]:
+    """OpenAPI `responses` entries for the problems a route can return."""
+    return {
+        status: {
+            "description": HTTPStatus(status).phrase,
+            "content": {PROBLEM_JSON: {"model": Problem}},
+        }
+        for status in statuses
+    }
+
+
+def problem_response(
+    app: APIGatewayRestResolver,
+    slug: str,
+    detail: str,
+    *,
+    errors: list[InvalidParam] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
+    problem_type = PROBLEM_TYPES[slug]
+    event = app.current_event
+    problem = Problem(
+        type=problem_type.uri,
+        title=problem_type.title,
+        status=problem_type.status,
+        detail=detail,
+        instance=event.path,
+        request_id=event.request_context.request_id,
+        errors=errors,
+    )
+    metrics.add_metric(
+        name="ServerErrors" if problem.status >= 500 else "ClientErrors", unit="Count", value=1
+    )
+    return Response(
+        status_code=problem.status,
+        content_type=PROBLEM_JSON,
+        body=json.dumps(problem.model_dump(exclude_none=True), ensure_ascii=False),
+        # Errors must never be cached: the same request may succeed a moment later.
+        headers={"Cache-Control": "no-store", **(headers or {})},
+    )
+
+
+def _invalid_params(error: RequestValidationError) -> list[InvalidParam]:
+    params = []
+    for item in error.errors():
+        location = item.get("loc", ())
+        params.append(
+            InvalidParam(
+                location=str(location[0]) if location else "request",
+                name=".".join(str(part) for part in location[1:]) or "request",
+                reason=str(item.get("msg", "invalid value")),
+            )
+        )
+    return params
+
+
+def _allowed_methods(app: APIGatewayRestResolver, path: str) -> set[str]:
+    # Powertools reports an unmatched method as "not found"; its route table tells 404 from 405.
+    routes = app._static_routes + app._dynamic_routes
+    return {route.method for route in routes if route.rule.match(path)}
+
+
+def register_problem_handlers(app: APIGatewayRestResolver) -> None:
+    @app.exception_handler(RequestValidationError)
+    def invalid_request(error: RequestValidationError) -> Response:
+        params = _invalid_params(error)
+        detail = "; ".join(f"{p.location} parameter {p.name!r}: {p.reason}" for p in params)
+        return problem_response(app, "invalid-request", detail, errors=params)
+
+    @app.exception_handler(InvalidCursor)
+    def invalid_cursor(error: InvalidCursor) -> Response:
+        return problem_response(app, "invalid-cursor", error.detail)
+
+    @app.exception_handler(NotFound)
+    def not_found(error: NotFound) -> Response:
+        return problem_response(app, "not-found", error.detail)
+
+    @app.exception_handler(ContentUnavailable)
+    def unavailable(error: ContentUnavailable) -> Response:
+        logger.exception("content store unavailable")
+        return problem_response(
+            app, "unavailable", error.detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+        )
+
+    @app.not_found
+    def no_route(_: NotFoundError) -> Response:
+        path = app.current_event.path
+        allowed = _allowed_methods(app, path)
+        if allowed:
+            allow = ", ".join(sorted(allowed | {"HEAD", "OPTIONS"}))
+            return problem_response(
+                app,
+                "method-not-allowed",
+                f"{app.current_event.http_method} is not supported here; use {allow}.",
+                headers={"Allow": allow},
+            )
+        return problem_response(app, "not-found", "No resource is served at this path.")
+
+    @app.exception_handler(ServiceError)
+    def service_error(error: ServiceError) -> Response:
+        logger.exception("service error")
+        return problem_response(app, "internal-error", "The request could not be completed.")
+
+    @app.exception_handler(Exception)
+    def unexpected(_: Exception) -> Response:
+        # Log everything, tell the client nothing about internals.
+        logger.exception("unhandled error")
+        return problem_response(app, "internal-error", "The request could not be completed.")

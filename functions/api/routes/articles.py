@@ -1,0 +1,104 @@
+"""Articles and their sections."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+
+from api.dependencies import get_catalog
+from api.http_caching import representation
+from api.models import ArticleListOut, ArticleOut, SectionListOut, SectionOut
+from api.presenters import LinkBuilder, article_list_out, article_out, section_list_out, section_out
+from api.problems import problem_responses
+
+router = Router()
+
+SlugPath = Annotated[
+    str,
+    Path(
+        pattern=SLUG_PATTERN,
+        max_length=SLUG_MAX_LENGTH,
+        description="The article's slug.",
+        examples=["kram-otot-betis"],
+    ),
+]
+SectionIdPath = Annotated[
+    str,
+    Path(
+        pattern=SLUG_PATTERN,
+        max_length=SLUG_MAX_LENGTH,
+        description="The section's id.",
+        examples=["penyebab"],
+    ),
+]
+LocaleQuery = Annotated[Locale, Query(description="Language of the content (BCP 47).")]
+
+
+def _links(locale: str) -> LinkBuilder:
+    return LinkBuilder.for_request(router.current_event, locale)
+
+
+@router.get(
+    "/articles",
+    summary="List published articles",
+    description="Articles in slug order, `limit` at a time; follow `next_cursor` for the next page.",
+    tags=["Articles"],
+    responses=problem_responses(400),
+)
+def list_articles(
+    locale: LocaleQuery = "id",
+    limit: Annotated[int, Query(ge=1, le=100, description="Articles per page.")] = 20,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
+    ] = None,
+) -> Response[ArticleListOut]:
+    page = get_catalog().list_articles(locale, limit, cursor)
+    return representation(article_list_out(page, _links(locale), cursor), language=locale)
+
+
+@router.get(
+    "/articles/<slug>",
+    summary="Get an article",
+    description="The whole article with its sections, attribution and medical disclaimer.",
+    tags=["Articles"],
+    responses=problem_responses(400, 404),
+)
+def get_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[ArticleOut]:
+    published = get_catalog().get_article(slug, locale)
+    return representation(
+        article_out(published, _links(locale)), last_modified=published.published_at, language=locale
+    )
+
+
+@router.get(
+    "/articles/<slug>/sections",
+    summary="List an article's sections",
+    description="The table of contents: each section's id, heading and health aspect.",
+    tags=["Sections"],
+    responses=problem_responses(400, 404),
+)
+def list_sections(slug: SlugPath, locale: LocaleQuery = "id") -> Response[SectionListOut]:
+    published = get_catalog().get_article(slug, locale)
+    return representation(
+        section_list_out(published, _links(locale)), last_modified=published.published_at, language=locale
+    )
+
+
+@router.get(
+    "/articles/<slug>/sections/<section_id>",
+    summary="Get one section",
+    description="One section with the article's attribution and disclaimer, ready to show on its own.",
+    tags=["Sections"],
+    responses=problem_responses(400, 404),
+)
+def get_section(
+    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id"
+) -> Response[SectionOut]:
+    published, section = get_catalog().get_section(slug, section_id, locale)
+    return representation(
+        section_out(published, section, _links(locale)), last_modified=published.published_at, language=locale
+    )

@@ -1,0 +1,62 @@
+"""Reading published articles, with a small per-container cache in front of the serving index."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+
+from cachetools import TTLCache
+
+from health_content.content import Section
+from health_content.errors import ArticleNotFound, SectionNotFound
+from health_content.storage import ArticleIndex, Page, PublishedArticle
+
+
+class ArticleCatalog:
+    """What the API can ask about articles.
+
+    A warm Lambda container keeps recently read articles for ``cache_ttl`` seconds (at
+    most ``cache_size`` of them), so a newly published version is served within that
+    time. Listings are not cached: they are cheap and must show new articles at once.
+    """
+
+    def __init__(
+        self,
+        index: ArticleIndex,
+        *,
+        cache_ttl: float = 60.0,
+        cache_size: int = 256,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._index = index
+        self._cache: TTLCache[tuple[str, str], PublishedArticle] | None = (
+            TTLCache(maxsize=cache_size, ttl=cache_ttl, timer=timer) if cache_ttl > 0 else None
+        )
+        # The local runner serves requests from several threads; Lambda uses one.
+        self._lock = threading.Lock()
+
+    def get_article(self, slug: str, locale: str) -> PublishedArticle:
+        key = (locale, slug)
+        if self._cache is not None:
+            with self._lock:
+                cached = self._cache.get(key)
+            if cached is not None:
+                return cached
+        published = self._index.get(locale, slug)
+        if published is None:
+            raise ArticleNotFound(slug, locale)
+        if self._cache is not None:
+            with self._lock:
+                self._cache[key] = published
+        return published
+
+    def get_section(self, slug: str, section_id: str, locale: str) -> tuple[PublishedArticle, Section]:
+        published = self.get_article(slug, locale)
+        section = published.article.section(section_id)
+        if section is None:
+            raise SectionNotFound(slug, section_id)
+        return published, section
+
+    def list_articles(self, locale: str, limit: int, cursor: str | None) -> Page:
+        return self._index.list(locale, limit, cursor)

@@ -1,0 +1,164 @@
+"""The content format: pydantic models that are the single definition of a published article.
+
+JSON Schema files for editors are generated from these models (``infra/schemas.py``),
+and the ingest function validates every published document with them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+SLUG_MAX_LENGTH = 100
+
+
+def _plain_text(value: str) -> str:
+    """Reject text an editor cannot see: control characters and unnormalised Unicode."""
+    if any(unicodedata.category(char) == "Cc" for char in value):
+        raise ValueError("text must not contain control characters (tabs, newlines, NUL, ...)")
+    if unicodedata.normalize("NFC", value) != value:
+        raise ValueError("text must be in Unicode normal form NFC")
+    return value
+
+
+Slug = Annotated[
+    str,
+    StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=SLUG_MAX_LENGTH),
+    Field(
+        description="Lower-case ASCII words joined by hyphens; stable, used in URLs.",
+        examples=["kram-otot-betis"],
+    ),
+]
+Text = Annotated[
+    str,
+    StringConstraints(strip_whitespace=False, min_length=1, max_length=5_000),
+    AfterValidator(_plain_text),
+]
+ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_plain_text)]
+Locale = Literal["id", "en"]
+
+
+class HealthAspect(StrEnum):
+    """Members of schema.org's HealthAspectEnumeration that a section can be about."""
+
+    OVERVIEW = "OverviewHealthAspect"
+    CAUSES = "CausesHealthAspect"
+    TYPES = "TypesHealthAspect"
+    SYMPTOMS = "SymptomsHealthAspect"
+    RISKS_OR_COMPLICATIONS = "RisksOrComplicationsHealthAspect"
+    PREGNANCY = "PregnancyHealthAspect"
+    TREATMENTS = "TreatmentsHealthAspect"
+    SELF_CARE = "SelfCareHealthAspect"
+    PREVENTION = "PreventionHealthAspect"
+    SEE_DOCTOR = "SeeDoctorHealthAspect"
+    LIVING_WITH = "LivingWithHealthAspect"
+    PROGNOSIS = "PrognosisHealthAspect"
+    RELATED_TOPICS = "RelatedTopicsHealthAspect"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Paragraph(_Strict):
+    """A paragraph of plain text."""
+
+    type: Literal["paragraph"] = "paragraph"
+    text: Text
+
+
+class ListBlock(_Strict):
+    """A bulleted or numbered list; items are plain text, in order."""
+
+    type: Literal["list"] = "list"
+    id: Slug | None = Field(default=None, description="Optional stable id, for deep links to the list.")
+    ordered: bool = Field(description="True for a numbered list, whose order carries meaning.")
+    items: list[Text] = Field(min_length=1, max_length=200)
+
+
+Block = Annotated[Paragraph | ListBlock, Field(discriminator="type")]
+
+
+class Section(_Strict):
+    """One part of an article, about one health aspect."""
+
+    id: Slug = Field(description="Stable id, unique within the article.", examples=["penyebab"])
+    heading: ShortText = Field(examples=["Penyebab kejang"])
+    aspect: HealthAspect = Field(
+        description="What the section is about, as a schema.org HealthAspectEnumeration member.",
+        examples=["CausesHealthAspect"],
+    )
+    blocks: list[Block] = Field(min_length=1, max_length=500)
+
+
+class Source(_Strict):
+    """Where the text comes from, for attribution."""
+
+    name: ShortText = Field(description="Who wrote or published the original text.")
+    url: HttpUrl | None = Field(default=None, description="The original, where it is known.")
+    note: Text | None = Field(default=None, description="How the text was obtained or adapted.")
+
+
+class ArticleLink(_Strict):
+    """A link to another article by slug, whether or not it is published yet."""
+
+    slug: Slug
+    title: ShortText
+
+
+class Related(_Strict):
+    """Navigation to neighbouring articles, as in the original series."""
+
+    previous: ArticleLink | None = None
+    next: ArticleLink | None = None
+
+
+class Correction(_Strict):
+    """An editorial fix to the source text, recorded so the change stays auditable."""
+
+    original: ShortText
+    corrected: ShortText
+    reason: ShortText
+
+
+class Article(_Strict):
+    """A health article in one locale, as published."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_ref: str | None = Field(
+        default=None,
+        alias="$schema",
+        description="Path or URL of the JSON Schema this file follows; ignored when publishing.",
+        exclude=True,
+    )
+    slug: Slug
+    locale: Locale = Field(description="BCP 47 language of the text.")
+    title: ShortText
+    summary: Text
+    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 -]{0,49}$")]] = Field(
+        default_factory=list, max_length=30, description="Lower-case topic tags."
+    )
+    source: Source
+    disclaimer: Text = Field(description="Plain statement that the text does not replace a doctor.")
+    updated_at: dt.date = Field(description="When the text was last reviewed or changed.")
+    related: Related = Field(default_factory=Related)
+    corrections: list[Correction] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _section_ids_are_unique(self) -> Article:
+        seen: set[str] = set()
+        for section in self.sections:
+            if section.id in seen:
+                raise ValueError(f"section id {section.id!r} is used more than once")
+            seen.add(section.id)
+        return self
+
+    def section(self, section_id: str) -> Section | None:
+        return next((s for s in self.sections if s.id == section_id), None)

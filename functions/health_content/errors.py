@@ -1,0 +1,42 @@
+"""Domain exceptions. The API maps each of them to an HTTP problem in one place."""
+
+from __future__ import annotations
+
+
+class ContentError(Exception):
+    """Base of every error the domain raises on purpose."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ContentError):
+    """The thing asked for is not published."""
+
+
+class ArticleNotFound(NotFound):
+    def __init__(self, slug: str, locale: str) -> None:
+        super().__init__(f"No article {slug!r} is published in locale {locale!r}.")
+
+
+class SectionNotFound(NotFound):
+    def __init__(self, slug: str, section_id: str) -> None:
+        super().__init__(f"Article {slug!r} has no section {section_id!r}.")
+
+
+class InvalidCursor(ContentError):
+    def __init__(self) -> None:
+        super().__init__("The cursor is not one this API issued for this listing; start again without it.")
+
+
+class ContentUnavailable(ContentError):
+    """The serving index could not be read; the request may succeed later."""
+
+
+class DocumentRejected(ContentError):
+    """A document failed validation and was not published."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        super().__init__("; ".join(reasons))
+        self.reasons = reasons

@@ -1,0 +1,45 @@
+"""Configuration of both functions, read from the environment in one validated model."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+
+def _split_commas(value: object) -> object:
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    return value
+
+
+def _parse_bool(value: object) -> object:
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return value
+
+
+class Settings(BaseModel):
+    """Everything the functions read from their environment (names as in template.yaml)."""
+
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+    table_name: str = Field(alias="CONTENT_TABLE_NAME", min_length=3, max_length=255)
+    bucket_name: str | None = Field(default=None, alias="CONTENT_BUCKET_NAME", min_length=3, max_length=63)
+    cors_allowed_origins: Annotated[list[str], BeforeValidator(_split_commas)] = Field(
+        default_factory=list,
+        alias="CORS_ALLOWED_ORIGINS",
+        description="Origins allowed to call the JSON routes from a browser; '*' allows any.",
+    )
+    enable_docs: Annotated[bool, BeforeValidator(_parse_bool)] = Field(default=False, alias="ENABLE_DOCS")
+    article_cache_ttl_seconds: float = Field(default=60.0, alias="ARTICLE_CACHE_TTL_SECONDS", ge=0, le=3600)
+    article_cache_max_items: int = Field(default=256, alias="ARTICLE_CACHE_MAX_ITEMS", ge=1, le=100_000)
+    http_max_age_seconds: int = Field(default=300, alias="HTTP_MAX_AGE_SECONDS", ge=0, le=86_400)
+    http_stale_seconds: int = Field(default=86_400, alias="HTTP_STALE_SECONDS", ge=0, le=604_800)
+    publisher_name: str = Field(default="Konten Sehat API", alias="PUBLISHER_NAME", min_length=1)
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        return cls.model_validate(dict(os.environ if environ is None else environ))

@@ -1,0 +1,78 @@
+"""The content bucket on S3: versioned documents, with each publishing outcome recorded beside them."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from health_content.storage import SourceObject
+
+REPORT_PREFIX = "reports/"
+STATUS_TAG = "publish-status"
+
+
+def report_key(key: str) -> str:
+    """Where the outcome of publishing ``key`` is written, outside the prefixes that trigger ingest."""
+    return REPORT_PREFIX + key
+
+
+class S3ContentSource:
+    """ContentSource on an S3 bucket (a boto3 S3 client, created once per container)."""
+
+    def __init__(self, client: Any, bucket: str) -> None:
+        self._s3 = client
+        self._bucket = bucket
+
+    def fetch_latest(self, key: str, max_bytes: int) -> SourceObject | None:
+        try:
+            response = self._s3.get_object(Bucket=self._bucket, Key=key)
+        except ClientError as error:
+            if _code(error) in {"NoSuchKey", "404"}:
+                return None
+            raise
+        with response["Body"] as body:
+            # Read one byte past the limit so that an oversized document is seen as such.
+            data = body.read(max_bytes)
+        return SourceObject(
+            key=key,
+            version_id=_version(response.get("VersionId")),
+            body=data,
+            last_modified=response["LastModified"],
+        )
+
+    def latest_version_id(self, key: str) -> str | None:
+        try:
+            return _version(self._s3.head_object(Bucket=self._bucket, Key=key).get("VersionId"))
+        except ClientError as error:
+            if _code(error) in {"NoSuchKey", "404"}:
+                return None
+            raise
+
+    def record_outcome(self, key: str, version_id: str | None, report: dict[str, object]) -> None:
+        status = str(report["status"])
+        if status != "removed":
+            tagging: dict[str, Any] = {
+                "Bucket": self._bucket,
+                "Key": key,
+                "Tagging": {"TagSet": [{"Key": STATUS_TAG, "Value": status}]},
+            }
+            if version_id:
+                tagging["VersionId"] = version_id
+            self._s3.put_object_tagging(**tagging)
+        self._s3.put_object(
+            Bucket=self._bucket,
+            Key=report_key(key),
+            Body=json.dumps(report, ensure_ascii=False, indent=2).encode(),
+            ContentType="application/json",
+        )
+
+
+def _code(error: ClientError) -> str:
+    return str(error.response.get("Error", {}).get("Code", ""))
+
+
+def _version(version_id: str | None) -> str | None:
+    # Unversioned buckets answer with the literal version "null".
+    return None if version_id in (None, "null") else version_id

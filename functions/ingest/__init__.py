@@ -1,0 +1,1 @@
+"""The ingest Lambda: S3 ObjectCreated/ObjectRemoved events -> validate -> serving index."""

@@ -1,0 +1,53 @@
+"""Entry point of the ingest function.
+
+Each S3 record names a document key; the publisher syncs that key from the bucket into
+the serving index. A rejected document is an outcome, not an error: it is logged,
+tagged and reported, and the function succeeds. Only unexpected failures (S3 or
+DynamoDB unreachable) raise, so that Lambda retries them and, after the retries, sends
+the event to the on-failure destination.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+from urllib.parse import unquote_plus
+
+import boto3
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
+from aws_lambda_powertools.utilities.typing import LambdaContext
+from health_content.observability import logger, metrics, tracer
+from health_content.publishing import Publisher
+from health_content.settings import Settings
+from health_content.storage.dynamodb import DynamoArticleIndex
+from health_content.storage.s3 import S3ContentSource
+
+
+@cache
+def _s3_client() -> Any:
+    return boto3.client("s3")
+
+
+@cache
+def _article_index() -> DynamoArticleIndex:
+    settings = Settings.from_environ()
+    return DynamoArticleIndex(boto3.resource("dynamodb").Table(settings.table_name))
+
+
+def publisher_for(bucket: str) -> Publisher:
+    return Publisher(S3ContentSource(_s3_client(), bucket), _article_index())
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+@event_source(data_class=S3Event)
+def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
+    results = []
+    for record in event.records:
+        key = unquote_plus(record.s3.get_object.key)
+        result = publisher_for(record.s3.bucket.name).sync(key)
+        metrics.add_metric(name=f"Documents{result.outcome.value.title()}", unit=MetricUnit.Count, value=1)
+        results.append({"key": key, "status": result.outcome.value, "reasons": result.reasons})
+    return {"results": results}

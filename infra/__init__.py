@@ -1,0 +1,1 @@
+"""Operator and developer tooling: local runner, publishing CLI, generated artefacts. Not deployed."""

@@ -1,0 +1,52 @@
+"""Artefacts generated from the code and committed: JSON Schemas for editors and the OpenAPI document.
+
+Tests regenerate both in memory and fail when the committed files differ.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from health_content.content import Article
+from health_content.settings import Settings
+
+from infra.template import REPO_ROOT
+
+SCHEMA_DIR = REPO_ROOT / "content" / "schemas"
+OPENAPI_PATH = REPO_ROOT / "openapi.json"
+
+
+def _dump(document: object) -> str:
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def content_schemas() -> dict[Path, str]:
+    """Each content schema file and its text."""
+    schema = Article.model_json_schema(by_alias=True, mode="validation")
+    schema = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "article.schema.json",
+        **schema,
+    }
+    return {SCHEMA_DIR / "article.schema.json": _dump(schema)}
+
+
+def openapi_document() -> dict[Path, str]:
+    from api.app import create_app, openapi_json
+
+    # The document depends on the routes and models only, never on deployment settings.
+    app = create_app(Settings(CONTENT_TABLE_NAME="openapi-generation"))
+    return {OPENAPI_PATH: _dump(json.loads(openapi_json(app)))}
+
+
+def stale(files: dict[Path, str]) -> list[Path]:
+    return [
+        path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text
+    ]
+
+
+def write(files: dict[Path, str]) -> None:
+    for path, text in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")

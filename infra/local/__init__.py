@@ -1,0 +1,1 @@
+"""The local stack: moto in place of AWS, an HTTP adapter in place of API Gateway."""

@@ -1,0 +1,59 @@
+"""A WSGI app that plays API Gateway: each HTTP request becomes a REST proxy event for the handler."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from werkzeug.datastructures import Headers
+from werkzeug.wrappers import Request, Response
+
+from infra.local.events import LambdaContextStub, rest_api_event
+
+LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+class ApiGatewayAdapter:
+    def __init__(self, handler: LambdaHandler, stage: str = "local", access_log: bool = False) -> None:
+        self._handler = handler
+        self._stage = stage
+        self._access_log = access_log
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        body = request.get_data()
+        event = rest_api_event(
+            request.method,
+            request.path,
+            query=request.query_string.decode("latin-1"),
+            headers=dict(request.headers.items()),
+            body=body or None,
+            stage=self._stage,
+            source_ip=request.remote_addr or "127.0.0.1",
+        )
+        started = time.perf_counter()
+        result = self._handler(event, LambdaContextStub())
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        if self._access_log:
+            path = request.full_path.rstrip("?")
+            print(f"{request.method} {path} -> {result['statusCode']} ({elapsed_ms:.1f} ms)")
+        return to_wsgi_response(result)(environ, start_response)
+
+
+def to_wsgi_response(result: dict[str, Any]) -> Response:
+    headers = Headers()
+    for name, values in (result.get("multiValueHeaders") or {}).items():
+        for value in values:
+            headers.add(name, value)
+    for name, value in (result.get("headers") or {}).items():
+        if name not in headers:
+            headers.add(name, value)
+    body = result.get("body") or ""
+    data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    response = Response(data, status=result["statusCode"], headers=headers)
+    if "Content-Type" not in headers:
+        # werkzeug would otherwise label a body-less 304 as text/plain.
+        response.headers.remove("Content-Type")
+    return response

@@ -1,0 +1,130 @@
+"""`make serve`: the whole stack on this machine.
+
+1. a moto server on loopback stands in for S3, DynamoDB and SQS;
+2. the bucket and table are created from template.yaml;
+3. content/ is published through the real ingest handler;
+4. the real API handler serves http://127.0.0.1:$PORT through an API Gateway adapter.
+
+Documents uploaded later (for example with ``content-api publish --bucket ... --endpoint-url ...``)
+are ingested too, by a thread that plays the bucket's S3 -> Lambda notification.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import sys
+import threading
+import time
+from typing import Any
+
+import boto3
+from moto.server import ThreadedMotoServer
+from werkzeug.serving import make_server
+
+from infra import publish
+from infra.local.http_adapter import ApiGatewayAdapter
+from infra.local.stack import LocalStack
+
+BUCKET = "health-content-local"
+TABLE = "health-content-local"
+REGION = "us-east-1"
+
+LOCAL_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "local",
+    "AWS_SECRET_ACCESS_KEY": "local",
+    "AWS_DEFAULT_REGION": REGION,
+    "CONTENT_TABLE_NAME": TABLE,
+    "CONTENT_BUCKET_NAME": BUCKET,
+    "POWERTOOLS_SERVICE_NAME": "health-content-api",
+    "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_METRICS_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+    "ENABLE_DOCS": "true",
+    "CORS_ALLOWED_ORIGINS": "*",
+    # Short, so that a document published while the server runs shows up within seconds.
+    "ARTICLE_CACHE_TTL_SECONDS": "2",
+}
+
+
+def _pump_events(stack: LocalStack, ingest: Any, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            stack.deliver_events(ingest, wait_seconds=1)
+        except Exception as error:  # keep serving; the next poll retries
+            print(f"ingest event delivery failed: {error}", file=sys.stderr)
+            time.sleep(1)
+
+
+def main() -> int:
+    started = time.monotonic()
+    # werkzeug logs every request moto serves; the adapter prints its own access log instead.
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    port = int(os.environ.get("PORT", "3000"))
+    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    moto.start()
+    moto_host, moto_port = moto.get_host_and_port()
+    os.environ.update(LOCAL_ENVIRONMENT)
+    os.environ["AWS_ENDPOINT_URL"] = f"http://{moto_host}:{moto_port}"
+
+    # Imported after the environment is set: the handlers read it on first use.
+    from api.handler import lambda_handler as api_handler
+    from ingest.handler import lambda_handler as ingest_handler
+
+    stack = LocalStack.create(BUCKET, TABLE, REGION)
+    s3 = boto3.client("s3", region_name=REGION)
+    documents = publish.collect()
+    uploads = publish.upload(s3, BUCKET, documents)
+    stack.deliver_events(ingest_handler)
+    reports = publish.wait_for_reports(s3, BUCKET, uploads, timeout=10)
+    rejected = {key: r for key, r in reports.items() if r.get("status") not in {"published", "unchanged"}}
+    if rejected:
+        print(f"Some documents were not published: {rejected}", file=sys.stderr)
+
+    stop = threading.Event()
+    pump = threading.Thread(target=_pump_events, args=(stack, ingest_handler, stop), daemon=True)
+    pump.start()
+
+    server = make_server("127.0.0.1", port, ApiGatewayAdapter(api_handler, access_log=True), threaded=True)
+    base = f"http://127.0.0.1:{port}"
+    print(
+        f"""
+Health-content API running at {base}  (ready in {time.monotonic() - started:.1f}s)
+Published {len(reports)} document(s) from content/ to the local bucket '{BUCKET}'.
+
+Try:
+  curl {base}/v1/articles
+  curl {base}/v1/articles/kram-otot-betis
+  curl {base}/v1/articles/kram-otot-betis/sections
+  curl {base}/v1/articles/kram-otot-betis/sections/penyebab
+  curl -i {base}/v1/articles/does-not-exist
+  open {base}/docs   (Swagger UI; OpenAPI at {base}/openapi.json)
+
+Publish changes while it runs:
+  .venv/bin/content-api publish --bucket {BUCKET} --endpoint-url {os.environ["AWS_ENDPOINT_URL"]}
+
+Press Ctrl-C to stop.""",
+        flush=True,
+    )
+
+    def shutdown(*_: object) -> None:
+        threading.Thread(target=server.shutdown, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stop.set()
+        pump.join(timeout=3)
+        server.server_close()
+        moto.stop()
+        print("\nStopped.", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""A local copy of the stack's storage on moto, built from template.yaml.
+
+The bucket and table get the template's definitions. Where AWS would invoke the ingest
+function from the bucket's notification, the local stack sends the same notification
+to an SQS queue (moto cannot run Lambda functions without Docker) and ``deliver_events``
+hands each queued S3 event to the real ingest handler.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from infra import template
+from infra.local.events import LambdaContextStub
+
+IngestHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@dataclass
+class LocalStack:
+    bucket: str
+    table_name: str
+    queue_url: str
+    region: str = "us-east-1"
+
+    @classmethod
+    def create(cls, bucket: str, table_name: str, region: str = "us-east-1") -> LocalStack:
+        s3 = boto3.client("s3", region_name=region)
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
+        s3.put_bucket_encryption(
+            Bucket=bucket, ServerSideEncryptionConfiguration=template.bucket_encryption()
+        )
+        dynamodb = boto3.client("dynamodb", region_name=region)
+        dynamodb.create_table(**template.table_definition(table_name))
+        dynamodb.get_waiter("table_exists").wait(TableName=table_name)
+
+        sqs = boto3.client("sqs", region_name=region)
+        queue_url = sqs.create_queue(QueueName=f"{bucket}-ingest-events")["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
+            "QueueArn"
+        ]
+        s3.put_bucket_notification_configuration(
+            Bucket=bucket,
+            NotificationConfiguration={
+                "QueueConfigurations": [
+                    _queue_configuration(queue_arn, notification)
+                    for notification in template.ingest_notifications()
+                ]
+            },
+        )
+        return cls(bucket=bucket, table_name=table_name, queue_url=queue_url, region=region)
+
+    def deliver_events(self, ingest: IngestHandler, wait_seconds: int = 0) -> list[dict[str, Any]]:
+        """Invoke ``ingest`` with every S3 event queued so far; returns what it returned."""
+        sqs = boto3.client("sqs", region_name=self.region)
+        results: list[dict[str, Any]] = []
+        while True:
+            messages = sqs.receive_message(
+                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+            ).get("Messages", [])
+            if not messages:
+                return results
+            for message in messages:
+                event = json.loads(message["Body"])
+                if "Records" in event:  # S3 also sends a one-off s3:TestEvent without records
+                    results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
+                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            wait_seconds = 0
+
+
+def _queue_configuration(queue_arn: str, notification: dict[str, Any]) -> dict[str, Any]:
+    configuration: dict[str, Any] = {"QueueArn": queue_arn, "Events": notification["Events"]}
+    rules = ((notification.get("Filter") or {}).get("S3Key") or {}).get("Rules")
+    if rules:
+        configuration["Filter"] = {
+            "Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}
+        }
+    return configuration

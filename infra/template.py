@@ -1,0 +1,65 @@
+"""Read template.yaml, so that local stacks and tests build their resources from its definitions."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from cfnlint.decode.cfn_yaml import loads
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE_PATH = REPO_ROOT / "template.yaml"
+
+
+@cache
+def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
+    """The template as plain data; intrinsic functions stay as {"Fn::...": ...} values."""
+    # cfn-lint understands the short intrinsic tags (!Sub, !Ref); the round trip drops its node types.
+    return json.loads(json.dumps(loads(path.read_text(encoding="utf-8"), str(path))))
+
+
+def resource_properties(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
+    return (template or load_template())["Resources"][logical_id]["Properties"]
+
+
+def table_definition(table_name: str) -> dict[str, Any]:
+    """CreateTable arguments for the serving index, taken from the ContentTable resource."""
+    properties = resource_properties("ContentTable")
+    definition: dict[str, Any] = {
+        "TableName": table_name,
+        "AttributeDefinitions": properties["AttributeDefinitions"],
+        "KeySchema": properties["KeySchema"],
+        "BillingMode": properties["BillingMode"],
+    }
+    for optional in ("GlobalSecondaryIndexes", "LocalSecondaryIndexes"):
+        if optional in properties:
+            definition[optional] = properties[optional]
+    return definition
+
+
+def bucket_versioning() -> dict[str, Any]:
+    return dict(resource_properties("ContentBucket")["VersioningConfiguration"])
+
+
+def bucket_encryption() -> dict[str, Any]:
+    """PutBucketEncryption's configuration, renamed from CloudFormation's spelling to the S3 API's."""
+    rules = resource_properties("ContentBucket")["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    return {
+        "Rules": [
+            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+            | ({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {})
+            for rule in rules
+        ]
+    }
+
+
+def ingest_notifications() -> list[dict[str, Any]]:
+    """The S3 events (event names and key filter) that trigger the ingest function."""
+    events = resource_properties("IngestFunction").get("Events", {})
+    return [
+        {"Events": list(event["Properties"]["Events"]), "Filter": event["Properties"].get("Filter")}
+        for event in events.values()
+        if event["Type"] == "S3"
+    ]
