@@ -19,6 +19,7 @@ serve: $(INSTALLED)
 	PORT=$(PORT) $(BIN)/python -m infra.local.serve
 
 test: $(INSTALLED)
+	$(BIN)/ruff check functions infra tests
 	$(BIN)/python -m pytest
 
 lint: $(INSTALLED)

@@ -13,12 +13,15 @@ from pathlib import Path
 
 
 def python313_dir() -> Path | None:
-    found = shutil.which("python3.13")
-    if found:
-        return Path(found).resolve().parent
+    # A pyenv shim answers to `which` but fails unless 3.13 is selected, so real installs come first.
     pyenv_root = os.environ.get("PYENV_ROOT", str(Path.home() / ".pyenv"))
-    candidates = sorted(glob.glob(os.path.join(pyenv_root, "versions", "3.13*", "bin", "python3.13")))
-    return Path(candidates[-1]).parent if candidates else None
+    installed = sorted(glob.glob(os.path.join(pyenv_root, "versions", "3.13*", "bin", "python3.13")))
+    if installed:
+        return Path(installed[-1]).parent
+    found = shutil.which("python3.13")
+    if found and "shims" not in Path(found).parts:
+        return Path(found).resolve().parent
+    return None
 
 
 if __name__ == "__main__":

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
+from health_content import __version__
 from health_content.settings import Settings
 
 from api.http_caching import conditional_get
@@ -18,13 +17,6 @@ OPENAPI_DESCRIPTION = (
     "each section covers, with attribution and a medical disclaimer. Errors are RFC 9457 problem details; "
     "successful GETs carry strong ETags and answer If-None-Match with 304."
 )
-
-
-def api_version() -> str:
-    try:
-        return version("health-content-api")
-    except PackageNotFoundError:  # Lambda ships the code, not the distribution metadata.
-        return "0.1.0"
 
 
 def _cors(settings: Settings) -> CORSConfig | None:
@@ -55,13 +47,17 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
     app.include_router(service.router)
     register_problem_handlers(app)
 
+    document: list[str] = []  # generated on first request, then reused by the warm container
+
     @app.get("/openapi.json", include_in_schema=False)
     def openapi_document():  # no return annotation: the document is not validated against a model
-        return Response(200, "application/json", openapi_json(app))
+        if not document:
+            document.append(openapi_json(app))
+        return Response(200, "application/json", document[0])
 
     if settings.enable_docs:
         app.enable_swagger(
-            path="/docs", title=OPENAPI_TITLE, version=api_version(), description=OPENAPI_DESCRIPTION
+            path="/docs", title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION
         )
     return app
 
@@ -69,5 +65,5 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
 def openapi_json(app: APIGatewayRestResolver) -> str:
     """The OpenAPI 3.1 document, generated from the routes and models."""
     return app.get_openapi_json_schema(
-        title=OPENAPI_TITLE, version=api_version(), description=OPENAPI_DESCRIPTION
+        title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION
     )

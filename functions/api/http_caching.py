@@ -62,6 +62,8 @@ def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, Nex
         response = next_middleware(app)
         if app.current_event.http_method not in {"GET", "HEAD"} or response.status_code != 200:
             return response
+        if "Cache-Control" in response.headers:  # the route chose its own policy (e.g. no-store)
+            return response
         body = response.body
         if not isinstance(body, str):
             body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))

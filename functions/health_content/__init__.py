@@ -3,3 +3,5 @@
 Nothing in this package knows about HTTP; AWS access lives behind the interfaces in
 ``health_content.storage``.
 """
+
+__version__ = "0.1.0"

@@ -51,3 +51,9 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
         metrics.add_metric(name=f"Documents{result.outcome.value.title()}", unit=MetricUnit.Count, value=1)
         results.append({"key": key, "status": result.outcome.value, "reasons": result.reasons})
     return {"results": results}
+
+
+def reset() -> None:
+    """Forget the per-container clients (tests and the local runner change the environment)."""
+    _s3_client.cache_clear()
+    _article_index.cache_clear()

@@ -52,8 +52,9 @@ def to_wsgi_response(result: dict[str, Any]) -> Response:
             headers.add(name, value)
     body = result.get("body") or ""
     data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
+    typed = "Content-Type" in headers
     response = Response(data, status=result["statusCode"], headers=headers)
-    if "Content-Type" not in headers:
+    if not typed:
         # werkzeug would otherwise label a body-less 304 as text/plain.
         response.headers.remove("Content-Type")
     return response

@@ -1,0 +1,45 @@
+"""Shared fixtures: the seed article, and an environment in which nothing can reach AWS."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from infra.template import REPO_ROOT
+
+SEED_ARTICLE_PATH = REPO_ROOT / "content" / "articles" / "id" / "kram-otot-betis.json"
+SEED_KEY = "articles/id/kram-otot-betis.json"
+
+TEST_ENVIRONMENT = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SECURITY_TOKEN": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "POWERTOOLS_SERVICE_NAME": "health-content-api",
+    "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
+    "POWERTOOLS_TRACE_DISABLED": "true",
+    "POWERTOOLS_LOG_LEVEL": "WARNING",
+}
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fake credentials, no endpoint override: a test can only reach moto."""
+    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    for name, value in TEST_ENVIRONMENT.items():
+        monkeypatch.setenv(name, value)
+    yield
+
+
+@pytest.fixture
+def seed_document() -> dict[str, Any]:
+    return json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
+
+
+def document_bytes(document: dict[str, Any]) -> bytes:
+    return json.dumps(document, ensure_ascii=False).encode()

@@ -1,0 +1,145 @@
+"""template.yaml is valid, builds without Docker, and declares what operators rely on."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra.python313 import python313_dir
+from infra.template import REPO_ROOT, load_template, resource_properties
+
+SAM = Path(sys.executable).with_name("sam")
+
+
+def _sam(*args: str, extra_path: Path | None = None) -> subprocess.CompletedProcess[str]:
+    environment = {**os.environ, "SAM_CLI_TELEMETRY": "0", "AWS_DEFAULT_REGION": "us-east-1"}
+    if extra_path is not None:
+        environment["PATH"] = f"{extra_path}{os.pathsep}{environment['PATH']}"
+    return subprocess.run(
+        [str(SAM), *args], cwd=REPO_ROOT, env=environment, capture_output=True, text=True, timeout=300
+    )
+
+
+@pytest.mark.slow
+def test_sam_validate_with_lint_passes() -> None:
+    result = _sam("validate", "--lint")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "is a valid SAM Template" in result.stdout
+
+
+@pytest.mark.slow
+def test_sam_build_packages_both_functions(tmp_path: Path) -> None:
+    python313 = python313_dir()
+    assert python313 is not None, "sam build needs python3.13 for the functions' runtime"
+    build_dir = tmp_path / "build"
+    result = _sam(
+        "build", "--build-dir", str(build_dir), "--cache-dir", str(tmp_path / "cache"), extra_path=python313
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    for function, handler_module in (
+        ("ApiFunction", "api/handler.py"),
+        ("IngestFunction", "ingest/handler.py"),
+    ):
+        package = build_dir / function
+        assert (package / handler_module).is_file()
+        assert (package / "health_content" / "content.py").is_file()
+        assert (package / "cachetools").is_dir(), "requirements.txt dependencies must be packaged"
+
+
+def _resource(logical_id: str) -> dict[str, Any]:
+    return load_template()["Resources"][logical_id]
+
+
+def test_functions_run_python_313_on_arm64_with_the_powertools_layer() -> None:
+    function_globals = load_template()["Globals"]["Function"]
+    assert function_globals["Runtime"] == "python3.13"
+    assert function_globals["Architectures"] == ["arm64"]
+    assert function_globals["Tracing"] == "Active"
+    [layer] = function_globals["Layers"]
+    assert "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}" in layer["Fn::Sub"]
+    assert resource_properties("ApiFunction")["Handler"] == "api.handler.lambda_handler"
+    assert resource_properties("IngestFunction")["Handler"] == "ingest.handler.lambda_handler"
+
+
+def test_the_bucket_is_versioned_encrypted_private_and_kept() -> None:
+    bucket = _resource("ContentBucket")
+    properties = bucket["Properties"]
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert properties["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert properties["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    assert all(properties["PublicAccessBlockConfiguration"].values())
+
+
+def test_the_table_is_on_demand_with_point_in_time_recovery() -> None:
+    table = _resource("ContentTable")
+    assert table["DeletionPolicy"] == "Retain"
+    assert table["Properties"]["BillingMode"] == "PAY_PER_REQUEST"
+    assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
+
+
+def test_the_api_function_can_only_read() -> None:
+    policies = resource_properties("ApiFunction")["Policies"]
+    assert policies == [{"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}]
+
+
+def test_the_ingest_function_writes_only_what_it_must() -> None:
+    statements = [
+        statement
+        for policy in resource_properties("IngestFunction")["Policies"]
+        for statement in policy.get("Statement", [])
+    ]
+    actions = {action for statement in statements for action in _as_list(statement["Action"])}
+    assert actions == {
+        "s3:PutObjectTagging",
+        "s3:PutObjectVersionTagging",
+        "s3:PutObject",
+        "dynamodb:PutItem",
+        "dynamodb:DeleteItem",
+    }
+    put_object = next(s for s in statements if s["Action"] == "s3:PutObject")
+    assert put_object["Resource"]["Fn::Sub"].endswith("/reports/*")
+
+
+def test_ingest_is_triggered_by_the_bucket_and_failures_are_kept() -> None:
+    properties = resource_properties("IngestFunction")
+    [event] = properties["Events"].values()
+    assert event["Type"] == "S3"
+    assert event["Properties"]["Bucket"] == {"Ref": "ContentBucket"}
+    assert set(event["Properties"]["Events"]) == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
+    assert event["Properties"]["Filter"]["S3Key"]["Rules"] == [{"Name": "prefix", "Value": "articles/"}]
+    on_failure = properties["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
+    assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["IngestFailureQueue", "Arn"]}}
+
+
+def test_every_request_reaches_the_api_function_so_errors_are_problem_details() -> None:
+    [event] = resource_properties("ApiFunction")["Events"].values()
+    assert event["Properties"]["Path"] == "/{proxy+}" and event["Properties"]["Method"] == "ANY"
+    responses = resource_properties("Api")["GatewayResponses"]
+    for response in responses.values():
+        assert response["ResponseParameters"]["Headers"]["Content-Type"] == "'application/problem+json'"
+
+
+def test_the_stage_is_throttled() -> None:
+    [settings] = resource_properties("Api")["MethodSettings"]
+    assert settings["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
+    assert settings["ThrottlingBurstLimit"] == {"Ref": "ThrottlingBurstLimit"}
+
+
+def test_operators_get_the_parameters_and_outputs_they_need() -> None:
+    template = load_template()
+    assert {"StageName", "LogLevel", "CorsAllowedOrigins", "EnableDocs", "PowertoolsLayerVersion"} <= set(
+        template["Parameters"]
+    )
+    assert {"ApiUrl", "ContentBucketName", "ContentTableName"} <= set(template["Outputs"])
+    api_environment = resource_properties("ApiFunction")["Environment"]["Variables"]
+    assert api_environment["ENABLE_DOCS"] == {"Ref": "EnableDocs"}
+    assert api_environment["CORS_ALLOWED_ORIGINS"] == {"Ref": "CorsAllowedOrigins"}
+
+
+def _as_list(value: str | list[str]) -> list[str]:
+    return [value] if isinstance(value, str) else value

@@ -1,0 +1,191 @@
+"""Publish -> S3 event -> ingest -> DynamoDB -> API, against moto through the real handlers."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from health_content.storage.s3 import STATUS_TAG, report_key
+from ingest import handler as ingest_handler
+from typer.testing import CliRunner
+
+from infra import publish
+from infra.cli import app as cli
+from infra.local.events import LambdaContextStub
+from infra.local.stack import LocalStack
+from tests.conftest import SEED_KEY, document_bytes
+from tests.integration.conftest import BUCKET, TABLE, call_api, ingest, put_document
+
+
+def _tag(s3: Any, key: str, version_id: str) -> str | None:
+    tags = s3.get_object_tagging(Bucket=BUCKET, Key=key, VersionId=version_id)["TagSet"]
+    return next((t["Value"] for t in tags if t["Key"] == STATUS_TAG), None)
+
+
+def _report(s3: Any, key: str) -> dict[str, Any]:
+    return json.loads(s3.get_object(Bucket=BUCKET, Key=report_key(key))["Body"].read())
+
+
+def _index_items() -> list[dict[str, Any]]:
+    return boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).scan()["Items"]
+
+
+def test_published_content_is_served(seeded: LocalStack, s3: Any) -> None:
+    response = call_api("GET", "/v1/articles/kram-otot-betis")
+    assert response.status_code == 200
+    assert response.get_json()["title"] == "Gerak Otot Betis saat Kaki Kram"
+    version = s3.head_object(Bucket=BUCKET, Key=SEED_KEY)["VersionId"]
+    assert _tag(s3, SEED_KEY, version) == "published"
+    assert _report(s3, SEED_KEY)["status"] == "published"
+
+
+def test_a_new_version_replaces_the_article_in_one_write(seeded: LocalStack, s3: Any, seed_document) -> None:
+    writes: list[str] = []
+    write_operations = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+    boto3._get_default_session().events.register(
+        "before-call.dynamodb",
+        lambda model, **_: writes.append(model.name) if model.name in write_operations else None,
+    )
+    ingest_handler.reset()  # the next invocation builds its client on the session that records calls
+    changed = {**seed_document, "title": "Judul baru", "sections": seed_document["sections"][:3]}
+    put_document(s3, SEED_KEY, document_bytes(changed))
+    assert [r["status"] for r in ingest(seeded)] == ["published"]
+
+    assert writes == ["PutItem"]  # the whole article, sections and all, in a single atomic write
+    items = _index_items()
+    assert len(items) == 1
+    body = call_api("GET", "/v1/articles/kram-otot-betis").get_json()
+    assert body["title"] == "Judul baru"
+    assert [s["id"] for s in body["sections"]] == [s["id"] for s in changed["sections"]]
+
+
+def test_the_publish_command_uploads_nothing_when_nothing_changed(seeded: LocalStack, s3: Any) -> None:
+    assert [u.uploaded for u in publish.upload(s3, BUCKET, publish.collect())] == [False]
+    assert ingest(seeded) == []
+
+
+def test_publishing_the_same_document_again_is_idempotent(seeded: LocalStack, s3: Any) -> None:
+    before_items = _index_items()
+    before = call_api("GET", "/v1/articles/kram-otot-betis")
+    # Re-uploading the same bytes makes a new S3 version and a new event.
+    new_version = put_document(s3, SEED_KEY, publish.collect()[0].body)
+    assert [r["status"] for r in ingest(seeded)] == ["unchanged"]
+    assert _tag(s3, SEED_KEY, new_version) == "unchanged"
+    assert _index_items() == before_items
+    after = call_api("GET", "/v1/articles/kram-otot-betis")
+    assert after.headers["ETag"] == before.headers["ETag"]
+    assert after.headers["Last-Modified"] == before.headers["Last-Modified"]
+
+
+def test_an_invalid_document_is_rejected_visibly_and_the_old_version_stays(seeded, s3, seed_document) -> None:
+    before_items = _index_items()
+    before = call_api("GET", "/v1/articles/kram-otot-betis")
+    broken = {**seed_document, "disclaimer": "", "sections": [{"id": "x", "heading": "x", "aspect": "Nope"}]}
+    bad_version = put_document(s3, SEED_KEY, document_bytes(broken))
+
+    [result] = ingest(seeded)
+
+    assert result["status"] == "rejected"
+    assert any(reason.startswith("disclaimer:") for reason in result["reasons"])
+    assert any(reason.startswith("sections.0.aspect:") for reason in result["reasons"])
+    assert _tag(s3, SEED_KEY, bad_version) == "rejected"
+    report = _report(s3, SEED_KEY)
+    assert report["status"] == "rejected" and report["version_id"] == bad_version
+    assert report["reasons"] == result["reasons"]
+    assert _index_items() == before_items
+    after = call_api("GET", "/v1/articles/kram-otot-betis")
+    assert after.status_code == 200 and after.headers["ETag"] == before.headers["ETag"]
+
+
+def test_a_document_that_is_not_json_is_rejected(seeded: LocalStack, s3: Any) -> None:
+    put_document(s3, SEED_KEY, b"<html>oops</html>")
+    [result] = ingest(seeded)
+    assert result["status"] == "rejected" and "Invalid JSON" in result["reasons"][0]
+    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 200
+
+
+def test_deleting_a_document_unpublishes_it(seeded: LocalStack, s3: Any) -> None:
+    s3.delete_object(Bucket=BUCKET, Key=SEED_KEY)
+    # moto sends no event for a delete marker; S3 sends this one, which the template subscribes to.
+    event = {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": "us-east-1",
+                "eventTime": "2026-11-24T12:00:00.000Z",
+                "eventName": "ObjectRemoved:DeleteMarkerCreated",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "bucket": {"name": BUCKET, "arn": f"arn:aws:s3:::{BUCKET}"},
+                    "object": {"key": SEED_KEY, "sequencer": "0055AED6DCD90281E5"},
+                },
+            }
+        ]
+    }
+    result = ingest_handler.lambda_handler(event, LambdaContextStub(function_name="IngestFunction"))
+    assert [r["status"] for r in result["results"]] == ["removed"]
+    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 404
+    assert _index_items() == []
+
+
+def test_reports_do_not_trigger_ingest(seeded: LocalStack, s3: Any) -> None:
+    # The ingest function writes reports/...; the template's prefix filter must keep them out.
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 1
+    assert ingest(seeded) == []
+
+
+def _content_copy(tmp_path: Path) -> Path:
+    content = tmp_path / "content"
+    shutil.copytree(publish.CONTENT_DIR / "articles", content / "articles")
+    return content
+
+
+def test_the_publish_command_refuses_everything_when_one_document_is_invalid(
+    stack: LocalStack, s3: Any, tmp_path: Path, seed_document
+) -> None:
+    content = _content_copy(tmp_path)
+    bad = {**seed_document, "slug": "artikel-rusak", "title": ""}
+    (content / "articles" / "id" / "artikel-rusak.json").write_text(json.dumps(bad), encoding="utf-8")
+
+    result = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content)])
+
+    assert result.exit_code == 1
+    assert "artikel-rusak.json" in result.output and "title" in result.output
+    assert s3.list_objects_v2(Bucket=BUCKET).get("KeyCount") == 0
+
+
+def test_the_publish_command_uploads_and_reports(stack: LocalStack, s3: Any, tmp_path: Path) -> None:
+    content = _content_copy(tmp_path)
+    result = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--no-wait"])
+    assert result.exit_code == 0, result.output
+    assert "1 uploaded, 0 unchanged" in result.output
+    assert [r["status"] for r in ingest(stack)] == ["published"]
+
+    again = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content)])
+    assert again.exit_code == 0 and "0 uploaded, 1 unchanged" in again.output
+
+
+def test_the_publish_command_waits_for_the_ingest_verdict(stack: LocalStack, s3: Any, tmp_path: Path) -> None:
+    content = _content_copy(tmp_path)
+    # No ingest runs here, so the wait ends with the document still pending: an operator must look.
+    result = CliRunner().invoke(
+        cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--timeout", "0.2"]
+    )
+    assert result.exit_code == 1
+    assert "pending" in result.output
+
+
+def test_the_publish_command_needs_exactly_one_target() -> None:
+    result = CliRunner().invoke(cli, ["publish"])
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("name", ["validate"])
+def test_validate_command_passes_on_the_repository_content(name: str) -> None:
+    result = CliRunner().invoke(cli, [name])
+    assert result.exit_code == 0 and "1 valid, 0 invalid" in result.output

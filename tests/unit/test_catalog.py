@@ -1,0 +1,83 @@
+"""The catalog reads through a bounded, time-limited cache per warm container."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from health_content.catalog import ArticleCatalog
+from health_content.content import Article
+from health_content.errors import ArticleNotFound, SectionNotFound
+from health_content.publishing import content_hash
+from health_content.storage import PublishedArticle
+
+from tests.fakes import InMemoryArticleIndex
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _published(document: dict[str, Any], **changes: Any) -> PublishedArticle:
+    article = Article.model_validate({**document, **changes})
+    return PublishedArticle(article, content_hash(article), dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+
+
+@pytest.fixture
+def index(seed_document: dict[str, Any]) -> InMemoryArticleIndex:
+    index = InMemoryArticleIndex()
+    index.put_if_changed(_published(seed_document))
+    return index
+
+
+def test_a_warm_container_reads_an_article_once_within_the_ttl(index: InMemoryArticleIndex) -> None:
+    clock = Clock()
+    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock)
+    for _ in range(5):
+        catalog.get_article("kram-otot-betis", "id")
+    assert index.gets == 1
+
+
+def test_a_new_version_is_served_once_the_ttl_has_passed(index, seed_document) -> None:
+    clock = Clock()
+    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock)
+    catalog.get_article("kram-otot-betis", "id")
+    index.put_if_changed(_published(seed_document, title="Versi baru"))
+    assert catalog.get_article("kram-otot-betis", "id").article.title != "Versi baru"
+    clock.now = 61
+    assert catalog.get_article("kram-otot-betis", "id").article.title == "Versi baru"
+
+
+def test_the_cache_is_bounded(index, seed_document) -> None:
+    for number in range(5):
+        index.put_if_changed(_published(seed_document, slug=f"artikel-{number}"))
+    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=2, timer=Clock())
+    for number in range(5):
+        catalog.get_article(f"artikel-{number}", "id")
+    reads = index.gets
+    catalog.get_article("artikel-0", "id")  # evicted long ago
+    assert index.gets == reads + 1
+
+
+def test_a_zero_ttl_disables_the_cache(index) -> None:
+    catalog = ArticleCatalog(index, cache_ttl=0)
+    catalog.get_article("kram-otot-betis", "id")
+    catalog.get_article("kram-otot-betis", "id")
+    assert index.gets == 2
+
+
+def test_unknown_articles_and_sections_raise_not_found(index) -> None:
+    catalog = ArticleCatalog(index)
+    with pytest.raises(ArticleNotFound, match="'tidak-ada'"):
+        catalog.get_article("tidak-ada", "id")
+    with pytest.raises(ArticleNotFound, match="locale 'en'"):
+        catalog.get_article("kram-otot-betis", "en")
+    with pytest.raises(SectionNotFound, match="no section 'tidak-ada'"):
+        catalog.get_section("kram-otot-betis", "tidak-ada", "id")
+    _, section = catalog.get_section("kram-otot-betis", "pencegahan", "id")
+    assert section.heading == "Pencegahan kejang"

@@ -1,0 +1,152 @@
+"""Publishing decides what the serving index holds; these tests use in-memory storage."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from health_content.errors import DocumentRejected
+from health_content.publishing import (
+    MAX_DOCUMENT_BYTES,
+    Publisher,
+    PublishOutcome,
+    content_hash,
+    parse_article_document,
+)
+
+from tests.conftest import SEED_KEY, document_bytes
+from tests.fakes import InMemoryArticleIndex, InMemoryContentSource
+
+
+@pytest.fixture
+def source() -> InMemoryContentSource:
+    return InMemoryContentSource()
+
+
+@pytest.fixture
+def index() -> InMemoryArticleIndex:
+    return InMemoryArticleIndex()
+
+
+@pytest.fixture
+def publisher(source: InMemoryContentSource, index: InMemoryArticleIndex) -> Publisher:
+    return Publisher(source, index)
+
+
+def test_a_valid_document_is_published(
+    publisher: Publisher, source: InMemoryContentSource, index, seed_document
+):
+    version = source.put(SEED_KEY, document_bytes(seed_document))
+    result = publisher.sync(SEED_KEY)
+    assert result.outcome is PublishOutcome.PUBLISHED
+    assert result.version_id == version
+    published = index.get("id", "kram-otot-betis")
+    assert published is not None and published.source_version == version
+    assert source.outcomes[SEED_KEY][-1]["status"] == "published"
+
+
+def test_publishing_the_same_content_twice_changes_nothing(publisher, source, index, seed_document):
+    source.put(SEED_KEY, document_bytes(seed_document))
+    publisher.sync(SEED_KEY)
+    before = index.get("id", "kram-otot-betis")
+    # Same content, different formatting and a new version: still the same article.
+    source.put(SEED_KEY, json.dumps(seed_document, indent=4).encode())
+    result = publisher.sync(SEED_KEY)
+    assert result.outcome is PublishOutcome.UNCHANGED
+    assert index.get("id", "kram-otot-betis") == before
+    assert index.puts == 1
+
+
+def test_an_invalid_document_is_rejected_and_the_previous_version_stays(
+    publisher, source, index, seed_document
+):
+    source.put(SEED_KEY, document_bytes(seed_document))
+    publisher.sync(SEED_KEY)
+    before = index.get("id", "kram-otot-betis")
+    broken = {**seed_document, "sections": []}
+    rejected_version = source.put(SEED_KEY, document_bytes(broken))
+
+    result = publisher.sync(SEED_KEY)
+
+    assert result.outcome is PublishOutcome.REJECTED
+    assert result.version_id == rejected_version
+    assert result.reasons == ["sections: List should have at least 1 item after validation, not 0"]
+    assert index.get("id", "kram-otot-betis") == before
+    report = source.outcomes[SEED_KEY][-1]
+    assert report["status"] == "rejected" and report["reasons"] == result.reasons
+
+
+def test_a_deleted_document_is_removed_from_the_index(publisher, source, index, seed_document):
+    source.put(SEED_KEY, document_bytes(seed_document))
+    publisher.sync(SEED_KEY)
+    source.delete(SEED_KEY)
+    assert publisher.sync(SEED_KEY).outcome is PublishOutcome.REMOVED
+    assert index.get("id", "kram-otot-betis") is None
+
+
+def test_events_out_of_order_still_leave_the_newest_version(publisher, source, index, seed_document):
+    source.put(SEED_KEY, document_bytes(seed_document))
+    newest = {**seed_document, "title": "Judul terbaru"}
+    source.put(SEED_KEY, document_bytes(newest))
+    # Two events arrive for the key; whichever comes first, the index converges on the newest version.
+    publisher.sync(SEED_KEY)
+    publisher.sync(SEED_KEY)
+    published = index.get("id", "kram-otot-betis")
+    assert published is not None and published.article.title == "Judul terbaru"
+
+
+def test_an_upload_racing_with_a_publish_is_picked_up(publisher, source, index, seed_document):
+    source.put(SEED_KEY, document_bytes(seed_document))
+    source.uploads_during_fetch[SEED_KEY] = document_bytes({**seed_document, "title": "Diunggah bersamaan"})
+    result = publisher.sync(SEED_KEY)
+    assert result.version_id == "v2"
+    published = index.get("id", "kram-otot-betis")
+    assert published is not None and published.article.title == "Diunggah bersamaan"
+
+
+def test_a_key_outside_the_layout_is_rejected_without_touching_the_index(publisher, source, index):
+    result = publisher.sync("articles/kram.json")
+    assert result.outcome is PublishOutcome.REJECTED
+    assert "not of the form" in result.reasons[0]
+    assert index.items == {}
+
+
+@pytest.mark.parametrize(
+    ("key", "body", "reason"),
+    [
+        (SEED_KEY, b"{not json", "Invalid JSON"),
+        (SEED_KEY, b"[]", "document: Input should be an object"),
+        (SEED_KEY, b"\xff\xfe", "Invalid JSON"),
+        ("articles/en/kram-otot-betis.json", None, "locale is 'id' but the key says 'en'"),
+        ("articles/id/kram-betis.json", None, "slug is 'kram-otot-betis' but the key says 'kram-betis'"),
+        ("articles/id/Kram.json", None, "is not of the form"),
+    ],
+)
+def test_parse_rejects_with_a_specific_reason(
+    key: str, body: bytes | None, reason: str, seed_document: dict[str, Any]
+) -> None:
+    with pytest.raises(DocumentRejected) as rejection:
+        parse_article_document(key, body if body is not None else document_bytes(seed_document))
+    assert any(reason in r for r in rejection.value.reasons), rejection.value.reasons
+
+
+def test_parse_rejects_documents_too_large_for_the_index(seed_document: dict[str, Any]) -> None:
+    huge = document_bytes({**seed_document, "summary": "x" * (MAX_DOCUMENT_BYTES + 1)})
+    with pytest.raises(DocumentRejected, match="the limit is"):
+        parse_article_document(SEED_KEY, huge)
+
+
+def test_every_reason_is_reported_at_once(seed_document: dict[str, Any]) -> None:
+    broken = {**seed_document, "title": "", "locale": "xx", "tags": ["Bad Tag"]}
+    with pytest.raises(DocumentRejected) as rejection:
+        parse_article_document(SEED_KEY, document_bytes(broken))
+    assert {r.split(":")[0] for r in rejection.value.reasons} == {"title", "locale", "tags.0"}
+
+
+def test_content_hash_ignores_formatting_but_not_content(seed_document: dict[str, Any]) -> None:
+    compact = parse_article_document(SEED_KEY, document_bytes(seed_document))
+    indented = parse_article_document(SEED_KEY, json.dumps(seed_document, indent=2).encode())
+    changed = parse_article_document(SEED_KEY, document_bytes({**seed_document, "title": "Lain"}))
+    assert content_hash(compact) == content_hash(indented)
+    assert content_hash(compact) != content_hash(changed)
