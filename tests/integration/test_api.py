@@ -175,6 +175,12 @@ def test_other_methods_are_not_allowed(seeded: LocalStack, method: str) -> None:
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
+def test_options_without_cors_lists_the_allowed_methods(seeded: LocalStack) -> None:
+    response = call_api("OPTIONS", ARTICLE)
+    assert response.status_code == 204
+    assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
+
+
 @pytest.mark.parametrize(
     ("query", "parameter"),
     [
