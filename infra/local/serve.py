@@ -23,7 +23,6 @@ import boto3
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
-from infra import publish
 from infra.local.http_adapter import ApiGatewayAdapter
 from infra.local.stack import LocalStack
 
@@ -69,9 +68,11 @@ def main() -> int:
     os.environ.update(LOCAL_ENVIRONMENT)
     os.environ["AWS_ENDPOINT_URL"] = f"http://{moto_host}:{moto_port}"
 
-    # Imported after the environment is set: the handlers read it on first use.
+    # Imported after the environment is set: Powertools reads its log level and switches on import.
     from api.handler import lambda_handler as api_handler
     from ingest.handler import lambda_handler as ingest_handler
+
+    from infra import publish
 
     stack = LocalStack.create(BUCKET, TABLE, REGION)
     s3 = boto3.client("s3", region_name=REGION)
@@ -112,11 +113,11 @@ Press Ctrl-C to stop.""",
     def shutdown(*_: object) -> None:
         threading.Thread(target=server.shutdown, daemon=True).start()
 
+    # Explicit handlers: a process started in the background may have inherited SIGINT as ignored.
+    signal.signal(signal.SIGINT, shutdown)
     signal.signal(signal.SIGTERM, shutdown)
     try:
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     finally:
         stop.set()
         pump.join(timeout=3)
