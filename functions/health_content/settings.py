@@ -27,7 +27,6 @@ class Settings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
 
     table_name: str = Field(alias="CONTENT_TABLE_NAME", min_length=3, max_length=255)
-    bucket_name: str | None = Field(default=None, alias="CONTENT_BUCKET_NAME", min_length=3, max_length=63)
     cors_allowed_origins: Annotated[list[str], BeforeValidator(_split_commas)] = Field(
         default_factory=list,
         alias="CORS_ALLOWED_ORIGINS",

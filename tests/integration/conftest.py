@@ -31,7 +31,6 @@ def _reset_containers() -> None:
 @pytest.fixture
 def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
     monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
-    monkeypatch.setenv("CONTENT_BUCKET_NAME", BUCKET)
     with mock_aws():
         _reset_containers()
         yield LocalStack.create(BUCKET, TABLE)
