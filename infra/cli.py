@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import boto3
 import typer
-from health_content.errors import DocumentRejected
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
@@ -57,30 +56,34 @@ def publish_command(
         errors.print("Nothing was published: fix the invalid documents first.")
         raise typer.Exit(1)
 
-    with Progress(
-        TextColumn("[bold]Uploading"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.description}"),
-        console=console,
-    ) as progress:
-        task = progress.add_task("", total=len(documents))
+    uploads: list[publish.Upload] = []
+    reports: dict[str, dict[str, Any]] = {}
+    for phase in publish.phases(documents):
+        with Progress(
+            TextColumn("[bold]Uploading"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.description}"),
+            console=console,
+        ) as progress:
+            task = progress.add_task("", total=len(phase))
 
-        def advance(upload: publish.Upload) -> None:
-            progress.update(task, advance=1, description=upload.document.key)
+            def advance(upload: publish.Upload, task: Any = task, progress: Progress = progress) -> None:
+                progress.update(task, advance=1, description=upload.document.key)
 
-        try:
-            uploads = publish.upload(s3, bucket_name, documents, on_progress=advance)
-        except DocumentRejected as rejection:  # collect() already validated; this guards races
-            errors.print(f"Nothing was published: {rejection.detail}")
-            raise typer.Exit(1) from None
+            phase_uploads = publish.upload(s3, bucket_name, phase, on_progress=advance)
+        uploads.extend(phase_uploads)
+        changed = [u for u in phase_uploads if u.uploaded]
+        if wait and changed:
+            with console.status("Waiting for the ingest function..."):
+                reports.update(publish.wait_for_reports(s3, bucket_name, changed, timeout=timeout))
+            if any(r.get("status") not in {"published", "unchanged"} for r in reports.values()):
+                break  # later phases depend on this one
 
-    changed = [u for u in uploads if u.uploaded]
-    console.print(f"{len(changed)} uploaded, {len(uploads) - len(changed)} unchanged, to s3://{bucket_name}.")
-    if not wait or not changed:
+    uploaded = sum(u.uploaded for u in uploads)
+    console.print(f"{uploaded} uploaded, {len(uploads) - uploaded} unchanged, to s3://{bucket_name}.")
+    if not reports:
         return
-    with console.status("Waiting for the ingest function..."):
-        reports = publish.wait_for_reports(s3, bucket_name, changed, timeout=timeout)
     table = Table("document", "status", "reasons")
     for key, report in sorted(reports.items()):
         table.add_row(key, str(report.get("status")), "; ".join(report.get("reasons") or []))

@@ -8,9 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from health_content.causes.model import CauseTaxonomy
 from health_content.content import Article
 from health_content.settings import Settings
-
 from infra.template import REPO_ROOT
 
 SCHEMA_DIR = REPO_ROOT / "content" / "schemas"
@@ -23,13 +23,15 @@ def _dump(document: object) -> str:
 
 def content_schemas() -> dict[Path, str]:
     """Each content schema file and its text."""
-    schema = Article.model_json_schema(by_alias=True, mode="validation")
-    schema = {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": "article.schema.json",
-        **schema,
-    }
-    return {SCHEMA_DIR / "article.schema.json": _dump(schema)}
+    files = {}
+    for name, model in (("article", Article), ("causes", CauseTaxonomy)):
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$id": f"{name}.schema.json",
+            **model.model_json_schema(by_alias=True, mode="validation"),
+        }
+        files[SCHEMA_DIR / f"{name}.schema.json"] = _dump(schema)
+    return files
 
 
 def openapi_document() -> dict[Path, str]:
@@ -41,9 +43,7 @@ def openapi_document() -> dict[Path, str]:
 
 
 def stale(files: dict[Path, str]) -> list[Path]:
-    return [
-        path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
+    return [path for path, text in files.items() if not path.exists() or path.read_text(encoding="utf-8") != text]
 
 
 def write(files: dict[Path, str]) -> None:

@@ -4,6 +4,9 @@ Every document is validated first, with the same code the ingest function runs; 
 invalid document stops the whole publish before anything is uploaded. Unchanged
 documents are skipped (their content hash is kept in the object's metadata), so
 publishing twice uploads nothing the second time.
+
+Articles go first and the cause taxonomy second (``phases``): the ingest function checks
+each cause's mentions against the articles already published.
 """
 
 from __future__ import annotations
@@ -16,10 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
-from health_content.errors import DocumentRejected
-from health_content.publishing import article_key, content_hash, parse_article_document
-from health_content.storage.s3 import report_key
 
+from health_content.content import Article
+from health_content.errors import DocumentRejected
+from health_content.publishing import (
+    CAUSES_KEY,
+    article_key,
+    content_hash,
+    parse_article_document,
+    parse_causes_document,
+)
+from health_content.storage.s3 import report_key
 from infra.template import REPO_ROOT
 
 CONTENT_DIR = REPO_ROOT / "content"
@@ -47,8 +57,10 @@ class Upload:
 
 
 def collect(content_dir: Path = CONTENT_DIR) -> list[LocalDocument]:
-    """Every article under content_dir/articles/<locale>/<slug>.json, validated."""
+    """Every document under content_dir, validated, articles first; causes/causes.json is checked
+    against these articles, as the ingest function checks it against the published ones."""
     documents = []
+    articles: dict[tuple[str, str], Article] = {}
     for path in sorted((content_dir / "articles").glob("*/*.json")):
         key = article_key(path.parent.name, path.stem)
         body = path.read_bytes()
@@ -57,8 +69,26 @@ def collect(content_dir: Path = CONTENT_DIR) -> list[LocalDocument]:
         except DocumentRejected as rejection:
             documents.append(LocalDocument(path, key, body, reasons=tuple(rejection.reasons)))
         else:
+            articles[(article.locale, article.slug)] = article
             documents.append(LocalDocument(path, key, body, content_hash(article)))
+    causes_path = content_dir / CAUSES_KEY
+    if causes_path.exists():
+        body = causes_path.read_bytes()
+        try:
+            taxonomy, _ = parse_causes_document(body, lambda locale, slug: articles.get((locale, slug)))
+        except DocumentRejected as rejection:
+            documents.append(LocalDocument(causes_path, CAUSES_KEY, body, reasons=tuple(rejection.reasons)))
+        else:
+            documents.append(LocalDocument(causes_path, CAUSES_KEY, body, content_hash(taxonomy)))
     return documents
+
+
+def phases(documents: Iterable[LocalDocument]) -> list[list[LocalDocument]]:
+    """Upload order: the articles, then the cause taxonomy that points into them."""
+    documents = list(documents)
+    articles = [d for d in documents if d.key != CAUSES_KEY]
+    causes = [d for d in documents if d.key == CAUSES_KEY]
+    return [phase for phase in (articles, causes) if phase]
 
 
 def upload(

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from health_content.errors import InvalidCursor
-from health_content.storage import ArticleListing, Page, PublishedArticle, SourceObject
+from health_content.storage import ArticleListing, Page, PublishedArticle, PublishedCauses, SourceObject
 
 
 @dataclass
@@ -42,6 +42,31 @@ class InMemoryArticleIndex:
         return self.items.pop((locale, slug), None) is not None
 
 
+@dataclass
+class InMemoryCauseStore:
+    published: PublishedCauses | None = None
+    reads: int = 0
+    hash_reads: int = 0
+
+    def get(self) -> PublishedCauses | None:
+        self.reads += 1
+        return self.published
+
+    def current_hash(self) -> str | None:
+        self.hash_reads += 1
+        return None if self.published is None else self.published.content_hash
+
+    def put_if_changed(self, published: PublishedCauses) -> bool:
+        if self.published is not None and self.published.content_hash == published.content_hash:
+            return False
+        self.published = published
+        return True
+
+    def delete(self) -> bool:
+        existed, self.published = self.published is not None, None
+        return existed
+
+
 def _listing(published: PublishedArticle) -> ArticleListing:
     article = published.article
     return ArticleListing(
@@ -66,9 +91,7 @@ class InMemoryContentSource:
     def put(self, key: str, body: bytes) -> str:
         history = self.versions.setdefault(key, [])
         version_id = f"v{len(history) + 1}"
-        history.append(
-            SourceObject(key, version_id, body, dt.datetime(2026, 11, 24, 12, len(history), tzinfo=dt.UTC))
-        )
+        history.append(SourceObject(key, version_id, body, dt.datetime(2026, 11, 24, 12, len(history), tzinfo=dt.UTC)))
         return version_id
 
     def delete(self, key: str) -> None:

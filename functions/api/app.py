@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
-from health_content import __version__
-from health_content.settings import Settings
 
 from api.http_caching import conditional_get
 from api.problems import register_problem_handlers
-from api.routes import articles, service
+from api.routes import articles, causes, service
+from health_content import __version__
+from health_content.settings import Settings
 
 OPENAPI_TITLE = "Konten Sehat API"
 OPENAPI_DESCRIPTION = (
@@ -44,6 +44,7 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
         ]
     )
     app.include_router(articles.router, prefix="/v1")
+    app.include_router(causes.router, prefix="/v1")
     app.include_router(service.router)
     register_problem_handlers(app)
 
@@ -56,14 +57,10 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
         return Response(200, "application/json", document[0])
 
     if settings.enable_docs:
-        app.enable_swagger(
-            path="/docs", title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION
-        )
+        app.enable_swagger(path="/docs", title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION)
     return app
 
 
 def openapi_json(app: APIGatewayRestResolver) -> str:
     """The OpenAPI 3.1 document, generated from the routes and models."""
-    return app.get_openapi_json_schema(
-        title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION
-    )
+    return app.get_openapi_json_schema(title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION)

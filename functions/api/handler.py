@@ -8,10 +8,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from health_content.observability import logger, metrics, tracer
 
 from api.app import create_app
 from api.dependencies import get_settings
+from health_content.observability import logger, metrics, tracer
 
 
 @cache

@@ -73,9 +73,7 @@ def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, Nex
         response.headers["Cache-Control"] = cache_control
         request_headers = app.current_event.headers
         if_none_match = request_headers.get("if-none-match") or request_headers.get("If-None-Match")
-        if_modified_since = request_headers.get("if-modified-since") or request_headers.get(
-            "If-Modified-Since"
-        )
+        if_modified_since = request_headers.get("if-modified-since") or request_headers.get("If-Modified-Since")
         if if_none_match is not None:
             fresh = _matches(if_none_match, etag)
         else:

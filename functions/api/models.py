@@ -5,12 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from health_content.content import Block, Correction, HealthAspect, Source
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-Href = Annotated[
-    str, Field(description="Link relative to the API host.", examples=["/v1/articles/kram-otot-betis"])
-]
+from health_content.content import Block, Correction, HealthAspect, Source
+
+Href = Annotated[str, Field(description="Link relative to the API host.", examples=["/v1/articles/kram-otot-betis"])]
 
 
 class _Out(BaseModel):
@@ -47,6 +46,10 @@ class SectionBody(_Out):
     heading: str = Field(examples=["Penyebab kejang"])
     aspect: HealthAspect
     blocks: list[Block]
+    causes: list[str] = Field(
+        description="Ids of the causes this section discusses (see /v1/causes/{cause_id}).",
+        examples=[["hipoksia", "epilepsi"]],
+    )
     links: Links
 
 
@@ -93,6 +96,7 @@ class SectionSummaryOut(_Out):
     id: str = Field(examples=["penyebab"])
     heading: str = Field(examples=["Penyebab kejang"])
     aspect: HealthAspect
+    causes: list[str] = Field(description="Ids of the causes this section discusses.")
     links: Links
 
 
@@ -124,3 +128,96 @@ class SectionOut(_Out):
 
 class HealthOut(_Out):
     status: str = Field(examples=["ok"])
+
+
+# --- causes --------------------------------------------------------------------------------
+
+
+class TermOut(_Out):
+    id: str = Field(examples=["electrolyte-metabolic"])
+    label: str = Field(examples=["Elektrolit dan metabolisme"])
+
+
+class Icd10Out(_Out):
+    code: str = Field(examples=["E83.5"])
+    title: str = Field(description="WHO ICD-10 title (English).", examples=["Disorders of calcium metabolism"])
+
+
+class MentionOut(_Out):
+    """Where an article discusses the cause: follow `href`, then `block` (and `item`) within the section."""
+
+    article: str = Field(examples=["kram-otot-betis"])
+    section: str = Field(examples=["penyebab"])
+    block: int = Field(description="Index into the section's `blocks`, from 0.", examples=[1])
+    item: int | None = Field(description="Index into the list's `items`, from 0.", examples=[3])
+    excerpt: str = Field(examples=["Kekurangan kalium, kalsium, magnesium, glukosa darah;"])
+    href: Href = Field(examples=["/v1/articles/kram-otot-betis/sections/penyebab"])
+
+
+class MatchOut(_Out):
+    """Why a result matched: which query word met which indexed word, where, and how."""
+
+    word: str = Field(description="The query word.", examples=["kekurangan"])
+    field: str = Field(description="name, synonym, explanation, category, population or icd10.", examples=["name"])
+    language: str = Field(examples=["id"])
+    term: str = Field(description="The indexed word it met.", examples=["kekurangan"])
+    kind: str = Field(description="exact, stem or typo.", examples=["exact"])
+
+
+class CauseOut(_Out):
+    id: str = Field(examples=["hipokalsemia"])
+    name: str = Field(examples=["Kekurangan kalsium (hipokalsemia)"])
+    explanation: str
+    category: TermOut
+    populations: list[TermOut]
+    icd10: list[Icd10Out]
+    mentions: list[MentionOut]
+    links: Links
+
+
+class CauseDetailOut(CauseOut):
+    synonyms: list[str] = Field(description="Words people use for it, in the response's language.")
+
+
+class CauseHitOut(CauseOut):
+    score: float = Field(description="Relevance; higher is better. Results with more query words matched come first.")
+    matched: list[MatchOut] = Field(description="One entry per query word that matched.")
+    code_match: str | None = Field(
+        description="How the filed ICD-10 code relates to `code`: exact, narrower (filed under it) or broader.",
+        examples=["broader"],
+    )
+
+
+class CauseQueryOut(_Out):
+    q: str | None
+    category: str | None
+    population: str | None
+    code: str | None = Field(description="The ICD-10 code as normalised.", examples=["E83.51"])
+    article: str | None
+    locale: str
+
+
+class CauseSearchOut(_Out):
+    """Causes that match, best first."""
+
+    query: CauseQueryOut
+    total: int = Field(description="How many causes match in all.")
+    items: list[CauseHitOut]
+    next_cursor: str | None
+    links: Links
+
+
+class FacetOut(_Out):
+    id: str
+    label: str
+    count: int
+
+
+class CauseFacetsOut(_Out):
+    """How many causes each category and population has, among those matching the other filters."""
+
+    query: CauseQueryOut
+    total: int
+    categories: list[FacetOut]
+    populations: list[FacetOut]
+    links: Links

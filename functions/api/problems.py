@@ -10,9 +10,10 @@ from typing import Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from health_content.errors import ContentUnavailable, InvalidCursor, NotFound
-from health_content.observability import logger, metrics
 from pydantic import BaseModel, Field
+
+from health_content.errors import ContentUnavailable, InvalidCursor, InvalidQuery, NotFound
+from health_content.observability import logger, metrics
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
@@ -77,9 +78,7 @@ class InvalidParam(BaseModel):
 class Problem(BaseModel):
     """RFC 9457 problem details, with the request id and, for invalid requests, each bad parameter."""
 
-    type: str = Field(
-        description="URI reference naming the kind of problem.", examples=["/problems/not-found"]
-    )
+    type: str = Field(description="URI reference naming the kind of problem.", examples=["/problems/not-found"])
     title: str = Field(examples=["Not found"])
     status: int = Field(examples=[404])
     detail: str = Field(examples=["No article 'kram' is published in locale 'id'."])
@@ -125,9 +124,7 @@ def problem_response(
         request_id=event.request_context.request_id,
         errors=errors,
     )
-    metrics.add_metric(
-        name="ServerErrors" if problem.status >= 500 else "ClientErrors", unit="Count", value=1
-    )
+    metrics.add_metric(name="ServerErrors" if problem.status >= 500 else "ClientErrors", unit="Count", value=1)
     return Response(
         status_code=problem.status,
         content_type=PROBLEM_JSON,
@@ -164,6 +161,12 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
         detail = "; ".join(f"{p.location} parameter {p.name!r}: {p.reason}" for p in params)
         return problem_response(app, "invalid-request", detail, errors=params)
 
+    @app.exception_handler(InvalidQuery)
+    def invalid_query(error: InvalidQuery) -> Response:
+        params = [InvalidParam(name=name, location="query", reason=reason) for name, reason in error.errors]
+        detail = "; ".join(f"query parameter {p.name!r}: {p.reason}" for p in params)
+        return problem_response(app, "invalid-request", detail, errors=params)
+
     @app.exception_handler(InvalidCursor)
     def invalid_cursor(error: InvalidCursor) -> Response:
         return problem_response(app, "invalid-cursor", error.detail)
@@ -175,9 +178,7 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(ContentUnavailable)
     def unavailable(error: ContentUnavailable) -> Response:
         logger.exception("content store unavailable")
-        return problem_response(
-            app, "unavailable", error.detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
-        )
+        return problem_response(app, "unavailable", error.detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.not_found
     def no_route(_: NotFoundError) -> Response:

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from cachetools import TTLCache
 
+from health_content.causes.catalog import CauseCatalog
 from health_content.content import Section
 from health_content.errors import ArticleNotFound, SectionNotFound
 from health_content.storage import ArticleIndex, Page, PublishedArticle
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An article as the API shows it: with the causes each section discusses."""
+
+    published: PublishedArticle
+    causes_by_section: dict[str, list[str]]
+    last_modified: dt.datetime
 
 
 class ArticleCatalog:
@@ -25,11 +37,13 @@ class ArticleCatalog:
         self,
         index: ArticleIndex,
         *,
+        causes: CauseCatalog | None = None,
         cache_ttl: float = 60.0,
         cache_size: int = 256,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._index = index
+        self._causes = causes
         self._cache: TTLCache[tuple[str, str], PublishedArticle] | None = (
             TTLCache(maxsize=cache_size, ttl=cache_ttl, timer=timer) if cache_ttl > 0 else None
         )
@@ -51,12 +65,21 @@ class ArticleCatalog:
                 self._cache[key] = published
         return published
 
-    def get_section(self, slug: str, section_id: str, locale: str) -> tuple[PublishedArticle, Section]:
+    def view(self, slug: str, locale: str) -> ArticleView:
         published = self.get_article(slug, locale)
-        section = published.article.section(section_id)
+        if self._causes is None:
+            return ArticleView(published, {}, published.published_at)
+        causes, causes_published_at = self._causes.causes_by_section(slug, locale)
+        # The body shows both documents, so it changed when either was last published.
+        last_modified = max(filter(None, (published.published_at, causes_published_at)))
+        return ArticleView(published, causes, last_modified)
+
+    def section_view(self, slug: str, section_id: str, locale: str) -> tuple[ArticleView, Section]:
+        view = self.view(slug, locale)
+        section = view.published.article.section(section_id)
         if section is None:
             raise SectionNotFound(slug, section_id)
-        return published, section
+        return view, section
 
     def list_articles(self, locale: str, limit: int, cursor: str | None) -> Page:
         return self._index.list(locale, limit, cursor)

@@ -61,18 +61,20 @@ class HealthAspect(StrEnum):
     RELATED_TOPICS = "RelatedTopicsHealthAspect"
 
 
-class _Strict(BaseModel):
+class ContentModel(BaseModel):
+    """Base of every content model: unknown fields are errors, instances are immutable."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class Paragraph(_Strict):
+class Paragraph(ContentModel):
     """A paragraph of plain text."""
 
     type: Literal["paragraph"] = "paragraph"
     text: Text
 
 
-class ListBlock(_Strict):
+class ListBlock(ContentModel):
     """A bulleted or numbered list; items are plain text, in order."""
 
     type: Literal["list"] = "list"
@@ -84,7 +86,7 @@ class ListBlock(_Strict):
 Block = Annotated[Paragraph | ListBlock, Field(discriminator="type")]
 
 
-class Section(_Strict):
+class Section(ContentModel):
     """One part of an article, about one health aspect."""
 
     id: Slug = Field(description="Stable id, unique within the article.", examples=["penyebab"])
@@ -96,7 +98,7 @@ class Section(_Strict):
     blocks: list[Block] = Field(min_length=1, max_length=500)
 
 
-class Source(_Strict):
+class Source(ContentModel):
     """Where the text comes from, for attribution."""
 
     name: ShortText = Field(description="Who wrote or published the original text.")
@@ -104,21 +106,21 @@ class Source(_Strict):
     note: Text | None = Field(default=None, description="How the text was obtained or adapted.")
 
 
-class ArticleLink(_Strict):
+class ArticleLink(ContentModel):
     """A link to another article by slug, whether or not it is published yet."""
 
     slug: Slug
     title: ShortText
 
 
-class Related(_Strict):
+class Related(ContentModel):
     """Navigation to neighbouring articles, as in the original series."""
 
     previous: ArticleLink | None = None
     next: ArticleLink | None = None
 
 
-class Correction(_Strict):
+class Correction(ContentModel):
     """An editorial fix to the source text, recorded so the change stays auditable."""
 
     original: ShortText
@@ -126,7 +128,7 @@ class Correction(_Strict):
     reason: ShortText
 
 
-class Article(_Strict):
+class Article(ContentModel):
     """A health article in one locale, as published."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)

@@ -40,3 +40,16 @@ class DocumentRejected(ContentError):
     def __init__(self, reasons: list[str]) -> None:
         super().__init__("; ".join(reasons))
         self.reasons = reasons
+
+
+class CauseNotFound(NotFound):
+    def __init__(self, cause_id: str) -> None:
+        super().__init__(f"There is no cause {cause_id!r}.")
+
+
+class InvalidQuery(ContentError):
+    """A query parameter names something the content does not have (an unknown category, say)."""
+
+    def __init__(self, errors: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors))
+        self.errors = errors

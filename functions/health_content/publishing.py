@@ -15,20 +15,33 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
+from health_content.causes import icd10
+from health_content.causes.model import CauseTaxonomy
+from health_content.causes.prepare import ArticleLookup, CauseAnalysis, prepare
 from health_content.content import SLUG_PATTERN, Article
 from health_content.errors import DocumentRejected
 from health_content.observability import logger
-from health_content.storage import ArticleIndex, ContentSource, PublishedArticle, SourceObject
-
-ARTICLE_KEY_PATTERN = re.compile(
-    r"^articles/(?P<locale>[a-z]{2})/(?P<slug>" + SLUG_PATTERN[1:-1] + r")\.json$"
+from health_content.storage import (
+    ArticleIndex,
+    CauseStore,
+    ContentSource,
+    PublishedArticle,
+    PublishedCauses,
+    SourceObject,
 )
+
+Model = TypeVar("Model", bound=BaseModel)
+
+ARTICLE_KEY_PATTERN = re.compile(r"^articles/(?P<locale>[a-z]{2})/(?P<slug>" + SLUG_PATTERN[1:-1] + r")\.json$")
+CAUSES_KEY = "causes/causes.json"
 # A DynamoDB item holds at most 400 KB; the document is stored whole, with room for its metadata.
 MAX_DOCUMENT_BYTES = 350_000
 _MAX_SYNC_ROUNDS = 3
+_KEY_LAYOUT = "articles/<locale>/<slug>.json or causes/causes.json"
 
 
 class PublishOutcome(StrEnum):
@@ -62,17 +75,21 @@ def article_key(locale: str, slug: str) -> str:
     return f"articles/{locale}/{slug}.json"
 
 
-def parse_article_document(key: str, body: bytes) -> Article:
-    """Validate a document published under ``key``; raise DocumentRejected with every reason."""
-    match = ARTICLE_KEY_PATTERN.match(key)
-    if match is None:
-        raise DocumentRejected([f"key {key!r} is not of the form articles/<locale>/<slug>.json"])
+def _validate(model: type[Model], body: bytes, context: dict[str, Any] | None = None) -> Model:
     if len(body) > MAX_DOCUMENT_BYTES:
         raise DocumentRejected([f"document is {len(body)} bytes; the limit is {MAX_DOCUMENT_BYTES}"])
     try:
-        article = Article.model_validate_json(body)
+        return model.model_validate_json(body, context=context)
     except ValidationError as error:
         raise DocumentRejected([_describe(e) for e in error.errors(include_url=False)]) from None
+
+
+def parse_article_document(key: str, body: bytes) -> Article:
+    """Validate an article published under ``key``; raise DocumentRejected with every reason."""
+    match = ARTICLE_KEY_PATTERN.match(key)
+    if match is None:
+        raise DocumentRejected([f"key {key!r} is not of the form articles/<locale>/<slug>.json"])
+    article = _validate(Article, body)
     mismatches = [
         f"{name} is {actual!r} but the key says {expected!r}"
         for name, actual, expected in (
@@ -86,9 +103,15 @@ def parse_article_document(key: str, body: bytes) -> Article:
     return article
 
 
-def content_hash(article: Article) -> str:
-    """Hash of the canonical JSON of an article: formatting and key order of the file do not count."""
-    return hashlib.sha256(article.model_dump_json().encode()).hexdigest()
+def parse_causes_document(body: bytes, articles: ArticleLookup) -> tuple[CauseTaxonomy, CauseAnalysis]:
+    """Validate the cause taxonomy (ICD-10 codes against WHO ICD-10, mentions against ``articles``)."""
+    taxonomy = _validate(CauseTaxonomy, body, context={"icd10_exists": icd10.exists})
+    return taxonomy, prepare(taxonomy, articles)
+
+
+def content_hash(document: BaseModel) -> str:
+    """Hash of a document's canonical JSON: formatting and key order of the file do not count."""
+    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
 
 
 def _describe(error: object) -> str:
@@ -103,20 +126,18 @@ class Publisher:
     def __init__(
         self,
         source: ContentSource,
-        index: ArticleIndex,
+        articles: ArticleIndex,
+        causes: CauseStore,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self._source = source
-        self._index = index
+        self._articles = articles
+        self._causes = causes
         self._now = now
 
     def sync(self, key: str) -> PublishResult:
-        if ARTICLE_KEY_PATTERN.match(key) is None:
-            result = PublishResult(
-                key,
-                PublishOutcome.REJECTED,
-                reasons=[f"key {key!r} is not of the form articles/<locale>/<slug>.json"],
-            )
+        if key != CAUSES_KEY and ARTICLE_KEY_PATTERN.match(key) is None:
+            result = PublishResult(key, PublishOutcome.REJECTED, reasons=[f"key {key!r} is not {_KEY_LAYOUT}"])
             logger.warning("document rejected", extra={"key": key, "reasons": result.reasons})
             return result
         for _ in range(_MAX_SYNC_ROUNDS):
@@ -131,24 +152,42 @@ class Publisher:
         return result
 
     def _apply(self, key: str, current: SourceObject | None) -> PublishResult:
-        match = ARTICLE_KEY_PATTERN.match(key)
-        assert match is not None  # checked by sync()
         if current is None:
-            removed = self._index.delete(match["locale"], match["slug"])
+            removed = self._remove(key)
             logger.info("document deleted from the bucket", extra={"key": key, "was_published": removed})
             return PublishResult(key, PublishOutcome.REMOVED)
         try:
-            article = parse_article_document(key, current.body)
+            digest, changed = self._publish(key, current)
         except DocumentRejected as rejection:
             logger.warning(
                 "document rejected; the previous version stays published",
                 extra={"key": key, "version_id": current.version_id, "reasons": rejection.reasons},
             )
             return PublishResult(key, PublishOutcome.REJECTED, current.version_id, reasons=rejection.reasons)
-        digest = content_hash(article)
-        changed = self._index.put_if_changed(
-            PublishedArticle(article, digest, current.last_modified, current.version_id)
-        )
         outcome = PublishOutcome.PUBLISHED if changed else PublishOutcome.UNCHANGED
         logger.info("document synced", extra={"key": key, "outcome": outcome.value, "content_hash": digest})
         return PublishResult(key, outcome, current.version_id, digest)
+
+    def _publish(self, key: str, current: SourceObject) -> tuple[str, bool]:
+        """Validate and store one document; the content hash and whether anything changed."""
+        if key == CAUSES_KEY:
+            taxonomy, analysis = parse_causes_document(current.body, self._published_article)
+            digest = content_hash(taxonomy)
+            published = PublishedCauses(taxonomy, analysis, digest, current.last_modified, current.version_id)
+            return digest, self._causes.put_if_changed(published)
+        article = parse_article_document(key, current.body)
+        digest = content_hash(article)
+        return digest, self._articles.put_if_changed(
+            PublishedArticle(article, digest, current.last_modified, current.version_id)
+        )
+
+    def _remove(self, key: str) -> bool:
+        if key == CAUSES_KEY:
+            return self._causes.delete()
+        match = ARTICLE_KEY_PATTERN.match(key)
+        assert match is not None  # sync() accepts no other keys
+        return self._articles.delete(match["locale"], match["slug"])
+
+    def _published_article(self, locale: str, slug: str) -> Article | None:
+        published = self._articles.get(locale, slug)
+        return None if published is None else published.article

@@ -33,7 +33,13 @@ class Settings(BaseModel):
         description="Origins allowed to call the JSON routes from a browser; '*' allows any.",
     )
     enable_docs: Annotated[bool, BeforeValidator(_parse_bool)] = Field(default=False, alias="ENABLE_DOCS")
-    article_cache_ttl_seconds: float = Field(default=60.0, alias="ARTICLE_CACHE_TTL_SECONDS", ge=0, le=3600)
+    content_cache_ttl_seconds: float = Field(
+        default=60.0,
+        alias="CONTENT_CACHE_TTL_SECONDS",
+        ge=0,
+        le=3600,
+        description="How long a warm container reuses an article or the cause index before checking again.",
+    )
     article_cache_max_items: int = Field(default=256, alias="ARTICLE_CACHE_MAX_ITEMS", ge=1, le=100_000)
     http_max_age_seconds: int = Field(default=300, alias="HTTP_MAX_AGE_SECONDS", ge=0, le=86_400)
     http_stale_seconds: int = Field(default=86_400, alias="HTTP_STALE_SECONDS", ge=0, le=604_800)

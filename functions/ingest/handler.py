@@ -17,10 +17,11 @@ import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
+
 from health_content.observability import logger, metrics, tracer
 from health_content.publishing import Publisher
 from health_content.settings import Settings
-from health_content.storage.dynamodb import DynamoArticleIndex
+from health_content.storage.dynamodb import DynamoArticleIndex, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 
 
@@ -30,13 +31,13 @@ def _s3_client() -> Any:
 
 
 @cache
-def _article_index() -> DynamoArticleIndex:
-    settings = Settings.from_environ()
-    return DynamoArticleIndex(boto3.resource("dynamodb").Table(settings.table_name))
+def _content_table() -> Any:
+    return boto3.resource("dynamodb").Table(Settings.from_environ().table_name)
 
 
 def publisher_for(bucket: str) -> Publisher:
-    return Publisher(S3ContentSource(_s3_client(), bucket), _article_index())
+    table = _content_table()
+    return Publisher(S3ContentSource(_s3_client(), bucket), DynamoArticleIndex(table), DynamoCauseStore(table))
 
 
 @metrics.log_metrics
@@ -56,4 +57,4 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
 def reset() -> None:
     """Forget the per-container clients (tests and the local runner change the environment)."""
     _s3_client.cache_clear()
-    _article_index.cache_clear()
+    _content_table.cache_clear()

@@ -43,7 +43,7 @@ LOCAL_ENVIRONMENT = {
     "ENABLE_DOCS": "true",
     "CORS_ALLOWED_ORIGINS": "*",
     # Short, so that a document published while the server runs shows up within seconds.
-    "ARTICLE_CACHE_TTL_SECONDS": "2",
+    "CONTENT_CACHE_TTL_SECONDS": "2",
 }
 
 
@@ -69,16 +69,16 @@ def main() -> int:
 
     # Imported after the environment is set: Powertools reads its log level and switches on import.
     from api.handler import lambda_handler as api_handler
-    from ingest.handler import lambda_handler as ingest_handler
-
     from infra import publish
+    from ingest.handler import lambda_handler as ingest_handler
 
     stack = LocalStack.create(BUCKET, TABLE, REGION)
     s3 = boto3.client("s3", region_name=REGION)
-    documents = publish.collect()
-    uploads = publish.upload(s3, BUCKET, documents)
-    stack.deliver_events(ingest_handler)
-    reports = publish.wait_for_reports(s3, BUCKET, uploads, timeout=10)
+    reports: dict[str, dict[str, Any]] = {}
+    for phase in publish.phases(publish.collect()):
+        uploads = publish.upload(s3, BUCKET, phase)
+        stack.deliver_events(ingest_handler)
+        reports.update(publish.wait_for_reports(s3, BUCKET, uploads, timeout=10))
     rejected = {key: r for key, r in reports.items() if r.get("status") not in {"published", "unchanged"}}
     if rejected:
         print(f"Some documents were not published: {rejected}", file=sys.stderr)
@@ -99,6 +99,9 @@ Try:
   curl {base}/v1/articles/kram-otot-betis
   curl {base}/v1/articles/kram-otot-betis/sections
   curl {base}/v1/articles/kram-otot-betis/sections/penyebab
+  curl '{base}/v1/causes?q=kekurangan+kalsium'
+  curl '{base}/v1/causes?code=E83.51'
+  curl '{base}/v1/causes/facets?population=children'
   curl -i {base}/v1/articles/does-not-exist
   open {base}/docs   (Swagger UI; OpenAPI at {base}/openapi.json)
 

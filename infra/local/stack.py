@@ -33,24 +33,19 @@ class LocalStack:
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
-        s3.put_bucket_encryption(
-            Bucket=bucket, ServerSideEncryptionConfiguration=template.bucket_encryption()
-        )
+        s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration=template.bucket_encryption())
         dynamodb = boto3.client("dynamodb", region_name=region)
         dynamodb.create_table(**template.table_definition(table_name))
         dynamodb.get_waiter("table_exists").wait(TableName=table_name)
 
         sqs = boto3.client("sqs", region_name=region)
         queue_url = sqs.create_queue(QueueName=f"{bucket}-ingest-events")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"][
-            "QueueArn"
-        ]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         s3.put_bucket_notification_configuration(
             Bucket=bucket,
             NotificationConfiguration={
                 "QueueConfigurations": [
-                    _queue_configuration(queue_arn, notification)
-                    for notification in template.ingest_notifications()
+                    _queue_configuration(queue_arn, notification) for notification in template.ingest_notifications()
                 ]
             },
         )
@@ -78,7 +73,5 @@ def _queue_configuration(queue_arn: str, notification: dict[str, Any]) -> dict[s
     configuration: dict[str, Any] = {"QueueArn": queue_arn, "Events": notification["Events"]}
     rules = ((notification.get("Filter") or {}).get("S3Key") or {}).get("Rules")
     if rules:
-        configuration["Filter"] = {
-            "Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}
-        }
+        configuration["Filter"] = {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}
     return configuration

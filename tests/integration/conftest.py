@@ -7,16 +7,16 @@ from typing import Any
 
 import boto3
 import pytest
-from api import dependencies
-from api import handler as api_handler
-from ingest import handler as ingest_handler
 from moto import mock_aws
 from werkzeug.wrappers import Response
 
+from api import dependencies
+from api import handler as api_handler
 from infra import publish
 from infra.local.events import LambdaContextStub, rest_api_event
 from infra.local.http_adapter import to_wsgi_response
 from infra.local.stack import LocalStack
+from ingest import handler as ingest_handler
 
 BUCKET = "health-content-test"
 TABLE = "health-content-test"
@@ -45,9 +45,7 @@ def s3(stack: LocalStack) -> Any:
 def ingest(stack: LocalStack) -> list[dict[str, Any]]:
     """Deliver the queued S3 events to the real ingest handler; the statuses it reported."""
     return [
-        result
-        for invocation in stack.deliver_events(ingest_handler.lambda_handler)
-        for result in invocation["results"]
+        result for invocation in stack.deliver_events(ingest_handler.lambda_handler) for result in invocation["results"]
     ]
 
 
@@ -58,8 +56,11 @@ def put_document(s3: Any, key: str, body: bytes) -> str:
 @pytest.fixture
 def seeded(stack: LocalStack, s3: Any) -> LocalStack:
     """The stack with content/ published the way operators do it."""
-    publish.upload(s3, BUCKET, publish.collect())
-    assert [r["status"] for r in ingest(stack)] == ["published"]
+    statuses = []
+    for phase in publish.phases(publish.collect()):
+        publish.upload(s3, BUCKET, phase)
+        statuses.extend(r["status"] for r in ingest(stack))
+    assert statuses == ["published", "published"]  # the article, then the cause taxonomy
     return stack
 
 

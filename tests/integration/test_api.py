@@ -9,13 +9,13 @@ from typing import Any
 
 import boto3
 import pytest
+
 from api import dependencies
 from api import handler as api_handler
 from health_content.content import Article
 from health_content.publishing import content_hash
 from health_content.storage import PublishedArticle
 from health_content.storage.dynamodb import DynamoArticleIndex
-
 from infra.local.stack import LocalStack
 from infra.template import REPO_ROOT
 from tests.integration.conftest import TABLE, call_api
@@ -259,9 +259,7 @@ def _add_articles(seed_document: dict[str, Any], count: int) -> None:
         index.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime.now(dt.UTC)))
 
 
-def test_cursor_pagination_walks_every_article_once(
-    seeded: LocalStack, seed_document: dict[str, Any]
-) -> None:
+def test_cursor_pagination_walks_every_article_once(seeded: LocalStack, seed_document: dict[str, Any]) -> None:
     _add_articles(seed_document, 44)
     seen: list[str] = []
     pages = 0

@@ -9,15 +9,15 @@ from typing import Any
 
 import boto3
 import pytest
-from health_content.storage.s3 import STATUS_TAG, report_key
-from ingest import handler as ingest_handler
 from typer.testing import CliRunner
 
+from health_content.storage.s3 import STATUS_TAG, report_key
 from infra import publish
 from infra.cli import app as cli
 from infra.local.events import LambdaContextStub
 from infra.local.stack import LocalStack
-from tests.conftest import SEED_KEY, document_bytes
+from ingest import handler as ingest_handler
+from tests.conftest import SEED_ARTICLE_PATH, SEED_KEY, document_bytes
 from tests.integration.conftest import BUCKET, TABLE, call_api, ingest, put_document
 
 
@@ -31,7 +31,9 @@ def _report(s3: Any, key: str) -> dict[str, Any]:
 
 
 def _index_items() -> list[dict[str, Any]]:
-    return boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).scan()["Items"]
+    """The article items of the serving index."""
+    items = boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).scan()["Items"]
+    return [item for item in items if item["pk"].startswith("ARTICLES#")]
 
 
 def test_published_content_is_served(seeded: LocalStack, s3: Any) -> None:
@@ -64,7 +66,7 @@ def test_a_new_version_replaces_the_article_in_one_write(seeded: LocalStack, s3:
 
 
 def test_the_publish_command_uploads_nothing_when_nothing_changed(seeded: LocalStack, s3: Any) -> None:
-    assert [u.uploaded for u in publish.upload(s3, BUCKET, publish.collect())] == [False]
+    assert [u.uploaded for u in publish.upload(s3, BUCKET, publish.collect())] == [False, False]
     assert ingest(seeded) == []
 
 
@@ -72,7 +74,7 @@ def test_publishing_the_same_document_again_is_idempotent(seeded: LocalStack, s3
     before_items = _index_items()
     before = call_api("GET", "/v1/articles/kram-otot-betis")
     # Re-uploading the same bytes makes a new S3 version and a new event.
-    new_version = put_document(s3, SEED_KEY, publish.collect()[0].body)
+    new_version = put_document(s3, SEED_KEY, SEED_ARTICLE_PATH.read_bytes())
     assert [r["status"] for r in ingest(seeded)] == ["unchanged"]
     assert _tag(s3, SEED_KEY, new_version) == "unchanged"
     assert _index_items() == before_items
@@ -135,13 +137,14 @@ def test_deleting_a_document_unpublishes_it(seeded: LocalStack, s3: Any) -> None
 
 def test_reports_do_not_trigger_ingest(seeded: LocalStack, s3: Any) -> None:
     # The ingest function writes reports/...; the template's prefix filter must keep them out.
-    assert s3.list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 1
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 2
     assert ingest(seeded) == []
 
 
 def _content_copy(tmp_path: Path) -> Path:
     content = tmp_path / "content"
-    shutil.copytree(publish.CONTENT_DIR / "articles", content / "articles")
+    for folder in ("articles", "causes"):
+        shutil.copytree(publish.CONTENT_DIR / folder, content / folder)
     return content
 
 
@@ -163,19 +166,17 @@ def test_the_publish_command_uploads_and_reports(stack: LocalStack, s3: Any, tmp
     content = _content_copy(tmp_path)
     result = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--no-wait"])
     assert result.exit_code == 0, result.output
-    assert "1 uploaded, 0 unchanged" in result.output
-    assert [r["status"] for r in ingest(stack)] == ["published"]
+    assert "2 uploaded, 0 unchanged" in result.output
+    assert [r["status"] for r in ingest(stack)] == ["published", "published"]
 
     again = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content)])
-    assert again.exit_code == 0 and "0 uploaded, 1 unchanged" in again.output
+    assert again.exit_code == 0 and "0 uploaded, 2 unchanged" in again.output
 
 
 def test_the_publish_command_waits_for_the_ingest_verdict(stack: LocalStack, s3: Any, tmp_path: Path) -> None:
     content = _content_copy(tmp_path)
     # No ingest runs here, so the wait ends with the document still pending: an operator must look.
-    result = CliRunner().invoke(
-        cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--timeout", "0.2"]
-    )
+    result = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--timeout", "0.2"])
     assert result.exit_code == 1
     assert "pending" in result.output
 
@@ -188,4 +189,4 @@ def test_the_publish_command_needs_exactly_one_target() -> None:
 @pytest.mark.parametrize("name", ["validate"])
 def test_validate_command_passes_on_the_repository_content(name: str) -> None:
     result = CliRunner().invoke(cli, [name])
-    assert result.exit_code == 0 and "1 valid, 0 invalid" in result.output
+    assert result.exit_code == 0 and "2 valid, 0 invalid" in result.output

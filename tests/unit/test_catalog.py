@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 import pytest
+
 from health_content.catalog import ArticleCatalog
 from health_content.content import Article
 from health_content.errors import ArticleNotFound, SectionNotFound
 from health_content.publishing import content_hash
 from health_content.storage import PublishedArticle
-
 from tests.fakes import InMemoryArticleIndex
 
 
@@ -78,6 +78,6 @@ def test_unknown_articles_and_sections_raise_not_found(index) -> None:
     with pytest.raises(ArticleNotFound, match="locale 'en'"):
         catalog.get_article("kram-otot-betis", "en")
     with pytest.raises(SectionNotFound, match="no section 'tidak-ada'"):
-        catalog.get_section("kram-otot-betis", "tidak-ada", "id")
-    _, section = catalog.get_section("kram-otot-betis", "pencegahan", "id")
+        catalog.section_view("kram-otot-betis", "tidak-ada", "id")
+    _, section = catalog.section_view("kram-otot-betis", "pencegahan", "id")
     assert section.heading == "Pencegahan kejang"

@@ -6,8 +6,9 @@ import copy
 from typing import Any
 
 import pytest
-from health_content.content import Article, HealthAspect
 from pydantic import ValidationError
+
+from health_content.content import Article, HealthAspect
 
 
 def _with(document: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:

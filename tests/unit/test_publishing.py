@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pytest
+
 from health_content.errors import DocumentRejected
 from health_content.publishing import (
     MAX_DOCUMENT_BYTES,
@@ -14,9 +15,8 @@ from health_content.publishing import (
     content_hash,
     parse_article_document,
 )
-
 from tests.conftest import SEED_KEY, document_bytes
-from tests.fakes import InMemoryArticleIndex, InMemoryContentSource
+from tests.fakes import InMemoryArticleIndex, InMemoryCauseStore, InMemoryContentSource
 
 
 @pytest.fixture
@@ -31,12 +31,10 @@ def index() -> InMemoryArticleIndex:
 
 @pytest.fixture
 def publisher(source: InMemoryContentSource, index: InMemoryArticleIndex) -> Publisher:
-    return Publisher(source, index)
+    return Publisher(source, index, InMemoryCauseStore())
 
 
-def test_a_valid_document_is_published(
-    publisher: Publisher, source: InMemoryContentSource, index, seed_document
-):
+def test_a_valid_document_is_published(publisher: Publisher, source: InMemoryContentSource, index, seed_document):
     version = source.put(SEED_KEY, document_bytes(seed_document))
     result = publisher.sync(SEED_KEY)
     assert result.outcome is PublishOutcome.PUBLISHED
@@ -58,9 +56,7 @@ def test_publishing_the_same_content_twice_changes_nothing(publisher, source, in
     assert index.puts == 1
 
 
-def test_an_invalid_document_is_rejected_and_the_previous_version_stays(
-    publisher, source, index, seed_document
-):
+def test_an_invalid_document_is_rejected_and_the_previous_version_stays(publisher, source, index, seed_document):
     source.put(SEED_KEY, document_bytes(seed_document))
     publisher.sync(SEED_KEY)
     before = index.get("id", "kram-otot-betis")
@@ -108,7 +104,7 @@ def test_an_upload_racing_with_a_publish_is_picked_up(publisher, source, index, 
 def test_a_key_outside_the_layout_is_rejected_without_touching_the_index(publisher, source, index):
     result = publisher.sync("articles/kram.json")
     assert result.outcome is PublishOutcome.REJECTED
-    assert "not of the form" in result.reasons[0]
+    assert "is not articles/<locale>/<slug>.json or causes/causes.json" in result.reasons[0]
     assert index.items == {}
 
 

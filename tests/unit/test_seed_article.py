@@ -6,8 +6,8 @@ import re
 from typing import Any
 
 import pytest
-from health_content.content import Article, HealthAspect, ListBlock
 
+from health_content.content import Article, HealthAspect, ListBlock
 from infra.template import REPO_ROOT
 
 SEED_TEXT = REPO_ROOT.parent / "shared" / "seed" / "kram-otot-betis.id.txt"
@@ -108,8 +108,5 @@ def test_metadata_carries_attribution_disclaimer_and_neighbours(article: Article
     assert article.title == _seed_lines()[0]
     assert article.source.name
     assert "dokter" in article.disclaimer
-    assert (
-        article.related.previous is not None
-        and article.related.previous.title == "Diet anggur: aturan dan diet"
-    )
+    assert article.related.previous is not None and article.related.previous.title == "Diet anggur: aturan dan diet"
     assert article.related.next is not None and article.related.next.title == "Akar bertanduk"

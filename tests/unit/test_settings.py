@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from health_content.settings import Settings
 from pydantic import ValidationError
+
+from health_content.settings import Settings
 
 
 def test_settings_parse_the_template_variables() -> None:
@@ -13,14 +14,14 @@ def test_settings_parse_the_template_variables() -> None:
             "CONTENT_TABLE_NAME": "content-table",
             "CORS_ALLOWED_ORIGINS": "https://a.example, https://b.example,",
             "ENABLE_DOCS": "true",
-            "ARTICLE_CACHE_TTL_SECONDS": "30",
+            "CONTENT_CACHE_TTL_SECONDS": "30",
             "UNRELATED": "ignored",
         }
     )
     assert settings.table_name == "content-table"
     assert settings.cors_allowed_origins == ["https://a.example", "https://b.example"]
     assert settings.enable_docs is True
-    assert settings.article_cache_ttl_seconds == 30
+    assert settings.content_cache_ttl_seconds == 30
 
 
 def test_defaults_are_safe_for_a_deployed_stage() -> None:
@@ -33,7 +34,7 @@ def test_defaults_are_safe_for_a_deployed_stage() -> None:
     "environ",
     [
         {},
-        {"CONTENT_TABLE_NAME": "content-table", "ARTICLE_CACHE_TTL_SECONDS": "-1"},
+        {"CONTENT_TABLE_NAME": "content-table", "CONTENT_CACHE_TTL_SECONDS": "-1"},
         {"CONTENT_TABLE_NAME": "content-table", "ARTICLE_CACHE_MAX_ITEMS": "lots"},
     ],
 )

@@ -7,13 +7,14 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
-from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
 from api.dependencies import get_catalog
 from api.http_caching import representation
+from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, SectionListOut, SectionOut
-from api.presenters import LinkBuilder, article_list_out, article_out, section_list_out, section_out
+from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.problems import problem_responses
+from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
 router = Router()
 
@@ -52,9 +53,7 @@ def _links(locale: str) -> LinkBuilder:
 def list_articles(
     locale: LocaleQuery = "id",
     limit: Annotated[int, Query(ge=1, le=100, description="Articles per page.")] = 20,
-    cursor: Annotated[
-        str | None, Query(max_length=512, description="`next_cursor` of the previous page.")
-    ] = None,
+    cursor: Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page.")] = None,
 ) -> Response[ArticleListOut]:
     page = get_catalog().list_articles(locale, limit, cursor)
     return representation(article_list_out(page, _links(locale), cursor), language=locale)
@@ -68,10 +67,8 @@ def list_articles(
     responses=problem_responses(400, 404),
 )
 def get_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[ArticleOut]:
-    published = get_catalog().get_article(slug, locale)
-    return representation(
-        article_out(published, _links(locale)), last_modified=published.published_at, language=locale
-    )
+    view = get_catalog().view(slug, locale)
+    return representation(article_out(view, _links(locale)), last_modified=view.last_modified, language=locale)
 
 
 @router.get(
@@ -82,10 +79,8 @@ def get_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[ArticleO
     responses=problem_responses(400, 404),
 )
 def list_sections(slug: SlugPath, locale: LocaleQuery = "id") -> Response[SectionListOut]:
-    published = get_catalog().get_article(slug, locale)
-    return representation(
-        section_list_out(published, _links(locale)), last_modified=published.published_at, language=locale
-    )
+    view = get_catalog().view(slug, locale)
+    return representation(section_list_out(view, _links(locale)), last_modified=view.last_modified, language=locale)
 
 
 @router.get(
@@ -95,10 +90,6 @@ def list_sections(slug: SlugPath, locale: LocaleQuery = "id") -> Response[Sectio
     tags=["Sections"],
     responses=problem_responses(400, 404),
 )
-def get_section(
-    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id"
-) -> Response[SectionOut]:
-    published, section = get_catalog().get_section(slug, section_id, locale)
-    return representation(
-        section_out(published, section, _links(locale)), last_modified=published.published_at, language=locale
-    )
+def get_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id") -> Response[SectionOut]:
+    view, section = get_catalog().section_view(slug, section_id, locale)
+    return representation(section_out(view, section, _links(locale)), last_modified=view.last_modified, language=locale)

@@ -7,12 +7,12 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from health_content.errors import NotFound
 
 from api.dependencies import get_catalog
 from api.http_caching import representation
 from api.models import HealthOut
 from api.problems import PROBLEM_TYPES, ProblemTypeOut, problem_responses
+from health_content.errors import NotFound
 
 router = Router()
 
@@ -43,7 +43,5 @@ def problem_type(
     if problem is None:
         raise NotFound(f"There is no problem type {name!r}.")
     return representation(
-        ProblemTypeOut(
-            type=problem.uri, title=problem.title, status=problem.status, description=problem.description
-        )
+        ProblemTypeOut(type=problem.uri, title=problem.title, status=problem.status, description=problem.description)
     )

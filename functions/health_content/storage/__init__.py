@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from health_content.causes.model import CauseTaxonomy
+from health_content.causes.prepare import CauseAnalysis
 from health_content.content import Article
 
 
@@ -57,6 +59,33 @@ class ArticleIndex(Protocol):
         ...
 
     def delete(self, locale: str, slug: str) -> bool: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCauses:
+    """The cause taxonomy as the serving index holds it, with its publish-time analysis."""
+
+    taxonomy: CauseTaxonomy
+    analysis: CauseAnalysis
+    content_hash: str
+    published_at: dt.datetime
+    source_version: str | None = None
+
+
+class CauseStore(Protocol):
+    """Where the published cause taxonomy lives in the serving index."""
+
+    def get(self) -> PublishedCauses | None: ...
+
+    def current_hash(self) -> str | None:
+        """The content hash of what is published, read cheaply to tell whether a cache is current."""
+        ...
+
+    def put_if_changed(self, published: PublishedCauses) -> bool:
+        """Replace the taxonomy in one atomic write; raises DocumentRejected when it cannot be stored."""
+        ...
+
+    def delete(self) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,10 +1,14 @@
-"""The serving index on DynamoDB: one item per article and locale, replaced by a single put.
+"""The serving index on DynamoDB: one item per document, replaced by a single put.
 
 Item layout (table keys ``pk``/``sk``, both strings):
     pk = "ARTICLES#<locale>", sk = "ARTICLE#<slug>"
-    document      the validated article as canonical JSON
-    content_hash  sha256 of ``document``; a write with the same hash is skipped
-    title, summary, tags, updated_at, published_at, source_version   for listings
+        document      the validated article as canonical JSON
+        content_hash  sha256 of ``document``; a write with the same hash is skipped
+        title, summary, tags, updated_at, published_at, source_version   for listings
+    pk = "TAXONOMY", sk = "causes"
+        document      the validated cause taxonomy
+        analysis      its publish-time analysis, gzipped JSON (binary)
+        content_hash, published_at, source_version
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import datetime as dt
+import gzip
 import json
 import re
 from typing import Any
@@ -19,10 +24,15 @@ from typing import Any
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
 
+from health_content.causes.model import CauseTaxonomy
+from health_content.causes.prepare import CauseAnalysis
 from health_content.content import SLUG_PATTERN, Article
-from health_content.errors import ContentUnavailable, InvalidCursor
-from health_content.storage import ArticleListing, Page, PublishedArticle
+from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.storage import ArticleListing, Page, PublishedArticle, PublishedCauses
 
+# DynamoDB items hold at most 400 KB; keep room for attribute names and metadata.
+MAX_ITEM_BYTES = 380_000
+_CAUSES_KEY = {"pk": "TAXONOMY", "sk": "causes"}
 _LISTING_ATTRIBUTES = ("sk", "slug", "locale", "title", "summary", "tags", "updated_at", "published_at")
 _SORT_KEY = re.compile(r"^ARTICLE#" + SLUG_PATTERN[1:])
 
@@ -116,6 +126,68 @@ class DynamoArticleIndex:
             Key={"pk": _partition(locale), "sk": _sort_key(slug)}, ReturnValues="ALL_OLD"
         )
         return "Attributes" in response
+
+
+class DynamoCauseStore:
+    """CauseStore on the same table: the whole taxonomy and its analysis in one item."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+
+    def get(self) -> PublishedCauses | None:
+        item = self._read()
+        if item is None:
+            return None
+        return PublishedCauses(
+            taxonomy=CauseTaxonomy.model_validate_json(item["document"]),
+            analysis=CauseAnalysis.model_validate_json(gzip.decompress(bytes(item["analysis"]))),
+            content_hash=item["content_hash"],
+            published_at=dt.datetime.fromisoformat(item["published_at"]),
+            source_version=item.get("source_version"),
+        )
+
+    def current_hash(self) -> str | None:
+        item = self._read(projection="content_hash")
+        return None if item is None else str(item["content_hash"])
+
+    def put_if_changed(self, published: PublishedCauses) -> bool:
+        document = published.taxonomy.model_dump_json()
+        analysis = gzip.compress(published.analysis.model_dump_json().encode(), mtime=0)
+        size = len(document.encode()) + len(analysis)
+        if size > MAX_ITEM_BYTES:
+            raise DocumentRejected([f"the taxonomy and its index take {size} bytes; the limit is {MAX_ITEM_BYTES}"])
+        item = {
+            **_CAUSES_KEY,
+            "document": document,
+            "analysis": analysis,
+            "content_hash": published.content_hash,
+            "published_at": published.published_at.isoformat(),
+        }
+        if published.source_version:
+            item["source_version"] = published.source_version
+        try:
+            self._table.put_item(
+                Item=item,
+                ConditionExpression="attribute_not_exists(pk) OR content_hash <> :hash",
+                ExpressionAttributeValues={":hash": published.content_hash},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False
+            raise
+        return True
+
+    def delete(self) -> bool:
+        return "Attributes" in self._table.delete_item(Key=_CAUSES_KEY, ReturnValues="ALL_OLD")
+
+    def _read(self, projection: str | None = None) -> dict[str, Any] | None:
+        request: dict[str, Any] = {"Key": _CAUSES_KEY}
+        if projection:
+            request["ProjectionExpression"] = projection
+        try:
+            return self._table.get_item(**request).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise ContentUnavailable("The content index could not be read.") from error
 
 
 def _listing(item: dict[str, Any]) -> ArticleListing:

@@ -1,11 +1,8 @@
-"""Turn domain records into response models, with links that work behind any stage or domain."""
+"""Articles and sections as response models."""
 
 from __future__ import annotations
 
-from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
-from health_content.content import Section
-from health_content.storage import ArticleListing, Page, PublishedArticle
-
+from api.links import LinkBuilder
 from api.models import (
     ArticleListOut,
     ArticleOut,
@@ -19,46 +16,20 @@ from api.models import (
     SectionOut,
     SectionSummaryOut,
 )
+from health_content.catalog import ArticleView
+from health_content.content import Section
+from health_content.storage import ArticleListing, Page, PublishedArticle
+
+CausesBySection = dict[str, list[str]]
 
 
-class LinkBuilder:
-    """Builds hrefs under the path prefix the request came in on (``/Prod`` on a default stage URL)."""
-
-    def __init__(self, base_path: str, locale: str) -> None:
-        self._base = base_path.rstrip("/")
-        # The default locale is left out so that links stay short and cache keys stable.
-        self._query = "" if locale == "id" else f"?locale={locale}"
-
-    @classmethod
-    def for_request(cls, event: APIGatewayProxyEvent, locale: str) -> LinkBuilder:
-        # requestContext.path is the path as the client sent it (with the stage or a custom
-        # domain's base path); event.path is what the routes see. The difference is the prefix.
-        full_path = event.request_context.path or ""
-        prefix = full_path[: -len(event.path)] if event.path and full_path.endswith(event.path) else ""
-        return cls(prefix, locale)
-
-    def articles(self, cursor: str | None = None) -> str:
-        if cursor is None:
-            return f"{self._base}/v1/articles{self._query}"
-        separator = "&" if self._query else "?"
-        return f"{self._base}/v1/articles{self._query}{separator}cursor={cursor}"
-
-    def article(self, slug: str) -> str:
-        return f"{self._base}/v1/articles/{slug}{self._query}"
-
-    def sections(self, slug: str) -> str:
-        return f"{self._base}/v1/articles/{slug}/sections{self._query}"
-
-    def section(self, slug: str, section_id: str) -> str:
-        return f"{self._base}/v1/articles/{slug}/sections/{section_id}{self._query}"
-
-
-def _section_body(slug: str, section: Section, links: LinkBuilder) -> SectionBody:
+def _section_body(slug: str, section: Section, links: LinkBuilder, causes: CausesBySection) -> SectionBody:
     return SectionBody(
         id=section.id,
         heading=section.heading,
         aspect=section.aspect,
         blocks=list(section.blocks),
+        causes=causes.get(section.id, []),
         links=Links(self=links.section(slug, section.id)),
     )
 
@@ -73,7 +44,8 @@ def _article_ref(published: PublishedArticle, links: LinkBuilder) -> ArticleRef:
     )
 
 
-def article_out(published: PublishedArticle, links: LinkBuilder) -> ArticleOut:
+def article_out(view: ArticleView, links: LinkBuilder) -> ArticleOut:
+    published, causes = view.published, view.causes_by_section
     article = published.article
     related = {
         name: RelatedArticle(slug=link.slug, title=link.title, href=links.article(link.slug))
@@ -92,7 +64,7 @@ def article_out(published: PublishedArticle, links: LinkBuilder) -> ArticleOut:
         published_at=published.published_at,
         related=RelatedArticles(**related),
         corrections=list(article.corrections),
-        sections=[_section_body(article.slug, section, links) for section in article.sections],
+        sections=[_section_body(article.slug, section, links, causes) for section in article.sections],
         links=Links(self=links.article(article.slug), sections=links.sections(article.slug)),
     )
 
@@ -121,7 +93,8 @@ def article_list_out(page: Page, links: LinkBuilder, cursor: str | None) -> Arti
     )
 
 
-def section_list_out(published: PublishedArticle, links: LinkBuilder) -> SectionListOut:
+def section_list_out(view: ArticleView, links: LinkBuilder) -> SectionListOut:
+    published, causes = view.published, view.causes_by_section
     article = published.article
     return SectionListOut(
         article=_article_ref(published, links),
@@ -130,6 +103,7 @@ def section_list_out(published: PublishedArticle, links: LinkBuilder) -> Section
                 id=section.id,
                 heading=section.heading,
                 aspect=section.aspect,
+                causes=causes.get(section.id, []),
                 links=Links(self=links.section(article.slug, section.id)),
             )
             for section in article.sections
@@ -139,7 +113,8 @@ def section_list_out(published: PublishedArticle, links: LinkBuilder) -> Section
     )
 
 
-def section_out(published: PublishedArticle, section: Section, links: LinkBuilder) -> SectionOut:
+def section_out(view: ArticleView, section: Section, links: LinkBuilder) -> SectionOut:
+    published, causes = view.published, view.causes_by_section
     article = published.article
     ids = [s.id for s in article.sections]
     position = ids.index(section.id)
@@ -147,7 +122,7 @@ def section_out(published: PublishedArticle, section: Section, links: LinkBuilde
     next_id = ids[position + 1] if position + 1 < len(ids) else None
     return SectionOut(
         article=_article_ref(published, links),
-        section=_section_body(article.slug, section, links),
+        section=_section_body(article.slug, section, links, causes),
         source=article.source,
         disclaimer=article.disclaimer,
         links=Links(

@@ -1,0 +1,1 @@
+"""Domain records to response models, one module per area."""

@@ -1,0 +1,120 @@
+"""Causes, search results and facets as response models, in the requested language."""
+
+from __future__ import annotations
+
+from api.links import LinkBuilder
+from api.models import (
+    CauseDetailOut,
+    CauseFacetsOut,
+    CauseHitOut,
+    CauseQueryOut,
+    CauseSearchOut,
+    FacetOut,
+    Icd10Out,
+    Links,
+    MatchOut,
+    MentionOut,
+    TermOut,
+)
+from health_content.causes.catalog import CausePage
+from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
+from health_content.causes.model import Cause
+
+
+def _fields(cause: Cause, index: CauseIndex, locale: str, links: LinkBuilder) -> dict[str, object]:
+    category = index.categories[cause.category]
+    return {
+        "id": cause.id,
+        "name": getattr(cause.name, locale),
+        "explanation": getattr(cause.explanation, locale),
+        "category": TermOut(id=category.id, label=getattr(category.label, locale)),
+        "populations": [TermOut(id=p, label=getattr(index.populations[p].label, locale)) for p in cause.populations],
+        "icd10": [Icd10Out(code=code, title=index.icd10_titles.get(code, "")) for code in cause.icd10],
+        "mentions": [
+            MentionOut(
+                article=mention.article,
+                section=mention.section,
+                block=mention.block,
+                item=mention.item,
+                excerpt=index.excerpt(cause, mention),
+                href=links.section(mention.article, mention.section, mention.locale),
+            )
+            for mention in cause.mentions
+        ],
+        "links": Links(self=links.cause(cause.id)),
+    }
+
+
+def cause_out(cause: Cause, index: CauseIndex, locale: str, links: LinkBuilder) -> CauseDetailOut:
+    return CauseDetailOut(**_fields(cause, index, locale, links), synonyms=list(getattr(cause.synonyms, locale)))
+
+
+def _hit_out(hit: Hit, index: CauseIndex, locale: str, links: LinkBuilder) -> CauseHitOut:
+    return CauseHitOut(
+        **_fields(hit.cause, index, locale, links),
+        score=round(hit.score, 3),
+        matched=[
+            MatchOut(word=m.word, field=m.field, language=m.language, term=m.term, kind=m.kind) for m in hit.matches
+        ],
+        code_match=hit.code_relation,
+    )
+
+
+def _query_out(query: CauseQuery, locale: str) -> CauseQueryOut:
+    return CauseQueryOut(
+        q=query.q,
+        category=query.category,
+        population=query.population,
+        code=query.code,
+        article=query.article,
+        locale=locale,
+    )
+
+
+def _params(query: CauseQuery) -> dict[str, str | None]:
+    return {
+        "q": query.q,
+        "category": query.category,
+        "population": query.population,
+        "code": query.code,
+        "article": query.article,
+    }
+
+
+def search_out(
+    page: CausePage, query: CauseQuery, locale: str, links: LinkBuilder, cursor: str | None
+) -> CauseSearchOut:
+    index = page.index
+    return CauseSearchOut(
+        query=_query_out(query, locale),
+        total=page.total,
+        items=[_hit_out(hit, index, locale, links) for hit in page.hits] if index else [],
+        next_cursor=page.next_cursor,
+        links=Links(
+            self=links.causes(**_params(query), cursor=cursor),
+            next=links.causes(**_params(query), cursor=page.next_cursor) if page.next_cursor else None,
+        ),
+    )
+
+
+def facets_out(
+    facets: Facets, index: CauseIndex | None, query: CauseQuery, locale: str, links: LinkBuilder
+) -> CauseFacetsOut:
+    categories: list[FacetOut] = []
+    populations: list[FacetOut] = []
+    if index is not None:
+        categories = [
+            FacetOut(id=f.id, label=getattr(index.categories[f.id].label, locale), count=f.count)
+            for f in facets.categories
+        ]
+        populations = [
+            FacetOut(id=f.id, label=getattr(index.populations[f.id].label, locale), count=f.count)
+            for f in facets.populations
+        ]
+    return CauseFacetsOut(
+        query=_query_out(query, locale),
+        total=facets.total,
+        categories=categories,
+        populations=populations,
+        links=Links(self=links.cause_facets(**_params(query))),
+    )

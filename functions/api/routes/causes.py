@@ -1,0 +1,134 @@
+"""Cause lookup: search by words, category, population, ICD-10 code or article; facets; one cause."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from api.dependencies import get_cause_catalog
+from api.http_caching import representation
+from api.links import LinkBuilder
+from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
+from api.presenters.causes import cause_out, facets_out, search_out
+from api.problems import problem_responses
+from health_content.causes import icd10
+from health_content.causes.index import CauseQuery
+from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+
+router = Router()
+
+TextQuery = Annotated[
+    str | None,
+    Query(
+        max_length=200,
+        pattern=r"^[^\x00-\x1f\x7f]*$",
+        description="Words in Indonesian or English; stems, lay synonyms and one typo per longer word are matched.",
+        examples=["kekurangan kalsium"],
+    ),
+]
+CategoryQuery = Annotated[
+    str | None,
+    Query(
+        pattern=SLUG_PATTERN,
+        max_length=50,
+        description="A category id (see /v1/causes/facets).",
+        examples=["infection"],
+    ),
+]
+PopulationQuery = Annotated[
+    str | None,
+    Query(
+        pattern=SLUG_PATTERN,
+        max_length=50,
+        description="A population id (see /v1/causes/facets).",
+        examples=["children"],
+    ),
+]
+CodeQuery = Annotated[
+    str | None,
+    Query(
+        pattern=icd10.QUERY_PATTERN,
+        description="ICD-10 code: E83 finds causes filed under E83.x; E83.51 finds those filed at E83.5 or E83.",
+        examples=["G40"],
+    ),
+]
+ArticleQuery = Annotated[
+    str | None,
+    Query(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="Only causes this article discusses."),
+]
+LocaleQuery = Annotated[Locale, Query(description="Language of names, explanations and labels.")]
+
+
+def _links(locale: str) -> LinkBuilder:
+    return LinkBuilder.for_request(router.current_event, locale)
+
+
+@router.get(
+    "/causes",
+    summary="Look up causes",
+    description=(
+        "Causes of cramps and seizures that match every filter given, best first, each with its score, "
+        "the words that matched, and links to where the article discusses it. No match is an empty list."
+    ),
+    tags=["Causes"],
+    responses=problem_responses(400),
+)
+def search_causes(
+    q: TextQuery = None,
+    category: CategoryQuery = None,
+    population: PopulationQuery = None,
+    code: CodeQuery = None,
+    article: ArticleQuery = None,
+    locale: LocaleQuery = "id",
+    limit: Annotated[int, Query(ge=1, le=100, description="Results per page.")] = 20,
+    cursor: Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page.")] = None,
+) -> Response[CauseSearchOut]:
+    query = CauseQuery.of(q, category, population, code, article)
+    page = get_cause_catalog().search(query, limit, cursor)
+    return representation(search_out(page, query, locale, _links(locale), cursor), language=locale)
+
+
+@router.get(
+    "/causes/facets",
+    summary="Count causes per category and population",
+    description="For building filters: each count applies the other filters given, but not its own.",
+    tags=["Causes"],
+    responses=problem_responses(400),
+)
+def cause_facets(
+    q: TextQuery = None,
+    category: CategoryQuery = None,
+    population: PopulationQuery = None,
+    code: CodeQuery = None,
+    article: ArticleQuery = None,
+    locale: LocaleQuery = "id",
+) -> Response[CauseFacetsOut]:
+    query = CauseQuery.of(q, category, population, code, article)
+    facets, index = get_cause_catalog().facets(query)
+    return representation(facets_out(facets, index, query, locale, _links(locale)), language=locale)
+
+
+@router.get(
+    "/causes/<cause_id>",
+    summary="Get one cause",
+    description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
+    tags=["Causes"],
+    responses=problem_responses(400, 404),
+)
+def get_cause(
+    cause_id: Annotated[
+        str,
+        Path(
+            pattern=SLUG_PATTERN,
+            max_length=SLUG_MAX_LENGTH,
+            description="The cause's id.",
+            examples=["hipokalsemia"],
+        ),
+    ],
+    locale: LocaleQuery = "id",
+) -> Response[CauseDetailOut]:
+    cause, index = get_cause_catalog().get(cause_id)
+    return representation(cause_out(cause, index, locale, _links(locale)), language=locale)

@@ -1,0 +1,125 @@
+"""The cause index as a warm container sees it: loaded once, re-checked when it may be stale.
+
+After ``refresh_after`` seconds the catalog reads only the published content hash; the
+taxonomy is loaded and the index rebuilt only when that hash has changed.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import hashlib
+import json
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
+from health_content.causes.model import Cause
+from health_content.errors import CauseNotFound, InvalidCursor
+from health_content.storage import CauseStore
+
+
+@dataclass(frozen=True, slots=True)
+class CausePage:
+    hits: list[Hit]
+    total: int
+    next_cursor: str | None
+    index: CauseIndex | None
+
+
+@dataclass(slots=True)
+class _Loaded:
+    index: CauseIndex | None
+    content_hash: str | None
+    published_at: dt.datetime | None
+    checked_at: float
+
+
+class CauseCatalog:
+    def __init__(
+        self, store: CauseStore, *, refresh_after: float = 60.0, timer: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._store = store
+        self._refresh_after = refresh_after
+        self._timer = timer
+        self._loaded: _Loaded | None = None
+        self._lock = threading.Lock()
+
+    def current(self) -> CauseIndex | None:
+        """The index of the published taxonomy, or None while none is published."""
+        return self._current().index
+
+    def _current(self) -> _Loaded:
+        with self._lock:
+            now = self._timer()
+            loaded = self._loaded
+            if loaded is not None and now - loaded.checked_at < self._refresh_after:
+                return loaded
+            if loaded is not None and self._store.current_hash() == loaded.content_hash:
+                loaded.checked_at = now
+                return loaded
+            published = self._store.get()
+            if published is None:
+                self._loaded = _Loaded(None, None, None, now)
+            else:
+                index = CauseIndex(published.taxonomy, published.analysis)
+                self._loaded = _Loaded(index, published.content_hash, published.published_at, now)
+            return self._loaded
+
+    def search(self, query: CauseQuery, limit: int, cursor: str | None) -> CausePage:
+        index = self.current()
+        if index is None:
+            if cursor is not None:
+                raise InvalidCursor()
+            return CausePage([], 0, None, None)
+        fingerprint = self._fingerprint(query)
+        offset = _decode(cursor, fingerprint) if cursor else 0
+        hits, total = index.search(query, offset, limit)
+        more = offset + limit < total
+        return CausePage(hits, total, _encode(offset + limit, fingerprint) if more else None, index)
+
+    def facets(self, query: CauseQuery) -> tuple[Facets, CauseIndex | None]:
+        index = self.current()
+        if index is None:
+            return Facets(0, [], []), None
+        return index.facets(query), index
+
+    def get(self, cause_id: str) -> tuple[Cause, CauseIndex]:
+        index = self.current()
+        cause = None if index is None else index.get(cause_id)
+        if cause is None or index is None:
+            raise CauseNotFound(cause_id)
+        return cause, index
+
+    def causes_by_section(self, article: str, locale: str) -> tuple[dict[str, list[str]], dt.datetime | None]:
+        """Cause ids per section of an article, and when the taxonomy was published."""
+        loaded = self._current()
+        if loaded.index is None:
+            return {}, None
+        return loaded.index.causes_by_section(article, locale), loaded.published_at
+
+    def _fingerprint(self, query: CauseQuery) -> str:
+        # A cursor is only good for the query and the taxonomy version it was issued for.
+        content_hash = self._loaded.content_hash if self._loaded else ""
+        return hashlib.sha256(f"{query.fingerprint()}#{content_hash}".encode()).hexdigest()[:16]
+
+
+def _encode(offset: int, fingerprint: str) -> str:
+    raw = json.dumps({"offset": offset, "query": fingerprint}, separators=(",", ":")).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode(cursor: str, fingerprint: str) -> int:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        raise InvalidCursor() from None
+    if not isinstance(decoded, dict) or decoded.get("query") != fingerprint:
+        raise InvalidCursor()
+    offset = decoded.get("offset")
+    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
+        raise InvalidCursor()
+    return offset

@@ -1,0 +1,126 @@
+"""The cause taxonomy as published: closed vocabularies and bilingual cause records.
+
+ICD-10 codes are checked for form here; whether a code exists in WHO ICD-10 is checked at
+publish time by passing ``context={"icd10_exists": ...}`` to validation, so that the API,
+which only reads taxonomies that were published, does not load the ICD-10 data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Annotated
+
+from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
+
+from health_content.content import ContentModel, Locale, ShortText, Slug, Text
+
+ICD10_PATTERN = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"
+RESERVED_CAUSE_IDS = {"facets"}  # taken by the route /v1/causes/facets
+
+Icd10Code = Annotated[
+    str,
+    StringConstraints(pattern=ICD10_PATTERN),
+    Field(description="A WHO ICD-10 code, with its dot.", examples=["E83.5"]),
+]
+
+
+class Localized(ContentModel):
+    id: ShortText
+    en: ShortText
+
+
+class LocalizedText(ContentModel):
+    id: Text
+    en: Text
+
+
+class LocalizedTerms(ContentModel):
+    """What people type, per language: lay words, abbreviations, spellings."""
+
+    id: list[ShortText] = Field(default_factory=list, max_length=50)
+    en: list[ShortText] = Field(default_factory=list, max_length=50)
+
+
+class VocabularyTerm(ContentModel):
+    id: Slug
+    label: Localized
+
+
+class Mention(ContentModel):
+    """Where an article discusses a cause, down to the block and list item."""
+
+    article: Slug
+    locale: Locale = "id"
+    section: Slug
+    block: int = Field(ge=0, description="Index of the block in the section's `blocks`, from 0.")
+    item: int | None = Field(default=None, ge=0, description="Index of the item when the block is a list, from 0.")
+
+
+class Cause(ContentModel):
+    id: Slug
+    name: Localized
+    explanation: LocalizedText = Field(description="One sentence per language.")
+    synonyms: LocalizedTerms = Field(default_factory=LocalizedTerms)
+    category: Slug
+    populations: list[Slug] = Field(default_factory=list)
+    icd10: list[Icd10Code] = Field(default_factory=list)
+    mentions: list[Mention] = Field(min_length=1)
+
+    @field_validator("id")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_CAUSE_IDS:
+            raise ValueError(f"{value!r} is reserved by the API")
+        return value
+
+    @field_validator("populations", "icd10")
+    @classmethod
+    def _unique(cls, values: list[str]) -> list[str]:
+        if len(set(values)) != len(values):
+            raise ValueError("values must not repeat")
+        return values
+
+    @field_validator("icd10")
+    @classmethod
+    def _codes_exist(cls, codes: list[str], info: ValidationInfo) -> list[str]:
+        exists: Callable[[str], bool] | None = (info.context or {}).get("icd10_exists")
+        unknown = [code for code in codes if exists is not None and not exists(code)]
+        if unknown:
+            raise ValueError(f"not in WHO ICD-10: {', '.join(unknown)}")
+        return codes
+
+
+class CauseTaxonomy(ContentModel):
+    """Every cause the articles name, with the vocabularies its records use."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+    schema_ref: str | None = Field(default=None, alias="$schema", exclude=True)
+    updated_at: dt.date
+    categories: list[VocabularyTerm] = Field(min_length=1, max_length=50)
+    populations: list[VocabularyTerm] = Field(min_length=1, max_length=50)
+    causes: list[Cause] = Field(min_length=1, max_length=10_000)
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> CauseTaxonomy:
+        problems: list[str] = []
+        for name, terms in (("categories", self.categories), ("populations", self.populations)):
+            ids = [term.id for term in terms]
+            if len(set(ids)) != len(ids):
+                problems.append(f"{name} has a repeated id")
+        cause_ids = [cause.id for cause in self.causes]
+        repeated = sorted({cause_id for cause_id in cause_ids if cause_ids.count(cause_id) > 1})
+        if repeated:
+            problems.append(f"cause ids repeat: {', '.join(repeated)}")
+        categories = {term.id for term in self.categories}
+        populations = {term.id for term in self.populations}
+        for cause in self.causes:
+            if cause.category not in categories:
+                problems.append(f"cause {cause.id!r}: unknown category {cause.category!r}")
+            for population in cause.populations:
+                if population not in populations:
+                    problems.append(f"cause {cause.id!r}: unknown population {population!r}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self

@@ -1,0 +1,117 @@
+"""Publish-time work on a cause taxonomy: check its mentions and analyse its text.
+
+The result (``CauseAnalysis``) is stored with the taxonomy, so a warm API container builds
+its in-memory index from ready-made words and stems instead of stemming on a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from health_content.causes import icd10, text
+from health_content.causes.model import Cause, CauseTaxonomy, Mention
+from health_content.content import Article, ListBlock
+from health_content.errors import DocumentRejected
+
+ANALYSIS_VERSION = 1
+EXCERPT_LENGTH = 200
+
+ArticleLookup = Callable[[str, str], Article | None]
+
+
+class AnalyzedText(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    field: str = Field(description="name, synonym, explanation, category, population or icd10")
+    language: str
+    words: list[str]
+    stems: list[str]
+    phrase: str
+
+
+class AnalyzedCause(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    texts: list[AnalyzedText]
+    excerpts: list[str] = Field(description="The text of each mention, in the order of `mentions`.")
+
+
+class CauseAnalysis(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    version: int = ANALYSIS_VERSION
+    causes: list[AnalyzedCause]
+    icd10_titles: dict[str, str]
+
+
+def _analyze(field: str, language: str, value: str) -> AnalyzedText:
+    words = text.words(value)
+    return AnalyzedText(
+        field=field,
+        language=language,
+        words=words,
+        stems=[text.stem(word, language) for word in words],
+        phrase=" ".join(words),
+    )
+
+
+def _texts(cause: Cause, taxonomy: CauseTaxonomy, titles: dict[str, str]) -> list[AnalyzedText]:
+    labels = {term.id: term.label for term in [*taxonomy.categories, *taxonomy.populations]}
+    texts = []
+    for language in ("id", "en"):
+        texts.append(_analyze("name", language, getattr(cause.name, language)))
+        texts.extend(_analyze("synonym", language, s) for s in getattr(cause.synonyms, language))
+        texts.append(_analyze("explanation", language, getattr(cause.explanation, language)))
+        texts.append(_analyze("category", language, getattr(labels[cause.category], language)))
+        texts.extend(_analyze("population", language, getattr(labels[p], language)) for p in cause.populations)
+    texts.extend(_analyze("icd10", "en", titles[code]) for code in cause.icd10)
+    return texts
+
+
+def _excerpt(article: Article | None, mention: Mention) -> tuple[str | None, str | None]:
+    """The text a mention points at, or why it points at nothing."""
+    where = f"{mention.article}#{mention.section}, block {mention.block}"
+    if article is None:
+        return None, f"article {mention.article!r} is not published in locale {mention.locale!r}"
+    section = article.section(mention.section)
+    if section is None:
+        return None, f"article {mention.article!r} has no section {mention.section!r}"
+    if mention.block >= len(section.blocks):
+        return None, f"{where}: the section has {len(section.blocks)} blocks"
+    block = section.blocks[mention.block]
+    if mention.item is not None:
+        if not isinstance(block, ListBlock):
+            return None, f"{where} is a paragraph, so it has no item {mention.item}"
+        if mention.item >= len(block.items):
+            return None, f"{where}: the list has {len(block.items)} items"
+        return block.items[mention.item], None
+    content = "; ".join(block.items) if isinstance(block, ListBlock) else block.text
+    if len(content) <= EXCERPT_LENGTH:
+        return content, None
+    return content[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + " …", None
+
+
+def prepare(taxonomy: CauseTaxonomy, articles: ArticleLookup) -> CauseAnalysis:
+    """Check every mention against the published articles and analyse every record."""
+    problems: list[str] = []
+    cache: dict[tuple[str, str], Article | None] = {}
+    codes = sorted({code for cause in taxonomy.causes for code in cause.icd10})
+    titles = {code: icd10.title(code) for code in codes}
+    analyzed = []
+    for cause in taxonomy.causes:
+        excerpts = []
+        for mention in cause.mentions:
+            key = (mention.locale, mention.article)
+            if key not in cache:
+                cache[key] = articles(*key)
+            excerpt, problem = _excerpt(cache[key], mention)
+            if problem:
+                problems.append(f"cause {cause.id!r}: {problem}")
+            excerpts.append(excerpt or "")
+        analyzed.append(AnalyzedCause(id=cause.id, texts=_texts(cause, taxonomy, titles), excerpts=excerpts))
+    if problems:
+        raise DocumentRejected(problems)
+    return CauseAnalysis(causes=analyzed, icd10_titles=titles)

@@ -1,0 +1,125 @@
+"""Text analysis shared by indexing and queries: folding, tokens, stop words and stems.
+
+Indonesian words are stemmed with Sastrawi (``kekurangan`` -> ``kurang``, ``kehamilan``
+-> ``hamil``); English words with the Snowball English stemmer. A query word's language
+is not known, so it is looked up under both stems.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache, lru_cache
+from typing import Any
+
+import snowballstemmer
+
+_WORD = re.compile(r"[a-z0-9]+")
+
+# Function words only: lay words such as "kurang" (lacking) or "rendah" (low) carry meaning here.
+STOP_WORDS = frozenset(
+    [
+        "dan",
+        "atau",
+        "yang",
+        "di",
+        "ke",
+        "dari",
+        "pada",
+        "dengan",
+        "untuk",
+        "saat",
+        "dalam",
+        "ini",
+        "itu",
+        "oleh",
+        "karena",
+        "juga",
+        "akan",
+        "bisa",
+        "dapat",
+        "sebagai",
+        "seperti",
+        "secara",
+        "adalah",
+        "ada",
+        "apa",
+        "apakah",
+        "bagaimana",
+        "kenapa",
+        "mengapa",
+        "saya",
+        "anda",
+        "kami",
+        "kita",
+        "nya",
+        "the",
+        "a",
+        "an",
+        "and",
+        "or",
+        "of",
+        "in",
+        "on",
+        "to",
+        "for",
+        "with",
+        "by",
+        "as",
+        "at",
+        "is",
+        "are",
+        "be",
+        "can",
+        "from",
+        "that",
+        "this",
+        "it",
+        "its",
+        "when",
+        "which",
+        "what",
+        "why",
+        "how",
+        "my",
+        "your",
+        "our",
+        "do",
+        "does",
+    ]
+)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Kéjang" and "kejang" fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def words(text: str) -> list[str]:
+    """The words of a text, folded, without stop words ("anak-anak" gives "anak", "anak")."""
+    return [word for word in _WORD.findall(fold(text)) if word not in STOP_WORDS]
+
+
+def phrase(text: str) -> str:
+    """A text as a space-joined word sequence, for whole-phrase comparison."""
+    return " ".join(words(text))
+
+
+@cache
+def _indonesian() -> Any:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
+
+    return StemmerFactory().create_stemmer()
+
+
+@cache
+def _english() -> Any:
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str, language: str) -> str:
+    if language == "id":
+        return str(_indonesian().stem(word)) or word
+    return str(_english().stemWord(word))
