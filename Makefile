@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test lint openapi schemas generated build validate clean
+.PHONY: install serve test lint openapi schemas generated build validate bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ openapi: $(INSTALLED)
 	$(BIN)/content-api openapi --write
 schemas: $(INSTALLED)
 	$(BIN)/content-api schemas --write
+
+bench: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.cause_lookup
 
 validate: $(INSTALLED)
 	$(BIN)/sam validate --lint

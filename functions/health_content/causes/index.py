@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from itertools import islice
 
 from symspellpy import SymSpell, Verbosity
 
@@ -97,6 +99,20 @@ class Facets:
 
 # A posting: (record number, field weight, field, language, indexed term)
 Posting = tuple[int, float, str, str, str]
+WORD_CACHE_SIZE = 4096
+
+
+@dataclass(frozen=True, slots=True)
+class WordHits:
+    """Everything one query word matches, scored and ranked once, then reused from a cache."""
+
+    scores: dict[int, float]
+    details: dict[int, tuple[Posting, str]]
+    ranked: list[int]  # by score, then id
+
+    @property
+    def numbers(self) -> set[int]:
+        return set(self.scores)
 
 
 class CauseIndex:
@@ -104,11 +120,13 @@ class CauseIndex:
         self.taxonomy = taxonomy
         self.causes = list(taxonomy.causes)
         self._position = {cause.id: n for n, cause in enumerate(self.causes)}
+        self._order = sorted(range(len(self.causes)), key=lambda n: self.causes[n].id)
+        self._id_rank = {number: rank for rank, number in enumerate(self._order)}
         self.icd10_titles = dict(analysis.icd10_titles)
         self.excerpts = {entry.id: entry.excerpts for entry in analysis.causes}
         self._exact: dict[str, dict[int, Posting]] = defaultdict(dict)
         self._stems: dict[str, dict[int, Posting]] = defaultdict(dict)
-        self._phrases: list[set[str]] = [set() for _ in self.causes]
+        self._phrase_index: dict[str, set[int]] = defaultdict(set)
         for entry in analysis.causes:
             number = self._position[entry.id]
             for analyzed in entry.texts:
@@ -118,16 +136,27 @@ class CauseIndex:
                     _keep_best(self._exact[word], posting)
                     _keep_best(self._stems[stem], posting)
                 if analyzed.field in {"name", "synonym"}:
-                    self._phrases[number].add(analyzed.phrase)
+                    self._phrase_index[analyzed.phrase].add(number)
         self._typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
         for word in self._exact:
             if len(word) >= TYPO_MIN_LENGTH - 1:
                 self._typos.create_dictionary_entry(word, 1)
+        self._codes: dict[str, set[int]] = defaultdict(set)  # compact code -> records filed at it
+        self._code_prefixes: dict[str, set[int]] = defaultdict(set)  # compact code or ancestor -> records
+        for number, cause in enumerate(self.causes):
+            for code in cause.icd10:
+                compact = icd10.compact(code)
+                self._codes[compact].add(number)
+                for end in range(3, len(compact) + 1):
+                    self._code_prefixes[compact[:end]].add(number)
         self._by_category = _group((c.category,) for c in self.causes)
         self._by_population = _group(c.populations for c in self.causes)
         self._by_article = _group({m.article for m in c.mentions} for c in self.causes)
         self.categories = {term.id: term for term in taxonomy.categories}
         self.populations = {term.id: term for term in taxonomy.populations}
+        # Bounded per container; a word's hits depend only on the index, which never changes.
+        self._word_hits = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_word_hits)
+        self._phrase_cache = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_phrase_records)
 
     # --- lookups ---------------------------------------------------------------------
 
@@ -148,6 +177,11 @@ class CauseIndex:
                     sections[mention.section].append(cause.id)
         return dict(sections)
 
+    def forget_cached_words(self) -> None:
+        """Drop the per-word and per-phrase caches (the benchmark measures queries without them)."""
+        self._word_hits.cache_clear()
+        self._phrase_cache.cache_clear()
+
     def excerpt(self, cause: Cause, mention: Mention) -> str:
         return self.excerpts[cause.id][cause.mentions.index(mention)]
 
@@ -155,36 +189,52 @@ class CauseIndex:
 
     def search(self, query: CauseQuery, offset: int = 0, limit: int = 20) -> tuple[list[Hit], int]:
         """One page of hits, best first, and how many there are in all."""
-        hits = self._hits(query, self._allowed(query))
-        ranked = heapq.nsmallest(offset + limit, hits.values(), key=_rank)
-        return ranked[offset:], len(hits)
+        needed = offset + limit
+        allowed = self._allowed(query)
+        codes = self._code_relations(query.code, allowed) if query.code else None
+        if codes is not None:
+            allowed = set(codes)
+        if query.q:
+            words = self._query_words(query.q)
+            ranked, total = self._rank_text(words, allowed, codes, needed)
+            return [self._hit(n, words, codes) for n in ranked[offset:needed]], total
+        if codes is not None:
+            ranked = sorted(codes, key=lambda n: (-CODE_SCORE[codes[n]], self.causes[n].id))
+            return [self._hit(n, [], codes) for n in ranked[offset:needed]], len(codes)
+        if allowed is None:
+            return [self._hit(n, [], None) for n in self._order[offset:needed]], len(self.causes)
+        ranked = list(islice((n for n in self._order if n in allowed), needed))
+        return [self._hit(n, [], None) for n in ranked[offset:]], len(allowed)
 
     def facets(self, query: CauseQuery) -> Facets:
         """Counts per category and population among the matches, each ignoring its own filter."""
-        without_category = self._hits(
-            CauseQuery(query.q, None, query.population, query.code, query.article),
-            self._allowed(CauseQuery(None, None, query.population, query.code, query.article)),
-        )
-        without_population = self._hits(
-            CauseQuery(query.q, query.category, None, query.code, query.article),
-            self._allowed(CauseQuery(None, query.category, None, query.code, query.article)),
-        )
+        without_category = self._matching(replace(query, category=None))
+        without_population = self._matching(replace(query, population=None))
         categories: dict[str, int] = dict.fromkeys(self.categories, 0)
-        for hit in without_category.values():
-            categories[hit.cause.category] += 1
+        for number in without_category:
+            categories[self.causes[number].category] += 1
         populations: dict[str, int] = dict.fromkeys(self.populations, 0)
-        for hit in without_population.values():
-            for population in hit.cause.populations:
+        for number in without_population:
+            for population in self.causes[number].populations:
                 populations[population] += 1
-        total = len(self._hits(query, self._allowed(query)))
         return Facets(
-            total=total,
+            total=len(self._matching(query)),
             categories=[Facet(k, v) for k, v in categories.items()],
             populations=[Facet(k, v) for k, v in populations.items()],
         )
 
+    def _matching(self, query: CauseQuery) -> set[int]:
+        """Every record the query matches, unranked."""
+        allowed = self._allowed(query)
+        if query.code:
+            allowed = set(self._code_relations(query.code, allowed))
+        if query.q:
+            matched: set[int] = set().union(*(self._word_hits(w).scores.keys() for w in self._query_words(query.q)))
+            return matched if allowed is None else matched & allowed
+        return set(range(len(self.causes))) if allowed is None else allowed
+
     def _allowed(self, query: CauseQuery) -> set[int] | None:
-        """Records that pass the filters (None: no filter given)."""
+        """Records that pass the vocabulary and article filters (None: no filter given)."""
         errors: list[tuple[str, str]] = []
         if query.category is not None and query.category not in self.categories:
             errors.append(("category", f"unknown category; one of: {', '.join(self.categories)}"))
@@ -192,78 +242,127 @@ class CauseIndex:
             errors.append(("population", f"unknown population; one of: {', '.join(self.populations)}"))
         if errors:
             raise InvalidQuery(errors)
-        allowed: set[int] | None = None
-        for selected in (
+        selections = [
             self._by_category.get(query.category, set()) if query.category else None,
             self._by_population.get(query.population, set()) if query.population else None,
             self._by_article.get(query.article, set()) if query.article else None,
-        ):
-            if selected is not None:
-                allowed = set(selected) if allowed is None else allowed & selected
-        return allowed
+        ]
+        chosen = [selection for selection in selections if selection is not None]
+        return set.intersection(*chosen) if chosen else None
 
-    def _hits(self, query: CauseQuery, allowed: set[int] | None) -> dict[int, Hit]:
-        hits: dict[int, Hit] = {}
-        if query.code:
-            for number, cause in enumerate(self.causes):
-                if allowed is not None and number not in allowed:
-                    continue
-                relations = [r for r in (icd10.relation(code, query.code) for code in cause.icd10) if r]
-                if relations:
-                    best = max(relations, key=CODE_SCORE.__getitem__)
-                    hits[number] = Hit(cause, CODE_SCORE[best], code_relation=best)
-            allowed = set(hits)
-        if query.q:
-            text_hits = self._text_hits(query.q, allowed)
-            for number, hit in text_hits.items():
-                if number in hits:
-                    hit.score += hits[number].score
-                    hit.code_relation = hits[number].code_relation
-            return text_hits
-        if query.code:
-            return hits
-        numbers = range(len(self.causes)) if allowed is None else allowed
-        return {number: Hit(self.causes[number]) for number in numbers}
+    def _code_relations(self, code: str, allowed: set[int] | None) -> dict[int, str]:
+        """Records whose filed codes relate to ``code``, with the closest relation."""
+        compact = icd10.compact(code)
+        relations: dict[int, str] = {}
+        for end in range(3, len(compact)):  # the code's ancestors: records filed there are broader
+            for number in self._codes.get(compact[:end], ()):
+                relations[number] = icd10.BROADER
+        for number in self._code_prefixes.get(compact, ()):  # the code and what is filed under it
+            relations[number] = icd10.EXACT if number in self._codes.get(compact, ()) else icd10.NARROWER
+        if allowed is not None:
+            relations = {number: relation for number, relation in relations.items() if number in allowed}
+        return relations
 
-    def _text_hits(self, q: str, allowed: set[int] | None) -> dict[int, Hit]:
-        hits: dict[int, Hit] = {}
-        query_words = list(dict.fromkeys(text.words(q)))
-        for word in query_words:
-            best = self._word_matches(word)
-            if allowed is not None:
-                best = {number: entry for number, entry in best.items() if number in allowed}
-            if not best:
-                continue
-            rarity = math.log(1 + len(self.causes) / len(best))
-            for number, (score, match) in best.items():
-                hit = hits.get(number)
-                if hit is None:
-                    hit = hits[number] = Hit(self.causes[number])
-                hit.score += score * rarity
-                hit.matches.append(match)
-        whole = " ".join(query_words)
-        if len(query_words) > 1:
-            for number, hit in hits.items():
-                if any(whole in known for known in self._phrases[number]):
-                    hit.score += WHOLE_PHRASE_BONUS
-        return hits
+    def _query_words(self, q: str) -> list[str]:
+        return list(dict.fromkeys(text.words(q)))
 
-    def _word_matches(self, word: str) -> dict[int, tuple[float, Match]]:
-        best: dict[int, tuple[float, Match]] = {}
+    def _rank_text(
+        self, words: list[str], allowed: set[int] | None, codes: dict[int, str] | None, needed: int
+    ) -> tuple[list[int], int]:
+        hits = [h for h in (self._word_hits(word) for word in words) if h.scores]
+        if not hits:
+            return [], 0
+        if len(hits) == 1 and codes is None:
+            # One word: its ranking is precomputed; filters only skip records.
+            only = hits[0]
+            if allowed is None:
+                return only.ranked[:needed], len(only.scores)
+            return list(islice((n for n in only.ranked if n in allowed), needed)), len(only.scores.keys() & allowed)
+        matched = [h.scores.keys() if allowed is None else h.scores.keys() & allowed for h in hits]
+        total = len(set().union(*matched))
+        with_phrase = self._phrase_records(" ".join(words)) if len(words) > 1 else frozenset()
+        # Records matching more of the words come first; within a group, by score. The group that
+        # matches every word is an intersection; the others need counting, only if the page needs them.
+        ranked = self._rank_group(set.intersection(*map(set, matched)), hits, codes, with_phrase, needed)
+        if len(ranked) < needed and len(hits) > 1:
+            counts = Counter()
+            for keys in matched:
+                counts.update(keys)
+            for count in range(len(hits) - 1, 0, -1):
+                group = {number for number, seen in counts.items() if seen == count}
+                ranked += self._rank_group(group, hits, codes, frozenset(), needed - len(ranked))
+                if len(ranked) >= needed:
+                    break
+        return ranked, total
+
+    def _rank_group(
+        self,
+        group: set[int],
+        hits: list[WordHits],
+        codes: dict[int, str] | None,
+        with_phrase: frozenset[int],
+        needed: int,
+    ) -> list[int]:
+        """The best ``needed`` records of a group, as (negated score, id order) tuples compared in C."""
+        score_maps = [h.scores for h in hits]
+        entries = [
+            (
+                -(
+                    sum(scores.get(n, 0.0) for scores in score_maps)
+                    + (CODE_SCORE[codes[n]] if codes is not None else 0.0)
+                    + (WHOLE_PHRASE_BONUS if n in with_phrase else 0.0)
+                ),
+                self._id_rank[n],
+                n,
+            )
+            for n in group
+        ]
+        best = heapq.nsmallest(needed, entries) if len(entries) > needed else sorted(entries)
+        return [n for _, _, n in best]
+
+    def _phrase_records(self, whole: str) -> frozenset[int]:
+        """Records whose name or a synonym contains the whole query phrase."""
+        return self._phrase_cache(whole)
+
+    def _compute_phrase_records(self, whole: str) -> frozenset[int]:
+        return frozenset(n for phrase, numbers in self._phrase_index.items() if whole in phrase for n in numbers)
+
+    def _hit(self, number: int, words: list[str], codes: dict[int, str] | None) -> Hit:
+        hit = Hit(self.causes[number], code_relation=None if codes is None else codes.get(number))
+        if hit.code_relation:
+            hit.score += CODE_SCORE[hit.code_relation]
+        for word in words:
+            word_hits = self._word_hits(word)
+            if number in word_hits.scores:
+                posting, kind = word_hits.details[number]
+                hit.score += word_hits.scores[number]
+                hit.matches.append(Match(word, posting[2], posting[3], posting[4], kind))
+        if len(hit.matches) == len(words) > 1 and number in self._phrase_records(" ".join(words)):
+            hit.score += WHOLE_PHRASE_BONUS
+        return hit
+
+    def _compute_word_hits(self, word: str) -> WordHits:
         candidates: list[tuple[dict[int, Posting], str]] = [(self._exact.get(word, {}), EXACT)]
-        for language in ("id", "en"):
-            candidates.append((self._stems.get(text.stem(word, language), {}), STEM))
-        found = any(postings for postings, _ in candidates)
-        if not found and len(word) >= TYPO_MIN_LENGTH:
+        for stem in dict.fromkeys(text.stem(word, language) for language in ("id", "en")):
+            candidates.append((self._stems.get(stem, {}), STEM))
+        if not any(postings for postings, _ in candidates) and len(word) >= TYPO_MIN_LENGTH:
             for suggestion in self._typos.lookup(word, Verbosity.ALL, max_edit_distance=1):
                 candidates.append((self._exact.get(suggestion.term, {}), TYPO))
+        best: dict[int, float] = {}
+        details: dict[int, tuple[Posting, str]] = {}
         for postings, kind in candidates:
             quality = QUALITY[kind]
-            for number, weight, field_name, language, term in postings.values():
-                score = weight * quality
-                if number not in best or score > best[number][0]:
-                    best[number] = (score, Match(word, field_name, language, term, kind))
-        return best
+            for number, posting in postings.items():
+                score = posting[1] * quality
+                if score > best.get(number, 0.0):
+                    best[number] = score
+                    details[number] = (posting, kind)
+        if best:
+            # Rarer words weigh more (an inverse document frequency).
+            rarity = math.log(1 + len(self.causes) / len(best))
+            best = {number: score * rarity for number, score in best.items()}
+        ranked = sorted(best, key=lambda n: (-best[n], self.causes[n].id))
+        return WordHits(best, details, ranked)
 
 
 def _keep_best(postings: dict[int, Posting], posting: Posting) -> None:
@@ -278,7 +377,3 @@ def _group(values: Iterable[Iterable[str]]) -> dict[str, set[int]]:
         for key in keys:
             groups[key].add(number)
     return dict(groups)
-
-
-def _rank(hit: Hit) -> tuple[int, float, str]:
-    return (-len(hit.matches), -hit.score, hit.cause.id)
