@@ -122,4 +122,10 @@ def test_excerpts_quote_the_item_or_the_paragraph(document) -> None:
     analysis = {cause.id: cause for cause in prepare(taxonomy, published_articles).causes}
     assert analysis["epilepsi"].excerpts[0] == "Epilepsi;"
     assert analysis["faktor-keturunan"].excerpts[0].startswith("Faktor predisposisi keturunan")
+    # A paragraph is quoted at the sentence about the cause, not from its start.
+    assert analysis["hipokalsemia"].excerpts[0] == (
+        "Fenomena ini disebabkan oleh gangguan pada sistem ekstrapiramidal otak, yang dipicu oleh penurunan "
+        "kadar kalsium dalam darah dan patologi penyerta lainnya."
+    )
+    assert "hamil" in analysis["eklamsia"].excerpts[0]
     assert all(len(e) <= 202 for cause in analysis.values() for e in cause.excerpts)

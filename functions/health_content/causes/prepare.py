@@ -6,6 +6,7 @@ its in-memory index from ready-made words and stems instead of stemming on a req
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -17,6 +18,7 @@ from health_content.errors import DocumentRejected
 
 ANALYSIS_VERSION = 1
 EXCERPT_LENGTH = 200
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 ArticleLookup = Callable[[str, str], Article | None]
 
@@ -71,7 +73,18 @@ def _texts(cause: Cause, taxonomy: CauseTaxonomy, titles: dict[str, str]) -> lis
     return texts
 
 
-def _excerpt(article: Article | None, mention: Mention) -> tuple[str | None, str | None]:
+def _best_sentence(paragraph: str, cause: Cause) -> str:
+    """The sentence of a paragraph that shares most word stems with the cause's Indonesian names."""
+    vocabulary = {text.stem(word, "id") for name in (cause.name.id, *cause.synonyms.id) for word in text.words(name)}
+    sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
+
+    def overlap(sentence: str) -> int:
+        return len({text.stem(word, "id") for word in text.words(sentence)} & vocabulary)
+
+    return max(sentences, key=overlap) if sentences else paragraph
+
+
+def _excerpt(article: Article | None, mention: Mention, cause: Cause) -> tuple[str | None, str | None]:
     """The text a mention points at, or why it points at nothing."""
     where = f"{mention.article}#{mention.section}, block {mention.block}"
     if article is None:
@@ -88,7 +101,7 @@ def _excerpt(article: Article | None, mention: Mention) -> tuple[str | None, str
         if mention.item >= len(block.items):
             return None, f"{where}: the list has {len(block.items)} items"
         return block.items[mention.item], None
-    content = "; ".join(block.items) if isinstance(block, ListBlock) else block.text
+    content = "; ".join(block.items) if isinstance(block, ListBlock) else _best_sentence(block.text, cause)
     if len(content) <= EXCERPT_LENGTH:
         return content, None
     return content[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + " …", None
@@ -107,7 +120,7 @@ def prepare(taxonomy: CauseTaxonomy, articles: ArticleLookup) -> CauseAnalysis:
             key = (mention.locale, mention.article)
             if key not in cache:
                 cache[key] = articles(*key)
-            excerpt, problem = _excerpt(cache[key], mention)
+            excerpt, problem = _excerpt(cache[key], mention, cause)
             if problem:
                 problems.append(f"cause {cause.id!r}: {problem}")
             excerpts.append(excerpt or "")
