@@ -7,7 +7,7 @@ from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 
 from api.http_caching import conditional_get
 from api.problems import register_problem_handlers
-from api.routes import articles, causes, service
+from api.routes import articles, causes, embeds, service
 from health_content import __version__
 from health_content.settings import Settings
 
@@ -45,6 +45,7 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
     )
     app.include_router(articles.router, prefix="/v1")
     app.include_router(causes.router, prefix="/v1")
+    app.include_router(embeds.router, prefix="/v1")
     app.include_router(service.router)
     register_problem_handlers(app)
 

@@ -23,14 +23,15 @@ _KEPT_ON_304 = ("Cache-Control", "Content-Language", "ETag", "Last-Modified", "V
 
 
 def representation(
-    body: BaseModel,
+    body: BaseModel | str,
     *,
     last_modified: dt.datetime | None = None,
     language: str | None = None,
     content_type: str = "application/json",
+    headers: dict[str, str] | None = None,
 ) -> Response:
     """A cacheable 200 response for a route to return."""
-    headers: dict[str, str] = {}
+    headers = dict(headers or {})
     if last_modified is not None:
         headers["Last-Modified"] = format_datetime(last_modified.astimezone(dt.UTC), usegmt=True)
     if language is not None:

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import BaseModel, ConfigDict, Field, RootModel, SerializerFunctionWrapHandler, model_serializer
 
 from health_content.content import Block, Correction, HealthAspect, Source
 
@@ -24,6 +24,8 @@ class Links(_Out):
     article: Href | None = None
     next: Href | None = Field(default=None, description="The next page or section, when there is one.")
     previous: Href | None = Field(default=None, description="The previous section, when there is one.")
+    embed: Href | None = Field(default=None, description="An HTML fragment of it, for partner sites.")
+    oembed: str | None = Field(default=None, description="Absolute oEmbed endpoint URL for it (oEmbed discovery).")
 
     @model_serializer(mode="wrap")
     def _without_empty_links(self, serialize: SerializerFunctionWrapHandler) -> dict[str, str]:
@@ -221,3 +223,72 @@ class CauseFacetsOut(_Out):
     categories: list[FacetOut]
     populations: list[FacetOut]
     links: Links
+
+
+# --- embeds ----------------------------------------------------------------------------------
+
+
+class EmbedArticle(_Out):
+    slug: str = Field(examples=["kram-otot-betis"])
+    title: str
+    url: str = Field(description="Absolute URL of the article as a readable page: link back to it.")
+
+
+class EmbedSection(_Out):
+    id: str
+    heading: str
+    aspect: HealthAspect
+    blocks: list[Block]
+
+
+class EmbedSource(_Out):
+    name: str
+    url: str | None
+
+
+class EmbedProvider(_Out):
+    name: str = Field(examples=["Konten Sehat API"])
+    url: str = Field(description="The API's root URL.")
+
+
+class EmbedLabels(_Out):
+    """Fixed words of an embed, in its language."""
+
+    disclaimer: str = Field(examples=["Penting:"])
+    source: str = Field(examples=["Sumber:"])
+    read_more: str = Field(examples=["Baca selengkapnya"])
+    provided_by: str = Field(examples=["Disediakan oleh"])
+    unavailable: str = Field(examples=["Konten ini tidak dapat dimuat saat ini."])
+
+
+class EmbedOut(_Out):
+    """What an embed shows: content with attribution and the medical disclaimer, which must be shown with it."""
+
+    locale: str
+    whole_article: bool
+    article: EmbedArticle
+    sections: list[EmbedSection]
+    source: EmbedSource
+    disclaimer: str
+    provider: EmbedProvider
+    labels: EmbedLabels
+    links: Links
+
+
+class OEmbedOut(_Out):
+    """An oEmbed 1.0 `rich` response."""
+
+    version: str = Field(default="1.0", examples=["1.0"])
+    type: str = Field(default="rich", examples=["rich"])
+    html: str = Field(description="An iframe to put on the page; the content stays on our origin.")
+    width: int = Field(examples=[600])
+    height: int = Field(examples=[720])
+    title: str
+    provider_name: str
+    provider_url: str
+    author_name: str | None = Field(default=None, description="Who wrote the original text.")
+    cache_age: int = Field(description="Seconds the response may be cached.")
+
+
+class JsonLdOut(RootModel[dict[str, Any]]):
+    """schema.org JSON-LD: a MedicalWebPage whose parts are the sections (`Accept: application/ld+json`)."""

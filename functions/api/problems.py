@@ -54,6 +54,12 @@ PROBLEM_TYPES = {
             "The pagination cursor was not issued by this API for this listing.",
         ),
         ProblemType(
+            "unsupported-format",
+            "Unsupported format",
+            HTTPStatus.NOT_IMPLEMENTED,
+            "The requested response format is not implemented (oEmbed: only json).",
+        ),
+        ProblemType(
             "unavailable",
             "Service unavailable",
             HTTPStatus.SERVICE_UNAVAILABLE,
@@ -67,6 +73,14 @@ PROBLEM_TYPES = {
         ),
     )
 }
+
+
+class UnsupportedFormat(Exception):
+    """A client asked for a representation the API does not produce (oEmbed's xml, for one)."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
 
 
 class InvalidParam(BaseModel):
@@ -166,6 +180,10 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
         params = [InvalidParam(name=name, location="query", reason=reason) for name, reason in error.errors]
         detail = "; ".join(f"query parameter {p.name!r}: {p.reason}" for p in params)
         return problem_response(app, "invalid-request", detail, errors=params)
+
+    @app.exception_handler(UnsupportedFormat)
+    def unsupported_format(error: UnsupportedFormat) -> Response:
+        return problem_response(app, "unsupported-format", error.detail)
 
     @app.exception_handler(InvalidCursor)
     def invalid_cursor(error: InvalidCursor) -> Response:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from cachetools import TTLCache
 
 from health_content.causes.catalog import CauseCatalog
+from health_content.causes.model import Cause
 from health_content.content import Section
 from health_content.errors import ArticleNotFound, SectionNotFound
 from health_content.storage import ArticleIndex, Page, PublishedArticle
@@ -22,6 +23,7 @@ class ArticleView:
 
     published: PublishedArticle
     causes_by_section: dict[str, list[str]]
+    causes: list[Cause]
     last_modified: dt.datetime
 
 
@@ -68,11 +70,15 @@ class ArticleCatalog:
     def view(self, slug: str, locale: str) -> ArticleView:
         published = self.get_article(slug, locale)
         if self._causes is None:
-            return ArticleView(published, {}, published.published_at)
-        causes, causes_published_at = self._causes.causes_by_section(slug, locale)
+            return ArticleView(published, {}, [], published.published_at)
+        causes = self._causes.for_article(slug, locale)
         # The body shows both documents, so it changed when either was last published.
-        last_modified = max(filter(None, (published.published_at, causes_published_at)))
-        return ArticleView(published, causes, last_modified)
+        last_modified = max(filter(None, (published.published_at, causes.published_at)))
+        in_reading_order = dict.fromkeys(
+            cause_id for section in published.article.sections for cause_id in causes.by_section.get(section.id, [])
+        )
+        ordered = [causes.causes[cause_id] for cause_id in in_reading_order]
+        return ArticleView(published, causes.by_section, ordered, last_modified)
 
     def section_view(self, slug: str, section_id: str, locale: str) -> tuple[ArticleView, Section]:
         view = self.view(slug, locale)

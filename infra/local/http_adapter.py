@@ -28,7 +28,8 @@ class ApiGatewayAdapter:
             request.method,
             request.path,
             query=request.query_string.decode("latin-1"),
-            headers=dict(request.headers.items()),
+            # API Gateway tells the function how the client connected, as these headers.
+            headers={"X-Forwarded-Proto": request.scheme, **dict(request.headers.items())},
             body=body or None,
             stage=self._stage,
             source_ip=request.remote_addr or "127.0.0.1",

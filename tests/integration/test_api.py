@@ -60,7 +60,13 @@ def test_get_article(seeded: LocalStack, seed_document: dict[str, Any]) -> None:
     causes = next(s for s in body["sections"] if s["id"] == "penyebab")
     assert causes["aspect"] == "CausesHealthAspect"
     assert causes["blocks"][1]["ordered"] is True and len(causes["blocks"][1]["items"]) == 15
-    assert causes["links"] == {"self": f"{ARTICLE}/sections/penyebab"}
+    assert causes["links"] == {
+        "self": f"{ARTICLE}/sections/penyebab",
+        "embed": "/v1/embed/kram-otot-betis/penyebab",
+    }
+    assert body["links"]["oembed"] == (
+        "https://localhost/v1/oembed?url=https%3A%2F%2Flocalhost%2Fv1%2Fframe%2Fkram-otot-betis&format=json"
+    )
     assert body["related"]["previous"] == {
         "slug": "diet-anggur",
         "title": "Diet anggur: aturan dan diet",

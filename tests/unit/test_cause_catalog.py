@@ -6,13 +6,15 @@ import datetime as dt
 
 import pytest
 
-from health_content.causes.catalog import CauseCatalog
+from health_content.catalog import ArticleCatalog
+from health_content.causes.catalog import ArticleCauses, CauseCatalog
 from health_content.causes.index import CauseQuery
+from health_content.content import Article
 from health_content.errors import CauseNotFound, InvalidCursor
 from health_content.publishing import content_hash
-from health_content.storage import PublishedCauses
+from health_content.storage import PublishedArticle, PublishedCauses
 from tests.causes_fixtures import real_index
-from tests.fakes import InMemoryCauseStore
+from tests.fakes import InMemoryArticleIndex, InMemoryCauseStore
 
 
 class Clock:
@@ -55,7 +57,7 @@ def test_without_a_published_taxonomy_lookups_are_empty() -> None:
     catalog = CauseCatalog(InMemoryCauseStore())
     page = catalog.search(CauseQuery.of(q="kalsium"), 20, None)
     assert (page.hits, page.total, page.next_cursor) == ([], 0, None)
-    assert catalog.causes_by_section("kram-otot-betis", "id") == ({}, None)
+    assert catalog.for_article("kram-otot-betis", "id") == ArticleCauses({}, {}, None)
     with pytest.raises(CauseNotFound):
         catalog.get("hipokalsemia")
 
@@ -71,3 +73,14 @@ def test_cursors_walk_the_results_and_belong_to_their_query() -> None:
     for forged in ("nonsense!", "eyJvZmZzZXQiOi0xfQ", "e30"):
         with pytest.raises(InvalidCursor):
             catalog.search(query, 10, forged)
+
+
+def test_an_article_view_lists_its_causes_in_reading_order(seed_document) -> None:
+    articles = InMemoryArticleIndex()
+    article = Article.model_validate(seed_document)
+    articles.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
+    view = ArticleCatalog(articles, causes=CauseCatalog(InMemoryCauseStore(_published()))).view("kram-otot-betis", "id")
+    ids = [cause.id for cause in view.causes]
+    assert ids[:2] == ["hipokalsemia", "gangguan-ekstrapiramidal"]  # the overview comes first
+    assert len(ids) == len(set(ids)) == 38
+    assert view.last_modified == dt.datetime(2026, 11, 24, tzinfo=dt.UTC)  # the taxonomy is newer

@@ -30,7 +30,7 @@ def _section_body(slug: str, section: Section, links: LinkBuilder, causes: Cause
         aspect=section.aspect,
         blocks=list(section.blocks),
         causes=causes.get(section.id, []),
-        links=Links(self=links.section(slug, section.id)),
+        links=Links(self=links.section(slug, section.id), embed=links.embed(slug, section.id)),
     )
 
 
@@ -65,7 +65,12 @@ def article_out(view: ArticleView, links: LinkBuilder) -> ArticleOut:
         related=RelatedArticles(**related),
         corrections=list(article.corrections),
         sections=[_section_body(article.slug, section, links, causes) for section in article.sections],
-        links=Links(self=links.article(article.slug), sections=links.sections(article.slug)),
+        links=Links(
+            self=links.article(article.slug),
+            sections=links.sections(article.slug),
+            embed=links.embed(article.slug),
+            oembed=links.absolute(links.oembed(links.absolute(links.frame(article.slug)))),
+        ),
     )
 
 

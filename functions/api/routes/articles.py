@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
-from api.dependencies import get_catalog
+from api.dependencies import get_catalog, get_settings
 from api.http_caching import representation
 from api.links import LinkBuilder
-from api.models import ArticleListOut, ArticleOut, SectionListOut, SectionOut
+from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
+from api.presenters.jsonld import article_jsonld
 from api.problems import problem_responses
 from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
 router = Router()
+
+JSON, JSON_LD = "application/json", "application/ld+json"
 
 SlugPath = Annotated[
     str,
@@ -40,7 +45,15 @@ LocaleQuery = Annotated[Locale, Query(description="Language of the content (BCP 
 
 
 def _links(locale: str) -> LinkBuilder:
-    return LinkBuilder.for_request(router.current_event, locale)
+    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
+
+
+def _wants_jsonld(format: str | None) -> bool:
+    if format is not None:
+        return format == "jsonld"
+    accept = router.current_event.headers.get("Accept") or ""
+    best = parse_accept_header(accept, MIMEAccept).best_match([JSON, JSON_LD], default=JSON)
+    return best == JSON_LD
 
 
 @router.get(
@@ -62,13 +75,37 @@ def list_articles(
 @router.get(
     "/articles/<slug>",
     summary="Get an article",
-    description="The whole article with its sections, attribution and medical disclaimer.",
+    description=(
+        "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
+        "application/ld+json` (or `format=jsonld`) the same article as schema.org JSON-LD: a MedicalWebPage whose "
+        "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes."
+    ),
     tags=["Articles"],
-    responses=problem_responses(400, 404),
+    responses={
+        **problem_responses(400, 404),
+        200: {
+            "description": "The article",
+            "content": {JSON: {"model": ArticleOut}, JSON_LD: {"schema": {"type": "object"}}},
+        },
+    },
 )
-def get_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[ArticleOut]:
+def get_article(
+    slug: SlugPath,
+    locale: LocaleQuery = "id",
+    format: Annotated[
+        Literal["json", "jsonld"] | None,
+        Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
+    ] = None,
+) -> Response[ArticleOut | JsonLdOut]:
     view = get_catalog().view(slug, locale)
-    return representation(article_out(view, _links(locale)), last_modified=view.last_modified, language=locale)
+    links = _links(locale)
+    vary = {"Vary": "Accept"}
+    if _wants_jsonld(format):
+        document = JsonLdOut(article_jsonld(view, links, get_settings().publisher_name))
+        return representation(
+            document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
+        )
+    return representation(article_out(view, links), last_modified=view.last_modified, language=locale, headers=vary)
 
 
 @router.get(

@@ -8,7 +8,7 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from api.dependencies import get_cause_catalog
+from api.dependencies import get_cause_catalog, get_settings
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
@@ -63,7 +63,7 @@ LocaleQuery = Annotated[Locale, Query(description="Language of names, explanatio
 
 
 def _links(locale: str) -> LinkBuilder:
-    return LinkBuilder.for_request(router.current_event, locale)
+    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
 
 
 @router.get(

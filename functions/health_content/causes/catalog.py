@@ -30,6 +30,13 @@ class CausePage:
     index: CauseIndex | None
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleCauses:
+    by_section: dict[str, list[str]]
+    causes: dict[str, Cause]
+    published_at: dt.datetime | None
+
+
 @dataclass(slots=True)
 class _Loaded:
     index: CauseIndex | None
@@ -94,12 +101,15 @@ class CauseCatalog:
             raise CauseNotFound(cause_id)
         return cause, index
 
-    def causes_by_section(self, article: str, locale: str) -> tuple[dict[str, list[str]], dt.datetime | None]:
-        """Cause ids per section of an article, and when the taxonomy was published."""
+    def for_article(self, article: str, locale: str) -> ArticleCauses:
+        """The causes an article discusses, per section, and when the taxonomy was published."""
         loaded = self._current()
         if loaded.index is None:
-            return {}, None
-        return loaded.index.causes_by_section(article, locale), loaded.published_at
+            return ArticleCauses({}, {}, None)
+        by_section = loaded.index.causes_by_section(article, locale)
+        ids = {cause_id for ids in by_section.values() for cause_id in ids}
+        causes = {cause_id: cause for cause_id in ids if (cause := loaded.index.get(cause_id)) is not None}
+        return ArticleCauses(by_section, causes, loaded.published_at)
 
     def _fingerprint(self, query: CauseQuery) -> str:
         # A cursor is only good for the query and the taxonomy version it was issued for.

@@ -1,0 +1,182 @@
+"""Partner embeds: HTML fragments, frame pages for iframes, oEmbed, the stylesheet and the script.
+
+These routes are open to any origin (partners' pages fetch them); the JSON routes keep the
+configured CORS allow-list.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Literal
+from urllib.parse import parse_qs, urlsplit
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from api.dependencies import get_catalog, get_settings
+from api.http_caching import representation
+from api.links import LinkBuilder
+from api.models import EmbedOut, OEmbedOut
+from api.presenters.embeds import asset, embed_out, fragment_html, frame_html, oembed_out
+from api.problems import UnsupportedFormat, problem_responses
+from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+from health_content.errors import NotFound
+
+router = Router()
+
+HTML = "text/html; charset=utf-8"
+OPEN = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
+_OUR_PAGES = re.compile(
+    r"^/v1/(?:articles|embed|frame)/(?P<slug>" + SLUG_PATTERN[1:-1] + r")"
+    r"(?:/(?:sections/)?(?P<section>" + SLUG_PATTERN[1:-1] + r"))?/?$"
+)
+
+SlugPath = Annotated[
+    str,
+    Path(
+        pattern=SLUG_PATTERN,
+        max_length=SLUG_MAX_LENGTH,
+        description="The article's slug.",
+        examples=["kram-otot-betis"],
+    ),
+]
+SectionPath = Annotated[
+    str, Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="The section's id.", examples=["penyebab"])
+]
+LocaleQuery = Annotated[Locale, Query(description="Language of the content.")]
+FormatQuery = Annotated[
+    Literal["html", "json"],
+    Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
+]
+_HTML_RESPONSE = {200: {"description": "An HTML fragment", "content": {HTML: {"schema": {"type": "string"}}}}}
+
+
+def _links(locale: str) -> LinkBuilder:
+    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
+
+
+def _embed(slug: str, section_id: str | None, locale: str) -> tuple[EmbedOut, LinkBuilder, object]:
+    links = _links(locale)
+    if section_id is None:
+        view, section = get_catalog().view(slug, locale), None
+    else:
+        view, section = get_catalog().section_view(slug, section_id, locale)
+    return embed_out(view, section, links, get_settings().publisher_name, locale), links, view.last_modified
+
+
+def _fragment(slug: str, section_id: str | None, locale: str, format: str) -> Response:
+    embed, _, last_modified = _embed(slug, section_id, locale)
+    if format == "json":
+        return representation(embed, last_modified=last_modified, language=embed.locale, headers=OPEN)
+    return representation(
+        fragment_html(embed), last_modified=last_modified, language=embed.locale, content_type=HTML, headers=OPEN
+    )
+
+
+def _frame(slug: str, section_id: str | None, locale: str) -> Response:
+    embed, links, last_modified = _embed(slug, section_id, locale)
+    policy = (
+        f"default-src 'none'; style-src {links.origin}; img-src {links.origin}; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors *"
+    )
+    return representation(
+        frame_html(embed, links),
+        last_modified=last_modified,
+        language=embed.locale,
+        content_type=HTML,
+        headers={**OPEN, "Content-Security-Policy": policy},
+    )
+
+
+@router.get(
+    "/embed/<slug>",
+    summary="Embed a whole article",
+    description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
+    tags=["Embeds"],
+    cors=False,
+    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+)
+def embed_article(slug: SlugPath, locale: LocaleQuery = "id", format: FormatQuery = "html") -> Response[str | EmbedOut]:
+    return _fragment(slug, None, locale, format)
+
+
+@router.get(
+    "/embed/<slug>/<section_id>",
+    summary="Embed one section",
+    description=(
+        "A section as a self-contained HTML fragment: heading, blocks, disclaimer and attribution, with `kse-` "
+        "classes to style and no script. `format=json` gives the same content for the embed script."
+    ),
+    tags=["Embeds"],
+    cors=False,
+    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+)
+def embed_section(
+    slug: SlugPath, section_id: SectionPath, locale: LocaleQuery = "id", format: FormatQuery = "html"
+) -> Response[str | EmbedOut]:
+    return _fragment(slug, section_id, locale, format)
+
+
+@router.get(
+    "/frame/<slug>",
+    summary="Article as a page for an iframe",
+    description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
+    tags=["Embeds"],
+    cors=False,
+    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+)
+def frame_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[str]:
+    return _frame(slug, None, locale)
+
+
+@router.get(
+    "/frame/<slug>/<section_id>",
+    summary="Section as a page for an iframe",
+    description="A full HTML page of one section, for an iframe.",
+    tags=["Embeds"],
+    cors=False,
+    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+)
+def frame_section(slug: SlugPath, section_id: SectionPath, locale: LocaleQuery = "id") -> Response[str]:
+    return _frame(slug, section_id, locale)
+
+
+@router.get(
+    "/oembed",
+    summary="oEmbed provider",
+    description=(
+        "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
+        "`/v1/articles/{slug}/sections/{id}`, and the frame and embed URLs). The `html` is an iframe of a frame page."
+    ),
+    tags=["Embeds"],
+    cors=False,
+    responses=problem_responses(400, 404, 501),
+)
+def oembed(
+    url: Annotated[str, Query(max_length=2048, description="The URL to embed.")],
+    format: Annotated[str, Query(max_length=20, description="Only `json` is supported.")] = "json",
+    maxwidth: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+    maxheight: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> Response[OEmbedOut]:
+    if format != "json":
+        raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json.")
+    target = urlsplit(url)
+    locale = parse_qs(target.query).get("locale", ["id"])[0]
+    path = _links("id").relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
+    match = _OUR_PAGES.match(path) if path else None
+    if match is None or locale not in ("id", "en"):
+        raise NotFound(f"{url!r} is not an article or section of this API.")
+    embed, links, last_modified = _embed(match["slug"], match["section"], locale)
+    body = oembed_out(embed, links, maxwidth, maxheight, get_settings().http_max_age_seconds)
+    return representation(body, last_modified=last_modified, headers=OPEN)
+
+
+@router.get("/embed.css", summary="Default stylesheet for embeds", tags=["Embeds"], cors=False)
+def stylesheet() -> Response[str]:
+    return representation(asset("embed.css"), content_type="text/css; charset=utf-8", headers=OPEN)
+
+
+@router.get("/embed.js", summary="The embed script", tags=["Embeds"], cors=False)
+def script() -> Response[str]:
+    return representation(asset("embed.js"), content_type="text/javascript; charset=utf-8", headers=OPEN)
