@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test lint openapi schemas generated build validate bench clean
+.PHONY: install serve test browser lint openapi schemas generated build validate bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ install: $(INSTALLED)
 serve: $(INSTALLED)
 	PORT=$(PORT) $(BIN)/python -m infra.local.serve
 
-test: $(INSTALLED)
+# The browser tests drive Debian's Chromium (never a downloaded build); install it when missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+test: $(INSTALLED) browser
 	$(BIN)/ruff check functions infra tests
 	$(BIN)/python -m pytest
 

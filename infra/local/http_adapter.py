@@ -10,6 +10,7 @@ from typing import Any
 from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request, Response
 
+from infra.local.demo import demo_page
 from infra.local.events import LambdaContextStub, rest_api_event
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -23,6 +24,8 @@ class ApiGatewayAdapter:
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
+        if request.path == "/demo":  # served by the runner itself: it is a partner's page, not the API
+            return demo_page(request, self._handler)(environ, start_response)
         body = request.get_data()
         event = rest_api_event(
             request.method,

@@ -103,6 +103,8 @@ Try:
   curl '{base}/v1/causes?code=E83.51'
   curl '{base}/v1/causes/facets?population=children'
   curl -i {base}/v1/articles/does-not-exist
+  curl '{base}/v1/embed/kram-otot-betis/penyebab'
+  open {base}/demo   (a partner page: embed script, oEmbed iframe, oEmbed JSON)
   open {base}/docs   (Swagger UI; OpenAPI at {base}/openapi.json)
 
 Publish changes while it runs:

@@ -2,56 +2,25 @@
 
 from __future__ import annotations
 
+import html
 import json
-import os
 import signal
-import socket
 import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from infra.template import REPO_ROOT
+from tests.local_stack_process import running_local_stack
 
 pytestmark = pytest.mark.enable_socket
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, subprocess.Popen[str]]]:
-    port = _free_port()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "infra.local.serve"],
-        cwd=REPO_ROOT,
-        env={**environment, "PORT": str(port), "PYTHONUNBUFFERED": "1"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline() if process.stdout else ""
-        if "Press Ctrl-C to stop." in line:
-            break
-        if process.poll() is not None:
-            pytest.fail(f"the local server exited early with {process.returncode}")
-    else:
-        process.kill()
-        pytest.fail("the local server did not start within 60 s")
-    yield base, process
-    if process.poll() is None:
-        process.kill()
+    with running_local_stack() as stack:
+        yield stack.base_url, stack.process
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
@@ -82,6 +51,16 @@ def test_errors_and_docs_over_http(server) -> None:
     assert status == 200 and b"swagger" in body.lower()
     status, _, body = _get(f"{base}/openapi.json")
     assert status == 200 and json.loads(body)["openapi"].startswith("3.1")
+
+
+def test_the_demo_partner_page(server) -> None:
+    base, _ = server
+    status, headers, body = _get(f"{base}/demo")
+    page = body.decode()
+    assert status == 200 and headers["Content-Type"] == "text/html; charset=utf-8"
+    assert f'<script src="{base}/v1/embed.js" async></script>' in page
+    assert f'<iframe src="{base}/v1/frame/kram-otot-betis/penyebab"' in page
+    assert '"type": "rich"' in html.unescape(page)  # the oEmbed JSON, shown as escaped text
 
 
 def test_ctrl_c_stops_the_server_cleanly(server) -> None:

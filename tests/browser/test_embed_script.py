@@ -1,0 +1,216 @@
+"""The embed script in a real browser: a partner page on one loopback origin, the API on another.
+
+Runs Debian's Chromium (installed by `make test`) through Playwright; never a downloaded browser.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from infra import publish
+from infra.template import REPO_ROOT
+from tests.conftest import SEED_ARTICLE_PATH
+from tests.integration.test_embeds import HOSTILE, _hostile_article
+from tests.local_stack_process import LocalStackProcess, free_port, running_local_stack
+
+pytestmark = [pytest.mark.enable_socket, pytest.mark.browser]
+
+OUTPUT = REPO_ROOT / "test-output"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PARTNER_PAGE = """<!doctype html>
+<html lang="id">
+<head>
+<meta charset="utf-8">
+<title>Klinik Sehat Sentosa</title>
+<style>
+  body {{ font-family: Georgia, serif; margin: 24px; background: #f4f1ea; }}
+  h2 {{ color: rgb(255, 0, 0); font-size: 48px; }}   /* the partner's own styles must not reach the embed */
+  .kse-heading {{ color: rgb(0, 128, 0); }}
+</style>
+</head>
+<body>
+<h1>Klinik Sehat Sentosa: kram dan kejang</h1>
+<p>Artikel berikut kami tampilkan dari Konten Sehat API.</p>
+<div id="causes" data-kram-embed="kram-otot-betis#penyebab"></div>
+<div id="hostile" data-kram-embed="artikel-uji#uji"></div>
+<div id="broken" data-kram-embed="../../etc#passwd"></div>
+<script>
+  window.executed = [];
+  window.alert = function (message) {{ window.executed.push(String(message)); }};
+</script>
+<script src="{api}/v1/embed.js" async></script>
+</body>
+</html>
+"""
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
+    """The local stack, with the repository's content and an article full of hostile text."""
+    content = tmp_path_factory.mktemp("content")
+    shutil.copytree(publish.CONTENT_DIR / "articles", content / "articles")
+    shutil.copytree(publish.CONTENT_DIR / "causes", content / "causes")
+    seed = json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
+    (content / "articles" / "id" / "artikel-uji.json").write_text(json.dumps(_hostile_article(seed)), encoding="utf-8")
+    with running_local_stack() as stack:
+        environment = {
+            **os.environ,
+            "AWS_ACCESS_KEY_ID": "local",
+            "AWS_SECRET_ACCESS_KEY": "local",
+            "AWS_DEFAULT_REGION": "us-east-1",
+        }
+        published = subprocess.run(
+            [
+                *(sys.executable, "-m", "infra.cli", "publish", "--bucket", "health-content-local"),
+                *("--endpoint-url", stack.moto_endpoint, "--content", str(content), "--timeout", "30"),
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert published.returncode == 0, published.stdout + published.stderr
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def partner(api: LocalStackProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A partner's site on its own loopback origin."""
+    root = tmp_path_factory.mktemp("partner")
+    (root / "index.html").write_text(PARTNER_PAGE.format(api=api.base_url), encoding="utf-8")
+    # A consumer of oEmbed puts the returned html on its own page.
+    url = f"{api.base_url}/v1/articles/kram-otot-betis/sections/pencegahan"
+    with urllib.request.urlopen(f"{api.base_url}/v1/oembed?url={url}", timeout=10) as response:
+        oembed = json.loads(response.read())
+    (root / "oembed.html").write_text(f"<!doctype html><title>oEmbed</title><body>{oembed['html']}</body>", "utf-8")
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    chromium = shutil.which("chromium")
+    assert chromium, "Debian's chromium is missing: `make test` installs it with apt-get"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1000, "height": 1400})
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.dialogs = dialogs  # type: ignore[attr-defined]
+    yield page
+    context.close()
+
+
+def _shadow(page: Page, host: str, script: str) -> Any:
+    return page.evaluate(f"(() => {{ const root = document.querySelector({host!r}).shadowRoot; {script} }})()")
+
+
+def test_a_section_renders_with_attribution_and_disclaimer(page: Page, partner: str) -> None:
+    page.goto(partner)
+    heading = page.locator("#causes").locator(".kse-heading")  # chained: searches inside that host's open shadow root
+    heading.wait_for(timeout=15_000)
+    assert heading.inner_text() == "Penyebab kejang"
+    assert page.locator("#causes").locator(".kse-item").count() == 15
+    assert page.locator("#causes").locator(".kse-item").first.inner_text().startswith("Hipoksia")
+    assert "tidak menggantikan pemeriksaan" in page.locator("#causes").locator(".kse-disclaimer").inner_text()
+    attribution = page.locator("#causes").locator(".kse-attribution")
+    assert "Sumber:" in attribution.inner_text() and "Konten Sehat API" in attribution.inner_text()
+    canonical = page.locator("#causes").locator(".kse-canonical")
+    assert canonical.get_attribute("href").endswith("/v1/frame/kram-otot-betis")
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / "partner-page.png"), full_page=True)
+
+
+def test_the_partners_css_does_not_reach_the_embed(page: Page, partner: str) -> None:
+    page.goto(partner)
+    page.locator("#causes").locator(".kse-heading").wait_for(timeout=15_000)
+    color = _shadow(page, "#causes", "return getComputedStyle(root.querySelector('.kse-heading')).color;")
+    size = _shadow(page, "#causes", "return getComputedStyle(root.querySelector('.kse-heading')).fontSize;")
+    assert color not in {"rgb(255, 0, 0)", "rgb(0, 128, 0)"} and size != "48px"
+    assert page.evaluate("getComputedStyle(document.querySelector('h1')).fontFamily").startswith("Georgia")
+
+
+def test_hostile_content_is_shown_as_text_and_never_runs(page: Page, partner: str) -> None:
+    page.goto(partner)
+    page.locator("#hostile").locator(".kse-heading").wait_for(timeout=15_000)
+    page.wait_for_timeout(500)  # give any injected handler the chance to fire
+    assert page.evaluate("window.executed") == []
+    assert page.dialogs == []  # type: ignore[attr-defined]
+    active = _shadow(
+        page, "#hostile", "return root.querySelectorAll('script, img, iframe, [onerror], [onmouseover]').length;"
+    )
+    assert active == 0
+    text = _shadow(page, "#hostile", "return root.querySelector('.kse-embed').textContent;")
+    for hostile in HOSTILE.values():
+        assert hostile in text
+    links = _shadow(page, "#hostile", "return [...root.querySelectorAll('a')].map(a => a.getAttribute('href'));")
+    assert all(href and href.startswith("http://127.0.0.1:") for href in links)
+
+
+def test_a_readable_fallback_when_the_api_cannot_be_reached(page: Page, partner: str) -> None:
+    page.route("**/v1/embed/**", lambda route: route.abort("connectionrefused"))
+    page.goto(partner)
+    fallback = page.locator("#causes").locator(".kse-fallback")
+    fallback.wait_for(timeout=15_000)
+    assert "tidak dapat dimuat" in fallback.inner_text()
+    assert (
+        page.locator("#causes").locator(".kse-fallback a").get_attribute("href").endswith("/v1/frame/kram-otot-betis")
+    )
+    page.screenshot(path=str(OUTPUT / "partner-page-fallback.png"), full_page=True)
+
+
+def test_a_malformed_placeholder_gets_the_fallback_without_a_request(page: Page, partner: str) -> None:
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(partner)
+    page.locator("#broken").locator(".kse-fallback").wait_for(timeout=15_000)
+    assert not any("etc" in url for url in requested)
+
+
+def test_the_oembed_iframe_renders_the_frame_page(page: Page, partner: str) -> None:
+    page.goto(partner.replace("index.html", "oembed.html"))
+    frame = page.frame_locator("iframe")
+    assert frame.locator(".kse-heading").inner_text(timeout=15_000) == "Pencegahan kejang"
+    assert "tidak menggantikan" in frame.locator(".kse-disclaimer").inner_text()
+
+
+def test_screenshot_exists_for_people_to_look_at() -> None:
+    shot = OUTPUT / "partner-page.png"
+    assert shot.exists() and shot.stat().st_size > 10_000
+    assert Path(shot).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
