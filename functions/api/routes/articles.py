@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
@@ -17,35 +17,15 @@ from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, Se
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
 from api.problems import problem_responses
-from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+from api.routes.params import LocaleQuery, SectionIdPath, SlugPath, request_links
 
 router = Router()
 
 JSON, JSON_LD = "application/json", "application/ld+json"
 
-SlugPath = Annotated[
-    str,
-    Path(
-        pattern=SLUG_PATTERN,
-        max_length=SLUG_MAX_LENGTH,
-        description="The article's slug.",
-        examples=["kram-otot-betis"],
-    ),
-]
-SectionIdPath = Annotated[
-    str,
-    Path(
-        pattern=SLUG_PATTERN,
-        max_length=SLUG_MAX_LENGTH,
-        description="The section's id.",
-        examples=["penyebab"],
-    ),
-]
-LocaleQuery = Annotated[Locale, Query(description="Language of the content (BCP 47).")]
-
 
 def _links(locale: str) -> LinkBuilder:
-    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
+    return request_links(router, locale)
 
 
 def _wants_jsonld(format: str | None) -> bool:

@@ -8,15 +8,16 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from api.dependencies import get_cause_catalog, get_settings
+from api.dependencies import get_cause_catalog
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
 from api.presenters.causes import cause_out, facets_out, search_out
 from api.problems import problem_responses
+from api.routes.params import LocaleQuery, request_links
 from health_content.causes import icd10
 from health_content.causes.index import CauseQuery
-from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN
 
 router = Router()
 
@@ -59,11 +60,10 @@ ArticleQuery = Annotated[
     str | None,
     Query(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="Only causes this article discusses."),
 ]
-LocaleQuery = Annotated[Locale, Query(description="Language of names, explanations and labels.")]
 
 
 def _links(locale: str) -> LinkBuilder:
-    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
+    return request_links(router, locale)
 
 
 @router.get(

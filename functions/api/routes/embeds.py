@@ -6,13 +6,14 @@ configured CORS allow-list.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Annotated, Literal
 from urllib.parse import parse_qs, urlsplit
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
-from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api.dependencies import get_catalog, get_settings
 from api.http_caching import representation
@@ -20,7 +21,8 @@ from api.links import LinkBuilder
 from api.models import EmbedOut, OEmbedOut
 from api.presenters.embeds import asset, embed_out, fragment_html, frame_html, oembed_out
 from api.problems import UnsupportedFormat, problem_responses
-from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+from api.routes.params import LocaleQuery, SectionIdPath, SlugPath, request_links
+from health_content.content import SLUG_PATTERN
 from health_content.errors import NotFound
 
 router = Router()
@@ -32,19 +34,6 @@ _OUR_PAGES = re.compile(
     r"(?:/(?:sections/)?(?P<section>" + SLUG_PATTERN[1:-1] + r"))?/?$"
 )
 
-SlugPath = Annotated[
-    str,
-    Path(
-        pattern=SLUG_PATTERN,
-        max_length=SLUG_MAX_LENGTH,
-        description="The article's slug.",
-        examples=["kram-otot-betis"],
-    ),
-]
-SectionPath = Annotated[
-    str, Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="The section's id.", examples=["penyebab"])
-]
-LocaleQuery = Annotated[Locale, Query(description="Language of the content.")]
 FormatQuery = Annotated[
     Literal["html", "json"],
     Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
@@ -53,10 +42,10 @@ _HTML_RESPONSE = {200: {"description": "An HTML fragment", "content": {HTML: {"s
 
 
 def _links(locale: str) -> LinkBuilder:
-    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
+    return request_links(router, locale)
 
 
-def _embed(slug: str, section_id: str | None, locale: str) -> tuple[EmbedOut, LinkBuilder, object]:
+def _embed(slug: str, section_id: str | None, locale: str) -> tuple[EmbedOut, LinkBuilder, dt.datetime]:
     links = _links(locale)
     if section_id is None:
         view, section = get_catalog().view(slug, locale), None
@@ -113,7 +102,7 @@ def embed_article(slug: SlugPath, locale: LocaleQuery = "id", format: FormatQuer
     responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
 )
 def embed_section(
-    slug: SlugPath, section_id: SectionPath, locale: LocaleQuery = "id", format: FormatQuery = "html"
+    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id", format: FormatQuery = "html"
 ) -> Response[str | EmbedOut]:
     return _fragment(slug, section_id, locale, format)
 
@@ -138,7 +127,7 @@ def frame_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[str]:
     cors=False,
     responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
 )
-def frame_section(slug: SlugPath, section_id: SectionPath, locale: LocaleQuery = "id") -> Response[str]:
+def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id") -> Response[str]:
     return _frame(slug, section_id, locale)
 
 

@@ -109,17 +109,7 @@ class DynamoArticleIndex:
         }
         if published.source_version:
             item["source_version"] = published.source_version
-        try:
-            self._table.put_item(
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR content_hash <> :hash",
-                ExpressionAttributeValues={":hash": published.content_hash},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _put_if_changed(self._table, item)
 
     def delete(self, locale: str, slug: str) -> bool:
         response = self._table.delete_item(
@@ -165,17 +155,7 @@ class DynamoCauseStore:
         }
         if published.source_version:
             item["source_version"] = published.source_version
-        try:
-            self._table.put_item(
-                Item=item,
-                ConditionExpression="attribute_not_exists(pk) OR content_hash <> :hash",
-                ExpressionAttributeValues={":hash": published.content_hash},
-            )
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-                return False
-            raise
-        return True
+        return _put_if_changed(self._table, item)
 
     def delete(self) -> bool:
         return "Attributes" in self._table.delete_item(Key=_CAUSES_KEY, ReturnValues="ALL_OLD")
@@ -188,6 +168,21 @@ class DynamoCauseStore:
             return self._table.get_item(**request).get("Item")
         except (ClientError, BotoCoreError) as error:
             raise ContentUnavailable("The content index could not be read.") from error
+
+
+def _put_if_changed(table: Any, item: dict[str, Any]) -> bool:
+    """Write the item in one put unless the stored one has the same content hash (then False)."""
+    try:
+        table.put_item(
+            Item=item,
+            ConditionExpression="attribute_not_exists(pk) OR content_hash <> :hash",
+            ExpressionAttributeValues={":hash": item["content_hash"]},
+        )
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True
 
 
 def _listing(item: dict[str, Any]) -> ArticleListing:

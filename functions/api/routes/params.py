@@ -1,0 +1,32 @@
+"""Parameters and helpers the routers share."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+
+from api.dependencies import get_settings
+from api.links import LinkBuilder
+from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+
+SlugPath = Annotated[
+    str,
+    Path(
+        pattern=SLUG_PATTERN,
+        max_length=SLUG_MAX_LENGTH,
+        description="The article's slug.",
+        examples=["kram-otot-betis"],
+    ),
+]
+SectionIdPath = Annotated[
+    str,
+    Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="The section's id.", examples=["penyebab"]),
+]
+LocaleQuery = Annotated[Locale, Query(description="Language of the content and labels (BCP 47).")]
+
+
+def request_links(router: Router, locale: str) -> LinkBuilder:
+    """Links for the current request: its stage prefix and host, or the configured public base URL."""
+    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
