@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,22 +48,18 @@ class ArticleCatalog:
         self._cache: TTLCache[tuple[str, str], PublishedArticle] | None = (
             TTLCache(maxsize=cache_size, ttl=cache_ttl, timer=timer) if cache_ttl > 0 else None
         )
-        # The local runner serves requests from several threads; Lambda uses one.
-        self._lock = threading.Lock()
 
     def get_article(self, slug: str, locale: str) -> PublishedArticle:
         key = (locale, slug)
         if self._cache is not None:
-            with self._lock:
-                cached = self._cache.get(key)
+            cached = self._cache.get(key)
             if cached is not None:
                 return cached
         published = self._index.get(locale, slug)
         if published is None:
             raise ArticleNotFound(slug, locale)
         if self._cache is not None:
-            with self._lock:
-                self._cache[key] = published
+            self._cache[key] = published
         return published
 
     def view(self, slug: str, locale: str) -> ArticleView:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import threading
 import time
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -21,11 +22,16 @@ class ApiGatewayAdapter:
         self._handler = handler
         self._stage = stage
         self._access_log = access_log
+        # A Lambda container runs one invocation at a time, and the handler relies on it: the
+        # Powertools resolver keeps the current event and route arguments on itself. The HTTP
+        # server is threaded, so invocations take turns, as they would in one warm container.
+        self._one_at_a_time = threading.Lock()
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         request = Request(environ)
         if request.path == "/demo":  # served by the runner itself: it is a partner's page, not the API
-            return demo_page(request, self._handler)(environ, start_response)
+            with self._one_at_a_time:
+                return demo_page(request, self._handler)(environ, start_response)
         body = request.get_data()
         event = rest_api_event(
             request.method,
@@ -38,7 +44,8 @@ class ApiGatewayAdapter:
             source_ip=request.remote_addr or "127.0.0.1",
         )
         started = time.perf_counter()
-        result = self._handler(event, LambdaContextStub())
+        with self._one_at_a_time:
+            result = self._handler(event, LambdaContextStub())
         elapsed_ms = (time.perf_counter() - started) * 1000
         if self._access_log:
             path = request.full_path.rstrip("?")

@@ -11,7 +11,6 @@ import binascii
 import datetime as dt
 import hashlib
 import json
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,28 +52,26 @@ class CauseCatalog:
         self._refresh_after = refresh_after
         self._timer = timer
         self._loaded: _Loaded | None = None
-        self._lock = threading.Lock()
 
     def current(self) -> CauseIndex | None:
         """The index of the published taxonomy, or None while none is published."""
         return self._current().index
 
     def _current(self) -> _Loaded:
-        with self._lock:
-            now = self._timer()
-            loaded = self._loaded
-            if loaded is not None and now - loaded.checked_at < self._refresh_after:
-                return loaded
-            if loaded is not None and self._store.current_hash() == loaded.content_hash:
-                loaded.checked_at = now
-                return loaded
-            published = self._store.get()
-            if published is None:
-                self._loaded = _Loaded(None, None, None, now)
-            else:
-                index = CauseIndex(published.taxonomy, published.analysis)
-                self._loaded = _Loaded(index, published.content_hash, published.published_at, now)
-            return self._loaded
+        now = self._timer()
+        loaded = self._loaded
+        if loaded is not None and now - loaded.checked_at < self._refresh_after:
+            return loaded
+        if loaded is not None and self._store.current_hash() == loaded.content_hash:
+            loaded.checked_at = now
+            return loaded
+        published = self._store.get()
+        if published is None:
+            self._loaded = _Loaded(None, None, None, now)
+        else:
+            index = CauseIndex(published.taxonomy, published.analysis)
+            self._loaded = _Loaded(index, published.content_hash, published.published_at, now)
+        return self._loaded
 
     def search(self, query: CauseQuery, limit: int, cursor: str | None) -> CausePage:
         index = self.current()
