@@ -83,16 +83,20 @@ def fragment_html(embed: EmbedOut) -> str:
     return _templates().get_template("fragment.html.j2").render(embed=embed)
 
 
+def _title(embed: EmbedOut) -> str:
+    return embed.article.title if embed.whole_article else f"{embed.sections[0].heading} | {embed.article.title}"
+
+
 def frame_html(embed: EmbedOut, links: LinkBuilder) -> str:
-    title = embed.sections[0].heading if len(embed.sections) == 1 else embed.article.title
+    page = links.absolute(links.frame(embed.article.slug, _section_id(embed)))
     return (
         _templates()
         .get_template("frame.html.j2")
         .render(
             embed=embed,
-            title=f"{title} | {embed.article.title}" if len(embed.sections) == 1 else title,
+            title=_title(embed),
             stylesheet=links.absolute(links.asset("embed.css")),
-            oembed=links.absolute(links.oembed(links.absolute(links.frame(embed.article.slug, _section_id(embed))))),
+            oembed=links.absolute(links.oembed(page)),
             fragment=Markup(fragment_html(embed)),
         )
     )
@@ -109,7 +113,7 @@ def oembed_out(
     height = _estimated_height(embed, width)
     if max_height is not None:
         height = min(height, max_height)  # the frame scrolls when the partner caps its height
-    title = embed.article.title if embed.whole_article else f"{embed.sections[0].heading} | {embed.article.title}"
+    title = _title(embed)
     src = links.absolute(links.frame(embed.article.slug, _section_id(embed)))
     if embed.locale != "id":
         src += f"?locale={embed.locale}"
