@@ -44,7 +44,7 @@ class Settings(BaseModel):
     http_max_age_seconds: int = Field(default=300, alias="HTTP_MAX_AGE_SECONDS", ge=0, le=86_400)
     http_stale_seconds: int = Field(default=86_400, alias="HTTP_STALE_SECONDS", ge=0, le=604_800)
     publisher_name: str = Field(default="Konten Sehat API", alias="PUBLISHER_NAME", min_length=1)
-    public_base_url: str | None = Field(
+    public_base_url: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
         default=None,
         alias="PUBLIC_BASE_URL",
         pattern=r"^https?://[^/?#]+(/[^?#]*)?$",

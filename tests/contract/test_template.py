@@ -141,6 +141,7 @@ def test_operators_get_the_parameters_and_outputs_they_need() -> None:
     api_environment = resource_properties("ApiFunction")["Environment"]["Variables"]
     assert api_environment["ENABLE_DOCS"] == {"Ref": "EnableDocs"}
     assert api_environment["CORS_ALLOWED_ORIGINS"] == {"Ref": "CorsAllowedOrigins"}
+    assert api_environment["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
 
 
 def _as_list(value: str | list[str]) -> list[str]:

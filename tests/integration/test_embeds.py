@@ -58,6 +58,16 @@ def test_the_whole_article_as_a_fragment(seeded: LocalStack) -> None:
     assert markup.dangerous() == []
 
 
+def test_a_public_base_url_replaces_the_stage_url_in_embeds(seeded: LocalStack, monkeypatch) -> None:
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://sehat.example/api")
+    dependencies.reset()
+    api_handler.get_app.cache_clear()
+    body = call_api("GET", SECTION, query={"format": "json"}, stage="prod", stage_in_path=True).get_json()
+    assert body["article"]["url"] == "https://sehat.example/api/v1/frame/kram-otot-betis"
+    url = "https://sehat.example/api/v1/articles/kram-otot-betis"
+    assert call_api("GET", "/v1/oembed", query={"url": url}).get_json()["provider_url"] == "https://sehat.example/api/"
+
+
 def test_the_embed_script_gets_the_same_content_as_json(seeded: LocalStack) -> None:
     response = call_api("GET", SECTION, query={"format": "json"}, headers=HOST)
     assert response.headers["Access-Control-Allow-Origin"] == "*"

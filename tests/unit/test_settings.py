@@ -25,9 +25,21 @@ def test_settings_parse_the_template_variables() -> None:
 
 
 def test_defaults_are_safe_for_a_deployed_stage() -> None:
-    settings = Settings.from_environ({"CONTENT_TABLE_NAME": "content-table"})
+    settings = Settings.from_environ({"CONTENT_TABLE_NAME": "content-table", "PUBLIC_BASE_URL": ""})
     assert settings.enable_docs is False
     assert settings.cors_allowed_origins == []
+    assert settings.public_base_url is None  # an empty template parameter means "the stage URL"
+
+
+def test_a_public_base_url_must_be_a_web_address() -> None:
+    assert (
+        Settings.from_environ(
+            {"CONTENT_TABLE_NAME": "content-table", "PUBLIC_BASE_URL": "https://sehat.example/api"}
+        ).public_base_url
+        == "https://sehat.example/api"
+    )
+    with pytest.raises(ValidationError):
+        Settings.from_environ({"CONTENT_TABLE_NAME": "content-table", "PUBLIC_BASE_URL": "javascript:alert(1)"})
 
 
 @pytest.mark.parametrize(
