@@ -84,9 +84,10 @@ def publish_command(
     console.print(f"{uploaded} uploaded, {len(uploads) - uploaded} unchanged, to s3://{bucket_name}.")
     if not reports:
         return
-    table = Table("document", "status", "reasons")
+    table = Table("document", "status", "reasons and warnings")
     for key, report in sorted(reports.items()):
-        table.add_row(key, str(report.get("status")), "; ".join(report.get("reasons") or []))
+        notes = [*(report.get("reasons") or []), *(f"warning: {w}" for w in report.get("warnings") or [])]
+        table.add_row(key, str(report.get("status")), "; ".join(notes))
     console.print(table)
     if any(r.get("status") not in {"published", "unchanged"} for r in reports.values()):
         raise typer.Exit(1)

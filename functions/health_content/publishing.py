@@ -21,7 +21,7 @@ from pydantic import BaseModel, ValidationError
 
 from health_content.causes import icd10
 from health_content.causes.model import CauseTaxonomy
-from health_content.causes.prepare import ArticleLookup, CauseAnalysis, prepare
+from health_content.causes.prepare import ArticleLookup, CauseAnalysis, prepare, resolve_mention
 from health_content.content import SLUG_PATTERN, Article
 from health_content.errors import DocumentRejected
 from health_content.observability import logger
@@ -58,6 +58,7 @@ class PublishResult:
     version_id: str | None = None
     content_hash: str | None = None
     reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def report(self, checked_at: dt.datetime) -> dict[str, object]:
         return {
@@ -66,6 +67,7 @@ class PublishResult:
             "version_id": self.version_id,
             "content_hash": self.content_hash,
             "reasons": self.reasons,
+            "warnings": self.warnings,
             "checked_at": checked_at.isoformat(),
         }
 
@@ -157,7 +159,7 @@ class Publisher:
             logger.info("document deleted from the bucket", extra={"key": key, "was_published": removed})
             return PublishResult(key, PublishOutcome.REMOVED)
         try:
-            digest, changed = self._publish(key, current)
+            digest, changed, warnings = self._publish(key, current)
         except DocumentRejected as rejection:
             logger.warning(
                 "document rejected; the previous version stays published",
@@ -166,20 +168,39 @@ class Publisher:
             return PublishResult(key, PublishOutcome.REJECTED, current.version_id, reasons=rejection.reasons)
         outcome = PublishOutcome.PUBLISHED if changed else PublishOutcome.UNCHANGED
         logger.info("document synced", extra={"key": key, "outcome": outcome.value, "content_hash": digest})
-        return PublishResult(key, outcome, current.version_id, digest)
+        if warnings:
+            logger.warning("published with warnings", extra={"key": key, "warnings": warnings})
+        return PublishResult(key, outcome, current.version_id, digest, warnings=warnings)
 
-    def _publish(self, key: str, current: SourceObject) -> tuple[str, bool]:
-        """Validate and store one document; the content hash and whether anything changed."""
+    def _publish(self, key: str, current: SourceObject) -> tuple[str, bool, list[str]]:
+        """Validate and store one document: its content hash, whether anything changed, and warnings."""
         if key == CAUSES_KEY:
             taxonomy, analysis = parse_causes_document(current.body, self._published_article)
             digest = content_hash(taxonomy)
             published = PublishedCauses(taxonomy, analysis, digest, current.last_modified, current.version_id)
-            return digest, self._causes.put_if_changed(published)
+            return digest, self._causes.put_if_changed(published), []
         article = parse_article_document(key, current.body)
         digest = content_hash(article)
-        return digest, self._articles.put_if_changed(
+        changed = self._articles.put_if_changed(
             PublishedArticle(article, digest, current.last_modified, current.version_id)
         )
+        return digest, changed, self._broken_mentions(article)
+
+    def _broken_mentions(self, article: Article) -> list[str]:
+        """Cause mentions into this article that its new version no longer has (the article still publishes:
+        editors change articles first and the taxonomy after)."""
+        causes = self._causes.get()
+        if causes is None:
+            return []
+        problems = []
+        for cause in causes.taxonomy.causes:
+            for mention in cause.mentions:
+                if (mention.article, mention.locale) != (article.slug, article.locale):
+                    continue
+                _, problem = resolve_mention(article, mention, cause)
+                if problem:
+                    problems.append(f"cause {cause.id!r}: {problem}; update {CAUSES_KEY}")
+        return problems
 
     def _remove(self, key: str) -> bool:
         if key == CAUSES_KEY:

@@ -50,7 +50,9 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
         key = unquote_plus(record.s3.get_object.key)
         result = publisher_for(record.s3.bucket.name).sync(key)
         metrics.add_metric(name=f"Documents{result.outcome.value.title()}", unit=MetricUnit.Count, value=1)
-        results.append({"key": key, "status": result.outcome.value, "reasons": result.reasons})
+        results.append(
+            {"key": key, "status": result.outcome.value, "reasons": result.reasons, "warnings": result.warnings}
+        )
     return {"results": results}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
@@ -15,6 +16,8 @@ from health_content.publishing import (
     content_hash,
     parse_article_document,
 )
+from health_content.storage import PublishedCauses
+from tests.causes_fixtures import real_index
 from tests.conftest import SEED_KEY, document_bytes
 from tests.fakes import InMemoryArticleIndex, InMemoryCauseStore, InMemoryContentSource
 
@@ -30,8 +33,13 @@ def index() -> InMemoryArticleIndex:
 
 
 @pytest.fixture
-def publisher(source: InMemoryContentSource, index: InMemoryArticleIndex) -> Publisher:
-    return Publisher(source, index, InMemoryCauseStore())
+def causes() -> InMemoryCauseStore:
+    return InMemoryCauseStore()
+
+
+@pytest.fixture
+def publisher(source: InMemoryContentSource, index: InMemoryArticleIndex, causes: InMemoryCauseStore) -> Publisher:
+    return Publisher(source, index, causes)
 
 
 def test_a_valid_document_is_published(publisher: Publisher, source: InMemoryContentSource, index, seed_document):
@@ -146,3 +154,29 @@ def test_content_hash_ignores_formatting_but_not_content(seed_document: dict[str
     changed = parse_article_document(SEED_KEY, document_bytes({**seed_document, "title": "Lain"}))
     assert content_hash(compact) == content_hash(indented)
     assert content_hash(compact) != content_hash(changed)
+
+
+def test_an_article_edit_that_breaks_cause_mentions_publishes_with_warnings(publisher, source, causes, seed_document):
+    taxonomy, analysis, _ = real_index()
+    causes.put_if_changed(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), dt.datetime.now(dt.UTC)))
+    without_complications = {
+        **seed_document,
+        "sections": [s for s in seed_document["sections"] if s["id"] != "komplikasi"],
+    }
+    source.put(SEED_KEY, document_bytes(without_complications))
+
+    result = publisher.sync(SEED_KEY)
+
+    assert result.outcome is PublishOutcome.PUBLISHED
+    assert result.warnings == [
+        "cause 'epilepsi': article 'kram-otot-betis' has no section 'komplikasi'; update causes/causes.json",
+        "cause 'eklamsia': article 'kram-otot-betis' has no section 'komplikasi'; update causes/causes.json",
+    ]
+    assert source.outcomes[SEED_KEY][-1]["warnings"] == result.warnings
+
+
+def test_an_article_edit_that_keeps_every_mention_has_no_warnings(publisher, source, causes, seed_document):
+    taxonomy, analysis, _ = real_index()
+    causes.put_if_changed(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), dt.datetime.now(dt.UTC)))
+    source.put(SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    assert publisher.sync(SEED_KEY).warnings == []

@@ -84,7 +84,7 @@ def _best_sentence(paragraph: str, cause: Cause) -> str:
     return max(sentences, key=overlap) if sentences else paragraph
 
 
-def _excerpt(article: Article | None, mention: Mention, cause: Cause) -> tuple[str | None, str | None]:
+def resolve_mention(article: Article | None, mention: Mention, cause: Cause) -> tuple[str | None, str | None]:
     """The text a mention points at, or why it points at nothing."""
     where = f"{mention.article}#{mention.section}, block {mention.block}"
     if article is None:
@@ -120,7 +120,7 @@ def prepare(taxonomy: CauseTaxonomy, articles: ArticleLookup) -> CauseAnalysis:
             key = (mention.locale, mention.article)
             if key not in cache:
                 cache[key] = articles(*key)
-            excerpt, problem = _excerpt(cache[key], mention, cause)
+            excerpt, problem = resolve_mention(cache[key], mention, cause)
             if problem:
                 problems.append(f"cause {cause.id!r}: {problem}")
             excerpts.append(excerpt or "")
