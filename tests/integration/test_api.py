@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 from email.utils import format_datetime
 from typing import Any
@@ -13,6 +14,7 @@ import pytest
 from api import dependencies
 from api import handler as api_handler
 from health_content.content import Article
+from health_content.observability import logger
 from health_content.publishing import content_hash
 from health_content.storage import PublishedArticle
 from health_content.storage.dynamodb import DynamoArticleIndex
@@ -253,6 +255,23 @@ def test_an_unexpected_failure_is_a_500_that_leaks_nothing(seeded, monkeypatch) 
     assert "secret" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
     assert body["detail"] == "The request could not be completed."
+
+
+def test_logs_carry_the_request_id_the_client_sees(seeded, monkeypatch) -> None:
+    def explode(*_: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(dependencies.get_catalog(), "view", explode)
+    buffer = io.StringIO()
+    previous = logger.registered_handler.setStream(buffer)
+    try:
+        body = json.loads(call_api("GET", ARTICLE).get_data(as_text=True))
+    finally:
+        logger.registered_handler.setStream(previous)
+    logged = [json.loads(line) for line in buffer.getvalue().splitlines()]
+    [error] = [entry for entry in logged if entry["message"] == "unhandled error"]
+    assert error["correlation_id"] == body["request_id"]
+    assert "RuntimeError: boom" in error["exception"]  # the details stay in the logs
 
 
 # --- pagination --------------------------------------------------------------------------
