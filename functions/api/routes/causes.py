@@ -30,24 +30,16 @@ TextQuery = Annotated[
         examples=["kekurangan kalsium"],
     ),
 ]
-CategoryQuery = Annotated[
-    str | None,
-    Query(
-        pattern=SLUG_PATTERN,
-        max_length=50,
-        description="A category id (see /v1/causes/facets).",
-        examples=["infection"],
-    ),
-]
-PopulationQuery = Annotated[
-    str | None,
-    Query(
-        pattern=SLUG_PATTERN,
-        max_length=50,
-        description="A population id (see /v1/causes/facets).",
-        examples=["children"],
-    ),
-]
+
+
+def _vocabulary_query(what: str, example: str) -> object:
+    return Query(
+        pattern=SLUG_PATTERN, max_length=50, description=f"A {what} id (see /v1/causes/facets).", examples=[example]
+    )
+
+
+CategoryQuery = Annotated[str | None, _vocabulary_query("category", "infection")]
+PopulationQuery = Annotated[str | None, _vocabulary_query("population", "children")]
 CodeQuery = Annotated[
     str | None,
     Query(

@@ -197,14 +197,15 @@ class CauseIndex:
         if query.q:
             words = self._query_words(query.q)
             ranked, total = self._rank_text(words, allowed, codes, needed)
-            return [self._hit(n, words, codes) for n in ranked[offset:needed]], total
+            word_hits = [self._word_hits(word) for word in words]
+            return [self._hit(n, score, words, word_hits, codes) for n, score in ranked[offset:needed]], total
         if codes is not None:
-            ranked = sorted(codes, key=lambda n: (-CODE_SCORE[codes[n]], self.causes[n].id))
-            return [self._hit(n, [], codes) for n in ranked[offset:needed]], len(codes)
+            by_code = sorted(codes, key=lambda n: (-CODE_SCORE[codes[n]], self.causes[n].id))
+            return [self._hit(n, CODE_SCORE[codes[n]], [], [], codes) for n in by_code[offset:needed]], len(codes)
         if allowed is None:
-            return [self._hit(n, [], None) for n in self._order[offset:needed]], len(self.causes)
-        ranked = list(islice((n for n in self._order if n in allowed), needed))
-        return [self._hit(n, [], None) for n in ranked[offset:]], len(allowed)
+            return [self._hit(n, 0.0, [], [], None) for n in self._order[offset:needed]], len(self.causes)
+        in_order = list(islice((n for n in self._order if n in allowed), needed))
+        return [self._hit(n, 0.0, [], [], None) for n in in_order[offset:]], len(allowed)
 
     def facets(self, query: CauseQuery) -> Facets:
         """Counts per category and population among the matches, each ignoring its own filter."""
@@ -268,7 +269,8 @@ class CauseIndex:
 
     def _rank_text(
         self, words: list[str], allowed: set[int] | None, codes: dict[int, str] | None, needed: int
-    ) -> tuple[list[int], int]:
+    ) -> tuple[list[tuple[int, float]], int]:
+        """The best ``needed`` (record, score) pairs and how many records match at all."""
         hits = [h for h in (self._word_hits(word) for word in words) if h.scores]
         if not hits:
             return [], 0
@@ -276,8 +278,9 @@ class CauseIndex:
             # One word: its ranking is precomputed; filters only skip records.
             only = hits[0]
             if allowed is None:
-                return only.ranked[:needed], len(only.scores)
-            return list(islice((n for n in only.ranked if n in allowed), needed)), len(only.scores.keys() & allowed)
+                return [(n, only.scores[n]) for n in only.ranked[:needed]], len(only.scores)
+            ranked = islice((n for n in only.ranked if n in allowed), needed)
+            return [(n, only.scores[n]) for n in ranked], len(only.scores.keys() & allowed)
         matched = [h.scores.keys() if allowed is None else h.scores.keys() & allowed for h in hits]
         total = len(set().union(*matched))
         with_phrase = self._phrase_records(" ".join(words)) if len(words) > 1 else frozenset()
@@ -302,8 +305,11 @@ class CauseIndex:
         codes: dict[int, str] | None,
         with_phrase: frozenset[int],
         needed: int,
-    ) -> list[int]:
-        """The best ``needed`` records of a group, as (negated score, id order) tuples compared in C."""
+    ) -> list[tuple[int, float]]:
+        """The best ``needed`` records of a group with their scores; the one place a score is computed.
+
+        Entries are (negated score, id order, record) tuples, so the comparisons run in C.
+        """
         score_maps = [h.scores for h in hits]
         entries = [
             (
@@ -318,7 +324,7 @@ class CauseIndex:
             for n in group
         ]
         best = heapq.nsmallest(needed, entries) if len(entries) > needed else sorted(entries)
-        return [n for _, _, n in best]
+        return [(n, -negated) for negated, _, n in best]
 
     def _phrase_records(self, whole: str) -> frozenset[int]:
         """Records whose name or a synonym contains the whole query phrase."""
@@ -327,18 +333,15 @@ class CauseIndex:
     def _compute_phrase_records(self, whole: str) -> frozenset[int]:
         return frozenset(n for phrase, numbers in self._phrase_index.items() if whole in phrase for n in numbers)
 
-    def _hit(self, number: int, words: list[str], codes: dict[int, str] | None) -> Hit:
-        hit = Hit(self.causes[number], code_relation=None if codes is None else codes.get(number))
-        if hit.code_relation:
-            hit.score += CODE_SCORE[hit.code_relation]
-        for word in words:
-            word_hits = self._word_hits(word)
-            if number in word_hits.scores:
-                posting, kind = word_hits.details[number]
-                hit.score += word_hits.scores[number]
+    def _hit(
+        self, number: int, score: float, words: list[str], word_hits: list[WordHits], codes: dict[int, str] | None
+    ) -> Hit:
+        """A ranked record with the score it was ranked by and why each query word matched."""
+        hit = Hit(self.causes[number], score, code_relation=None if codes is None else codes.get(number))
+        for word, hits in zip(words, word_hits, strict=True):
+            if number in hits.scores:
+                posting, kind = hits.details[number]
                 hit.matches.append(Match(word, posting[2], posting[3], posting[4], kind))
-        if len(hit.matches) == len(words) > 1 and number in self._phrase_records(" ".join(words)):
-            hit.score += WHOLE_PHRASE_BONUS
         return hit
 
     def _compute_word_hits(self, word: str) -> WordHits:
