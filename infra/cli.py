@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from health_content.publishing.report import PublishReport
 from infra import generated, publish
 
 app = typer.Typer(help="Publish and check the health-content API's content.", no_args_is_help=True)
@@ -40,6 +41,9 @@ def publish_command(
     region: Annotated[str | None, typer.Option(help="AWS region (default: from your AWS config).")] = None,
     content: ContentDir = publish.CONTENT_DIR,
     wait: Annotated[bool, typer.Option(help="Wait for the ingest function's verdict on each upload.")] = True,
+    force: Annotated[
+        bool, typer.Option(help="Upload every document, changed or not (after a release that changes the analysis).")
+    ] = False,
     timeout: Annotated[float, typer.Option(help="Seconds to wait for the verdicts.")] = 120.0,
 ) -> None:
     """Validate all of content/, then upload what changed; nothing is uploaded if one document is invalid."""
@@ -57,7 +61,7 @@ def publish_command(
         raise typer.Exit(1)
 
     uploads: list[publish.Upload] = []
-    reports: dict[str, dict[str, Any]] = {}
+    reports: dict[str, PublishReport | None] = {}
     for phase in publish.phases(documents):
         with Progress(
             TextColumn("[bold]Uploading"),
@@ -71,13 +75,13 @@ def publish_command(
             def advance(upload: publish.Upload, task: Any = task, progress: Progress = progress) -> None:
                 progress.update(task, advance=1, description=upload.document.key)
 
-            phase_uploads = publish.upload(s3, bucket_name, phase, on_progress=advance)
+            phase_uploads = publish.upload(s3, bucket_name, phase, on_progress=advance, force=force)
         uploads.extend(phase_uploads)
         changed = [u for u in phase_uploads if u.uploaded]
         if wait and changed:
             with console.status("Waiting for the ingest function..."):
                 reports.update(publish.wait_for_reports(s3, bucket_name, changed, timeout=timeout))
-            if any(r.get("status") not in {"published", "unchanged"} for r in reports.values()):
+            if not all(r is not None and r.status.served for r in reports.values()):
                 break  # later phases depend on this one
 
     uploaded = sum(u.uploaded for u in uploads)
@@ -86,10 +90,13 @@ def publish_command(
         return
     table = Table("document", "status", "reasons and warnings")
     for key, report in sorted(reports.items()):
-        notes = [*(report.get("reasons") or []), *(f"warning: {w}" for w in report.get("warnings") or [])]
-        table.add_row(key, str(report.get("status")), "; ".join(notes))
+        if report is None:
+            table.add_row(key, "pending", "no ingest report yet; check the ingest logs")
+            continue
+        notes = [*report.reasons, *(f"warning: {w}" for w in report.warnings)]
+        table.add_row(key, report.status.value, "; ".join(notes))
     console.print(table)
-    if any(r.get("status") not in {"published", "unchanged"} for r in reports.values()):
+    if not all(r is not None and r.status.served for r in reports.values()):
         raise typer.Exit(1)
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from health_content.causes.model import CauseTaxonomy
-from health_content.content import Article
+from pydantic import BaseModel
+
+from health_content.publishing.kinds import KINDS
+from health_content.publishing.report import PublishReport
 from health_content.settings import Settings
 from infra.template import REPO_ROOT
 
@@ -21,16 +23,21 @@ def _dump(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
+def schema_path(name: str) -> Path:
+    return SCHEMA_DIR / f"{name}.schema.json"
+
+
 def content_schemas() -> dict[Path, str]:
-    """Each content schema file and its text."""
+    """The JSON Schema of each document kind and of the publish report, with their text."""
     files = {}
-    for name, model in (("article", Article), ("causes", CauseTaxonomy)):
+    formats: list[tuple[str, type[BaseModel]]] = [(kind.name, kind.model) for kind in KINDS]
+    for name, model in [*formats, ("publish-report", PublishReport)]:
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"{name}.schema.json",
             **model.model_json_schema(by_alias=True, mode="validation"),
         }
-        files[SCHEMA_DIR / f"{name}.schema.json"] = _dump(schema)
+        files[schema_path(name)] = _dump(schema)
     return files
 
 

@@ -1,39 +1,43 @@
 """Publish the documents under content/ to a content bucket, all or nothing.
 
-Every document is validated first, with the same code the ingest function runs; one
-invalid document stops the whole publish before anything is uploaded. Unchanged
-documents are skipped (their content hash is kept in the object's metadata), so
-publishing twice uploads nothing the second time.
+Every document is validated first, with the same document kinds the ingest function
+dispatches over, and checked to fit the serving index in its stored form; one invalid
+document stops the whole publish before anything is uploaded. Unchanged documents are
+skipped (their content hash is kept in the object's metadata), so publishing twice
+uploads nothing the second time.
 
-Articles go first and the cause taxonomy second (``phases``): the ingest function checks
-each cause's mentions against the articles already published.
+Documents go up phase by phase (``phases``): articles before the cause taxonomy, whose
+mentions the ingest function checks against the articles already published.
 """
 
 from __future__ import annotations
 
-import json
+import datetime as dt
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from health_content.content import Article
+from health_content.articles.model import Article
 from health_content.errors import DocumentRejected
-from health_content.publishing import (
-    CAUSES_KEY,
-    article_key,
-    content_hash,
-    parse_article_document,
-    parse_causes_document,
-)
-from health_content.storage.s3 import report_key
+from health_content.publishing.kinds import KEY_LAYOUTS, DocumentKind, ServingIndex, SourceVersion, kind_of
+from health_content.publishing.report import PublishReport
+from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
+from health_content.storage.s3 import S3ContentSource, is_missing
+from health_content.vocabulary import Locale
 from infra.template import REPO_ROOT
 
 CONTENT_DIR = REPO_ROOT / "content"
+NOT_DOCUMENTS = ("schemas", "sources")  # folders of content/ that are never published
 HASH_METADATA = "content-sha256"
+# The deployed serving index, offline: its stores only measure what they would store.
+_STORED_FORM = ServingIndex(articles=DynamoArticleStore(None), causes=DynamoCauseStore(None))
+# What a bucket version id looks like, so that the stored form is measured at its real size.
+_TYPICAL_SOURCE = SourceVersion("x" * 32, dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 
 
 @dataclass(frozen=True)
@@ -41,12 +45,17 @@ class LocalDocument:
     path: Path
     key: str
     body: bytes
+    kind: DocumentKind | None
     content_hash: str | None = None
     reasons: tuple[str, ...] = ()
 
     @property
     def valid(self) -> bool:
         return not self.reasons
+
+    @property
+    def phase(self) -> int:
+        return self.kind.phase if self.kind else 0
 
 
 @dataclass(frozen=True)
@@ -57,38 +66,39 @@ class Upload:
 
 
 def collect(content_dir: Path = CONTENT_DIR) -> list[LocalDocument]:
-    """Every document under content_dir, validated, articles first; causes/causes.json is checked
-    against these articles, as the ingest function checks it against the published ones."""
+    """Every document under content_dir, validated, in publishing order.
+
+    A document's key in the bucket is its path under content_dir. Later kinds are checked against
+    the documents of earlier ones, as the ingest function checks them against what is published."""
+    found = []
+    for path in sorted(content_dir.rglob("*.json")):
+        key = path.relative_to(content_dir).as_posix()
+        if key.split("/", 1)[0] not in NOT_DOCUMENTS:
+            found.append((path, key, kind_of(key)))
+    found.sort(key=lambda entry: (entry[2].phase if entry[2] else 0, entry[1]))
+    articles: dict[tuple[Locale, str], Article] = {}
     documents = []
-    articles: dict[tuple[str, str], Article] = {}
-    for path in sorted((content_dir / "articles").glob("*/*.json")):
-        key = article_key(path.parent.name, path.stem)
+    for path, key, kind in found:
         body = path.read_bytes()
+        if kind is None:
+            documents.append(LocalDocument(path, key, body, None, reasons=(f"{key!r} is not {KEY_LAYOUTS}",)))
+            continue
         try:
-            article = parse_article_document(key, body)
+            publication = kind.parse(key, body, lambda locale, slug: articles.get((locale, slug)), _TYPICAL_SOURCE)
+            publication.check_fits(_STORED_FORM)
         except DocumentRejected as rejection:
-            documents.append(LocalDocument(path, key, body, reasons=tuple(rejection.reasons)))
-        else:
-            articles[(article.locale, article.slug)] = article
-            documents.append(LocalDocument(path, key, body, content_hash(article)))
-    causes_path = content_dir / CAUSES_KEY
-    if causes_path.exists():
-        body = causes_path.read_bytes()
-        try:
-            taxonomy, _ = parse_causes_document(body, lambda locale, slug: articles.get((locale, slug)))
-        except DocumentRejected as rejection:
-            documents.append(LocalDocument(causes_path, CAUSES_KEY, body, reasons=tuple(rejection.reasons)))
-        else:
-            documents.append(LocalDocument(causes_path, CAUSES_KEY, body, content_hash(taxonomy)))
+            documents.append(LocalDocument(path, key, body, kind, reasons=tuple(rejection.reasons)))
+            continue
+        if isinstance(publication.document, Article):
+            articles[(publication.document.locale, publication.document.slug)] = publication.document
+        documents.append(LocalDocument(path, key, body, kind, publication.content_hash))
     return documents
 
 
 def phases(documents: Iterable[LocalDocument]) -> list[list[LocalDocument]]:
-    """Upload order: the articles, then the cause taxonomy that points into them."""
-    documents = list(documents)
-    articles = [d for d in documents if d.key != CAUSES_KEY]
-    causes = [d for d in documents if d.key == CAUSES_KEY]
-    return [phase for phase in (articles, causes) if phase]
+    """Upload order: each kind's documents after those of the kinds they refer to."""
+    ordered = sorted(documents, key=lambda document: document.phase)
+    return [list(group) for _, group in groupby(ordered, key=lambda document: document.phase)]
 
 
 def upload(
@@ -96,14 +106,17 @@ def upload(
     bucket: str,
     documents: Iterable[LocalDocument],
     on_progress: Callable[[Upload], None] = lambda _: None,
+    *,
+    force: bool = False,
 ) -> list[Upload]:
+    """Upload what changed (everything with ``force``); refuses if any document is invalid."""
     documents = list(documents)
     invalid = [d for d in documents if not d.valid]
     if invalid:
         raise DocumentRejected([f"{d.path}: {reason}" for d in invalid for reason in d.reasons])
     uploads = []
     for document in documents:
-        if _remote_hash(s3, bucket, document.key) == document.content_hash:
+        if not force and _remote_hash(s3, bucket, document.key) == document.content_hash:
             result = Upload(document, uploaded=False, version_id=None)
         else:
             response = s3.put_object(
@@ -125,42 +138,29 @@ def wait_for_reports(
     uploads: Iterable[Upload],
     timeout: float = 60.0,
     poll: Callable[[], None] = lambda: time.sleep(0.5),
-) -> dict[str, dict[str, Any]]:
-    """The ingest report of each uploaded version, once the ingest function has written it."""
+) -> dict[str, PublishReport | None]:
+    """The ingest report of each uploaded version once the ingest function has written it; None if it has not."""
+    source = S3ContentSource(s3, bucket)
     pending = {u.document.key: u.version_id for u in uploads if u.uploaded}
-    reports: dict[str, dict[str, Any]] = {}
+    reports: dict[str, PublishReport | None] = {}
     deadline = time.monotonic() + timeout
     while pending and time.monotonic() < deadline:
         for key, version_id in list(pending.items()):
-            report = _report(s3, bucket, key)
-            if report is not None and (version_id is None or report.get("version_id") == version_id):
+            report = source.read_outcome(key)
+            if report is not None and (version_id is None or report.version_id == version_id):
                 reports[key] = report
                 del pending[key]
         if pending:
             poll()
-    for key in pending:
-        reports[key] = {
-            "key": key,
-            "status": "pending",
-            "reasons": ["no ingest report yet; check the ingest logs"],
-        }
+    reports.update(dict.fromkeys(pending))
     return reports
 
 
 def _remote_hash(s3: Any, bucket: str, key: str) -> str | None:
     try:
-        return s3.head_object(Bucket=bucket, Key=key).get("Metadata", {}).get(HASH_METADATA)
+        metadata: dict[str, str] = s3.head_object(Bucket=bucket, Key=key).get("Metadata", {})
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
+        if is_missing(error):
             return None
         raise
-
-
-def _report(s3: Any, bucket: str, key: str) -> dict[str, Any] | None:
-    try:
-        body = s3.get_object(Bucket=bucket, Key=report_key(key))["Body"].read()
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in {"404", "NoSuchKey"}:
-            return None
-        raise
-    return json.loads(body)
+    return metadata.get(HASH_METADATA)

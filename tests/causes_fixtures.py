@@ -6,11 +6,11 @@ import json
 from functools import cache
 from typing import Any
 
+from health_content.articles.model import Article
 from health_content.causes import icd10
 from health_content.causes.index import CauseIndex
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import CauseAnalysis, prepare
-from health_content.content import Article
 from infra.template import REPO_ROOT
 from tests.conftest import SEED_ARTICLE_PATH
 

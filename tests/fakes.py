@@ -1,35 +1,59 @@
-"""In-memory implementations of the storage interface, for tests of the domain alone."""
+"""In-memory implementations of the storage ports, for tests of the domain alone.
+
+They pass the same specification as the AWS adapters (tests/contract/test_storage_contract.py),
+so a test that uses them tests the domain against honest storage.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
-from health_content.errors import InvalidCursor
-from health_content.storage import ArticleListing, Page, PublishedArticle, PublishedCauses, SourceObject
+from health_content import cursor as cursors
+from health_content.articles.store import ArticleListing, Page, PublishedArticle
+from health_content.causes.prepare import ANALYSIS_VERSION
+from health_content.causes.store import PublishedCauses
+from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.publishing.report import PublishReport
+from health_content.publishing.source import SourceObject
+from health_content.vocabulary import Locale
+
+# The fakes' own limit on a stored document, standing in for DynamoDB's item limit.
+MAX_STORED_BYTES = 400 * 1024
+
+
+def _check_size(size: int, what: str) -> None:
+    if size > MAX_STORED_BYTES:
+        raise DocumentRejected([f"{what} would take {size:,} bytes; at most {MAX_STORED_BYTES:,} fit"])
 
 
 @dataclass
-class InMemoryArticleIndex:
-    items: dict[tuple[str, str], PublishedArticle] = field(default_factory=dict)
+class InMemoryArticleStore:
+    items: dict[tuple[Locale, str], PublishedArticle] = field(default_factory=dict)
     puts: int = 0
     gets: int = 0
 
-    def get(self, locale: str, slug: str) -> PublishedArticle | None:
+    def get(self, locale: Locale, slug: str) -> PublishedArticle | None:
         self.gets += 1
         return self.items.get((locale, slug))
 
-    def list(self, locale: str, limit: int, cursor: str | None) -> Page:
+    def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
         slugs = sorted(slug for (loc, slug) in self.items if loc == locale)
         if cursor is not None:
-            if cursor not in slugs:
+            after = cursors.decode(cursor).get("after")
+            if not isinstance(after, str):
                 raise InvalidCursor()
-            slugs = slugs[slugs.index(cursor) + 1 :]
+            slugs = [slug for slug in slugs if slug > after]
         page = slugs[:limit]
         listings = [_listing(self.items[(locale, slug)]) for slug in page]
-        return Page(listings, page[-1] if len(slugs) > limit else None)
+        more = len(slugs) > limit
+        return Page(listings, cursors.encode({"after": page[-1]}) if more and page else None)
+
+    def check_fits(self, published: PublishedArticle) -> None:
+        _check_size(len(published.article.model_dump_json().encode()), f"article {published.article.slug!r}")
 
     def put_if_changed(self, published: PublishedArticle) -> bool:
+        self.check_fits(published)
         key = (published.article.locale, published.article.slug)
         current = self.items.get(key)
         if current is not None and current.content_hash == published.content_hash:
@@ -38,7 +62,7 @@ class InMemoryArticleIndex:
         self.items[key] = published
         return True
 
-    def delete(self, locale: str, slug: str) -> bool:
+    def delete(self, locale: Locale, slug: str) -> bool:
         return self.items.pop((locale, slug), None) is not None
 
 
@@ -50,14 +74,26 @@ class InMemoryCauseStore:
 
     def get(self) -> PublishedCauses | None:
         self.reads += 1
+        if self.published is not None and self.published.analysis.version != ANALYSIS_VERSION:
+            raise ContentUnavailable("The cause index is being rebuilt; try again later.")
         return self.published
 
     def current_hash(self) -> str | None:
         self.hash_reads += 1
         return None if self.published is None else self.published.content_hash
 
+    def check_fits(self, published: PublishedCauses) -> None:
+        size = len(published.taxonomy.model_dump_json().encode()) + len(published.analysis.model_dump_json().encode())
+        _check_size(size, "the cause taxonomy with its analysis")
+
     def put_if_changed(self, published: PublishedCauses) -> bool:
-        if self.published is not None and self.published.content_hash == published.content_hash:
+        self.check_fits(published)
+        current = self.published
+        if (
+            current is not None
+            and current.content_hash == published.content_hash
+            and current.analysis.version == published.analysis.version
+        ):
             return False
         self.published = published
         return True
@@ -85,7 +121,7 @@ class InMemoryContentSource:
     """A versioned bucket: each put adds a version; outcomes are recorded per key."""
 
     versions: dict[str, list[SourceObject | None]] = field(default_factory=dict)
-    outcomes: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    outcomes: dict[str, list[PublishReport]] = field(default_factory=dict)
     uploads_during_fetch: dict[str, bytes] = field(default_factory=dict)
 
     def put(self, key: str, body: bytes) -> str:
@@ -112,5 +148,8 @@ class InMemoryContentSource:
         current = (self.versions.get(key) or [None])[-1]
         return current.version_id if current else None
 
-    def record_outcome(self, key: str, version_id: str | None, report: dict[str, object]) -> None:
-        self.outcomes.setdefault(key, []).append(report)
+    def record_outcome(self, report: PublishReport) -> None:
+        self.outcomes.setdefault(report.key, []).append(report)
+
+    def read_outcome(self, key: str) -> PublishReport | None:
+        return (self.outcomes.get(key) or [None])[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 
+from api import paths
 from api.http_caching import conditional_get
 from api.problems import register_problem_handlers
 from api.routes import articles, causes, embeds, service
@@ -43,22 +44,22 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
             )
         ]
     )
-    app.include_router(articles.router, prefix="/v1")
-    app.include_router(causes.router, prefix="/v1")
-    app.include_router(embeds.router, prefix="/v1")
-    app.include_router(service.router)
+    for router in (articles.router, causes.router, embeds.router, service.router):
+        app.include_router(router)
     register_problem_handlers(app)
 
     document: list[str] = []  # generated on first request, then reused by the warm container
 
-    @app.get("/openapi.json", include_in_schema=False)
+    @app.get(str(paths.OPENAPI), include_in_schema=False)
     def openapi_document():  # no return annotation: the document is not validated against a model
         if not document:
             document.append(openapi_json(app))
         return Response(200, "application/json", document[0])
 
     if settings.enable_docs:
-        app.enable_swagger(path="/docs", title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION)
+        app.enable_swagger(
+            path=str(paths.DOCS), title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION
+        )
     return app
 
 

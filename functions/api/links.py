@@ -1,4 +1,4 @@
-"""Links in responses, under the path prefix the request came in on."""
+"""Links in responses, under the path prefix the request came in on, built from the table of paths."""
 
 from __future__ import annotations
 
@@ -6,19 +6,23 @@ from urllib.parse import urlencode, urlsplit
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
-DEFAULT_LOCALE = "id"
+from api import paths
+from api.paths import RoutePath
+from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 
 class LinkBuilder:
     """Builds hrefs under the request's path prefix (``/prod`` on a default execute-api URL)."""
 
-    def __init__(self, base_path: str, locale: str, origin: str = "") -> None:
+    def __init__(self, base_path: str, locale: Locale, origin: str = "") -> None:
         self._base = base_path.rstrip("/")
         self._locale = locale
         self.origin = origin.rstrip("/")
 
     @classmethod
-    def for_request(cls, event: APIGatewayProxyEvent, locale: str, public_base_url: str | None = None) -> LinkBuilder:
+    def for_request(
+        cls, event: APIGatewayProxyEvent, locale: Locale, public_base_url: str | None = None
+    ) -> LinkBuilder:
         if public_base_url:
             parts = urlsplit(public_base_url)
             return cls(parts.path, locale, f"{parts.scheme}://{parts.netloc}")
@@ -38,50 +42,58 @@ class LinkBuilder:
     def absolute(self, href: str) -> str:
         return f"{self.origin}{href}"
 
-    def relative_to_api(self, path: str) -> str | None:
+    def relative_to_api(self, url: str) -> str | None:
         """The route path of an absolute URL on this API (stage prefix removed), or None if not ours."""
-        parts = urlsplit(path)
+        parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != self.origin or not parts.path.startswith(self._base + "/"):
             return None
         return parts.path[len(self._base) :]
 
-    def _href(self, path: str, **params: str | None) -> str:
-        # The default locale is left out so that links stay short and cache keys stable.
+    def to(self, route: RoutePath, query: dict[str, str | None] | None = None, **path_values: str) -> str:
+        """The href of a route, in this builder's locale.
+
+        The default locale is left out so that links stay short and cache keys stable."""
         locale = None if self._locale == DEFAULT_LOCALE else self._locale
-        query = {name: value for name, value in {"locale": locale, **params}.items() if value is not None}
-        return f"{self._base}{path}" + (f"?{urlencode(query)}" if query else "")
+        params = {name: value for name, value in {"locale": locale, **(query or {})}.items() if value is not None}
+        return f"{self._base}{route.href(**path_values)}" + (f"?{urlencode(params)}" if params else "")
+
+    def in_locale(self, locale: Locale) -> LinkBuilder:
+        return self if locale == self._locale else LinkBuilder(self._base, locale, self.origin)
 
     def articles(self, cursor: str | None = None) -> str:
-        return self._href("/v1/articles", cursor=cursor)
+        return self.to(paths.ARTICLES, {"cursor": cursor})
 
     def article(self, slug: str) -> str:
-        return self._href(f"/v1/articles/{slug}")
+        return self.to(paths.ARTICLE, slug=slug)
 
     def sections(self, slug: str) -> str:
-        return self._href(f"/v1/articles/{slug}/sections")
+        return self.to(paths.SECTIONS, slug=slug)
 
-    def section(self, slug: str, section_id: str, locale: str | None = None) -> str:
-        if locale is not None and locale != self._locale:
-            return LinkBuilder(self._base, locale).section(slug, section_id)
-        return self._href(f"/v1/articles/{slug}/sections/{section_id}")
+    def section(self, slug: str, section_id: str) -> str:
+        return self.to(paths.SECTION, slug=slug, section_id=section_id)
 
     def causes(self, **params: str | None) -> str:
-        return self._href("/v1/causes", **params)
+        return self.to(paths.CAUSES, params)
 
     def cause(self, cause_id: str) -> str:
-        return self._href(f"/v1/causes/{cause_id}")
+        return self.to(paths.CAUSE, cause_id=cause_id)
 
     def cause_facets(self, **params: str | None) -> str:
-        return self._href("/v1/causes/facets", **params)
+        return self.to(paths.CAUSE_FACETS, params)
 
     def embed(self, slug: str, section_id: str | None = None) -> str:
-        return self._href(f"/v1/embed/{slug}" + (f"/{section_id}" if section_id else ""))
+        if section_id is None:
+            return self.to(paths.EMBED_ARTICLE, slug=slug)
+        return self.to(paths.EMBED_SECTION, slug=slug, section_id=section_id)
 
     def frame(self, slug: str, section_id: str | None = None) -> str:
-        return self._href(f"/v1/frame/{slug}" + (f"/{section_id}" if section_id else ""))
+        if section_id is None:
+            return self.to(paths.FRAME_ARTICLE, slug=slug)
+        return self.to(paths.FRAME_SECTION, slug=slug, section_id=section_id)
 
     def oembed(self, url: str) -> str:
-        return f"{self._base}/v1/oembed?{urlencode({'url': url, 'format': 'json'})}"
+        # oEmbed URLs carry their own locale inside ``url``.
+        return f"{self._base}{paths.OEMBED.href()}?{urlencode({'url': url, 'format': 'json'})}"
 
-    def asset(self, name: str) -> str:
-        return f"{self._base}/v1/{name}"
+    def asset(self, route: RoutePath) -> str:
+        return f"{self._base}{route.href()}"

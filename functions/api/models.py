@@ -7,7 +7,8 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, SerializerFunctionWrapHandler, model_serializer
 
-from health_content.content import Block, Correction, HealthAspect, Source
+from health_content.articles.model import Block, Correction, HealthAspect, Source
+from health_content.vocabulary import Locale
 
 Href = Annotated[str, Field(description="Link relative to the API host.", examples=["/v1/articles/kram-otot-betis"])]
 
@@ -59,7 +60,7 @@ class ArticleOut(_Out):
     """A whole article with its sections."""
 
     slug: str = Field(examples=["kram-otot-betis"])
-    locale: str = Field(examples=["id"])
+    locale: Locale = Field(examples=["id"])
     title: str = Field(examples=["Gerak Otot Betis saat Kaki Kram"])
     summary: str
     tags: list[str]
@@ -75,7 +76,7 @@ class ArticleOut(_Out):
 
 class ArticleSummaryOut(_Out):
     slug: str = Field(examples=["kram-otot-betis"])
-    locale: str = Field(examples=["id"])
+    locale: Locale = Field(examples=["id"])
     title: str
     summary: str
     tags: list[str]
@@ -104,7 +105,7 @@ class SectionSummaryOut(_Out):
 
 class ArticleRef(_Out):
     slug: str
-    locale: str
+    locale: Locale
     title: str
     links: Links
 
@@ -161,7 +162,7 @@ class MatchOut(_Out):
 
     word: str = Field(description="The query word.", examples=["kekurangan"])
     field: str = Field(description="name, synonym, explanation, category, population or icd10.", examples=["name"])
-    language: str = Field(examples=["id"])
+    language: Locale = Field(examples=["id"])
     term: str = Field(description="The indexed word it met.", examples=["kekurangan"])
     kind: str = Field(description="exact, stem or typo.", examples=["exact"])
 
@@ -196,7 +197,7 @@ class CauseQueryOut(_Out):
     population: str | None
     code: str | None = Field(description="The ICD-10 code as normalised.", examples=["E83.51"])
     article: str | None
-    locale: str
+    locale: Locale
 
 
 class CauseSearchOut(_Out):
@@ -264,7 +265,7 @@ class EmbedLabels(_Out):
 class EmbedOut(_Out):
     """What an embed shows: content with attribution and the medical disclaimer, which must be shown with it."""
 
-    locale: str
+    locale: Locale
     whole_article: bool
     article: EmbedArticle
     sections: list[EmbedSection]

@@ -19,9 +19,10 @@ from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from health_content.observability import logger, metrics, tracer
-from health_content.publishing import Publisher
+from health_content.publishing.kinds import ServingIndex
+from health_content.publishing.publisher import Publisher
 from health_content.settings import Settings
-from health_content.storage.dynamodb import DynamoArticleIndex, DynamoCauseStore
+from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 
 
@@ -31,13 +32,13 @@ def _s3_client() -> Any:
 
 
 @cache
-def _content_table() -> Any:
-    return boto3.resource("dynamodb").Table(Settings.from_environ().table_name)
+def _serving_index() -> ServingIndex:
+    table = boto3.resource("dynamodb").Table(Settings.from_environ().table_name)
+    return ServingIndex(articles=DynamoArticleStore(table), causes=DynamoCauseStore(table))
 
 
 def publisher_for(bucket: str) -> Publisher:
-    table = _content_table()
-    return Publisher(S3ContentSource(_s3_client(), bucket), DynamoArticleIndex(table), DynamoCauseStore(table))
+    return Publisher(S3ContentSource(_s3_client(), bucket), _serving_index())
 
 
 @metrics.log_metrics
@@ -48,10 +49,10 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
     results = []
     for record in event.records:
         key = unquote_plus(record.s3.get_object.key)
-        result = publisher_for(record.s3.bucket.name).sync(key)
-        metrics.add_metric(name=f"Documents{result.outcome.value.title()}", unit=MetricUnit.Count, value=1)
+        report = publisher_for(record.s3.bucket.name).sync(key)
+        metrics.add_metric(name=f"Documents{report.status.value.title()}", unit=MetricUnit.Count, value=1)
         results.append(
-            {"key": key, "status": result.outcome.value, "reasons": result.reasons, "warnings": result.warnings}
+            {"key": key, "status": report.status.value, "reasons": report.reasons, "warnings": report.warnings}
         )
     return {"results": results}
 
@@ -59,4 +60,4 @@ def lambda_handler(event: S3Event, context: LambdaContext) -> dict[str, Any]:
 def reset() -> None:
     """Forget the per-container clients (tests and the local runner change the environment)."""
     _s3_client.cache_clear()
-    _content_table.cache_clear()
+    _serving_index.cache_clear()

@@ -24,7 +24,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from infra import publish
 from infra.template import REPO_ROOT
 from tests.conftest import SEED_ARTICLE_PATH
-from tests.integration.test_embeds import HOSTILE, _hostile_article
+from tests.hostile_content import HOSTILE, hostile_article
 from tests.local_stack_process import LocalStackProcess, free_port, running_local_stack
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.browser]
@@ -72,7 +72,7 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]
     shutil.copytree(publish.CONTENT_DIR / "articles", content / "articles")
     shutil.copytree(publish.CONTENT_DIR / "causes", content / "causes")
     seed = json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
-    (content / "articles" / "id" / "artikel-uji.json").write_text(json.dumps(_hostile_article(seed)), encoding="utf-8")
+    (content / "articles" / "id" / "artikel-uji.json").write_text(json.dumps(hostile_article(seed)), encoding="utf-8")
     with running_local_stack() as stack:
         environment = {
             **os.environ,

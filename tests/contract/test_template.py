@@ -45,7 +45,7 @@ def test_sam_build_packages_both_functions(tmp_path: Path) -> None:
     ):
         package = build_dir / function
         assert (package / handler_module).is_file()
-        assert (package / "health_content" / "content.py").is_file()
+        assert (package / "health_content" / "articles" / "model.py").is_file()
         assert (package / "cachetools").is_dir(), "requirements.txt dependencies must be packaged"
 
 

@@ -1,8 +1,14 @@
-"""A moto copy of the stack (from template.yaml) and helpers that call the real handlers."""
+"""A moto copy of the stack (from template.yaml) and helpers that call the real handlers.
+
+Two kinds of stack, never mixed in one module (moto has one state per process):
+- ``seeded``: content/ published once per module; for tests that only read;
+- ``stack`` and ``seeded_fresh``: built for each test; for tests that change what is stored.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 import boto3
@@ -17,29 +23,82 @@ from infra.local.events import LambdaContextStub, rest_api_event
 from infra.local.http_adapter import to_wsgi_response
 from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
+from tests.conftest import TEST_ENVIRONMENT
 
 BUCKET = "health-content-test"
 TABLE = "health-content-test"
+_shared_stack_active = False
 
 
-def _reset_containers() -> None:
+def reset_containers() -> None:
+    """Both functions start cold on their next invocation, reading the environment again."""
     dependencies.reset()
-    api_handler.get_app.cache_clear()
     ingest_handler.reset()
 
 
-@pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalStack]:
+@pytest.fixture(autouse=True)
+def _cold_containers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    # Every test starts from cold containers, so settings a test changes never leak into the next.
     monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
-    with mock_aws():
-        _reset_containers()
-        yield LocalStack.create(BUCKET, TABLE)
-    _reset_containers()
+    reset_containers()
+    yield
+    reset_containers()
+
+
+@cache
+def _content() -> list[list[publish.LocalDocument]]:
+    """content/, validated once per test run (it does not change while tests run)."""
+    return publish.phases(publish.collect())
+
+
+def _publish_content(stack: LocalStack) -> None:
+    s3 = boto3.client("s3", region_name=stack.region)
+    statuses = []
+    for phase in _content():
+        publish.upload(s3, BUCKET, phase)
+        statuses.extend(r["status"] for r in ingest(stack))
+    assert statuses == ["published", "published"]  # the article, then the cause taxonomy
+
+
+@pytest.fixture(scope="module")
+def seeded() -> Iterator[LocalStack]:
+    """content/ published the way operators do it, shared by the read-only tests of a module."""
+    global _shared_stack_active
+    with pytest.MonkeyPatch.context() as environment, mock_aws():
+        for name, value in {**TEST_ENVIRONMENT, "CONTENT_TABLE_NAME": TABLE}.items():
+            environment.setenv(name, value)
+        environment.delenv("AWS_ENDPOINT_URL", raising=False)
+        reset_containers()
+        stack = LocalStack.create(BUCKET, TABLE)
+        _publish_content(stack)
+        _shared_stack_active = True
+        try:
+            yield stack
+        finally:
+            _shared_stack_active = False
+    reset_containers()
 
 
 @pytest.fixture
-def s3(stack: LocalStack) -> Any:
-    return boto3.client("s3", region_name=stack.region)
+def stack() -> Iterator[LocalStack]:
+    """An empty stack of its own for one test."""
+    if _shared_stack_active:
+        pytest.fail("this module already uses the shared `seeded` stack; move tests that change content elsewhere")
+    with mock_aws():
+        reset_containers()
+        yield LocalStack.create(BUCKET, TABLE)
+
+
+@pytest.fixture
+def seeded_fresh(stack: LocalStack) -> LocalStack:
+    """content/ published on a stack of this test's own, which it may change."""
+    _publish_content(stack)
+    return stack
+
+
+@pytest.fixture
+def s3() -> Any:
+    return boto3.client("s3", region_name="us-east-1")
 
 
 def ingest(stack: LocalStack) -> list[dict[str, Any]]:
@@ -50,18 +109,8 @@ def ingest(stack: LocalStack) -> list[dict[str, Any]]:
 
 
 def put_document(s3: Any, key: str, body: bytes) -> str:
-    return s3.put_object(Bucket=BUCKET, Key=key, Body=body, ContentType="application/json")["VersionId"]
-
-
-@pytest.fixture
-def seeded(stack: LocalStack, s3: Any) -> LocalStack:
-    """The stack with content/ published the way operators do it."""
-    statuses = []
-    for phase in publish.phases(publish.collect()):
-        publish.upload(s3, BUCKET, phase)
-        statuses.extend(r["status"] for r in ingest(stack))
-    assert statuses == ["published", "published"]  # the article, then the cause taxonomy
-    return stack
+    version: str = s3.put_object(Bucket=BUCKET, Key=key, Body=body, ContentType="application/json")["VersionId"]
+    return version
 
 
 def call_api(

@@ -8,19 +8,13 @@ import json
 from email.utils import format_datetime
 from typing import Any
 
-import boto3
 import pytest
 
 from api import dependencies
-from api import handler as api_handler
-from health_content.content import Article
 from health_content.observability import logger
-from health_content.publishing import content_hash
-from health_content.storage import PublishedArticle
-from health_content.storage.dynamodb import DynamoArticleIndex
 from infra.local.stack import LocalStack
 from infra.template import REPO_ROOT
-from tests.integration.conftest import TABLE, call_api
+from tests.integration.conftest import call_api
 
 ARTICLE = "/v1/articles/kram-otot-betis"
 
@@ -236,20 +230,11 @@ def test_path_traversal_does_not_escape_the_routes(seeded: LocalStack) -> None:
     _problem(call_api("GET", "/v1/articles/../../etc/passwd"), 404, "/problems/not-found")
 
 
-def test_a_store_outage_is_a_503_with_retry_after(seeded: LocalStack) -> None:
-    boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
-    response = call_api("GET", "/v1/articles/lain")
-    body = _problem(response, 503, "/problems/unavailable")
-    assert response.headers["Retry-After"].isdigit()
-    assert "ResourceNotFound" not in body["detail"] and TABLE not in json.dumps(body)
-    _problem(call_api("GET", "/v1/health"), 503, "/problems/unavailable")
-
-
 def test_an_unexpected_failure_is_a_500_that_leaks_nothing(seeded, monkeypatch) -> None:
     def explode(*_: object) -> None:
         raise RuntimeError("secret stack detail /var/task/health_content")
 
-    monkeypatch.setattr(dependencies.get_catalog(), "get_article", explode)
+    monkeypatch.setattr(dependencies.container().articles, "get_article", explode)
     response = call_api("GET", ARTICLE)
     body = _problem(response, 500, "/problems/internal-error")
     assert "secret" not in response.get_data(as_text=True)
@@ -261,7 +246,7 @@ def test_logs_carry_the_request_id_the_client_sees(seeded, monkeypatch) -> None:
     def explode(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dependencies.get_catalog(), "view", explode)
+    monkeypatch.setattr(dependencies.container().reader, "view", explode)
     buffer = io.StringIO()
     previous = logger.registered_handler.setStream(buffer)
     try:
@@ -275,40 +260,6 @@ def test_logs_carry_the_request_id_the_client_sees(seeded, monkeypatch) -> None:
 
 
 # --- pagination --------------------------------------------------------------------------
-
-
-def _add_articles(seed_document: dict[str, Any], count: int) -> None:
-    index = DynamoArticleIndex(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
-    for number in range(count):
-        article = Article.model_validate({**seed_document, "slug": f"artikel-{number:03d}"})
-        index.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime.now(dt.UTC)))
-
-
-def test_cursor_pagination_walks_every_article_once(seeded: LocalStack, seed_document: dict[str, Any]) -> None:
-    _add_articles(seed_document, 44)
-    seen: list[str] = []
-    pages = 0
-    query: dict[str, str] = {"limit": "20"}
-    while True:
-        body = call_api("GET", "/v1/articles", query=query).get_json()
-        pages += 1
-        seen.extend(item["slug"] for item in body["items"])
-        if body["next_cursor"] is None:
-            assert "next" not in body["links"]
-            break
-        assert body["links"]["next"] == f"/v1/articles?cursor={body['next_cursor']}"
-        query = {"limit": "20", "cursor": body["next_cursor"]}
-    assert pages == 3
-    assert len(seen) == 45 and len(set(seen)) == 45 and seen == sorted(seen)
-
-
-def test_default_and_maximum_page_sizes(seeded: LocalStack, seed_document: dict[str, Any]) -> None:
-    _add_articles(seed_document, 120)
-    assert len(call_api("GET", "/v1/articles").get_json()["items"]) == 20
-    assert len(call_api("GET", "/v1/articles", query={"limit": "100"}).get_json()["items"]) == 100
-
-
-# --- service routes, CORS, docs ----------------------------------------------------------
 
 
 def test_health(seeded: LocalStack) -> None:
@@ -339,7 +290,6 @@ def _restart_with(monkeypatch: pytest.MonkeyPatch, **environment: str) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     dependencies.reset()
-    api_handler.get_app.cache_clear()
 
 
 def test_swagger_ui_is_served_only_when_enabled(seeded: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,11 +7,8 @@ from typing import Any
 
 import pytest
 
-from health_content.publishing import CAUSES_KEY
 from infra.local.stack import LocalStack
-from tests.causes_fixtures import taxonomy_document
-from tests.conftest import document_bytes
-from tests.integration.conftest import call_api, ingest, put_document
+from tests.integration.conftest import call_api
 
 
 def _problem(response: Any, status: int) -> dict[str, Any]:
@@ -157,22 +154,3 @@ def test_lookup_responses_are_cacheable(seeded: LocalStack) -> None:
     response = call_api("GET", "/v1/causes", query={"q": "kalsium"})
     again = call_api("GET", "/v1/causes", query={"q": "kalsium"}, headers={"If-None-Match": response.headers["ETag"]})
     assert again.status_code == 304
-
-
-def test_a_taxonomy_with_a_broken_mention_is_rejected_and_the_old_one_stays(seeded: LocalStack, s3: Any) -> None:
-    before = call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()
-    document = taxonomy_document()
-    document["causes"][0]["mentions"].append({"article": "kram-otot-betis", "section": "hilang", "block": 0})
-    put_document(s3, CAUSES_KEY, document_bytes(document))
-    [result] = ingest(seeded)
-    assert result["status"] == "rejected"
-    assert result["reasons"] == ["cause 'hipoksia': article 'kram-otot-betis' has no section 'hilang'"]
-    assert call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json() == before
-
-
-def test_a_taxonomy_published_before_its_article_is_rejected(stack: LocalStack, s3: Any) -> None:
-    put_document(s3, CAUSES_KEY, document_bytes(taxonomy_document()))
-    [result] = ingest(stack)
-    assert result["status"] == "rejected"
-    assert "article 'kram-otot-betis' is not published" in result["reasons"][0]
-    assert call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()["items"] == []

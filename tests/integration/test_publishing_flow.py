@@ -36,7 +36,7 @@ def _index_items() -> list[dict[str, Any]]:
     return [item for item in items if item["pk"].startswith("ARTICLES#")]
 
 
-def test_published_content_is_served(seeded: LocalStack, s3: Any) -> None:
+def test_published_content_is_served(seeded_fresh: LocalStack, s3: Any) -> None:
     response = call_api("GET", "/v1/articles/kram-otot-betis")
     assert response.status_code == 200
     assert response.get_json()["title"] == "Gerak Otot Betis saat Kaki Kram"
@@ -45,7 +45,7 @@ def test_published_content_is_served(seeded: LocalStack, s3: Any) -> None:
     assert _report(s3, SEED_KEY)["status"] == "published"
 
 
-def test_a_new_version_replaces_the_article_in_one_write(seeded: LocalStack, s3: Any, seed_document) -> None:
+def test_a_new_version_replaces_the_article_in_one_write(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
     writes: list[str] = []
     write_operations = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
     boto3._get_default_session().events.register(
@@ -55,7 +55,7 @@ def test_a_new_version_replaces_the_article_in_one_write(seeded: LocalStack, s3:
     ingest_handler.reset()  # the next invocation builds its client on the session that records calls
     changed = {**seed_document, "title": "Judul baru", "sections": seed_document["sections"][:3]}
     put_document(s3, SEED_KEY, document_bytes(changed))
-    assert [r["status"] for r in ingest(seeded)] == ["published"]
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
 
     assert writes == ["PutItem"]  # the whole article, sections and all, in a single atomic write
     items = _index_items()
@@ -65,17 +65,17 @@ def test_a_new_version_replaces_the_article_in_one_write(seeded: LocalStack, s3:
     assert [s["id"] for s in body["sections"]] == [s["id"] for s in changed["sections"]]
 
 
-def test_the_publish_command_uploads_nothing_when_nothing_changed(seeded: LocalStack, s3: Any) -> None:
+def test_the_publish_command_uploads_nothing_when_nothing_changed(seeded_fresh: LocalStack, s3: Any) -> None:
     assert [u.uploaded for u in publish.upload(s3, BUCKET, publish.collect())] == [False, False]
-    assert ingest(seeded) == []
+    assert ingest(seeded_fresh) == []
 
 
-def test_publishing_the_same_document_again_is_idempotent(seeded: LocalStack, s3: Any) -> None:
+def test_publishing_the_same_document_again_is_idempotent(seeded_fresh: LocalStack, s3: Any) -> None:
     before_items = _index_items()
     before = call_api("GET", "/v1/articles/kram-otot-betis")
     # Re-uploading the same bytes makes a new S3 version and a new event.
     new_version = put_document(s3, SEED_KEY, SEED_ARTICLE_PATH.read_bytes())
-    assert [r["status"] for r in ingest(seeded)] == ["unchanged"]
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["unchanged"]
     assert _tag(s3, SEED_KEY, new_version) == "unchanged"
     assert _index_items() == before_items
     after = call_api("GET", "/v1/articles/kram-otot-betis")
@@ -83,13 +83,13 @@ def test_publishing_the_same_document_again_is_idempotent(seeded: LocalStack, s3
     assert after.headers["Last-Modified"] == before.headers["Last-Modified"]
 
 
-def test_an_invalid_document_is_rejected_visibly_and_the_old_version_stays(seeded, s3, seed_document) -> None:
+def test_an_invalid_document_is_rejected_visibly_and_the_old_version_stays(seeded_fresh, s3, seed_document) -> None:
     before_items = _index_items()
     before = call_api("GET", "/v1/articles/kram-otot-betis")
     broken = {**seed_document, "disclaimer": "", "sections": [{"id": "x", "heading": "x", "aspect": "Nope"}]}
     bad_version = put_document(s3, SEED_KEY, document_bytes(broken))
 
-    [result] = ingest(seeded)
+    [result] = ingest(seeded_fresh)
 
     assert result["status"] == "rejected"
     assert any(reason.startswith("disclaimer:") for reason in result["reasons"])
@@ -103,14 +103,14 @@ def test_an_invalid_document_is_rejected_visibly_and_the_old_version_stays(seede
     assert after.status_code == 200 and after.headers["ETag"] == before.headers["ETag"]
 
 
-def test_a_document_that_is_not_json_is_rejected(seeded: LocalStack, s3: Any) -> None:
+def test_a_document_that_is_not_json_is_rejected(seeded_fresh: LocalStack, s3: Any) -> None:
     put_document(s3, SEED_KEY, b"<html>oops</html>")
-    [result] = ingest(seeded)
+    [result] = ingest(seeded_fresh)
     assert result["status"] == "rejected" and "Invalid JSON" in result["reasons"][0]
     assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 200
 
 
-def test_deleting_a_document_unpublishes_it(seeded: LocalStack, s3: Any) -> None:
+def test_deleting_a_document_unpublishes_it(seeded_fresh: LocalStack, s3: Any) -> None:
     s3.delete_object(Bucket=BUCKET, Key=SEED_KEY)
     # moto sends no event for a delete marker; S3 sends this one, which the template subscribes to.
     event = {
@@ -135,10 +135,10 @@ def test_deleting_a_document_unpublishes_it(seeded: LocalStack, s3: Any) -> None
     assert _index_items() == []
 
 
-def test_reports_do_not_trigger_ingest(seeded: LocalStack, s3: Any) -> None:
+def test_reports_do_not_trigger_ingest(seeded_fresh: LocalStack, s3: Any) -> None:
     # The ingest function writes reports/...; the template's prefix filter must keep them out.
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 2
-    assert ingest(seeded) == []
+    assert ingest(seeded_fresh) == []
 
 
 def _content_copy(tmp_path: Path) -> Path:

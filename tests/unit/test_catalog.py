@@ -7,12 +7,13 @@ from typing import Any
 
 import pytest
 
-from health_content.catalog import ArticleCatalog
-from health_content.content import Article
+from health_content.articles.catalog import ArticleCatalog
+from health_content.articles.model import Article
+from health_content.articles.store import PublishedArticle
 from health_content.errors import ArticleNotFound, SectionNotFound
-from health_content.publishing import content_hash
-from health_content.storage import PublishedArticle
-from tests.fakes import InMemoryArticleIndex
+from health_content.publishing.kinds import content_hash
+from health_content.reading import ArticleReader
+from tests.fakes import InMemoryArticleStore
 
 
 class Clock:
@@ -29,13 +30,13 @@ def _published(document: dict[str, Any], **changes: Any) -> PublishedArticle:
 
 
 @pytest.fixture
-def index(seed_document: dict[str, Any]) -> InMemoryArticleIndex:
-    index = InMemoryArticleIndex()
+def index(seed_document: dict[str, Any]) -> InMemoryArticleStore:
+    index = InMemoryArticleStore()
     index.put_if_changed(_published(seed_document))
     return index
 
 
-def test_a_warm_container_reads_an_article_once_within_the_ttl(index: InMemoryArticleIndex) -> None:
+def test_a_warm_container_reads_an_article_once_within_the_ttl(index: InMemoryArticleStore) -> None:
     clock = Clock()
     catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock)
     for _ in range(5):
@@ -77,7 +78,8 @@ def test_unknown_articles_and_sections_raise_not_found(index) -> None:
         catalog.get_article("tidak-ada", "id")
     with pytest.raises(ArticleNotFound, match="locale 'en'"):
         catalog.get_article("kram-otot-betis", "en")
+    reader = ArticleReader(catalog)
     with pytest.raises(SectionNotFound, match="no section 'tidak-ada'"):
-        catalog.section_view("kram-otot-betis", "tidak-ada", "id")
-    _, section = catalog.section_view("kram-otot-betis", "pencegahan", "id")
+        reader.section_view("kram-otot-betis", "tidak-ada", "id")
+    _, section = reader.section_view("kram-otot-betis", "pencegahan", "id")
     assert section.heading == "Pencegahan kejang"

@@ -6,15 +6,17 @@ import datetime as dt
 
 import pytest
 
-from health_content.catalog import ArticleCatalog
+from health_content.articles.catalog import ArticleCatalog
+from health_content.articles.model import Article
+from health_content.articles.store import PublishedArticle
 from health_content.causes.catalog import ArticleCauses, CauseCatalog
 from health_content.causes.index import CauseQuery
-from health_content.content import Article
+from health_content.causes.store import PublishedCauses
 from health_content.errors import CauseNotFound, InvalidCursor
-from health_content.publishing import content_hash
-from health_content.storage import PublishedArticle, PublishedCauses
+from health_content.publishing.kinds import content_hash
+from health_content.reading import ArticleReader
 from tests.causes_fixtures import real_index
-from tests.fakes import InMemoryArticleIndex, InMemoryCauseStore
+from tests.fakes import InMemoryArticleStore, InMemoryCauseStore
 
 
 class Clock:
@@ -76,10 +78,11 @@ def test_cursors_walk_the_results_and_belong_to_their_query() -> None:
 
 
 def test_an_article_view_lists_its_causes_in_reading_order(seed_document) -> None:
-    articles = InMemoryArticleIndex()
+    articles = InMemoryArticleStore()
     article = Article.model_validate(seed_document)
     articles.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
-    view = ArticleCatalog(articles, causes=CauseCatalog(InMemoryCauseStore(_published()))).view("kram-otot-betis", "id")
+    reader = ArticleReader(ArticleCatalog(articles), CauseCatalog(InMemoryCauseStore(_published())))
+    view = reader.view("kram-otot-betis", "id")
     ids = [cause.id for cause in view.causes]
     assert ids[:2] == ["hipokalsemia", "gangguan-ekstrapiramidal"]  # the overview comes first
     assert len(ids) == len(set(ids)) == 38

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
+from health_content.articles.model import ListBlock
 from health_content.causes.prepare import prepare
-from health_content.content import ListBlock
 from health_content.errors import DocumentRejected
 from tests.causes_fixtures import published_articles, seed_article, taxonomy_document, validate
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from health_content.content import Article, HealthAspect
+from health_content.articles.model import Article, HealthAspect
 
 
 def _with(document: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:

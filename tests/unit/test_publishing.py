@@ -8,18 +8,23 @@ from typing import Any
 
 import pytest
 
+from health_content.articles.model import Article
+from health_content.causes.store import PublishedCauses
 from health_content.errors import DocumentRejected
-from health_content.publishing import (
-    MAX_DOCUMENT_BYTES,
-    Publisher,
-    PublishOutcome,
-    content_hash,
-    parse_article_document,
-)
-from health_content.storage import PublishedCauses
+from health_content.publishing.kinds import ARTICLES, MAX_SOURCE_BYTES, ServingIndex, SourceVersion, content_hash
+from health_content.publishing.publisher import Publisher
+from health_content.publishing.report import PublishStatus
 from tests.causes_fixtures import real_index
 from tests.conftest import SEED_KEY, document_bytes
-from tests.fakes import InMemoryArticleIndex, InMemoryCauseStore, InMemoryContentSource
+from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
+
+SOURCE = SourceVersion("v1", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+
+
+def parse_article_document(key: str, body: bytes) -> Article:
+    document = ARTICLES.parse(key, body, lambda *_: None, SOURCE).document
+    assert isinstance(document, Article)
+    return document
 
 
 @pytest.fixture
@@ -28,8 +33,8 @@ def source() -> InMemoryContentSource:
 
 
 @pytest.fixture
-def index() -> InMemoryArticleIndex:
-    return InMemoryArticleIndex()
+def index() -> InMemoryArticleStore:
+    return InMemoryArticleStore()
 
 
 @pytest.fixture
@@ -38,18 +43,18 @@ def causes() -> InMemoryCauseStore:
 
 
 @pytest.fixture
-def publisher(source: InMemoryContentSource, index: InMemoryArticleIndex, causes: InMemoryCauseStore) -> Publisher:
-    return Publisher(source, index, causes)
+def publisher(source: InMemoryContentSource, index: InMemoryArticleStore, causes: InMemoryCauseStore) -> Publisher:
+    return Publisher(source, ServingIndex(articles=index, causes=causes))
 
 
 def test_a_valid_document_is_published(publisher: Publisher, source: InMemoryContentSource, index, seed_document):
     version = source.put(SEED_KEY, document_bytes(seed_document))
     result = publisher.sync(SEED_KEY)
-    assert result.outcome is PublishOutcome.PUBLISHED
+    assert result.status is PublishStatus.PUBLISHED
     assert result.version_id == version
     published = index.get("id", "kram-otot-betis")
     assert published is not None and published.source_version == version
-    assert source.outcomes[SEED_KEY][-1]["status"] == "published"
+    assert source.outcomes[SEED_KEY][-1].status is PublishStatus.PUBLISHED
 
 
 def test_publishing_the_same_content_twice_changes_nothing(publisher, source, index, seed_document):
@@ -59,7 +64,7 @@ def test_publishing_the_same_content_twice_changes_nothing(publisher, source, in
     # Same content, different formatting and a new version: still the same article.
     source.put(SEED_KEY, json.dumps(seed_document, indent=4).encode())
     result = publisher.sync(SEED_KEY)
-    assert result.outcome is PublishOutcome.UNCHANGED
+    assert result.status is PublishStatus.UNCHANGED
     assert index.get("id", "kram-otot-betis") == before
     assert index.puts == 1
 
@@ -73,19 +78,18 @@ def test_an_invalid_document_is_rejected_and_the_previous_version_stays(publishe
 
     result = publisher.sync(SEED_KEY)
 
-    assert result.outcome is PublishOutcome.REJECTED
+    assert result.status is PublishStatus.REJECTED
     assert result.version_id == rejected_version
     assert result.reasons == ["sections: List should have at least 1 item after validation, not 0"]
     assert index.get("id", "kram-otot-betis") == before
-    report = source.outcomes[SEED_KEY][-1]
-    assert report["status"] == "rejected" and report["reasons"] == result.reasons
+    assert source.outcomes[SEED_KEY][-1] == result
 
 
 def test_a_deleted_document_is_removed_from_the_index(publisher, source, index, seed_document):
     source.put(SEED_KEY, document_bytes(seed_document))
     publisher.sync(SEED_KEY)
     source.delete(SEED_KEY)
-    assert publisher.sync(SEED_KEY).outcome is PublishOutcome.REMOVED
+    assert publisher.sync(SEED_KEY).status is PublishStatus.REMOVED
     assert index.get("id", "kram-otot-betis") is None
 
 
@@ -111,7 +115,7 @@ def test_an_upload_racing_with_a_publish_is_picked_up(publisher, source, index, 
 
 def test_a_key_outside_the_layout_is_rejected_without_touching_the_index(publisher, source, index):
     result = publisher.sync("articles/kram.json")
-    assert result.outcome is PublishOutcome.REJECTED
+    assert result.status is PublishStatus.REJECTED
     assert "is not articles/<locale>/<slug>.json or causes/causes.json" in result.reasons[0]
     assert index.items == {}
 
@@ -135,10 +139,27 @@ def test_parse_rejects_with_a_specific_reason(
     assert any(reason in r for r in rejection.value.reasons), rejection.value.reasons
 
 
-def test_parse_rejects_documents_too_large_for_the_index(seed_document: dict[str, Any]) -> None:
-    huge = document_bytes({**seed_document, "summary": "x" * (MAX_DOCUMENT_BYTES + 1)})
-    with pytest.raises(DocumentRejected, match="the limit is"):
-        parse_article_document(SEED_KEY, huge)
+def test_a_document_too_large_to_store_is_rejected_and_nothing_is_written(publisher, source, index, seed_document):
+    sections = [
+        {
+            "id": f"bagian-{n}",
+            "heading": "Bagian",
+            "aspect": "OverviewHealthAspect",
+            "blocks": [{"type": "paragraph", "text": "x" * 4_900}],
+        }
+        for n in range(90)
+    ]
+    source.put(SEED_KEY, document_bytes({**seed_document, "sections": sections}))
+    result = publisher.sync(SEED_KEY)
+    assert result.status is PublishStatus.REJECTED
+    assert "bytes" in result.reasons[0] and "at most" in result.reasons[0]
+    assert index.items == {}
+
+
+def test_ingest_reads_no_more_than_its_limit_of_one_object(publisher, source, index, seed_document):
+    source.put(SEED_KEY, b" " * MAX_SOURCE_BYTES + document_bytes(seed_document))
+    result = publisher.sync(SEED_KEY)
+    assert result.status is PublishStatus.REJECTED and result.reasons == [f"document is over {MAX_SOURCE_BYTES} bytes"]
 
 
 def test_every_reason_is_reported_at_once(seed_document: dict[str, Any]) -> None:
@@ -167,12 +188,12 @@ def test_an_article_edit_that_breaks_cause_mentions_publishes_with_warnings(publ
 
     result = publisher.sync(SEED_KEY)
 
-    assert result.outcome is PublishOutcome.PUBLISHED
+    assert result.status is PublishStatus.PUBLISHED
     assert result.warnings == [
         "cause 'epilepsi': article 'kram-otot-betis' has no section 'komplikasi'; update causes/causes.json",
         "cause 'eklamsia': article 'kram-otot-betis' has no section 'komplikasi'; update causes/causes.json",
     ]
-    assert source.outcomes[SEED_KEY][-1]["warnings"] == result.warnings
+    assert source.outcomes[SEED_KEY][-1].warnings == result.warnings
 
 
 def test_an_article_edit_that_keeps_every_mention_has_no_warnings(publisher, source, causes, seed_document):

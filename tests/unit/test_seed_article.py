@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from health_content.content import Article, HealthAspect, ListBlock
+from health_content.articles.model import Article, HealthAspect, ListBlock
 from infra.template import REPO_ROOT
 
 # The scraped original, kept in the repository (content/sources/README.md says where it came from).

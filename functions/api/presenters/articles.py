@@ -16,9 +16,9 @@ from api.models import (
     SectionOut,
     SectionSummaryOut,
 )
-from health_content.catalog import ArticleView
-from health_content.content import Section
-from health_content.storage import ArticleListing, Page, PublishedArticle
+from health_content.articles.model import Section
+from health_content.articles.store import ArticleListing, Page, PublishedArticle
+from health_content.reading import ArticleView
 
 CausesBySection = dict[str, list[str]]
 

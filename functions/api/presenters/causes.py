@@ -19,16 +19,17 @@ from api.models import (
 from health_content.causes.catalog import CausePage
 from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
 from health_content.causes.model import Cause
+from health_content.vocabulary import Locale
 
 
-def _fields(cause: Cause, index: CauseIndex, locale: str, links: LinkBuilder) -> dict[str, object]:
+def _fields(cause: Cause, index: CauseIndex, locale: Locale, links: LinkBuilder) -> dict[str, object]:
     category = index.categories[cause.category]
     return {
         "id": cause.id,
-        "name": getattr(cause.name, locale),
-        "explanation": getattr(cause.explanation, locale),
-        "category": TermOut(id=category.id, label=getattr(category.label, locale)),
-        "populations": [TermOut(id=p, label=getattr(index.populations[p].label, locale)) for p in cause.populations],
+        "name": cause.name.in_(locale),
+        "explanation": cause.explanation.in_(locale),
+        "category": TermOut(id=category.id, label=category.label.in_(locale)),
+        "populations": [TermOut(id=p, label=index.populations[p].label.in_(locale)) for p in cause.populations],
         "icd10": [Icd10Out(code=code, title=index.icd10_titles.get(code, "")) for code in cause.icd10],
         "mentions": [
             MentionOut(
@@ -37,7 +38,7 @@ def _fields(cause: Cause, index: CauseIndex, locale: str, links: LinkBuilder) ->
                 block=mention.block,
                 item=mention.item,
                 excerpt=index.excerpt(cause, mention),
-                href=links.section(mention.article, mention.section, mention.locale),
+                href=links.in_locale(mention.locale).section(mention.article, mention.section),
             )
             for mention in cause.mentions
         ],
@@ -45,11 +46,11 @@ def _fields(cause: Cause, index: CauseIndex, locale: str, links: LinkBuilder) ->
     }
 
 
-def cause_out(cause: Cause, index: CauseIndex, locale: str, links: LinkBuilder) -> CauseDetailOut:
-    return CauseDetailOut(**_fields(cause, index, locale, links), synonyms=list(getattr(cause.synonyms, locale)))
+def cause_out(cause: Cause, index: CauseIndex, locale: Locale, links: LinkBuilder) -> CauseDetailOut:
+    return CauseDetailOut(**_fields(cause, index, locale, links), synonyms=cause.synonyms.in_(locale))
 
 
-def _hit_out(hit: Hit, index: CauseIndex, locale: str, links: LinkBuilder) -> CauseHitOut:
+def _hit_out(hit: Hit, index: CauseIndex, locale: Locale, links: LinkBuilder) -> CauseHitOut:
     return CauseHitOut(
         **_fields(hit.cause, index, locale, links),
         score=round(hit.score, 3),
@@ -60,7 +61,7 @@ def _hit_out(hit: Hit, index: CauseIndex, locale: str, links: LinkBuilder) -> Ca
     )
 
 
-def _query_out(query: CauseQuery, locale: str) -> CauseQueryOut:
+def _query_out(query: CauseQuery, locale: Locale) -> CauseQueryOut:
     return CauseQueryOut(
         q=query.q,
         category=query.category,
@@ -82,7 +83,7 @@ def _params(query: CauseQuery) -> dict[str, str | None]:
 
 
 def search_out(
-    page: CausePage, query: CauseQuery, locale: str, links: LinkBuilder, cursor: str | None
+    page: CausePage, query: CauseQuery, locale: Locale, links: LinkBuilder, cursor: str | None
 ) -> CauseSearchOut:
     index = page.index
     return CauseSearchOut(
@@ -98,17 +99,16 @@ def search_out(
 
 
 def facets_out(
-    facets: Facets, index: CauseIndex | None, query: CauseQuery, locale: str, links: LinkBuilder
+    facets: Facets, index: CauseIndex | None, query: CauseQuery, locale: Locale, links: LinkBuilder
 ) -> CauseFacetsOut:
     categories: list[FacetOut] = []
     populations: list[FacetOut] = []
     if index is not None:
         categories = [
-            FacetOut(id=f.id, label=getattr(index.categories[f.id].label, locale), count=f.count)
-            for f in facets.categories
+            FacetOut(id=f.id, label=index.categories[f.id].label.in_(locale), count=f.count) for f in facets.categories
         ]
         populations = [
-            FacetOut(id=f.id, label=getattr(index.populations[f.id].label, locale), count=f.count)
+            FacetOut(id=f.id, label=index.populations[f.id].label.in_(locale), count=f.count)
             for f in facets.populations
         ]
     return CauseFacetsOut(

@@ -12,6 +12,7 @@ from importlib.resources import files
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from api import paths
 from api.links import LinkBuilder
 from api.models import (
     EmbedArticle,
@@ -23,10 +24,11 @@ from api.models import (
     Links,
     OEmbedOut,
 )
-from health_content.catalog import ArticleView
-from health_content.content import ListBlock, Section
+from health_content.articles.model import ListBlock, Section
+from health_content.reading import ArticleView
+from health_content.vocabulary import Locale
 
-LABELS = {
+LABELS: dict[Locale, EmbedLabels] = {
     "id": EmbedLabels(
         disclaimer="Penting:",
         source="Sumber:",
@@ -49,7 +51,7 @@ _LINE_HEIGHT, _CHAR_WIDTH, _BLOCK_GAP, _CHROME = 24, 8, 16, 150
 
 
 def embed_out(
-    view: ArticleView, section: Section | None, links: LinkBuilder, provider_name: str, locale: str
+    view: ArticleView, section: Section | None, links: LinkBuilder, provider_name: str, locale: Locale
 ) -> EmbedOut:
     article = view.published.article
     sections = [section] if section is not None else list(article.sections)
@@ -61,7 +63,7 @@ def embed_out(
         source=EmbedSource(name=article.source.name, url=str(article.source.url) if article.source.url else None),
         disclaimer=article.disclaimer,
         provider=EmbedProvider(name=provider_name, url=links.base_url + "/"),
-        labels=LABELS.get(locale, LABELS["id"]),
+        labels=LABELS[locale],
         links=Links(
             self=links.embed(article.slug, section.id if section else None),
             article=links.article(article.slug),
@@ -95,7 +97,7 @@ def frame_html(embed: EmbedOut, links: LinkBuilder) -> str:
         .render(
             embed=embed,
             title=_title(embed),
-            stylesheet=links.absolute(links.asset("embed.css")),
+            stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
             oembed=links.absolute(links.oembed(page)),
             fragment=Markup(fragment_html(embed)),
         )
@@ -149,6 +151,7 @@ def _estimated_height(embed: EmbedOut, width: int) -> int:
 
 
 @cache
-def asset(name: str) -> str:
-    """A static file served to partners (the default stylesheet, the embed script)."""
+def asset(route: paths.RoutePath) -> str:
+    """A static file served to partners at ``route`` (the default stylesheet, the embed script)."""
+    name = route.template.rsplit("/", 1)[-1]
     return (files("api") / "static" / name).read_text(encoding="utf-8")

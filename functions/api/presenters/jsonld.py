@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from api.links import LinkBuilder
-from health_content.catalog import ArticleView
-from health_content.content import ListBlock
+from health_content.articles.model import ListBlock
+from health_content.reading import ArticleView
 
 SCHEMA = "https://schema.org/"
 
@@ -58,8 +58,8 @@ def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -
                 {
                     "@type": "MedicalCause",
                     "@id": links.absolute(links.cause(cause.id)),
-                    "name": getattr(cause.name, article.locale),
-                    "description": getattr(cause.explanation, article.locale),
+                    "name": cause.name.in_(article.locale),
+                    "description": cause.explanation.in_(article.locale),
                     "code": [
                         {"@type": "MedicalCode", "codeValue": code, "codingSystem": "ICD-10"} for code in cause.icd10
                     ],

@@ -8,16 +8,17 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from api.dependencies import get_cause_catalog
+from api import paths
+from api.dependencies import container
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
 from api.presenters.causes import cause_out, facets_out, search_out
 from api.problems import problem_responses
-from api.routes.params import LocaleQuery, request_links
+from api.routes.params import CursorQuery, LocaleQuery, request_links
 from health_content.causes import icd10
 from health_content.causes.index import CauseQuery
-from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN
+from health_content.vocabulary import DEFAULT_LOCALE, SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
 router = Router()
 
@@ -54,12 +55,12 @@ ArticleQuery = Annotated[
 ]
 
 
-def _links(locale: str) -> LinkBuilder:
+def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
 
 
 @router.get(
-    "/causes",
+    str(paths.CAUSES),
     summary="Look up causes",
     description=(
         "Causes of cramps and seizures that match every filter given, best first, each with its score, "
@@ -74,17 +75,17 @@ def search_causes(
     population: PopulationQuery = None,
     code: CodeQuery = None,
     article: ArticleQuery = None,
-    locale: LocaleQuery = "id",
+    locale: LocaleQuery = DEFAULT_LOCALE,
     limit: Annotated[int, Query(ge=1, le=100, description="Results per page.")] = 20,
-    cursor: Annotated[str | None, Query(max_length=512, description="`next_cursor` of the previous page.")] = None,
+    cursor: CursorQuery = None,
 ) -> Response[CauseSearchOut]:
     query = CauseQuery.of(q, category, population, code, article)
-    page = get_cause_catalog().search(query, limit, cursor)
+    page = container().causes.search(query, limit, cursor)
     return representation(search_out(page, query, locale, _links(locale), cursor), language=locale)
 
 
 @router.get(
-    "/causes/facets",
+    str(paths.CAUSE_FACETS),
     summary="Count causes per category and population",
     description="For building filters: each count applies the other filters given, but not its own.",
     tags=["Causes"],
@@ -96,15 +97,15 @@ def cause_facets(
     population: PopulationQuery = None,
     code: CodeQuery = None,
     article: ArticleQuery = None,
-    locale: LocaleQuery = "id",
+    locale: LocaleQuery = DEFAULT_LOCALE,
 ) -> Response[CauseFacetsOut]:
     query = CauseQuery.of(q, category, population, code, article)
-    facets, index = get_cause_catalog().facets(query)
+    facets, index = container().causes.facets(query)
     return representation(facets_out(facets, index, query, locale, _links(locale)), language=locale)
 
 
 @router.get(
-    "/causes/<cause_id>",
+    str(paths.CAUSE),
     summary="Get one cause",
     description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
     tags=["Causes"],
@@ -120,7 +121,7 @@ def get_cause(
             examples=["hipokalsemia"],
         ),
     ],
-    locale: LocaleQuery = "id",
+    locale: LocaleQuery = DEFAULT_LOCALE,
 ) -> Response[CauseDetailOut]:
-    cause, index = get_cause_catalog().get(cause_id)
+    cause, index = container().causes.get(cause_id)
     return representation(cause_out(cause, index, locale, _links(locale)), language=locale)

@@ -7,7 +7,6 @@ configured CORS allow-list.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from typing import Annotated, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -15,24 +14,21 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
-from api.dependencies import get_catalog, get_settings
+from api import paths
+from api.dependencies import container
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import EmbedOut, OEmbedOut
 from api.presenters.embeds import asset, embed_out, fragment_html, frame_html, oembed_out
 from api.problems import UnsupportedFormat, problem_responses
 from api.routes.params import LocaleQuery, SectionIdPath, SlugPath, request_links
-from health_content.content import SLUG_PATTERN
 from health_content.errors import NotFound
+from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
 router = Router()
 
 HTML = "text/html; charset=utf-8"
 OPEN = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
-_OUR_PAGES = re.compile(
-    r"^/v1/(?:articles|embed|frame)/(?P<slug>" + SLUG_PATTERN[1:-1] + r")"
-    r"(?:/(?:sections/)?(?P<section>" + SLUG_PATTERN[1:-1] + r"))?/?$"
-)
 
 FormatQuery = Annotated[
     Literal["html", "json"],
@@ -41,20 +37,20 @@ FormatQuery = Annotated[
 _HTML_RESPONSE = {200: {"description": "An HTML fragment", "content": {HTML: {"schema": {"type": "string"}}}}}
 
 
-def _links(locale: str) -> LinkBuilder:
+def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
 
 
-def _embed(slug: str, section_id: str | None, locale: str) -> tuple[EmbedOut, LinkBuilder, dt.datetime]:
+def _embed(slug: str, section_id: str | None, locale: Locale) -> tuple[EmbedOut, LinkBuilder, dt.datetime]:
     links = _links(locale)
     if section_id is None:
-        view, section = get_catalog().view(slug, locale), None
+        view, section = container().reader.view(slug, locale), None
     else:
-        view, section = get_catalog().section_view(slug, section_id, locale)
-    return embed_out(view, section, links, get_settings().publisher_name, locale), links, view.last_modified
+        view, section = container().reader.section_view(slug, section_id, locale)
+    return embed_out(view, section, links, container().settings.publisher_name, locale), links, view.last_modified
 
 
-def _fragment(slug: str, section_id: str | None, locale: str, format: str) -> Response:
+def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response:
     embed, _, last_modified = _embed(slug, section_id, locale)
     if format == "json":
         return representation(embed, last_modified=last_modified, language=embed.locale, headers=OPEN)
@@ -63,7 +59,7 @@ def _fragment(slug: str, section_id: str | None, locale: str, format: str) -> Re
     )
 
 
-def _frame(slug: str, section_id: str | None, locale: str) -> Response:
+def _frame(slug: str, section_id: str | None, locale: Locale) -> Response:
     embed, links, last_modified = _embed(slug, section_id, locale)
     # No frame-ancestors: any site may frame these pages, which is what they are for.
     policy = (
@@ -79,19 +75,21 @@ def _frame(slug: str, section_id: str | None, locale: str) -> Response:
 
 
 @router.get(
-    "/embed/<slug>",
+    str(paths.EMBED_ARTICLE),
     summary="Embed a whole article",
     description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
     tags=["Embeds"],
     cors=False,
     responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
 )
-def embed_article(slug: SlugPath, locale: LocaleQuery = "id", format: FormatQuery = "html") -> Response[str | EmbedOut]:
+def embed_article(
+    slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
+) -> Response[str | EmbedOut]:
     return _fragment(slug, None, locale, format)
 
 
 @router.get(
-    "/embed/<slug>/<section_id>",
+    str(paths.EMBED_SECTION),
     summary="Embed one section",
     description=(
         "A section as a self-contained HTML fragment: heading, blocks, disclaimer and attribution, with `kse-` "
@@ -102,37 +100,37 @@ def embed_article(slug: SlugPath, locale: LocaleQuery = "id", format: FormatQuer
     responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
 )
 def embed_section(
-    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id", format: FormatQuery = "html"
+    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
 ) -> Response[str | EmbedOut]:
     return _fragment(slug, section_id, locale, format)
 
 
 @router.get(
-    "/frame/<slug>",
+    str(paths.FRAME_ARTICLE),
     summary="Article as a page for an iframe",
     description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
     tags=["Embeds"],
     cors=False,
     responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
 )
-def frame_article(slug: SlugPath, locale: LocaleQuery = "id") -> Response[str]:
+def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, None, locale)
 
 
 @router.get(
-    "/frame/<slug>/<section_id>",
+    str(paths.FRAME_SECTION),
     summary="Section as a page for an iframe",
     description="A full HTML page of one section, for an iframe.",
     tags=["Embeds"],
     cors=False,
     responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
 )
-def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = "id") -> Response[str]:
+def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, section_id, locale)
 
 
 @router.get(
-    "/oembed",
+    str(paths.OEMBED),
     summary="oEmbed provider",
     description=(
         "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
@@ -151,21 +149,21 @@ def oembed(
     if format != "json":
         raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json.")
     target = urlsplit(url)
-    locale = parse_qs(target.query).get("locale", ["id"])[0]
-    path = _links("id").relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
-    match = _OUR_PAGES.match(path) if path else None
-    if match is None or locale not in ("id", "en"):
+    locale = as_locale(parse_qs(target.query).get("locale", [DEFAULT_LOCALE])[0])
+    path = _links(DEFAULT_LOCALE).relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
+    page = paths.match_embeddable(path) if path else None
+    if page is None or locale is None:
         raise NotFound(f"{url!r} is not an article or section of this API.")
-    embed, links, last_modified = _embed(match["slug"], match["section"], locale)
-    body = oembed_out(embed, links, maxwidth, maxheight, get_settings().http_max_age_seconds)
+    embed, links, last_modified = _embed(*page, locale)
+    body = oembed_out(embed, links, maxwidth, maxheight, container().settings.http_max_age_seconds)
     return representation(body, last_modified=last_modified, headers=OPEN)
 
 
-@router.get("/embed.css", summary="Default stylesheet for embeds", tags=["Embeds"], cors=False)
+@router.get(str(paths.EMBED_STYLESHEET), summary="Default stylesheet for embeds", tags=["Embeds"], cors=False)
 def stylesheet() -> Response[str]:
-    return representation(asset("embed.css"), content_type="text/css; charset=utf-8", headers=OPEN)
+    return representation(asset(paths.EMBED_STYLESHEET), content_type="text/css; charset=utf-8", headers=OPEN)
 
 
-@router.get("/embed.js", summary="The embed script", tags=["Embeds"], cors=False)
+@router.get(str(paths.EMBED_SCRIPT), summary="The embed script", tags=["Embeds"], cors=False)
 def script() -> Response[str]:
-    return representation(asset("embed.js"), content_type="text/javascript; charset=utf-8", headers=OPEN)
+    return representation(asset(paths.EMBED_SCRIPT), content_type="text/javascript; charset=utf-8", headers=OPEN)

@@ -7,9 +7,10 @@ from typing import Annotated
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
-from api.dependencies import get_settings
+from api.dependencies import container
 from api.links import LinkBuilder
-from health_content.content import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+from health_content.cursor import MAX_CURSOR_LENGTH
+from health_content.vocabulary import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
 SlugPath = Annotated[
     str,
@@ -25,8 +26,11 @@ SectionIdPath = Annotated[
     Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="The section's id.", examples=["penyebab"]),
 ]
 LocaleQuery = Annotated[Locale, Query(description="Language of the content and labels (BCP 47).")]
+CursorQuery = Annotated[
+    str | None, Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page.")
+]
 
 
-def request_links(router: Router, locale: str) -> LinkBuilder:
+def request_links(router: Router, locale: Locale) -> LinkBuilder:
     """Links for the current request: its stage prefix and host, or the configured public base URL."""
-    return LinkBuilder.for_request(router.current_event, locale, get_settings().public_base_url)
+    return LinkBuilder.for_request(router.current_event, locale, container().settings.public_base_url)

@@ -8,29 +8,31 @@ from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
-from api.dependencies import get_catalog
+from api import paths
+from api.dependencies import container
 from api.http_caching import representation
 from api.models import HealthOut
 from api.problems import PROBLEM_TYPES, ProblemTypeOut, problem_responses
 from health_content.errors import NotFound
+from health_content.vocabulary import DEFAULT_LOCALE
 
 router = Router()
 
 
 @router.get(
-    "/v1/health",
+    str(paths.HEALTH),
     summary="Health check",
     description="Ready when the content index can be read; 503 problem otherwise.",
     tags=["Service"],
     responses=problem_responses(503),
 )
 def health() -> Response[HealthOut]:
-    get_catalog().list_articles("id", 1, None)
+    container().articles.list_articles(DEFAULT_LOCALE, 1, None)
     return Response(200, "application/json", HealthOut(status="ok"), headers={"Cache-Control": "no-store"})
 
 
 @router.get(
-    "/problems/<name>",
+    str(paths.PROBLEM_TYPE),
     summary="Describe a problem type",
     description="What a `type` in a problem+json error means.",
     tags=["Service"],

@@ -6,19 +6,18 @@ taxonomy is loaded and the index rebuilt only when that hash has changed.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import hashlib
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from health_content import cursor as cursors
 from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
 from health_content.causes.model import Cause
+from health_content.causes.store import CauseStore
 from health_content.errors import CauseNotFound, InvalidCursor
-from health_content.storage import CauseStore
+from health_content.vocabulary import Locale
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +97,7 @@ class CauseCatalog:
             raise CauseNotFound(cause_id)
         return cause, index
 
-    def for_article(self, article: str, locale: str) -> ArticleCauses:
+    def for_article(self, article: str, locale: Locale) -> ArticleCauses:
         """The causes an article discusses, per section, and when the taxonomy was published."""
         loaded = self._current()
         if loaded.index is None:
@@ -115,18 +114,11 @@ class CauseCatalog:
 
 
 def _encode(offset: int, fingerprint: str) -> str:
-    raw = json.dumps({"offset": offset, "query": fingerprint}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return cursors.encode({"offset": offset, "query": fingerprint})
 
 
 def _decode(cursor: str, fingerprint: str) -> int:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
-        raise InvalidCursor() from None
-    if not isinstance(decoded, dict) or decoded.get("query") != fingerprint:
+    fields = cursors.decode(cursor)
+    if fields.get("query") != fingerprint:
         raise InvalidCursor()
-    offset = decoded.get("offset")
-    if not isinstance(offset, int) or isinstance(offset, bool) or offset < 0:
-        raise InvalidCursor()
-    return offset
+    return cursors.non_negative_int(fields, "offset")

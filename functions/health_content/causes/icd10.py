@@ -11,10 +11,13 @@ import re
 from functools import cache
 from typing import Any
 
+from health_content.vocabulary import Locale
+
 QUERY_PATTERN = r"^[A-Za-z][0-9]{2}(\.?[0-9A-Za-z]{1,4})?$"
 _LOOSE = re.compile(QUERY_PATTERN)
 
 EXACT, NARROWER, BROADER = "exact", "narrower", "broader"
+TITLE_LOCALE: Locale = "en"  # WHO publishes ICD-10 titles in English
 
 
 def normalize(code: str) -> str:
@@ -27,22 +30,6 @@ def normalize(code: str) -> str:
 
 def compact(code: str) -> str:
     return code.replace(".", "")
-
-
-def relation(filed: str, query: str) -> str | None:
-    """How a code filed on a cause relates to the code asked for, or None if unrelated.
-
-    ``narrower``: the filed code sits under the query (query E83, filed E83.5);
-    ``broader``: the query is more specific than the filed code (query E83.51, filed E83.5).
-    """
-    filed_compact, query_compact = compact(filed), compact(query)
-    if filed_compact == query_compact:
-        return EXACT
-    if filed_compact.startswith(query_compact):
-        return NARROWER
-    if query_compact.startswith(filed_compact):
-        return BROADER
-    return None
 
 
 @cache

@@ -23,6 +23,7 @@ from health_content.causes import icd10, text
 from health_content.causes.model import Cause, CauseTaxonomy, Mention
 from health_content.causes.prepare import CauseAnalysis
 from health_content.errors import InvalidQuery
+from health_content.vocabulary import LOCALES, Locale
 
 FIELD_WEIGHTS = {
     "name": 3.0,
@@ -71,7 +72,7 @@ class CauseQuery:
 class Match:
     word: str
     field: str
-    language: str
+    language: Locale
     term: str
     kind: str
 
@@ -98,7 +99,7 @@ class Facets:
 
 
 # A posting: (record number, field weight, field, language, indexed term)
-Posting = tuple[int, float, str, str, str]
+Posting = tuple[int, float, str, Locale, str]
 WORD_CACHE_SIZE = 4096
 
 
@@ -164,7 +165,7 @@ class CauseIndex:
         number = self._position.get(cause_id)
         return None if number is None else self.causes[number]
 
-    def causes_by_section(self, article: str, locale: str) -> dict[str, list[str]]:
+    def causes_by_section(self, article: str, locale: Locale) -> dict[str, list[str]]:
         """For each section of an article, the ids of the causes it mentions."""
         sections: dict[str, list[str]] = defaultdict(list)
         for cause in self.causes:
@@ -346,7 +347,7 @@ class CauseIndex:
 
     def _compute_word_hits(self, word: str) -> WordHits:
         candidates: list[tuple[dict[int, Posting], str]] = [(self._exact.get(word, {}), EXACT)]
-        for stem in dict.fromkeys(text.stem(word, language) for language in ("id", "en")):
+        for stem in dict.fromkeys(text.stem(word, locale) for locale in LOCALES):
             candidates.append((self._stems.get(stem, {}), STEM))
         if not any(postings for postings, _ in candidates) and len(word) >= TYPO_MIN_LENGTH:
             for suggestion in self._typos.lookup(word, Verbosity.ALL, max_edit_distance=1):

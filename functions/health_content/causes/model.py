@@ -13,10 +13,19 @@ from typing import Annotated
 
 from pydantic import ConfigDict, Field, StringConstraints, ValidationInfo, field_validator, model_validator
 
-from health_content.content import ContentModel, Locale, ShortText, Slug, Text
+from health_content.vocabulary import (
+    DEFAULT_LOCALE,
+    ContentModel,
+    Locale,
+    LocalizedShortText,
+    LocalizedTerms,
+    LocalizedText,
+    Slug,
+)
 
 ICD10_PATTERN = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"
-RESERVED_CAUSE_IDS = {"facets"}  # taken by the route /v1/causes/facets
+# Taken by routes beside /v1/causes/{id}; a test checks this against the API's table of paths.
+RESERVED_CAUSE_IDS = frozenset({"facets"})
 
 Icd10Code = Annotated[
     str,
@@ -25,33 +34,16 @@ Icd10Code = Annotated[
 ]
 
 
-class Localized(ContentModel):
-    id: ShortText
-    en: ShortText
-
-
-class LocalizedText(ContentModel):
-    id: Text
-    en: Text
-
-
-class LocalizedTerms(ContentModel):
-    """What people type, per language: lay words, abbreviations, spellings."""
-
-    id: list[ShortText] = Field(default_factory=list, max_length=50)
-    en: list[ShortText] = Field(default_factory=list, max_length=50)
-
-
 class VocabularyTerm(ContentModel):
     id: Slug
-    label: Localized
+    label: LocalizedShortText
 
 
 class Mention(ContentModel):
     """Where an article discusses a cause, down to the block and list item."""
 
     article: Slug
-    locale: Locale = "id"
+    locale: Locale = DEFAULT_LOCALE
     section: Slug
     block: int = Field(ge=0, description="Index of the block in the section's `blocks`, from 0.")
     item: int | None = Field(default=None, ge=0, description="Index of the item when the block is a list, from 0.")
@@ -59,9 +51,9 @@ class Mention(ContentModel):
 
 class Cause(ContentModel):
     id: Slug
-    name: Localized
+    name: LocalizedShortText
     explanation: LocalizedText = Field(description="One sentence per language.")
-    synonyms: LocalizedTerms = Field(default_factory=LocalizedTerms)
+    synonyms: LocalizedTerms = Field(default_factory=lambda: LocalizedTerms({}))
     category: Slug
     populations: list[Slug] = Field(default_factory=list)
     icd10: list[Icd10Code] = Field(default_factory=list)

@@ -7,27 +7,28 @@ its in-memory index from ready-made words and stems instead of stemming on a req
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from health_content.articles.model import Article, ListBlock
+from health_content.articles.store import ArticleLookup
 from health_content.causes import icd10, text
 from health_content.causes.model import Cause, CauseTaxonomy, Mention
-from health_content.content import Article, ListBlock
 from health_content.errors import DocumentRejected
+from health_content.vocabulary import LOCALES, Locale
 
+# Bump when the analysis changes shape or meaning: stores refuse an analysis of another version,
+# and publishing the taxonomy again (content-api publish --force) stores a fresh one.
 ANALYSIS_VERSION = 1
 EXCERPT_LENGTH = 200
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-ArticleLookup = Callable[[str, str], Article | None]
 
 
 class AnalyzedText(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     field: str = Field(description="name, synonym, explanation, category, population or icd10")
-    language: str
+    language: Locale
     words: list[str]
     stems: list[str]
     phrase: str
@@ -49,7 +50,7 @@ class CauseAnalysis(BaseModel):
     icd10_titles: dict[str, str]
 
 
-def _analyze(field: str, language: str, value: str) -> AnalyzedText:
+def _analyze(field: str, language: Locale, value: str) -> AnalyzedText:
     words = text.words(value)
     return AnalyzedText(
         field=field,
@@ -63,23 +64,24 @@ def _analyze(field: str, language: str, value: str) -> AnalyzedText:
 def _texts(cause: Cause, taxonomy: CauseTaxonomy, titles: dict[str, str]) -> list[AnalyzedText]:
     labels = {term.id: term.label for term in [*taxonomy.categories, *taxonomy.populations]}
     texts = []
-    for language in ("id", "en"):
-        texts.append(_analyze("name", language, getattr(cause.name, language)))
-        texts.extend(_analyze("synonym", language, s) for s in getattr(cause.synonyms, language))
-        texts.append(_analyze("explanation", language, getattr(cause.explanation, language)))
-        texts.append(_analyze("category", language, getattr(labels[cause.category], language)))
-        texts.extend(_analyze("population", language, getattr(labels[p], language)) for p in cause.populations)
-    texts.extend(_analyze("icd10", "en", titles[code]) for code in cause.icd10)
+    for language in LOCALES:
+        texts.append(_analyze("name", language, cause.name.in_(language)))
+        texts.extend(_analyze("synonym", language, s) for s in cause.synonyms.in_(language))
+        texts.append(_analyze("explanation", language, cause.explanation.in_(language)))
+        texts.append(_analyze("category", language, labels[cause.category].in_(language)))
+        texts.extend(_analyze("population", language, labels[p].in_(language)) for p in cause.populations)
+    texts.extend(_analyze("icd10", icd10.TITLE_LOCALE, titles[code]) for code in cause.icd10)
     return texts
 
 
-def _best_sentence(paragraph: str, cause: Cause) -> str:
-    """The sentence of a paragraph that shares most word stems with the cause's Indonesian names."""
-    vocabulary = {text.stem(word, "id") for name in (cause.name.id, *cause.synonyms.id) for word in text.words(name)}
+def _best_sentence(paragraph: str, cause: Cause, locale: Locale) -> str:
+    """The sentence of a paragraph that shares most word stems with the cause's names in its locale."""
+    names = (cause.name.in_(locale), *cause.synonyms.in_(locale))
+    vocabulary = {text.stem(word, locale) for name in names for word in text.words(name)}
     sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
 
     def overlap(sentence: str) -> int:
-        return len({text.stem(word, "id") for word in text.words(sentence)} & vocabulary)
+        return len({text.stem(word, locale) for word in text.words(sentence)} & vocabulary)
 
     return max(sentences, key=overlap) if sentences else paragraph
 
@@ -101,7 +103,9 @@ def resolve_mention(article: Article | None, mention: Mention, cause: Cause) -> 
         if mention.item >= len(block.items):
             return None, f"{where}: the list has {len(block.items)} items"
         return block.items[mention.item], None
-    content = "; ".join(block.items) if isinstance(block, ListBlock) else _best_sentence(block.text, cause)
+    content = (
+        "; ".join(block.items) if isinstance(block, ListBlock) else _best_sentence(block.text, cause, mention.locale)
+    )
     if len(content) <= EXCERPT_LENGTH:
         return content, None
     return content[:EXCERPT_LENGTH].rsplit(" ", 1)[0] + " …", None
@@ -110,7 +114,7 @@ def resolve_mention(article: Article | None, mention: Mention, cause: Cause) -> 
 def prepare(taxonomy: CauseTaxonomy, articles: ArticleLookup) -> CauseAnalysis:
     """Check every mention against the published articles and analyse every record."""
     problems: list[str] = []
-    cache: dict[tuple[str, str], Article | None] = {}
+    cache: dict[tuple[Locale, str], Article | None] = {}
     codes = sorted({code for cause in taxonomy.causes for code in cause.icd10})
     titles = {code: icd10.title(code) for code in codes}
     analyzed = []

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
 import snowballstemmer
+
+from health_content.vocabulary import Locale
 
 _WORD = re.compile(r"[a-z0-9]+")
 
@@ -101,11 +104,6 @@ def words(text: str) -> list[str]:
     return [word for word in _WORD.findall(fold(text)) if word not in STOP_WORDS]
 
 
-def phrase(text: str) -> str:
-    """A text as a space-joined word sequence, for whole-phrase comparison."""
-    return " ".join(words(text))
-
-
 @cache
 def _indonesian() -> Any:
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -118,8 +116,19 @@ def _english() -> Any:
     return snowballstemmer.stemmer("english")
 
 
-@lru_cache(maxsize=65_536)
-def stem(word: str, language: str) -> str:
-    if language == "id":
-        return str(_indonesian().stem(word)) or word
+def _stem_indonesian(word: str) -> str:
+    return str(_indonesian().stem(word)) or word
+
+
+def _stem_english(word: str) -> str:
     return str(_english().stemWord(word))
+
+
+# A locale without a stemmer of its own matches exact words and typos only.
+_STEMMERS: dict[Locale, Callable[[str], str]] = {"id": _stem_indonesian, "en": _stem_english}
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str, locale: Locale) -> str:
+    stemmer = _STEMMERS.get(locale)
+    return word if stemmer is None else stemmer(word)

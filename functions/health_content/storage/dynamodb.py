@@ -1,4 +1,4 @@
-"""The serving index on DynamoDB: one item per document, replaced by a single put.
+"""The serving index on DynamoDB: one item per document, replaced by a single conditional put.
 
 Item layout (table keys ``pk``/``sk``, both strings):
     pk = "ARTICLES#<locale>", sk = "ARTICLE#<slug>"
@@ -8,36 +8,70 @@ Item layout (table keys ``pk``/``sk``, both strings):
     pk = "TAXONOMY", sk = "causes"
         document      the validated cause taxonomy
         analysis      its publish-time analysis, gzipped JSON (binary)
+        analysis_version   the ANALYSIS_VERSION that made it; another version is never used
         content_hash, published_at, source_version
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import gzip
-import json
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
+from health_content import cursor as cursors
+from health_content.articles.model import Article
+from health_content.articles.store import ArticleListing, Page, PublishedArticle
 from health_content.causes.model import CauseTaxonomy
-from health_content.causes.prepare import CauseAnalysis
-from health_content.content import SLUG_PATTERN, Article
+from health_content.causes.prepare import ANALYSIS_VERSION, CauseAnalysis
+from health_content.causes.store import PublishedCauses
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
-from health_content.storage import ArticleListing, Page, PublishedArticle, PublishedCauses
+from health_content.observability import logger
+from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
-# DynamoDB items hold at most 400 KB; keep room for attribute names and metadata.
-MAX_ITEM_BYTES = 380_000
+# DynamoDB's limit on one item: attribute names and values together (400 KB).
+MAX_ITEM_BYTES = 400 * 1024
 _CAUSES_KEY = {"pk": "TAXONOMY", "sk": "causes"}
 _LISTING_ATTRIBUTES = ("sk", "slug", "locale", "title", "summary", "tags", "updated_at", "published_at")
-_SORT_KEY = re.compile(r"^ARTICLE#" + SLUG_PATTERN[1:])
+_SORT_KEY = re.compile(rf"^ARTICLE#{SLUG_BODY}$")
+_UNREADABLE = "The content index could not be read."
 
 
-def _partition(locale: str) -> str:
+def item_size(item: Mapping[str, Any]) -> int:
+    """The size DynamoDB counts against its item limit, by its documented rules."""
+    return sum(len(name.encode()) + _value_size(value) for name, value in item.items())
+
+
+def _value_size(value: Any) -> int:
+    if isinstance(value, str):
+        return len(value.encode())
+    if isinstance(value, bytes | bytearray):
+        return len(value)
+    if isinstance(value, bool) or value is None:
+        return 1
+    if isinstance(value, int | float):
+        return len(str(value)) // 2 + 2  # a number takes about one byte per two significant digits, plus one
+    if isinstance(value, Mapping):
+        return 3 + sum(len(str(k).encode()) + _value_size(v) + 1 for k, v in value.items())
+    if isinstance(value, list | tuple | set | frozenset):
+        return 3 + sum(_value_size(v) + 1 for v in value)
+    raise TypeError(f"no DynamoDB size rule for {type(value).__name__}")
+
+
+def _check_size(item: Mapping[str, Any], what: str) -> None:
+    size = item_size(item)
+    if size > MAX_ITEM_BYTES:
+        raise DocumentRejected(
+            [f"{what} would take {size:,} bytes in the serving index; a DynamoDB item holds at most {MAX_ITEM_BYTES:,}"]
+        )
+
+
+def _partition(locale: Locale) -> str:
     return f"ARTICLES#{locale}"
 
 
@@ -45,17 +79,19 @@ def _sort_key(slug: str) -> str:
     return f"ARTICLE#{slug}"
 
 
-class DynamoArticleIndex:
-    """ArticleIndex on a DynamoDB table (a boto3 ``Table`` resource, created once per container)."""
+class DynamoArticleStore:
+    """ArticleStore on a DynamoDB table (a boto3 ``Table`` resource, created once per container).
+
+    ``table`` may be None to only check sizes (``content-api validate`` does, offline)."""
 
     def __init__(self, table: Any) -> None:
         self._table = table
 
-    def get(self, locale: str, slug: str) -> PublishedArticle | None:
+    def get(self, locale: Locale, slug: str) -> PublishedArticle | None:
         try:
             item = self._table.get_item(Key={"pk": _partition(locale), "sk": _sort_key(slug)}).get("Item")
         except (ClientError, BotoCoreError) as error:
-            raise ContentUnavailable("The content index could not be read.") from error
+            raise ContentUnavailable(_UNREADABLE) from error
         if item is None:
             return None
         return PublishedArticle(
@@ -65,7 +101,7 @@ class DynamoArticleIndex:
             source_version=item.get("source_version"),
         )
 
-    def list(self, locale: str, limit: int, cursor: str | None) -> Page:
+    def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
         start_key = _decode_cursor(cursor, locale) if cursor else None
         items: list[dict[str, Any]] = []
         # Ask for one more than the page so that the last page carries no cursor.
@@ -81,7 +117,7 @@ class DynamoArticleIndex:
             try:
                 response = self._table.query(**request)
             except (ClientError, BotoCoreError) as error:
-                raise ContentUnavailable("The content index could not be read.") from error
+                raise ContentUnavailable(_UNREADABLE) from error
             items.extend(response.get("Items", []))
             start_key = response.get("LastEvaluatedKey")
             if not start_key:
@@ -89,12 +125,27 @@ class DynamoArticleIndex:
         page, more = items[:limit], len(items) > limit
         return Page(
             items=[_listing(item) for item in page],
-            next_cursor=_encode_cursor(page[-1]["sk"]) if more and page else None,
+            next_cursor=cursors.encode({"after": page[-1]["sk"]}) if more and page else None,
         )
 
+    def check_fits(self, published: PublishedArticle) -> None:
+        _check_size(self._item(published), f"article {published.article.slug!r}")
+
     def put_if_changed(self, published: PublishedArticle) -> bool:
+        item = self._item(published)
+        _check_size(item, f"article {published.article.slug!r}")
+        return _put_if_changed(self._table, item)
+
+    def delete(self, locale: Locale, slug: str) -> bool:
+        response = self._table.delete_item(
+            Key={"pk": _partition(locale), "sk": _sort_key(slug)}, ReturnValues="ALL_OLD"
+        )
+        return "Attributes" in response
+
+    @staticmethod
+    def _item(published: PublishedArticle) -> dict[str, Any]:
         article = published.article
-        item = {
+        item: dict[str, Any] = {
             "pk": _partition(article.locale),
             "sk": _sort_key(article.slug),
             "slug": article.slug,
@@ -109,13 +160,7 @@ class DynamoArticleIndex:
         }
         if published.source_version:
             item["source_version"] = published.source_version
-        return _put_if_changed(self._table, item)
-
-    def delete(self, locale: str, slug: str) -> bool:
-        response = self._table.delete_item(
-            Key={"pk": _partition(locale), "sk": _sort_key(slug)}, ReturnValues="ALL_OLD"
-        )
-        return "Attributes" in response
+        return item
 
 
 class DynamoCauseStore:
@@ -128,9 +173,19 @@ class DynamoCauseStore:
         item = self._read()
         if item is None:
             return None
+        try:
+            analysis = CauseAnalysis.model_validate_json(gzip.decompress(bytes(item["analysis"])))
+        except (OSError, ValidationError) as error:
+            raise ContentUnavailable("The cause index could not be read.") from error
+        if analysis.version != ANALYSIS_VERSION:
+            logger.error(
+                "the stored cause analysis was made by another version; publish the causes again",
+                extra={"stored_version": analysis.version, "expected_version": ANALYSIS_VERSION},
+            )
+            raise ContentUnavailable("The cause index is being rebuilt; try again later.")
         return PublishedCauses(
             taxonomy=CauseTaxonomy.model_validate_json(item["document"]),
-            analysis=CauseAnalysis.model_validate_json(gzip.decompress(bytes(item["analysis"]))),
+            analysis=analysis,
             content_hash=item["content_hash"],
             published_at=dt.datetime.fromisoformat(item["published_at"]),
             source_version=item.get("source_version"),
@@ -140,44 +195,54 @@ class DynamoCauseStore:
         item = self._read(projection="content_hash")
         return None if item is None else str(item["content_hash"])
 
+    def check_fits(self, published: PublishedCauses) -> None:
+        _check_size(self._item(published), "the cause taxonomy with its analysis")
+
     def put_if_changed(self, published: PublishedCauses) -> bool:
-        document = published.taxonomy.model_dump_json()
-        analysis = gzip.compress(published.analysis.model_dump_json().encode(), mtime=0)
-        size = len(document.encode()) + len(analysis)
-        if size > MAX_ITEM_BYTES:
-            raise DocumentRejected([f"the taxonomy and its index take {size} bytes; the limit is {MAX_ITEM_BYTES}"])
-        item = {
+        item = self._item(published)
+        _check_size(item, "the cause taxonomy with its analysis")
+        return _put_if_changed(self._table, item, also_when_changed="analysis_version")
+
+    def delete(self) -> bool:
+        return "Attributes" in self._table.delete_item(Key=_CAUSES_KEY, ReturnValues="ALL_OLD")
+
+    @staticmethod
+    def _item(published: PublishedCauses) -> dict[str, Any]:
+        item: dict[str, Any] = {
             **_CAUSES_KEY,
-            "document": document,
-            "analysis": analysis,
+            "document": published.taxonomy.model_dump_json(),
+            "analysis": gzip.compress(published.analysis.model_dump_json().encode(), mtime=0),
+            "analysis_version": published.analysis.version,
             "content_hash": published.content_hash,
             "published_at": published.published_at.isoformat(),
         }
         if published.source_version:
             item["source_version"] = published.source_version
-        return _put_if_changed(self._table, item)
-
-    def delete(self) -> bool:
-        return "Attributes" in self._table.delete_item(Key=_CAUSES_KEY, ReturnValues="ALL_OLD")
+        return item
 
     def _read(self, projection: str | None = None) -> dict[str, Any] | None:
         request: dict[str, Any] = {"Key": _CAUSES_KEY}
         if projection:
             request["ProjectionExpression"] = projection
         try:
-            return self._table.get_item(**request).get("Item")
+            item: dict[str, Any] | None = self._table.get_item(**request).get("Item")
         except (ClientError, BotoCoreError) as error:
-            raise ContentUnavailable("The content index could not be read.") from error
+            raise ContentUnavailable(_UNREADABLE) from error
+        return item
 
 
-def _put_if_changed(table: Any, item: dict[str, Any]) -> bool:
-    """Write the item in one put unless the stored one has the same content hash (then False)."""
+def _put_if_changed(table: Any, item: dict[str, Any], also_when_changed: str | None = None) -> bool:
+    """Write the item in one put unless the stored one has the same content hash (then False).
+
+    ``also_when_changed`` names an attribute whose new value forces the write even when the content is the same.
+    """
+    condition = "attribute_not_exists(pk) OR content_hash <> :hash"
+    values: dict[str, Any] = {":hash": item["content_hash"]}
+    if also_when_changed:
+        condition += f" OR attribute_not_exists({also_when_changed}) OR {also_when_changed} <> :also"
+        values[":also"] = item[also_when_changed]
     try:
-        table.put_item(
-            Item=item,
-            ConditionExpression="attribute_not_exists(pk) OR content_hash <> :hash",
-            ExpressionAttributeValues={":hash": item["content_hash"]},
-        )
+        table.put_item(Item=item, ConditionExpression=condition, ExpressionAttributeValues=values)
     except ClientError as error:
         if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
             return False
@@ -186,9 +251,12 @@ def _put_if_changed(table: Any, item: dict[str, Any]) -> bool:
 
 
 def _listing(item: dict[str, Any]) -> ArticleListing:
+    locale = as_locale(str(item["locale"]))
+    if locale is None:
+        raise ContentUnavailable(_UNREADABLE)
     return ArticleListing(
         slug=item["slug"],
-        locale=item["locale"],
+        locale=locale,
         title=item["title"],
         summary=item["summary"],
         tags=tuple(item.get("tags", ())),
@@ -197,16 +265,8 @@ def _listing(item: dict[str, Any]) -> ArticleListing:
     )
 
 
-def _encode_cursor(sort_key: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"after": sort_key}).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str, locale: str) -> dict[str, str]:
-    try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-    except (binascii.Error, ValueError):
-        raise InvalidCursor() from None
-    after = decoded.get("after") if isinstance(decoded, dict) else None
+def _decode_cursor(cursor: str, locale: Locale) -> dict[str, str]:
+    after = cursors.decode(cursor).get("after")
     if not isinstance(after, str) or not _SORT_KEY.match(after):
         raise InvalidCursor()
     return {"pk": _partition(locale), "sk": after}

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from botocore.exceptions import ClientError
 
-from health_content.storage import SourceObject
+from health_content.publishing.report import PublishReport, PublishStatus
+from health_content.publishing.source import SourceObject
 
 REPORT_PREFIX = "reports/"
 STATUS_TAG = "publish-status"
@@ -16,6 +16,11 @@ STATUS_TAG = "publish-status"
 def report_key(key: str) -> str:
     """Where the outcome of publishing ``key`` is written, outside the prefixes that trigger ingest."""
     return REPORT_PREFIX + key
+
+
+def is_missing(error: ClientError) -> bool:
+    """Whether S3 answered that the key (or version) does not exist."""
+    return str(error.response.get("Error", {}).get("Code", "")) in {"NoSuchKey", "404", "NotFound"}
 
 
 class S3ContentSource:
@@ -29,11 +34,10 @@ class S3ContentSource:
         try:
             response = self._s3.get_object(Bucket=self._bucket, Key=key)
         except ClientError as error:
-            if _code(error) in {"NoSuchKey", "404"}:
+            if is_missing(error):
                 return None
             raise
         with response["Body"] as body:
-            # Read one byte past the limit so that an oversized document is seen as such.
             data = body.read(max_bytes)
         return SourceObject(
             key=key,
@@ -46,31 +50,35 @@ class S3ContentSource:
         try:
             return _version(self._s3.head_object(Bucket=self._bucket, Key=key).get("VersionId"))
         except ClientError as error:
-            if _code(error) in {"NoSuchKey", "404"}:
+            if is_missing(error):
                 return None
             raise
 
-    def record_outcome(self, key: str, version_id: str | None, report: dict[str, object]) -> None:
-        status = str(report["status"])
-        if status != "removed":
+    def record_outcome(self, report: PublishReport) -> None:
+        if report.status is not PublishStatus.REMOVED:  # a deleted key has no version left to tag
             tagging: dict[str, Any] = {
                 "Bucket": self._bucket,
-                "Key": key,
-                "Tagging": {"TagSet": [{"Key": STATUS_TAG, "Value": status}]},
+                "Key": report.key,
+                "Tagging": {"TagSet": [{"Key": STATUS_TAG, "Value": report.status.value}]},
             }
-            if version_id:
-                tagging["VersionId"] = version_id
+            if report.version_id:
+                tagging["VersionId"] = report.version_id
             self._s3.put_object_tagging(**tagging)
         self._s3.put_object(
             Bucket=self._bucket,
-            Key=report_key(key),
-            Body=json.dumps(report, ensure_ascii=False, indent=2).encode(),
+            Key=report_key(report.key),
+            Body=report.model_dump_json(indent=2).encode(),
             ContentType="application/json",
         )
 
-
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+    def read_outcome(self, key: str) -> PublishReport | None:
+        try:
+            body = self._s3.get_object(Bucket=self._bucket, Key=report_key(key))["Body"].read()
+        except ClientError as error:
+            if is_missing(error):
+                return None
+            raise
+        return PublishReport.model_validate_json(body)
 
 
 def _version(version_id: str | None) -> str | None:

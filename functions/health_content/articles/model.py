@@ -1,46 +1,18 @@
-"""The content format: pydantic models that are the single definition of a published article.
+"""The article format: pydantic models that are the single definition of a published article.
 
-JSON Schema files for editors are generated from these models (``infra/schemas.py``),
-and the ingest function validates every published document with them.
+JSON Schema files for editors are generated from these models (``infra/generated.py``),
+and the ingest function validates every published article with them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, HttpUrl, StringConstraints, model_validator
 
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-SLUG_MAX_LENGTH = 100
-
-
-def _plain_text(value: str) -> str:
-    """Reject text an editor cannot see: control characters and unnormalised Unicode."""
-    if any(unicodedata.category(char) == "Cc" for char in value):
-        raise ValueError("text must not contain control characters (tabs, newlines, NUL, ...)")
-    if unicodedata.normalize("NFC", value) != value:
-        raise ValueError("text must be in Unicode normal form NFC")
-    return value
-
-
-Slug = Annotated[
-    str,
-    StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=SLUG_MAX_LENGTH),
-    Field(
-        description="Lower-case ASCII words joined by hyphens; stable, used in URLs.",
-        examples=["kram-otot-betis"],
-    ),
-]
-Text = Annotated[
-    str,
-    StringConstraints(strip_whitespace=False, min_length=1, max_length=5_000),
-    AfterValidator(_plain_text),
-]
-ShortText = Annotated[str, StringConstraints(min_length=1, max_length=300), AfterValidator(_plain_text)]
-Locale = Literal["id", "en"]
+from health_content.vocabulary import ContentModel, Locale, ShortText, Slug, Text
 
 
 class HealthAspect(StrEnum):
@@ -59,12 +31,6 @@ class HealthAspect(StrEnum):
     LIVING_WITH = "LivingWithHealthAspect"
     PROGNOSIS = "PrognosisHealthAspect"
     RELATED_TOPICS = "RelatedTopicsHealthAspect"
-
-
-class ContentModel(BaseModel):
-    """Base of every content model: unknown fields are errors, instances are immutable."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class Paragraph(ContentModel):

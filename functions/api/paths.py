@@ -1,0 +1,82 @@
+"""Every path the API serves, defined once.
+
+The routers register these templates, the link builder fills them in, and the oEmbed
+provider matches URLs against them; renaming a route here renames it everywhere.
+Templates use the resolver's ``<name>`` syntax for path parameters.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from health_content.vocabulary import SLUG_BODY
+
+_PARAMETER = re.compile(r"<(\w+)>")
+
+
+@dataclass(frozen=True)
+class RoutePath:
+    template: str
+    _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Parameters of our own URLs are slugs (a problem type's name is one too).
+        parts = _PARAMETER.split(self.template)  # literal, name, literal, name, ...
+        regex = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>{SLUG_BODY})" for n, part in enumerate(parts))
+        object.__setattr__(self, "_pattern", re.compile(f"^{regex}$"))
+
+    def __str__(self) -> str:
+        return self.template
+
+    @property
+    def parameters(self) -> list[str]:
+        return _PARAMETER.findall(self.template)
+
+    def href(self, **values: str) -> str:
+        """The path with its parameters filled in (percent-encoded)."""
+        if sorted(values) != sorted(self.parameters):
+            raise TypeError(f"{self.template} takes {self.parameters}, not {sorted(values)}")
+        return _PARAMETER.sub(lambda m: quote(values[m[1]], safe=""), self.template)
+
+    def match(self, path: str) -> dict[str, str] | None:
+        """The parameters of ``path`` if it is this route's, else None."""
+        found = self._pattern.match(path)
+        return None if found is None else found.groupdict()
+
+
+ARTICLES = RoutePath("/v1/articles")
+ARTICLE = RoutePath("/v1/articles/<slug>")
+SECTIONS = RoutePath("/v1/articles/<slug>/sections")
+SECTION = RoutePath("/v1/articles/<slug>/sections/<section_id>")
+
+CAUSES = RoutePath("/v1/causes")
+CAUSE_FACETS = RoutePath("/v1/causes/facets")
+CAUSE = RoutePath("/v1/causes/<cause_id>")
+
+EMBED_ARTICLE = RoutePath("/v1/embed/<slug>")
+EMBED_SECTION = RoutePath("/v1/embed/<slug>/<section_id>")
+FRAME_ARTICLE = RoutePath("/v1/frame/<slug>")
+FRAME_SECTION = RoutePath("/v1/frame/<slug>/<section_id>")
+OEMBED = RoutePath("/v1/oembed")
+EMBED_STYLESHEET = RoutePath("/v1/embed.css")
+EMBED_SCRIPT = RoutePath("/v1/embed.js")
+
+HEALTH = RoutePath("/v1/health")
+PROBLEM_TYPE = RoutePath("/problems/<name>")
+OPENAPI = RoutePath("/openapi.json")
+DOCS = RoutePath("/docs")
+
+# Pages oEmbed can embed: an article or a section, by any of its URLs.
+EMBEDDABLE = (ARTICLE, SECTION, EMBED_ARTICLE, EMBED_SECTION, FRAME_ARTICLE, FRAME_SECTION)
+
+
+def match_embeddable(path: str) -> tuple[str, str | None] | None:
+    """(slug, section id or None) of an article or section URL of this API; one trailing slash is allowed."""
+    trimmed = path[:-1] if path.endswith("/") and len(path) > 1 else path
+    for route in EMBEDDABLE:
+        found = route.match(trimmed)
+        if found is not None:
+            return found["slug"], found.get("section_id")
+    return None

@@ -1,0 +1,1 @@
+"""Articles: the article format, the port to where published articles are stored, and reading them."""

@@ -1,0 +1,72 @@
+"""The port to the serving index for articles, and the records that cross it.
+
+``health_content.storage.dynamodb.DynamoArticleStore`` implements it on DynamoDB; every
+implementation passes the same specification (``tests/contract/test_storage_contract.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from health_content.articles.model import Article
+from health_content.vocabulary import Locale
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedArticle:
+    """An article as the serving index holds it."""
+
+    article: Article
+    content_hash: str
+    published_at: dt.datetime
+    source_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleListing:
+    """The fields of an article that a listing shows, without its sections."""
+
+    slug: str
+    locale: Locale
+    title: str
+    summary: str
+    tags: tuple[str, ...]
+    updated_at: dt.date
+    published_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    items: Sequence[ArticleListing]
+    next_cursor: str | None
+
+
+ArticleLookup = Callable[[Locale, str], Article | None]
+"""Finds an article by locale and slug: the published ones, or those about to be published."""
+
+
+class ArticleStore(Protocol):
+    """Where published articles are kept: the API reads it, the ingest function writes it."""
+
+    def get(self, locale: Locale, slug: str) -> PublishedArticle | None: ...
+
+    def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
+        """One page of articles in slug order; raises InvalidCursor for a cursor it did not issue."""
+        ...
+
+    def check_fits(self, published: PublishedArticle) -> None:
+        """Raise DocumentRejected when the article is too large to store, saying by how much."""
+        ...
+
+    def put_if_changed(self, published: PublishedArticle) -> bool:
+        """Replace the article in one atomic write; False (and no write) when the content is unchanged.
+
+        Raises DocumentRejected, writing nothing, when the article does not fit."""
+        ...
+
+    def delete(self, locale: Locale, slug: str) -> bool:
+        """Remove the article; False when there was none."""
+        ...

@@ -1,0 +1,50 @@
+"""The port to the serving index for the cause taxonomy, and the record that crosses it.
+
+``health_content.storage.dynamodb.DynamoCauseStore`` implements it on DynamoDB; every
+implementation passes the same specification (``tests/contract/test_storage_contract.py``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Protocol
+
+from health_content.causes.model import CauseTaxonomy
+from health_content.causes.prepare import CauseAnalysis
+
+
+@dataclass(frozen=True, slots=True)
+class PublishedCauses:
+    """The cause taxonomy as the serving index holds it, with its publish-time analysis."""
+
+    taxonomy: CauseTaxonomy
+    analysis: CauseAnalysis
+    content_hash: str
+    published_at: dt.datetime
+    source_version: str | None = None
+
+
+class CauseStore(Protocol):
+    """Where the published cause taxonomy lives in the serving index."""
+
+    def get(self) -> PublishedCauses | None:
+        """The published taxonomy; raises ContentUnavailable when what is stored cannot be used
+        (an analysis made by another ``ANALYSIS_VERSION`` must be published again, never used)."""
+        ...
+
+    def current_hash(self) -> str | None:
+        """The content hash of what is published, read cheaply to tell whether a cache is current."""
+        ...
+
+    def check_fits(self, published: PublishedCauses) -> None:
+        """Raise DocumentRejected when the taxonomy and its analysis are too large to store."""
+        ...
+
+    def put_if_changed(self, published: PublishedCauses) -> bool:
+        """Replace the taxonomy in one atomic write; False when neither it nor its analysis version changed.
+
+        Raises DocumentRejected, writing nothing, when it does not fit."""
+        ...
+
+    def delete(self) -> bool: ...

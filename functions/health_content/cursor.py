@@ -1,0 +1,42 @@
+"""The one format of pagination cursors: opaque to clients, a small JSON object inside.
+
+A cursor is URL-safe base64 (unpadded) of compact JSON. Whoever issues a cursor decides
+its fields and checks them when it comes back; anything that does not decode to an object
+is an ``InvalidCursor``, never a server error.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from typing import Any
+
+from health_content.errors import InvalidCursor
+
+MAX_CURSOR_LENGTH = 512
+
+
+def encode(fields: dict[str, Any]) -> str:
+    raw = json.dumps(fields, separators=(",", ":"), ensure_ascii=False).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode(cursor: str) -> dict[str, Any]:
+    if len(cursor) > MAX_CURSOR_LENGTH:
+        raise InvalidCursor()
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (binascii.Error, ValueError):
+        raise InvalidCursor() from None
+    if not isinstance(decoded, dict):
+        raise InvalidCursor()
+    return decoded
+
+
+def non_negative_int(fields: dict[str, Any], name: str) -> int:
+    """A field that must be a whole number from 0 (``True`` is not one)."""
+    value = fields.get(name)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise InvalidCursor()
+    return value

@@ -1,0 +1,239 @@
+"""The table of document kinds that publishing and the operator CLI dispatch over.
+
+A kind says which bucket keys are its own, how a document of that kind is validated, where
+it is stored in the serving index and how it is removed. Adding a kind means a package for
+its model and store port, one class here and one row in ``KINDS``; nothing else branches on
+a kind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from health_content.articles.model import Article
+from health_content.articles.store import ArticleLookup, ArticleStore, PublishedArticle
+from health_content.causes import icd10
+from health_content.causes.model import CauseTaxonomy
+from health_content.causes.prepare import prepare, resolve_mention
+from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.errors import DocumentRejected
+from health_content.vocabulary import SLUG_BODY, Locale, as_locale
+
+# What ingest reads of one bucket object at most. Whether a document fits the serving index
+# is decided by the store on the stored form, not here; this only bounds the download.
+MAX_SOURCE_BYTES = 1024 * 1024
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+@dataclass(frozen=True, slots=True)
+class ServingIndex:
+    """The stores publishing writes to, one per kind."""
+
+    articles: ArticleStore
+    causes: CauseStore
+
+
+@dataclass(frozen=True, slots=True)
+class SourceVersion:
+    """Which version of a bucket object a document came from."""
+
+    version_id: str | None
+    last_modified: dt.datetime
+
+
+class Publication(Protocol):
+    """A validated document, ready to be written to the serving index."""
+
+    @property
+    def document(self) -> BaseModel: ...
+
+    @property
+    def content_hash(self) -> str: ...
+
+    def check_fits(self, index: ServingIndex) -> None:
+        """Raise DocumentRejected when the serving index could not store it."""
+        ...
+
+    def put_if_changed(self, index: ServingIndex) -> bool: ...
+
+    def warnings(self, index: ServingIndex) -> list[str]:
+        """What an operator should know although the document publishes."""
+        ...
+
+
+class DocumentKind(Protocol):
+    name: str
+    """Also names its JSON Schema for editors: content/schemas/<name>.schema.json."""
+    model: type[BaseModel]
+    key_layout: str
+    phase: int
+    """Publishing order: a kind's documents may refer to those of kinds with a lower phase."""
+
+    def owns(self, key: str) -> bool: ...
+
+    def parse(self, key: str, body: bytes, articles: ArticleLookup, source: SourceVersion) -> Publication:
+        """Validate a document; raise DocumentRejected with every reason."""
+        ...
+
+    def remove(self, key: str, index: ServingIndex) -> bool: ...
+
+
+def content_hash(document: BaseModel) -> str:
+    """Hash of a document's canonical JSON: formatting and key order of the file do not count."""
+    return hashlib.sha256(document.model_dump_json().encode()).hexdigest()
+
+
+def validate(model: type[Model], body: bytes, context: dict[str, Any] | None = None) -> Model:
+    try:
+        return model.model_validate_json(body, context=context)
+    except ValidationError as error:
+        raise DocumentRejected([_describe(e) for e in error.errors(include_url=False)]) from None
+
+
+def _describe(error: Any) -> str:
+    location = ".".join(str(part) for part in error.get("loc", ())) or "document"
+    return f"{location}: {error.get('msg', 'invalid')}"
+
+
+# --- articles ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ArticlePublication:
+    published: PublishedArticle
+
+    @property
+    def document(self) -> Article:
+        return self.published.article
+
+    @property
+    def content_hash(self) -> str:
+        return self.published.content_hash
+
+    def check_fits(self, index: ServingIndex) -> None:
+        index.articles.check_fits(self.published)
+
+    def put_if_changed(self, index: ServingIndex) -> bool:
+        return index.articles.put_if_changed(self.published)
+
+    def warnings(self, index: ServingIndex) -> list[str]:
+        """Cause mentions into this article that its new version no longer has (the article still publishes:
+        editors change articles first and the taxonomy after)."""
+        causes = index.causes.get()
+        if causes is None:
+            return []
+        article = self.published.article
+        problems = []
+        for cause in causes.taxonomy.causes:
+            for mention in cause.mentions:
+                if (mention.article, mention.locale) != (article.slug, article.locale):
+                    continue
+                _, problem = resolve_mention(article, mention, cause)
+                if problem:
+                    problems.append(f"cause {cause.id!r}: {problem}; update {CAUSES.key}")
+        return problems
+
+
+class ArticleKind:
+    name = "article"
+    model = Article
+    key_layout = "articles/<locale>/<slug>.json"
+    phase = 1
+    _key = re.compile(rf"^articles/(?P<locale>[a-z]{{2}})/(?P<slug>{SLUG_BODY})\.json$")
+
+    def key(self, locale: Locale, slug: str) -> str:
+        return f"articles/{locale}/{slug}.json"
+
+    def owns(self, key: str) -> bool:
+        return self._key.match(key) is not None
+
+    def parse(self, key: str, body: bytes, articles: ArticleLookup, source: SourceVersion) -> ArticlePublication:
+        match = self._key.match(key)
+        if match is None:
+            raise DocumentRejected([f"key {key!r} is not of the form {self.key_layout}"])
+        article = validate(Article, body)
+        mismatches = [
+            f"{name} is {actual!r} but the key says {expected!r}"
+            for name, actual, expected in (
+                ("locale", article.locale, match["locale"]),
+                ("slug", article.slug, match["slug"]),
+            )
+            if actual != expected
+        ]
+        if mismatches:
+            raise DocumentRejected(mismatches)
+        return ArticlePublication(
+            PublishedArticle(article, content_hash(article), source.last_modified, source.version_id)
+        )
+
+    def remove(self, key: str, index: ServingIndex) -> bool:
+        match = self._key.match(key)
+        locale = as_locale(match["locale"]) if match else None
+        if match is None or locale is None:
+            return False  # nothing can have been published under it
+        return index.articles.delete(locale, match["slug"])
+
+
+# --- causes --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CausesPublication:
+    published: PublishedCauses
+
+    @property
+    def document(self) -> CauseTaxonomy:
+        return self.published.taxonomy
+
+    @property
+    def content_hash(self) -> str:
+        return self.published.content_hash
+
+    def check_fits(self, index: ServingIndex) -> None:
+        index.causes.check_fits(self.published)
+
+    def put_if_changed(self, index: ServingIndex) -> bool:
+        return index.causes.put_if_changed(self.published)
+
+    def warnings(self, index: ServingIndex) -> list[str]:
+        return []
+
+
+class CausesKind:
+    name = "causes"
+    model = CauseTaxonomy
+    key = "causes/causes.json"
+    key_layout = key
+    phase = 2  # its mentions point into articles
+
+    def owns(self, key: str) -> bool:
+        return key == self.key
+
+    def parse(self, key: str, body: bytes, articles: ArticleLookup, source: SourceVersion) -> CausesPublication:
+        """Validate the taxonomy (ICD-10 codes against WHO ICD-10, mentions against ``articles``)."""
+        taxonomy = validate(CauseTaxonomy, body, context={"icd10_exists": icd10.exists})
+        analysis = prepare(taxonomy, articles)
+        return CausesPublication(
+            PublishedCauses(taxonomy, analysis, content_hash(taxonomy), source.last_modified, source.version_id)
+        )
+
+    def remove(self, key: str, index: ServingIndex) -> bool:
+        return key == self.key and index.causes.delete()
+
+
+ARTICLES = ArticleKind()
+CAUSES = CausesKind()
+KINDS: tuple[DocumentKind, ...] = (ARTICLES, CAUSES)
+KEY_LAYOUTS = " or ".join(kind.key_layout for kind in KINDS)
+
+
+def kind_of(key: str) -> DocumentKind | None:
+    """The kind whose documents live under ``key``, or None for a key no kind owns."""
+    return next((kind for kind in KINDS if kind.owns(key)), None)

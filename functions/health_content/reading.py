@@ -1,0 +1,55 @@
+"""Reading across kinds: an article together with the causes its sections discuss.
+
+Sits above ``articles`` and ``causes``, which know nothing of each other's catalogs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from health_content.articles.catalog import ArticleCatalog
+from health_content.articles.model import Section
+from health_content.articles.store import PublishedArticle
+from health_content.causes.catalog import CauseCatalog
+from health_content.causes.model import Cause
+from health_content.errors import SectionNotFound
+from health_content.vocabulary import Locale
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleView:
+    """An article as the API shows it: with the causes each section discusses."""
+
+    published: PublishedArticle
+    causes_by_section: dict[str, list[str]]
+    causes: list[Cause]
+    last_modified: dt.datetime
+
+
+class ArticleReader:
+    """Builds article views from the article catalog and, when there is one, the cause catalog."""
+
+    def __init__(self, articles: ArticleCatalog, causes: CauseCatalog | None = None) -> None:
+        self._articles = articles
+        self._causes = causes
+
+    def view(self, slug: str, locale: Locale) -> ArticleView:
+        published = self._articles.get_article(slug, locale)
+        if self._causes is None:
+            return ArticleView(published, {}, [], published.published_at)
+        causes = self._causes.for_article(slug, locale)
+        # The body shows both documents, so it changed when either was last published.
+        last_modified = max(filter(None, (published.published_at, causes.published_at)))
+        in_reading_order = dict.fromkeys(
+            cause_id for section in published.article.sections for cause_id in causes.by_section.get(section.id, [])
+        )
+        ordered = [causes.causes[cause_id] for cause_id in in_reading_order]
+        return ArticleView(published, causes.by_section, ordered, last_modified)
+
+    def section_view(self, slug: str, section_id: str, locale: Locale) -> tuple[ArticleView, Section]:
+        view = self.view(slug, locale)
+        section = view.published.article.section(section_id)
+        if section is None:
+            raise SectionNotFound(slug, section_id)
+        return view, section

@@ -1,0 +1,124 @@
+"""Tests that change what the stack stores, each on a stack of its own: more articles, new taxonomies,
+hostile content, a store that goes away."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import boto3
+
+from health_content.articles.model import Article
+from health_content.articles.store import PublishedArticle
+from health_content.publishing.kinds import CAUSES, content_hash
+from health_content.storage.dynamodb import DynamoArticleStore
+from infra.local.stack import LocalStack
+from tests.causes_fixtures import taxonomy_document
+from tests.conftest import document_bytes
+from tests.hostile_content import HOSTILE, hostile_article
+from tests.html_checks import parse
+from tests.integration.conftest import TABLE, call_api, ingest, put_document
+
+
+def _problem(response: Any, status: int, type_: str) -> dict[str, Any]:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    body = json.loads(response.get_data(as_text=True))
+    assert body["type"] == type_
+    return body
+
+
+# --- the article list over many articles ------------------------------------------------------
+
+
+def _add_articles(seed_document: dict[str, Any], count: int) -> None:
+    index = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
+    for number in range(count):
+        article = Article.model_validate({**seed_document, "slug": f"artikel-{number:03d}"})
+        index.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime.now(dt.UTC)))
+
+
+def test_cursor_pagination_walks_every_article_once(seeded_fresh: LocalStack, seed_document: dict[str, Any]) -> None:
+    _add_articles(seed_document, 44)
+    seen: list[str] = []
+    pages = 0
+    query: dict[str, str] = {"limit": "20"}
+    while True:
+        body = call_api("GET", "/v1/articles", query=query).get_json()
+        pages += 1
+        seen.extend(item["slug"] for item in body["items"])
+        if body["next_cursor"] is None:
+            assert "next" not in body["links"]
+            break
+        assert body["links"]["next"] == f"/v1/articles?cursor={body['next_cursor']}"
+        query = {"limit": "20", "cursor": body["next_cursor"]}
+    assert pages == 3
+    assert len(seen) == 45 and len(set(seen)) == 45 and seen == sorted(seen)
+
+
+def test_default_and_maximum_page_sizes(seeded_fresh: LocalStack, seed_document: dict[str, Any]) -> None:
+    _add_articles(seed_document, 120)
+    assert len(call_api("GET", "/v1/articles").get_json()["items"]) == 20
+    assert len(call_api("GET", "/v1/articles", query={"limit": "100"}).get_json()["items"]) == 100
+
+
+# --- service routes, CORS, docs ----------------------------------------------------------
+
+
+# --- a store that goes away ------------------------------------------------------------------
+
+
+def test_a_store_outage_is_a_503_with_retry_after(seeded_fresh: LocalStack) -> None:
+    boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
+    response = call_api("GET", "/v1/articles/lain")
+    body = _problem(response, 503, "/problems/unavailable")
+    assert response.headers["Retry-After"].isdigit()
+    assert "ResourceNotFound" not in body["detail"] and TABLE not in json.dumps(body)
+    _problem(call_api("GET", "/v1/health"), 503, "/problems/unavailable")
+
+
+# --- taxonomies -------------------------------------------------------------------------------
+
+
+def test_a_taxonomy_with_a_broken_mention_is_rejected_and_the_old_one_stays(seeded_fresh: LocalStack, s3: Any) -> None:
+    before = call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()
+    document = taxonomy_document()
+    document["causes"][0]["mentions"].append({"article": "kram-otot-betis", "section": "hilang", "block": 0})
+    put_document(s3, CAUSES.key, document_bytes(document))
+    [result] = ingest(seeded_fresh)
+    assert result["status"] == "rejected"
+    assert result["reasons"] == ["cause 'hipoksia': article 'kram-otot-betis' has no section 'hilang'"]
+    assert call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json() == before
+
+
+def test_a_taxonomy_published_before_its_article_is_rejected(stack: LocalStack, s3: Any) -> None:
+    put_document(s3, CAUSES.key, document_bytes(taxonomy_document()))
+    [result] = ingest(stack)
+    assert result["status"] == "rejected"
+    assert "article 'kram-otot-betis' is not published" in result["reasons"][0]
+    assert call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()["items"] == []
+
+
+# --- hostile content -----------------------------------------------------------------------------
+
+
+def test_hostile_content_never_survives_as_markup(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
+    put_document(s3, "articles/id/artikel-uji.json", document_bytes(hostile_article(seed_document)))
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
+    for path in ("/v1/embed/artikel-uji/uji", "/v1/embed/artikel-uji", "/v1/frame/artikel-uji/uji"):
+        markup = parse(call_api("GET", path).get_data(as_text=True))
+        assert markup.dangerous() == [], path
+        for text in HOSTILE.values():
+            assert text in markup.text, (path, text)  # shown to the reader as the text it is
+    oembed = call_api("GET", "/v1/oembed", query={"url": "https://localhost/v1/articles/artikel-uji"}).get_json()
+    assert parse(oembed["html"]).dangerous(allowed=frozenset({"iframe"})) == []
+    assert [tag for tag, _ in parse(oembed["html"]).tags] == ["iframe"]
+
+
+def test_a_script_url_as_source_is_rejected_at_publish(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
+    document = {**seed_document, "slug": "artikel-uji", "source": {"name": "x", "url": "javascript:alert(1)"}}
+    put_document(s3, "articles/id/artikel-uji.json", document_bytes(document))
+    [result] = ingest(seeded_fresh)
+    assert result["status"] == "rejected" and result["reasons"][0].startswith("source.url:")
