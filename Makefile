@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test browser lint openapi schemas generated build validate bench clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +24,17 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-test: $(INSTALLED) browser
-	$(BIN)/ruff check functions infra tests
+test: $(INSTALLED) browser check
 	$(BIN)/python -m pytest
 
-lint: $(INSTALLED)
+# Static checks: lint, types (mypy, strict) and the layers (import-linter contracts in pyproject.toml).
+check: $(INSTALLED)
 	$(BIN)/ruff check functions infra tests
 	$(BIN)/ruff format --check functions infra tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
+
+lint: check
 
 # Regenerate the committed artefacts that tests check for drift.
 generated: openapi schemas
@@ -49,4 +53,4 @@ build: $(INSTALLED)
 	PATH="$$($(BIN)/python -m infra.python313):$$PATH" $(BIN)/sam build
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache
+	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .import_linter_cache

@@ -31,7 +31,8 @@ def content_schemas() -> dict[Path, str]:
     """The JSON Schema of each document kind and of the publish report, with their text."""
     files = {}
     formats: list[tuple[str, type[BaseModel]]] = [(kind.name, kind.model) for kind in KINDS]
-    for name, model in [*formats, ("publish-report", PublishReport)]:
+    formats.append(("publish-report", PublishReport))
+    for name, model in formats:
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"{name}.schema.json",
@@ -45,7 +46,7 @@ def openapi_document() -> dict[Path, str]:
     from api.app import create_app, openapi_json
 
     # The document depends on the routes and models only, never on deployment settings.
-    app = create_app(Settings(CONTENT_TABLE_NAME="openapi-generation"))
+    app = create_app(Settings.from_environ({"CONTENT_TABLE_NAME": "openapi-generation"}))
     return {OPENAPI_PATH: _dump(json.loads(openapi_json(app)))}
 
 

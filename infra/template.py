@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from cfnlint.decode.cfn_yaml import loads
+
+if TYPE_CHECKING:  # the stubs are a development dependency
+    from mypy_boto3_s3.type_defs import ServerSideEncryptionConfigurationTypeDef, VersioningConfigurationTypeDef
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE_PATH = REPO_ROOT / "template.yaml"
@@ -17,11 +20,13 @@ TEMPLATE_PATH = REPO_ROOT / "template.yaml"
 def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """The template as plain data; intrinsic functions stay as {"Fn::...": ...} values."""
     # cfn-lint understands the short intrinsic tags (!Sub, !Ref); the round trip drops its node types.
-    return json.loads(json.dumps(loads(path.read_text(encoding="utf-8"), str(path))))
+    template: dict[str, Any] = json.loads(json.dumps(loads(path.read_text(encoding="utf-8"), str(path))))
+    return template
 
 
 def resource_properties(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
-    return (template or load_template())["Resources"][logical_id]["Properties"]
+    properties: dict[str, Any] = (template or load_template())["Resources"][logical_id]["Properties"]
+    return properties
 
 
 def table_definition(table_name: str) -> dict[str, Any]:
@@ -39,20 +44,19 @@ def table_definition(table_name: str) -> dict[str, Any]:
     return definition
 
 
-def bucket_versioning() -> dict[str, Any]:
-    return dict(resource_properties("ContentBucket")["VersioningConfiguration"])
+def bucket_versioning() -> VersioningConfigurationTypeDef:
+    return cast("VersioningConfigurationTypeDef", dict(resource_properties("ContentBucket")["VersioningConfiguration"]))
 
 
-def bucket_encryption() -> dict[str, Any]:
+def bucket_encryption() -> ServerSideEncryptionConfigurationTypeDef:
     """PutBucketEncryption's configuration, renamed from CloudFormation's spelling to the S3 API's."""
     rules = resource_properties("ContentBucket")["BucketEncryption"]["ServerSideEncryptionConfiguration"]
-    return {
-        "Rules": [
-            {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
-            | ({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {})
-            for rule in rules
-        ]
-    }
+    renamed = [
+        {"ApplyServerSideEncryptionByDefault": rule["ServerSideEncryptionByDefault"]}
+        | ({"BucketKeyEnabled": rule["BucketKeyEnabled"]} if "BucketKeyEnabled" in rule else {})
+        for rule in rules
+    ]
+    return cast("ServerSideEncryptionConfigurationTypeDef", {"Rules": renamed})
 
 
 def ingest_notifications() -> list[dict[str, Any]]:

@@ -51,7 +51,7 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
     document: list[str] = []  # generated on first request, then reused by the warm container
 
     @app.get(str(paths.OPENAPI), include_in_schema=False)
-    def openapi_document():  # no return annotation: the document is not validated against a model
+    def openapi_document() -> Response[str]:
         if not document:
             document.append(openapi_json(app))
         return Response(200, "application/json", document[0])

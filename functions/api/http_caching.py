@@ -13,23 +13,26 @@ import hashlib
 import json
 from collections.abc import Callable
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from pydantic import BaseModel
+
+Body = TypeVar("Body", bound=BaseModel | str)
 
 # Sent unchanged on a 304, as RFC 9110 section 15.4.5 asks.
 _KEPT_ON_304 = ("Cache-Control", "Content-Language", "ETag", "Last-Modified", "Vary")
 
 
 def representation(
-    body: BaseModel | str,
+    body: Body,
     *,
     last_modified: dt.datetime | None = None,
     language: str | None = None,
     content_type: str = "application/json",
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> Response[Body]:
     """A cacheable 200 response for a route to return."""
     headers = dict(headers or {})
     if last_modified is not None:
@@ -58,8 +61,8 @@ def _not_modified_since(if_modified_since: str, last_modified: str | None) -> bo
         return False  # An unparsable date is ignored, as RFC 9110 says.
 
 
-def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response]:
-    def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response:
+def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, NextMiddleware], Response[Any]]:
+    def middleware(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
         response = next_middleware(app)
         if app.current_event.http_method not in {"GET", "HEAD"} or response.status_code != 200:
             return response

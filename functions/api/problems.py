@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 from pydantic import BaseModel, Field
 
 from health_content.errors import ContentUnavailable, InvalidCursor, InvalidQuery, NotFound
@@ -108,7 +108,7 @@ class ProblemTypeOut(BaseModel):
     description: str
 
 
-def problem_responses(*statuses: int) -> dict[int, Any]:
+def problem_responses(*statuses: int) -> dict[int, OpenAPIResponse]:
     """OpenAPI `responses` entries for the problems a route can return."""
     return {
         status: {
@@ -126,7 +126,7 @@ def problem_response(
     *,
     errors: list[InvalidParam] | None = None,
     headers: dict[str, str] | None = None,
-) -> Response:
+) -> Response[str]:
     problem_type = PROBLEM_TYPES[slug]
     event = app.current_event
     problem = Problem(
@@ -170,36 +170,36 @@ def _allowed_methods(app: APIGatewayRestResolver, path: str) -> set[str]:
 
 def register_problem_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(RequestValidationError)
-    def invalid_request(error: RequestValidationError) -> Response:
+    def invalid_request(error: RequestValidationError) -> Response[str]:
         params = _invalid_params(error)
         detail = "; ".join(f"{p.location} parameter {p.name!r}: {p.reason}" for p in params)
         return problem_response(app, "invalid-request", detail, errors=params)
 
     @app.exception_handler(InvalidQuery)
-    def invalid_query(error: InvalidQuery) -> Response:
+    def invalid_query(error: InvalidQuery) -> Response[str]:
         params = [InvalidParam(name=name, location="query", reason=reason) for name, reason in error.errors]
         detail = "; ".join(f"query parameter {p.name!r}: {p.reason}" for p in params)
         return problem_response(app, "invalid-request", detail, errors=params)
 
     @app.exception_handler(UnsupportedFormat)
-    def unsupported_format(error: UnsupportedFormat) -> Response:
+    def unsupported_format(error: UnsupportedFormat) -> Response[str]:
         return problem_response(app, "unsupported-format", error.detail)
 
     @app.exception_handler(InvalidCursor)
-    def invalid_cursor(error: InvalidCursor) -> Response:
+    def invalid_cursor(error: InvalidCursor) -> Response[str]:
         return problem_response(app, "invalid-cursor", error.detail)
 
     @app.exception_handler(NotFound)
-    def not_found(error: NotFound) -> Response:
+    def not_found(error: NotFound) -> Response[str]:
         return problem_response(app, "not-found", error.detail)
 
     @app.exception_handler(ContentUnavailable)
-    def unavailable(error: ContentUnavailable) -> Response:
+    def unavailable(error: ContentUnavailable) -> Response[str]:
         logger.exception("content store unavailable")
         return problem_response(app, "unavailable", error.detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
 
     @app.not_found
-    def no_route(_: NotFoundError) -> Response:
+    def no_route(_: NotFoundError) -> Response[str]:
         path = app.current_event.path
         allowed = _allowed_methods(app, path)
         if allowed:
@@ -215,12 +215,12 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
         return problem_response(app, "not-found", "No resource is served at this path.")
 
     @app.exception_handler(ServiceError)
-    def service_error(error: ServiceError) -> Response:
+    def service_error(error: ServiceError) -> Response[str]:
         logger.exception("service error")
         return problem_response(app, "internal-error", "The request could not be completed.")
 
     @app.exception_handler(Exception)
-    def unexpected(_: Exception) -> Response:
+    def unexpected(_: Exception) -> Response[str]:
         # Log everything, tell the client nothing about internals.
         logger.exception("unhandled error")
         return problem_response(app, "internal-error", "The request could not be completed.")

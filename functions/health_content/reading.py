@@ -40,10 +40,13 @@ class ArticleReader:
             return ArticleView(published, {}, [], published.published_at)
         causes = self._causes.for_article(slug, locale)
         # The body shows both documents, so it changed when either was last published.
-        last_modified = max(filter(None, (published.published_at, causes.published_at)))
-        in_reading_order = dict.fromkeys(
-            cause_id for section in published.article.sections for cause_id in causes.by_section.get(section.id, [])
-        )
+        last_modified = published.published_at
+        if causes.published_at is not None and causes.published_at > last_modified:
+            last_modified = causes.published_at
+        in_reading_order: dict[str, None] = {}
+        for section in published.article.sections:
+            for cause_id in causes.by_section.get(section.id, ()):
+                in_reading_order[cause_id] = None
         ordered = [causes.causes[cause_id] for cause_id in in_reading_order]
         return ArticleView(published, causes.by_section, ordered, last_modified)
 

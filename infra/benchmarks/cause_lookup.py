@@ -11,13 +11,14 @@ import gc
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable
 
+from health_content.articles.model import Article
+from health_content.articles.store import ArticleLookup
 from health_content.causes import icd10
 from health_content.causes.index import CauseIndex, CauseQuery
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import prepare
-from health_content.content import Article
+from health_content.vocabulary import LocalizedTerms
 from infra.template import REPO_ROOT
 
 QUERIES = [
@@ -40,7 +41,7 @@ QUERIES = [
 ROUNDS = 200
 
 
-def _load() -> tuple[CauseTaxonomy, Callable[[str, str], Article | None]]:
+def _load() -> tuple[CauseTaxonomy, ArticleLookup]:
     article = Article.model_validate_json((REPO_ROOT / "content/articles/id/kram-otot-betis.json").read_bytes())
     taxonomy = CauseTaxonomy.model_validate_json(
         (REPO_ROOT / "content/causes/causes.json").read_bytes(), context={"icd10_exists": icd10.exists}
@@ -58,7 +59,7 @@ def scaled(taxonomy: CauseTaxonomy, factor: int) -> CauseTaxonomy:
                 cause.model_copy(
                     update={
                         "id": f"{cause.id}-{copy}",
-                        "synonyms": cause.synonyms.model_copy(update={"id": [*cause.synonyms.id, *extra]}),
+                        "synonyms": LocalizedTerms({**cause.synonyms.root, "id": [*cause.synonyms.in_("id"), *extra]}),
                     }
                 )
             )
@@ -70,7 +71,7 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), samples[max(0, int(len(samples) * 0.99) - 1)]
 
 
-def _measure(taxonomy: CauseTaxonomy, articles: Callable[[str, str], Article | None]) -> dict[str, float]:
+def _measure(taxonomy: CauseTaxonomy, articles: ArticleLookup) -> dict[str, float]:
     started = time.perf_counter()
     analysis = prepare(taxonomy, articles)  # what the ingest function does once per publish
     prepared = time.perf_counter()

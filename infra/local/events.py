@@ -54,8 +54,8 @@ def rest_api_event(
         for name, value in parse_qsl(query, keep_blank_values=True):
             multi_query.setdefault(name, []).append(value)
     elif query:
-        for name, value in query.items():
-            multi_query[name] = [value] if isinstance(value, str) else list(value)
+        for name, values in query.items():
+            multi_query[name] = [values] if isinstance(values, str) else list(values)
     multi_headers: dict[str, list[str]] = {}
     for name, value in (headers or {}).items():
         multi_headers.setdefault(name, []).append(value)
@@ -88,6 +88,6 @@ def rest_api_event(
             "domainName": (headers or {}).get("Host", "localhost"),
             "identity": {"sourceIp": source_ip, "userAgent": (headers or {}).get("User-Agent")},
         },
-        "body": base64.b64encode(body).decode() if is_base64 else None,
+        "body": base64.b64encode(body).decode() if body is not None else None,
         "isBase64Encoded": is_base64,
     }

@@ -11,12 +11,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 
 from infra import template
 from infra.local.events import LambdaContextStub
+
+if TYPE_CHECKING:  # the stubs are a development dependency
+    from mypy_boto3_s3.type_defs import QueueConfigurationTypeDef
 
 IngestHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -69,8 +72,8 @@ class LocalStack:
             wait_seconds = 0
 
 
-def _queue_configuration(queue_arn: str, notification: dict[str, Any]) -> dict[str, Any]:
-    configuration: dict[str, Any] = {"QueueArn": queue_arn, "Events": notification["Events"]}
+def _queue_configuration(queue_arn: str, notification: dict[str, Any]) -> QueueConfigurationTypeDef:
+    configuration: QueueConfigurationTypeDef = {"QueueArn": queue_arn, "Events": notification["Events"]}
     rules = ((notification.get("Filter") or {}).get("S3Key") or {}).get("Rules")
     if rules:
         configuration["Filter"] = {"Key": {"FilterRules": [{"Name": r["Name"], "Value": r["Value"]} for r in rules]}}

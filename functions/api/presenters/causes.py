@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from api.links import LinkBuilder
 from api.models import (
     CauseDetailOut,
@@ -22,7 +24,20 @@ from health_content.causes.model import Cause
 from health_content.vocabulary import Locale
 
 
-def _fields(cause: Cause, index: CauseIndex, locale: Locale, links: LinkBuilder) -> dict[str, object]:
+class _CauseFields(TypedDict):
+    """What every representation of a cause shows."""
+
+    id: str
+    name: str
+    explanation: str
+    category: TermOut
+    populations: list[TermOut]
+    icd10: list[Icd10Out]
+    mentions: list[MentionOut]
+    links: Links
+
+
+def _fields(cause: Cause, index: CauseIndex, locale: Locale, links: LinkBuilder) -> _CauseFields:
     category = index.categories[cause.category]
     return {
         "id": cause.id,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from pydantic import JsonValue
 
 from api.links import LinkBuilder
 from health_content.articles.model import ListBlock
@@ -11,10 +11,10 @@ from health_content.reading import ArticleView
 SCHEMA = "https://schema.org/"
 
 
-def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -> dict[str, Any]:
+def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -> dict[str, JsonValue]:
     article = view.published.article
     page = links.absolute(links.frame(article.slug))
-    sections: list[dict[str, Any]] = [
+    sections: list[JsonValue] = [
         {
             "@type": "HealthTopicContent",
             "@id": f"{page}#kse-{section.id}",
@@ -27,13 +27,13 @@ def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -
         }
         for section in article.sections
     ]
-    disclaimer = {
+    disclaimer: JsonValue = {
         "@type": "WebPageElement",
         "name": "Disclaimer",
         "cssSelector": ".kse-disclaimer",
         "text": article.disclaimer,
     }
-    source: dict[str, Any] = {"@type": "CreativeWork", "name": article.source.name}
+    source: dict[str, JsonValue] = {"@type": "CreativeWork", "name": article.source.name}
     if article.source.url:
         source["url"] = str(article.source.url)
     return {

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from api import paths
 from api.dependencies import container
@@ -34,7 +35,9 @@ FormatQuery = Annotated[
     Literal["html", "json"],
     Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
 ]
-_HTML_RESPONSE = {200: {"description": "An HTML fragment", "content": {HTML: {"schema": {"type": "string"}}}}}
+_HTML_RESPONSE: dict[int, OpenAPIResponse] = {
+    200: {"description": "An HTML fragment", "content": {HTML: {"schema": {"type": "string"}}}}
+}
 
 
 def _links(locale: Locale) -> LinkBuilder:
@@ -50,7 +53,7 @@ def _embed(slug: str, section_id: str | None, locale: Locale) -> tuple[EmbedOut,
     return embed_out(view, section, links, container().settings.publisher_name, locale), links, view.last_modified
 
 
-def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response:
+def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response[str | EmbedOut]:
     embed, _, last_modified = _embed(slug, section_id, locale)
     if format == "json":
         return representation(embed, last_modified=last_modified, language=embed.locale, headers=OPEN)
@@ -59,7 +62,7 @@ def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) ->
     )
 
 
-def _frame(slug: str, section_id: str | None, locale: Locale) -> Response:
+def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
     embed, links, last_modified = _embed(slug, section_id, locale)
     # No frame-ancestors: any site may frame these pages, which is what they are for.
     policy = (

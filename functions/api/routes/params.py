@@ -6,6 +6,7 @@ from typing import Annotated
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from api.dependencies import container
 from api.links import LinkBuilder
@@ -33,4 +34,6 @@ CursorQuery = Annotated[
 
 def request_links(router: Router, locale: Locale) -> LinkBuilder:
     """Links for the current request: its stage prefix and host, or the configured public base URL."""
-    return LinkBuilder.for_request(router.current_event, locale, container().settings.public_base_url)
+    event = router.current_event
+    assert isinstance(event, APIGatewayProxyEvent)  # the API is a REST resolver
+    return LinkBuilder.for_request(event, locale, container().settings.public_base_url)

@@ -280,8 +280,8 @@ class CauseIndex:
             only = hits[0]
             if allowed is None:
                 return [(n, only.scores[n]) for n in only.ranked[:needed]], len(only.scores)
-            ranked = islice((n for n in only.ranked if n in allowed), needed)
-            return [(n, only.scores[n]) for n in ranked], len(only.scores.keys() & allowed)
+            passing = islice((n for n in only.ranked if n in allowed), needed)
+            return [(n, only.scores[n]) for n in passing], len(only.scores.keys() & allowed)
         matched = [h.scores.keys() if allowed is None else h.scores.keys() & allowed for h in hits]
         total = len(set().union(*matched))
         with_phrase = self._phrase_records(" ".join(words)) if len(words) > 1 else frozenset()
@@ -289,7 +289,7 @@ class CauseIndex:
         # matches every word is an intersection; the others need counting, only if the page needs them.
         ranked = self._rank_group(set.intersection(*map(set, matched)), hits, codes, with_phrase, needed)
         if len(ranked) < needed and len(hits) > 1:
-            counts = Counter()
+            counts: Counter[int] = Counter()
             for keys in matched:
                 counts.update(keys)
             for count in range(len(hits) - 1, 0, -1):

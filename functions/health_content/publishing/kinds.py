@@ -143,7 +143,7 @@ class ArticlePublication:
 
 class ArticleKind:
     name = "article"
-    model = Article
+    model: type[BaseModel] = Article
     key_layout = "articles/<locale>/<slug>.json"
     phase = 1
     _key = re.compile(rf"^articles/(?P<locale>[a-z]{{2}})/(?P<slug>{SLUG_BODY})\.json$")
@@ -208,7 +208,7 @@ class CausesPublication:
 
 class CausesKind:
     name = "causes"
-    model = CauseTaxonomy
+    model: type[BaseModel] = CauseTaxonomy
     key = "causes/causes.json"
     key_layout = key
     phase = 2  # its mentions point into articles
