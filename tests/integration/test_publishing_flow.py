@@ -11,6 +11,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
+from health_content.publishing.kinds import MAX_SOURCE_BYTES
 from health_content.storage.s3 import STATUS_TAG, report_key
 from infra import publish
 from infra.cli import app as cli
@@ -190,3 +191,27 @@ def test_the_publish_command_needs_exactly_one_target() -> None:
 def test_validate_command_passes_on_the_repository_content(name: str) -> None:
     result = CliRunner().invoke(cli, [name])
     assert result.exit_code == 0 and "2 valid, 0 invalid" in result.output
+
+
+def test_validate_rejects_an_article_too_large_for_the_serving_index(tmp_path: Path, seed_document) -> None:
+    # A valid article of about 430 KB: ingest would read it, but DynamoDB could not store it.
+    sections = [
+        {
+            "id": f"bagian-{n}",
+            "heading": "Bagian",
+            "aspect": "OverviewHealthAspect",
+            "blocks": [{"type": "paragraph", "text": "kata " * 890}],
+        }
+        for n in range(97)
+    ]
+    big = {**seed_document, "slug": "artikel-besar", "sections": sections}
+    content = _content_copy(tmp_path)
+    path = content / "articles" / "id" / "artikel-besar.json"
+    path.write_text(json.dumps(big), encoding="utf-8")
+    assert path.stat().st_size < MAX_SOURCE_BYTES
+
+    result = CliRunner().invoke(cli, ["validate", "--content", str(content)])
+
+    assert result.exit_code == 1
+    assert "artikel-besar.json" in result.output
+    assert "bytes in the serving index; a DynamoDB item holds at most 409,600" in " ".join(result.output.split())

@@ -1,0 +1,319 @@
+"""The specification of every storage port, run against each implementation.
+
+The in-memory fakes (tests/fakes.py) and the AWS adapters on moto (health_content/storage)
+must pass the same suite: a new backend is done when it passes it too. The suite states
+what the domain relies on: round trips, idempotent conditional writes, opaque cursors that
+visit every item once, the size limit, and missing items.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any, Protocol
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from health_content.articles.model import Article
+from health_content.articles.store import ArticleStore, PublishedArticle
+from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.publishing.kinds import content_hash
+from health_content.publishing.report import PublishReport, PublishStatus
+from health_content.publishing.source import ContentSource
+from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
+from health_content.storage.s3 import S3ContentSource
+from infra import template
+from tests.causes_fixtures import real_index
+from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
+
+BACKENDS = ["in-memory", "aws-on-moto"]
+PUBLISHED_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def moto_table() -> Iterator[Any]:
+    with mock_aws():
+        boto3.client("dynamodb", region_name="us-east-1").create_table(**template.table_definition("contract"))
+        yield boto3.resource("dynamodb", region_name="us-east-1").Table("contract")
+
+
+@pytest.fixture(params=BACKENDS)
+def articles(request: pytest.FixtureRequest) -> ArticleStore:
+    if request.param == "in-memory":
+        return InMemoryArticleStore()
+    return DynamoArticleStore(request.getfixturevalue("moto_table"))
+
+
+@pytest.fixture(params=BACKENDS)
+def causes(request: pytest.FixtureRequest) -> CauseStore:
+    if request.param == "in-memory":
+        return InMemoryCauseStore()
+    return DynamoCauseStore(request.getfixturevalue("moto_table"))
+
+
+def _article(seed_document: dict[str, Any], **changes: Any) -> PublishedArticle:
+    # `$schema` is an editor's hint that publishing drops, so it is not part of what round-trips.
+    document = {name: value for name, value in seed_document.items() if name != "$schema"}
+    article = Article.model_validate({**document, **changes})
+    return PublishedArticle(article, content_hash(article), PUBLISHED_AT, "version-1")
+
+
+def _too_large(seed_document: dict[str, Any]) -> dict[str, Any]:
+    """Valid, but over 400 KB once stored: 90 sections of 4,900 characters."""
+    section = {"heading": "Bagian", "aspect": "OverviewHealthAspect"}
+    blocks = [{"type": "paragraph", "text": "kata " * 980}]
+    return {**seed_document, "sections": [{**section, "id": f"bagian-{n}", "blocks": blocks} for n in range(90)]}
+
+
+# --- ArticleStore -------------------------------------------------------------------------------
+
+
+def test_an_unknown_article_is_none(articles: ArticleStore) -> None:
+    assert articles.get("id", "tidak-ada") is None
+
+
+def test_an_article_round_trips(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
+    published = _article(seed_document)
+    assert articles.put_if_changed(published) is True
+    assert articles.get("id", "kram-otot-betis") == published
+
+
+def test_the_same_content_is_not_written_again(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
+    first = _article(seed_document)
+    articles.put_if_changed(first)
+    later = replace(first, published_at=PUBLISHED_AT + dt.timedelta(hours=1), source_version="version-2")
+    assert articles.put_if_changed(later) is False
+    assert articles.get("id", "kram-otot-betis") == first  # still the first write, untouched
+
+
+def test_changed_content_replaces_the_article(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
+    articles.put_if_changed(_article(seed_document))
+    changed = _article(seed_document, title="Judul baru")
+    assert articles.put_if_changed(changed) is True
+    assert articles.get("id", "kram-otot-betis") == changed
+
+
+def test_articles_are_kept_per_locale(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
+    articles.put_if_changed(_article(seed_document))
+    assert articles.get("en", "kram-otot-betis") is None
+    assert list(articles.list("en", 10, None).items) == []
+
+
+def test_a_listing_shows_the_article_without_its_sections(articles: ArticleStore, seed_document) -> None:
+    published = _article(seed_document)
+    articles.put_if_changed(published)
+    [listing] = articles.list("id", 10, None).items
+    article = published.article
+    assert (listing.slug, listing.locale, listing.title, listing.summary) == (
+        article.slug,
+        article.locale,
+        article.title,
+        article.summary,
+    )
+    assert listing.tags == tuple(article.tags)
+    assert (listing.updated_at, listing.published_at) == (article.updated_at, PUBLISHED_AT)
+
+
+@pytest.mark.parametrize(("count", "limit", "pages"), [(25, 10, [10, 10, 5]), (20, 10, [10, 10]), (3, 5, [3])])
+def test_cursors_visit_every_article_once_in_slug_order(
+    articles: ArticleStore, seed_document: dict[str, Any], count: int, limit: int, pages: list[int]
+) -> None:
+    for number in range(count):
+        articles.put_if_changed(_article(seed_document, slug=f"artikel-{number:03d}"))
+    seen: list[str] = []
+    sizes: list[int] = []
+    cursor: str | None = None
+    while True:
+        page = articles.list("id", limit, cursor)
+        sizes.append(len(page.items))
+        seen.extend(item.slug for item in page.items)
+        if page.next_cursor is None:
+            break
+        assert page.next_cursor.replace("-", "").replace("_", "").isalnum()  # opaque and URL-safe
+        cursor = page.next_cursor
+    assert sizes == pages
+    assert seen == sorted(seen) and len(seen) == len(set(seen)) == count
+
+
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "nonsense!",
+        base64.urlsafe_b64encode(b"[]").decode(),
+        base64.urlsafe_b64encode(json.dumps({"after": 5}).encode()).decode(),
+        base64.urlsafe_b64encode(json.dumps({"offset": 3, "query": "x"}).encode()).decode(),
+    ],
+    ids=["not-base64", "not-an-object", "wrong-type", "another-listing's"],
+)
+def test_a_cursor_the_store_did_not_issue_is_invalid(articles: ArticleStore, seed_document, cursor: str) -> None:
+    articles.put_if_changed(_article(seed_document))
+    with pytest.raises(InvalidCursor):
+        articles.list("id", 10, cursor)
+
+
+def test_delete_removes_an_article_once(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
+    articles.put_if_changed(_article(seed_document))
+    assert articles.delete("id", "kram-otot-betis") is True
+    assert articles.get("id", "kram-otot-betis") is None
+    assert articles.delete("id", "kram-otot-betis") is False
+
+
+def test_an_article_too_large_to_store_is_rejected_and_nothing_changes(articles: ArticleStore, seed_document) -> None:
+    before = _article(seed_document)
+    articles.put_if_changed(before)
+    huge = _article(_too_large(seed_document))
+    with pytest.raises(DocumentRejected, match="bytes"):
+        articles.check_fits(huge)
+    with pytest.raises(DocumentRejected, match="bytes"):
+        articles.put_if_changed(huge)
+    assert articles.get("id", "kram-otot-betis") == before
+    articles.check_fits(before)  # a normal article fits
+
+
+# --- CauseStore ----------------------------------------------------------------------------------
+
+
+def _causes(**changes: Any) -> PublishedCauses:
+    taxonomy, analysis, _ = real_index()
+    taxonomy = taxonomy.model_validate_json(taxonomy.model_dump_json())  # without the editor's `$schema`
+    return replace(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), PUBLISHED_AT, "version-1"), **changes)
+
+
+def test_no_taxonomy_until_one_is_published(causes: CauseStore) -> None:
+    assert causes.get() is None
+    assert causes.current_hash() is None
+
+
+def test_a_taxonomy_round_trips_with_its_analysis(causes: CauseStore) -> None:
+    published = _causes()
+    assert causes.put_if_changed(published) is True
+    assert causes.get() == published
+    assert causes.current_hash() == published.content_hash
+
+
+def test_the_same_taxonomy_is_not_written_again(causes: CauseStore) -> None:
+    causes.put_if_changed(_causes())
+    assert causes.put_if_changed(_causes(published_at=PUBLISHED_AT + dt.timedelta(days=1))) is False
+    stored = causes.get()
+    assert stored is not None and stored.published_at == PUBLISHED_AT
+
+
+def test_an_analysis_of_another_version_is_refused_until_published_again(causes: CauseStore) -> None:
+    current = _causes()
+    stale = replace(current, analysis=current.analysis.model_copy(update={"version": current.analysis.version - 1}))
+    causes.put_if_changed(stale)
+    with pytest.raises(ContentUnavailable):
+        causes.get()
+    assert causes.put_if_changed(current) is True  # same content, fresh analysis: written
+    assert causes.get() == current
+
+
+def test_a_taxonomy_too_large_to_store_is_rejected(causes: CauseStore) -> None:
+    taxonomy = _causes().taxonomy
+    many = taxonomy.model_copy(
+        update={"causes": [c.model_copy(update={"id": f"{c.id}-{n}"}) for n in range(40) for c in taxonomy.causes]}
+    )
+    huge = _causes(taxonomy=many, content_hash="another")
+    with pytest.raises(DocumentRejected, match="bytes"):
+        causes.put_if_changed(huge)
+    assert causes.get() is None
+
+
+def test_delete_removes_the_taxonomy_once(causes: CauseStore) -> None:
+    causes.put_if_changed(_causes())
+    assert causes.delete() is True
+    assert causes.get() is None
+    assert causes.delete() is False
+
+
+# --- ContentSource -------------------------------------------------------------------------------
+
+
+class Bucket(Protocol):
+    """How a test writes to the bucket behind a ContentSource, as an editor would."""
+
+    def put(self, key: str, body: bytes) -> str | None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+@dataclass
+class S3Bucket:
+    client: Any
+    name: str
+
+    def put(self, key: str, body: bytes) -> str | None:
+        version: str | None = self.client.put_object(Bucket=self.name, Key=key, Body=body).get("VersionId")
+        return version
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.name, Key=key)
+
+
+@pytest.fixture(params=BACKENDS)
+def bucket(request: pytest.FixtureRequest) -> Iterator[tuple[ContentSource, Bucket]]:
+    if request.param == "in-memory":
+        fake = InMemoryContentSource()
+        yield fake, fake
+        return
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="contract")
+        client.put_bucket_versioning(Bucket="contract", VersioningConfiguration=template.bucket_versioning())
+        yield S3ContentSource(client, "contract"), S3Bucket(client, "contract")
+
+
+KEY = "articles/id/kram-otot-betis.json"
+
+
+def test_a_missing_key_has_no_version(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, _ = bucket
+    assert source.fetch_latest(KEY, 1000) is None
+    assert source.latest_version_id(KEY) is None
+    assert source.read_outcome(KEY) is None
+
+
+def test_the_latest_version_is_fetched(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.put(KEY, b'{"v": 1}')
+    second = editor.put(KEY, b'{"v": 2}')
+    fetched = source.fetch_latest(KEY, 1000)
+    assert fetched is not None and fetched.body == b'{"v": 2}' and fetched.key == KEY
+    assert fetched.version_id == second == source.latest_version_id(KEY)
+    assert fetched.last_modified.tzinfo is not None
+
+
+def test_a_fetch_reads_at_most_what_it_asks_for(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.put(KEY, b"x" * 100)
+    fetched = source.fetch_latest(KEY, 10)
+    assert fetched is not None and fetched.body == b"x" * 10
+
+
+def test_a_deleted_key_has_no_latest_version(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.put(KEY, b"{}")
+    editor.delete(KEY)
+    assert source.fetch_latest(KEY, 1000) is None
+    assert source.latest_version_id(KEY) is None
+
+
+def test_an_outcome_is_recorded_and_read_back(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    version = editor.put(KEY, b"{}")
+    report = PublishReport(
+        key=KEY,
+        status=PublishStatus.REJECTED,
+        version_id=version,
+        reasons=["title: String should have at least 1 character"],
+        checked_at=PUBLISHED_AT,
+    )
+    source.record_outcome(report)
+    assert source.read_outcome(KEY) == report
+    assert source.read_outcome("articles/id/lain.json") is None
