@@ -1,7 +1,8 @@
-"""Domain of the health-content API: the content format, the catalog and publishing.
+"""Domain of the health-content API, organised by document kind (``articles``, ``causes``).
 
-Nothing in this package knows about HTTP; AWS access lives behind the interfaces in
-``health_content.storage``.
+Nothing here knows about HTTP. Each kind declares the storage it needs as a port (a
+``Protocol`` in its ``store`` module); ``health_content.storage`` implements the ports on
+DynamoDB and S3 and is the only package that imports boto3.
 """
 
 __version__ = "0.1.0"

@@ -116,9 +116,7 @@ def oembed_out(
     if max_height is not None:
         height = min(height, max_height)  # the frame scrolls when the partner caps its height
     title = _title(embed)
-    src = links.absolute(links.frame(embed.article.slug, _section_id(embed)))
-    if embed.locale != "id":
-        src += f"?locale={embed.locale}"
+    src = links.absolute(links.in_locale(embed.locale).frame(embed.article.slug, _section_id(embed)))
     html = Markup(
         '<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" '
         'sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="strict-origin-when-cross-origin" '
