@@ -41,5 +41,15 @@ def seed_document() -> dict[str, Any]:
     return json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
 
 
+def too_large_to_store(seed_document: dict[str, Any], sections: int = 90) -> dict[str, Any]:
+    """A valid article of about 4.5 KB per section: 90 sections take more than a DynamoDB item's 400 KB."""
+    section = {"heading": "Bagian", "aspect": "OverviewHealthAspect"}
+    blocks = [{"type": "paragraph", "text": "kata " * 900}]
+    return {
+        **seed_document,
+        "sections": [{**section, "id": f"bagian-{n}", "blocks": blocks} for n in range(sections)],
+    }
+
+
 def document_bytes(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False).encode()

@@ -30,6 +30,7 @@ from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
+from tests.conftest import too_large_to_store
 from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
 
 BACKENDS = ["in-memory", "aws-on-moto"]
@@ -62,13 +63,6 @@ def _article(seed_document: dict[str, Any], **changes: Any) -> PublishedArticle:
     document = {name: value for name, value in seed_document.items() if name != "$schema"}
     article = Article.model_validate({**document, **changes})
     return PublishedArticle(article, content_hash(article), PUBLISHED_AT, "version-1")
-
-
-def _too_large(seed_document: dict[str, Any]) -> dict[str, Any]:
-    """Valid, but over 400 KB once stored: 90 sections of 4,900 characters."""
-    section = {"heading": "Bagian", "aspect": "OverviewHealthAspect"}
-    blocks = [{"type": "paragraph", "text": "kata " * 980}]
-    return {**seed_document, "sections": [{**section, "id": f"bagian-{n}", "blocks": blocks} for n in range(90)]}
 
 
 # --- ArticleStore -------------------------------------------------------------------------------
@@ -167,7 +161,7 @@ def test_delete_removes_an_article_once(articles: ArticleStore, seed_document: d
 def test_an_article_too_large_to_store_is_rejected_and_nothing_changes(articles: ArticleStore, seed_document) -> None:
     before = _article(seed_document)
     articles.put_if_changed(before)
-    huge = _article(_too_large(seed_document))
+    huge = _article(too_large_to_store(seed_document))
     with pytest.raises(DocumentRejected, match="bytes"):
         articles.check_fits(huge)
     with pytest.raises(DocumentRejected, match="bytes"):

@@ -7,6 +7,7 @@ Two kinds of stack, never mixed in one module (moto has one state per process):
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -111,6 +112,19 @@ def ingest(stack: LocalStack) -> list[dict[str, Any]]:
 def put_document(s3: Any, key: str, body: bytes) -> str:
     version: str = s3.put_object(Bucket=BUCKET, Key=key, Body=body, ContentType="application/json")["VersionId"]
     return version
+
+
+def assert_problem(response: Response, status: int, type_: str | None = None) -> dict[str, Any]:
+    """The response is a complete RFC 9457 problem that is never cached; its body."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.headers["Content-Type"] == "application/problem+json"
+    assert response.headers["Cache-Control"] == "no-store"
+    body: dict[str, Any] = json.loads(response.get_data(as_text=True))
+    if type_ is not None:
+        assert body["type"] == type_
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["instance"] and body["request_id"]
+    return body
 
 
 def call_api(

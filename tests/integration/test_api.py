@@ -14,20 +14,9 @@ from api import dependencies
 from health_content.observability import logger
 from infra.local.stack import LocalStack
 from infra.template import REPO_ROOT
-from tests.integration.conftest import call_api
+from tests.integration.conftest import assert_problem, call_api
 
 ARTICLE = "/v1/articles/kram-otot-betis"
-
-
-def _problem(response: Any, status: int, type_: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.headers["Cache-Control"] == "no-store"
-    body = json.loads(response.get_data(as_text=True))
-    assert body["type"] == type_
-    assert body["status"] == status
-    assert body["title"] and body["detail"] and body["instance"] and body["request_id"]
-    return body
 
 
 # --- articles and sections ---------------------------------------------------------------
@@ -102,7 +91,7 @@ def test_links_keep_the_stage_prefix_of_a_default_execute_api_url(seeded: LocalS
 
 
 def test_another_locale_is_not_found_until_published(seeded: LocalStack) -> None:
-    body = _problem(call_api("GET", ARTICLE, query={"locale": "en"}), 404, "/problems/not-found")
+    body = assert_problem(call_api("GET", ARTICLE, query={"locale": "en"}), 404, "/problems/not-found")
     assert "locale 'en'" in body["detail"]
 
 
@@ -163,17 +152,17 @@ def test_head_returns_the_headers_of_get_without_a_body(seeded: LocalStack) -> N
 
 
 def test_unknown_article_and_section(seeded: LocalStack) -> None:
-    body = _problem(call_api("GET", "/v1/articles/tidak-ada"), 404, "/problems/not-found")
+    body = assert_problem(call_api("GET", "/v1/articles/tidak-ada"), 404, "/problems/not-found")
     assert body["instance"] == "/v1/articles/tidak-ada"
-    _problem(call_api("GET", f"{ARTICLE}/sections/tidak-ada"), 404, "/problems/not-found")
-    _problem(call_api("GET", "/v1/nothing/here"), 404, "/problems/not-found")
-    _problem(call_api("GET", "/"), 404, "/problems/not-found")
+    assert_problem(call_api("GET", f"{ARTICLE}/sections/tidak-ada"), 404, "/problems/not-found")
+    assert_problem(call_api("GET", "/v1/nothing/here"), 404, "/problems/not-found")
+    assert_problem(call_api("GET", "/"), 404, "/problems/not-found")
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
 def test_other_methods_are_not_allowed(seeded: LocalStack, method: str) -> None:
     response = call_api(method, ARTICLE, body=b"{}")
-    _problem(response, 405, "/problems/method-not-allowed")
+    assert_problem(response, 405, "/problems/method-not-allowed")
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
 
@@ -194,14 +183,14 @@ def test_options_without_cors_lists_the_allowed_methods(seeded: LocalStack) -> N
     ],
 )
 def test_invalid_parameters_are_400_problems_naming_the_parameter(seeded, query, parameter) -> None:
-    body = _problem(call_api("GET", "/v1/articles", query=query), 400, "/problems/invalid-request")
+    body = assert_problem(call_api("GET", "/v1/articles", query=query), 400, "/problems/invalid-request")
     assert [e["name"] for e in body["errors"]] == [parameter]
     assert body["errors"][0]["location"] == "query"
 
 
 @pytest.mark.parametrize("cursor", ["not-base64!", "eyJhZnRlciI6IDF9", "e30", "W10"])
 def test_a_cursor_the_api_did_not_issue_is_a_400(seeded: LocalStack, cursor: str) -> None:
-    _problem(call_api("GET", "/v1/articles", query={"cursor": cursor}), 400, "/problems/invalid-cursor")
+    assert_problem(call_api("GET", "/v1/articles", query={"cursor": cursor}), 400, "/problems/invalid-cursor")
 
 
 @pytest.mark.parametrize(
@@ -227,7 +216,7 @@ def test_hostile_ids_get_a_4xx_never_a_5xx(seeded: LocalStack, slug: str) -> Non
 
 
 def test_path_traversal_does_not_escape_the_routes(seeded: LocalStack) -> None:
-    _problem(call_api("GET", "/v1/articles/../../etc/passwd"), 404, "/problems/not-found")
+    assert_problem(call_api("GET", "/v1/articles/../../etc/passwd"), 404, "/problems/not-found")
 
 
 def test_an_unexpected_failure_is_a_500_that_leaks_nothing(seeded, monkeypatch) -> None:
@@ -236,7 +225,7 @@ def test_an_unexpected_failure_is_a_500_that_leaks_nothing(seeded, monkeypatch) 
 
     monkeypatch.setattr(dependencies.container().articles, "get_article", explode)
     response = call_api("GET", ARTICLE)
-    body = _problem(response, 500, "/problems/internal-error")
+    body = assert_problem(response, 500, "/problems/internal-error")
     assert "secret" not in response.get_data(as_text=True)
     assert "Traceback" not in response.get_data(as_text=True)
     assert body["detail"] == "The request could not be completed."
@@ -283,7 +272,7 @@ def test_problem_types_are_documented(seeded: LocalStack) -> None:
         "status": 404,
         "description": "Nothing is published at this address.",
     }
-    _problem(call_api("GET", "/problems/unknown-kind"), 404, "/problems/not-found")
+    assert_problem(call_api("GET", "/problems/unknown-kind"), 404, "/problems/not-found")
 
 
 def _restart_with(monkeypatch: pytest.MonkeyPatch, **environment: str) -> None:

@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
 
 from infra.local.stack import LocalStack
-from tests.integration.conftest import call_api
-
-
-def _problem(response: Any, status: int) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.headers["Content-Type"] == "application/problem+json"
-    return json.loads(response.get_data(as_text=True))
+from tests.integration.conftest import assert_problem, call_api
 
 
 def test_lookup_by_words_returns_ranked_causes_with_links_into_the_article(seeded: LocalStack) -> None:
@@ -113,12 +104,12 @@ def test_results_are_paged_with_a_cursor(seeded: LocalStack) -> None:
     ],
 )
 def test_bad_parameters_are_400_problems(seeded: LocalStack, query: dict[str, str], parameter: str) -> None:
-    body = _problem(call_api("GET", "/v1/causes", query=query), 400)
+    body = assert_problem(call_api("GET", "/v1/causes", query=query), 400)
     assert [error["name"] for error in body["errors"]] == [parameter]
 
 
 def test_a_forged_cursor_is_a_400(seeded: LocalStack) -> None:
-    _problem(call_api("GET", "/v1/causes", query={"q": "kejang", "cursor": "bm9wZQ"}), 400)
+    assert_problem(call_api("GET", "/v1/causes", query={"q": "kejang", "cursor": "bm9wZQ"}), 400)
 
 
 def test_facets_for_building_filters(seeded: LocalStack) -> None:
@@ -137,8 +128,8 @@ def test_one_cause_with_its_synonyms(seeded: LocalStack) -> None:
     assert body["name"].startswith("Dehydration")
     assert "not drinking enough" in body["synonyms"]
     assert [m["section"] for m in body["mentions"]] == ["penyebab", "kram-saat-hamil", "perawatan"]
-    _problem(call_api("GET", "/v1/causes/tidak-ada"), 404)
-    _problem(call_api("GET", "/v1/causes/Tidak Ada"), 400)
+    assert_problem(call_api("GET", "/v1/causes/tidak-ada"), 404)
+    assert_problem(call_api("GET", "/v1/causes/Tidak Ada"), 400)
 
 
 def test_article_sections_list_the_causes_they_discuss(seeded: LocalStack) -> None:

@@ -18,17 +18,7 @@ from tests.causes_fixtures import taxonomy_document
 from tests.conftest import document_bytes
 from tests.hostile_content import HOSTILE, hostile_article
 from tests.html_checks import parse
-from tests.integration.conftest import TABLE, call_api, ingest, put_document
-
-
-def _problem(response: Any, status: int, type_: str) -> dict[str, Any]:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.headers["Content-Type"] == "application/problem+json"
-    assert response.headers["Cache-Control"] == "no-store"
-    body = json.loads(response.get_data(as_text=True))
-    assert body["type"] == type_
-    return body
-
+from tests.integration.conftest import TABLE, assert_problem, call_api, ingest, put_document
 
 # --- the article list over many articles ------------------------------------------------------
 
@@ -73,10 +63,10 @@ def test_default_and_maximum_page_sizes(seeded_fresh: LocalStack, seed_document:
 def test_a_store_outage_is_a_503_with_retry_after(seeded_fresh: LocalStack) -> None:
     boto3.client("dynamodb", region_name="us-east-1").delete_table(TableName=TABLE)
     response = call_api("GET", "/v1/articles/lain")
-    body = _problem(response, 503, "/problems/unavailable")
+    body = assert_problem(response, 503, "/problems/unavailable")
     assert response.headers["Retry-After"].isdigit()
     assert "ResourceNotFound" not in body["detail"] and TABLE not in json.dumps(body)
-    _problem(call_api("GET", "/v1/health"), 503, "/problems/unavailable")
+    assert_problem(call_api("GET", "/v1/health"), 503, "/problems/unavailable")
 
 
 # --- taxonomies -------------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from health_content.publishing.kinds import MAX_SOURCE_BYTES
 from health_content.storage.s3 import STATUS_TAG, report_key
 from infra import publish
 from infra.cli import app as cli
@@ -193,22 +192,18 @@ def test_validate_command_passes_on_the_repository_content(name: str) -> None:
     assert result.exit_code == 0 and "2 valid, 0 invalid" in result.output
 
 
-def test_validate_rejects_an_article_too_large_for_the_serving_index(tmp_path: Path, seed_document) -> None:
-    # A valid article of about 430 KB: ingest would read it, but DynamoDB could not store it.
+def test_validate_rejects_an_article_that_fits_as_a_file_but_not_as_stored(tmp_path: Path, seed_document) -> None:
+    # 2,700 short lists and a long summary: the stored item adds each list's `"id":null` and the listing's
+    # copy of the summary, so a compact 392 KB file becomes a 424 KB item, over DynamoDB's 400 KB.
+    lists = [{"type": "list", "ordered": False, "items": ["kata " * 19]} for _ in range(30)]
     sections = [
-        {
-            "id": f"bagian-{n}",
-            "heading": "Bagian",
-            "aspect": "OverviewHealthAspect",
-            "blocks": [{"type": "paragraph", "text": "kata " * 890}],
-        }
-        for n in range(97)
+        {"id": f"b-{n}", "heading": "Bagian", "aspect": "OverviewHealthAspect", "blocks": lists} for n in range(90)
     ]
-    big = {**seed_document, "slug": "artikel-besar", "sections": sections}
+    big = {**seed_document, "slug": "artikel-besar", "summary": "ringkasan " * 499, "sections": sections}
     content = _content_copy(tmp_path)
     path = content / "articles" / "id" / "artikel-besar.json"
-    path.write_text(json.dumps(big), encoding="utf-8")
-    assert path.stat().st_size < MAX_SOURCE_BYTES
+    path.write_text(json.dumps(big, separators=(",", ":"), ensure_ascii=False), encoding="utf-8")
+    assert path.stat().st_size < 400 * 1024
 
     result = CliRunner().invoke(cli, ["validate", "--content", str(content)])
 

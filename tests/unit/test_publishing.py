@@ -15,7 +15,7 @@ from health_content.publishing.kinds import ARTICLES, MAX_SOURCE_BYTES, ServingI
 from health_content.publishing.publisher import Publisher
 from health_content.publishing.report import PublishStatus
 from tests.causes_fixtures import real_index
-from tests.conftest import SEED_KEY, document_bytes
+from tests.conftest import SEED_KEY, document_bytes, too_large_to_store
 from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
 
 SOURCE = SourceVersion("v1", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
@@ -140,16 +140,7 @@ def test_parse_rejects_with_a_specific_reason(
 
 
 def test_a_document_too_large_to_store_is_rejected_and_nothing_is_written(publisher, source, index, seed_document):
-    sections = [
-        {
-            "id": f"bagian-{n}",
-            "heading": "Bagian",
-            "aspect": "OverviewHealthAspect",
-            "blocks": [{"type": "paragraph", "text": "x" * 4_900}],
-        }
-        for n in range(90)
-    ]
-    source.put(SEED_KEY, document_bytes({**seed_document, "sections": sections}))
+    source.put(SEED_KEY, document_bytes(too_large_to_store(seed_document)))
     result = publisher.sync(SEED_KEY)
     assert result.status is PublishStatus.REJECTED
     assert "bytes" in result.reasons[0] and "at most" in result.reasons[0]
