@@ -43,7 +43,8 @@ def content_schemas() -> dict[Path, str]:
 
 
 def openapi_document() -> dict[Path, str]:
-    from api.app import create_app, openapi_json
+    from api.app import create_app
+    from api.openapi import openapi_json
 
     # The document depends on the routes and models only, never on deployment settings.
     app = create_app(Settings.from_environ({"CONTENT_TABLE_NAME": "openapi-generation"}))

@@ -26,6 +26,15 @@ TEST_ENVIRONMENT = {
 }
 
 
+GENERATED_REQUESTS = pytest.StashKey[int]()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    sent = config.stash.get(GENERATED_REQUESTS, None)
+    if sent is not None:
+        terminalreporter.write_line(f"schemathesis: {sent} generated requests checked against openapi.json")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Fake credentials, no endpoint override: a test can only reach moto."""

@@ -6,18 +6,14 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 
 from api import paths
-from api.http_caching import conditional_get
+from api.http_caching import conditional_get, released_at, representation
+from api.http_policy import canonical_paths
+from api.openapi import DESCRIPTION, TITLE, ContentApiResolver, openapi_json
 from api.problems import register_problem_handlers
 from api.routes import articles, causes, embeds, service
+from api.routes.params import READ_METHODS
 from health_content import __version__
 from health_content.settings import Settings
-
-OPENAPI_TITLE = "Konten Sehat API"
-OPENAPI_DESCRIPTION = (
-    "Indonesian health articles as structured content: articles, their sections and the health aspect "
-    "each section covers, with attribution and a medical disclaimer. Errors are RFC 9457 problem details; "
-    "successful GETs carry strong ETags and answer If-None-Match with 304."
-)
 
 
 def _cors(settings: Settings) -> CORSConfig | None:
@@ -34,14 +30,15 @@ def _cors(settings: Settings) -> CORSConfig | None:
 
 
 def create_app(settings: Settings) -> APIGatewayRestResolver:
-    app = APIGatewayRestResolver(enable_validation=True, cors=_cors(settings))
+    app = ContentApiResolver(enable_validation=True, cors=_cors(settings))
     stale = settings.http_stale_seconds
     app.use(
         [
+            canonical_paths,
             conditional_get(
                 f"public, max-age={settings.http_max_age_seconds}, "
                 f"stale-while-revalidate={stale}, stale-if-error={stale}"
-            )
+            ),
         ]
     )
     for router in (articles.router, causes.router, embeds.router, service.router):
@@ -50,19 +47,12 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
 
     document: list[str] = []  # generated on first request, then reused by the warm container
 
-    @app.get(str(paths.OPENAPI), include_in_schema=False)
+    @app.route(str(paths.OPENAPI), method=READ_METHODS, include_in_schema=False)
     def openapi_document() -> Response[str]:
         if not document:
             document.append(openapi_json(app))
-        return Response(200, "application/json", document[0])
+        return representation(document[0], last_modified=released_at())
 
     if settings.enable_docs:
-        app.enable_swagger(
-            path=str(paths.DOCS), title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION
-        )
+        app.enable_swagger(path=str(paths.DOCS), title=TITLE, version=__version__, description=DESCRIPTION)
     return app
-
-
-def openapi_json(app: APIGatewayRestResolver) -> str:
-    """The OpenAPI 3.1 document, generated from the routes and models."""
-    return app.get_openapi_json_schema(title=OPENAPI_TITLE, version=__version__, description=OPENAPI_DESCRIPTION)

@@ -13,6 +13,8 @@ import hashlib
 import json
 from collections.abc import Callable
 from email.utils import format_datetime, parsedate_to_datetime
+from functools import cache
+from pathlib import Path
 from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
@@ -20,6 +22,19 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from pydantic import BaseModel
 
 Body = TypeVar("Body", bound=BaseModel | str)
+_SOURCE_FILES = {".py", ".j2", ".css", ".js"}
+
+
+@cache
+def released_at() -> dt.datetime:
+    """When the code serving this response was built: the newest source file of the API package.
+
+    The Last-Modified of what depends on the code alone (assets, problem types, the OpenAPI document,
+    the API home); the deployment package keeps the files' times, so every container agrees."""
+    root = Path(__file__).parent
+    newest = max(path.stat().st_mtime for path in root.rglob("*") if path.suffix in _SOURCE_FILES)
+    return dt.datetime.fromtimestamp(int(newest), dt.UTC)
+
 
 # Sent unchanged on a 304, as RFC 9110 section 15.4.5 asks.
 _KEPT_ON_304 = ("Cache-Control", "Content-Language", "ETag", "Last-Modified", "Vary")

@@ -8,7 +8,13 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from api import paths
 from api.paths import RoutePath
+from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
+
+
+def _page_size(limit: int) -> str | None:
+    """A page size as a link keeps it: left out when it is the default, like the locale."""
+    return None if limit == DEFAULT_PAGE_SIZE else str(limit)
 
 
 class LinkBuilder:
@@ -26,13 +32,14 @@ class LinkBuilder:
         if public_base_url:
             parts = urlsplit(public_base_url)
             return cls(parts.path, locale, f"{parts.scheme}://{parts.netloc}")
-        # requestContext.path is the path as the client sent it (with the stage or a custom
-        # domain's base path); event.path is what the routes see. The difference is the prefix.
-        full_path = event.request_context.path or ""
+        # Only what API Gateway itself says, never the Host or X-Forwarded-* headers a client can
+        # set: links end up in publicly cached responses. requestContext.path is the path as the
+        # client sent it (with the stage or a custom domain's base path); event.path is what the
+        # routes see; the difference is the prefix. API Gateway serves HTTPS only.
+        context = event.request_context
+        full_path = context.path or ""
         prefix = full_path[: -len(event.path)] if event.path and full_path.endswith(event.path) else ""
-        host = event.headers.get("Host") or "localhost"
-        scheme = event.headers.get("X-Forwarded-Proto") or "https"
-        return cls(prefix, locale, f"{scheme}://{host}")
+        return cls(prefix, locale, f"https://{context.domain_name or 'localhost'}")
 
     @property
     def base_url(self) -> str:
@@ -60,8 +67,8 @@ class LinkBuilder:
     def in_locale(self, locale: Locale) -> LinkBuilder:
         return self if locale == self._locale else LinkBuilder(self._base, locale, self.origin)
 
-    def articles(self, cursor: str | None = None) -> str:
-        return self.to(paths.ARTICLES, {"cursor": cursor})
+    def articles(self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> str:
+        return self.to(paths.ARTICLES, {"limit": _page_size(limit), "cursor": cursor})
 
     def article(self, slug: str) -> str:
         return self.to(paths.ARTICLE, slug=slug)
@@ -72,8 +79,8 @@ class LinkBuilder:
     def section(self, slug: str, section_id: str) -> str:
         return self.to(paths.SECTION, slug=slug, section_id=section_id)
 
-    def causes(self, **params: str | None) -> str:
-        return self.to(paths.CAUSES, params)
+    def causes(self, limit: int = DEFAULT_PAGE_SIZE, **params: str | None) -> str:
+        return self.to(paths.CAUSES, {**params, "limit": _page_size(limit)})
 
     def cause(self, cause_id: str) -> str:
         return self.to(paths.CAUSE, cause_id=cause_id)

@@ -7,8 +7,13 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, SerializerFunctionWrapHandler, model_serializer
 
-from health_content.articles.model import Block, Correction, HealthAspect, Source
-from health_content.vocabulary import Locale
+from health_content.articles.model import Block, Correction, HealthAspect
+from health_content.vocabulary import Locale, Source
+
+# The safety envelope: every response that carries medical text carries these two, in this shape.
+Attribution = Annotated[Source, Field(description="Where the text comes from; show it with the content.")]
+Disclaimer = Annotated[str, Field(description="Show this with the content: it does not replace a doctor.")]
+NoTaxonomyYet = "null only while no cause taxonomy is published (there are then no causes to show)."
 
 Href = Annotated[str, Field(description="Link relative to the API host.", examples=["/v1/articles/kram-otot-betis"])]
 
@@ -17,7 +22,15 @@ class _Out(BaseModel):
     model_config = ConfigDict(frozen=True)
 
 
-class Links(_Out):
+class _LinkSet(_Out):
+    """Links by relation; a link that does not apply is left out."""
+
+    @model_serializer(mode="wrap")
+    def _without_empty_links(self, serialize: SerializerFunctionWrapHandler) -> dict[str, str]:
+        return {name: href for name, href in serialize(self).items() if href is not None}
+
+
+class Links(_LinkSet):
     """Related resources; a link that does not apply is left out."""
 
     self: Href
@@ -27,10 +40,6 @@ class Links(_Out):
     previous: Href | None = Field(default=None, description="The previous section, when there is one.")
     embed: Href | None = Field(default=None, description="An HTML fragment of it, for partner sites.")
     oembed: str | None = Field(default=None, description="Absolute oEmbed endpoint URL for it (oEmbed discovery).")
-
-    @model_serializer(mode="wrap")
-    def _without_empty_links(self, serialize: SerializerFunctionWrapHandler) -> dict[str, str]:
-        return {name: href for name, href in serialize(self).items() if href is not None}
 
 
 class RelatedArticle(_Out):
@@ -64,8 +73,8 @@ class ArticleOut(_Out):
     title: str = Field(examples=["Gerak Otot Betis saat Kaki Kram"])
     summary: str
     tags: list[str]
-    source: Source
-    disclaimer: str = Field(description="Show this with the content: it does not replace a doctor.")
+    source: Attribution
+    disclaimer: Disclaimer
     updated_at: dt.date = Field(description="When the text was last reviewed or changed.")
     published_at: dt.datetime = Field(description="When this version was published.")
     related: RelatedArticles
@@ -115,7 +124,8 @@ class SectionListOut(_Out):
 
     article: ArticleRef
     sections: list[SectionSummaryOut]
-    disclaimer: str
+    source: Attribution
+    disclaimer: Disclaimer
     links: Links
 
 
@@ -124,13 +134,34 @@ class SectionOut(_Out):
 
     article: ArticleRef
     section: SectionBody
-    source: Source
-    disclaimer: str
+    source: Attribution
+    disclaimer: Disclaimer
     links: Links
 
 
 class HealthOut(_Out):
     status: str = Field(examples=["ok"])
+
+
+class HomeLinks(_LinkSet):
+    self: Href
+    articles: Href = Field(description="Published articles, a page at a time.")
+    causes: Href = Field(description="The cause lookup.")
+    cause_facets: Href = Field(description="Counts of causes per category and population.")
+    embed_script: Href = Field(description="The script partners add to embed sections.")
+    openapi: Href = Field(description="This API's OpenAPI 3.1 document.")
+    docs: Href | None = Field(default=None, description="Interactive documentation, where this stage serves it.")
+    health: Href
+
+
+class HomeOut(_Out):
+    """What the API offers, with a link to each part."""
+
+    name: str = Field(examples=["Konten Sehat API"])
+    version: str = Field(examples=["0.1.0"])
+    description: str
+    problem_types: list[Href] = Field(description="Every `type` an error of this API can have.")
+    links: HomeLinks
 
 
 # --- causes --------------------------------------------------------------------------------
@@ -180,6 +211,8 @@ class CauseOut(_Out):
 
 class CauseDetailOut(CauseOut):
     synonyms: list[str] = Field(description="Words people use for it, in the response's language.")
+    source: Attribution
+    disclaimer: Disclaimer
 
 
 class CauseHitOut(CauseOut):
@@ -207,6 +240,8 @@ class CauseSearchOut(_Out):
     total: int = Field(description="How many causes match in all.")
     items: list[CauseHitOut]
     next_cursor: str | None
+    source: Attribution | None = Field(description=f"Where the text comes from; {NoTaxonomyYet}")
+    disclaimer: Disclaimer | None = Field(description=f"Show it with the causes; {NoTaxonomyYet}")
     links: Links
 
 
@@ -223,6 +258,8 @@ class CauseFacetsOut(_Out):
     total: int
     categories: list[FacetOut]
     populations: list[FacetOut]
+    source: Attribution | None = Field(description=f"Where the labels come from; {NoTaxonomyYet}")
+    disclaimer: Disclaimer | None = Field(description=f"Show it with what the counts lead to; {NoTaxonomyYet}")
     links: Links
 
 
@@ -240,11 +277,6 @@ class EmbedSection(_Out):
     heading: str
     aspect: HealthAspect
     blocks: list[Block]
-
-
-class EmbedSource(_Out):
-    name: str
-    url: str | None
 
 
 class EmbedProvider(_Out):
@@ -269,8 +301,8 @@ class EmbedOut(_Out):
     whole_article: bool
     article: EmbedArticle
     sections: list[EmbedSection]
-    source: EmbedSource
-    disclaimer: str
+    source: Attribution
+    disclaimer: Disclaimer
     provider: EmbedProvider
     labels: EmbedLabels
     links: Links

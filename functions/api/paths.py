@@ -63,6 +63,8 @@ OEMBED = RoutePath("/v1/oembed")
 EMBED_STYLESHEET = RoutePath("/v1/embed.css")
 EMBED_SCRIPT = RoutePath("/v1/embed.js")
 
+HOME = RoutePath("/")
+VERSION_HOME = RoutePath("/v1")
 HEALTH = RoutePath("/v1/health")
 PROBLEM_TYPE = RoutePath("/problems/<name>")
 OPENAPI = RoutePath("/openapi.json")

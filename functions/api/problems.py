@@ -203,7 +203,7 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
         path = app.current_event.path
         allowed = _allowed_methods(app, path)
         if allowed:
-            allow = ", ".join(sorted(allowed | {"HEAD", "OPTIONS"}))
+            allow = ", ".join(sorted(allowed | {"OPTIONS"}))
             if app.current_event.http_method == "OPTIONS":  # no CORS configured: just say what is allowed
                 return Response(204, headers={"Allow": allow, "Cache-Control": "no-store"})
             return problem_response(

@@ -1,4 +1,4 @@
-"""The one format of pagination cursors: opaque to clients, a small JSON object inside.
+"""Pagination: page sizes, and the one format of cursors, opaque to clients, a small JSON object inside.
 
 A cursor is URL-safe base64 (unpadded) of compact JSON. Whoever issues a cursor decides
 its fields and checks them when it comes back; anything that does not decode to an object
@@ -15,6 +15,8 @@ from typing import Any
 from health_content.errors import InvalidCursor
 
 MAX_CURSOR_LENGTH = 512
+DEFAULT_PAGE_SIZE = 20
+MAX_PAGE_SIZE = 100
 
 
 def encode(fields: dict[str, Any]) -> str:

@@ -9,7 +9,16 @@ from __future__ import annotations
 import unicodedata
 from typing import Annotated, Generic, Literal, TypeVar, get_args
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, RootModel, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    RootModel,
+    StringConstraints,
+    model_validator,
+)
 
 Locale = Literal["id", "en"]
 """A BCP 47 language the content is written in."""
@@ -57,6 +66,14 @@ class ContentModel(BaseModel):
     """Base of every content model: unknown fields are errors, instances are immutable."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(ContentModel):
+    """Where the text comes from, for attribution."""
+
+    name: ShortText = Field(description="Who wrote or published the original text.")
+    url: HttpUrl | None = Field(default=None, description="The original, where it is known.")
+    note: Text | None = Field(default=None, description="How the text was obtained or adapted.")
 
 
 T = TypeVar("T")

@@ -43,6 +43,7 @@ def rest_api_event(
     stage: str = "local",
     stage_in_path: bool = False,
     source_ip: str = "127.0.0.1",
+    domain_name: str = "localhost",
 ) -> dict[str, Any]:
     """A REST API proxy event for ``method path?query``.
 
@@ -85,7 +86,7 @@ def rest_api_event(
             "accountId": "123456789012",
             "apiId": "local",
             "protocol": "HTTP/1.1",
-            "domainName": (headers or {}).get("Host", "localhost"),
+            "domainName": domain_name,  # the API's own domain, whatever Host the client sent
             "identity": {"sourceIp": source_ip, "userAgent": (headers or {}).get("User-Agent")},
         },
         "body": base64.b64encode(body).decode() if body is not None else None,

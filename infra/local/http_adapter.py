@@ -18,10 +18,15 @@ LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
 class ApiGatewayAdapter:
-    def __init__(self, handler: LambdaHandler, stage: str = "local", access_log: bool = False) -> None:
+    """``domain_name`` is the API's own domain, as API Gateway puts it in every event whatever Host was sent."""
+
+    def __init__(
+        self, handler: LambdaHandler, stage: str = "local", access_log: bool = False, domain_name: str = "localhost"
+    ) -> None:
         self._handler = handler
         self._stage = stage
         self._access_log = access_log
+        self._domain_name = domain_name
         # A Lambda container runs one invocation at a time, and the handler relies on it: the
         # Powertools resolver keeps the current event and route arguments on itself. The HTTP
         # server is threaded, so invocations take turns, as they would in one warm container.
@@ -42,6 +47,7 @@ class ApiGatewayAdapter:
             body=body or None,
             stage=self._stage,
             source_ip=request.remote_addr or "127.0.0.1",
+            domain_name=self._domain_name,
         )
         started = time.perf_counter()
         with self._one_at_a_time:
@@ -64,7 +70,12 @@ def to_wsgi_response(result: dict[str, Any]) -> Response:
     body = result.get("body") or ""
     data = base64.b64decode(body) if result.get("isBase64Encoded") else body.encode()
     typed = "Content-Type" in headers
-    response = Response(data, status=result["statusCode"], headers=headers)
+    if not data and "Content-Length" in headers:
+        # An answer to HEAD: no body, and the Content-Length of the GET it stands for, which werkzeug
+        # would otherwise set to 0.
+        response = Response([], status=result["statusCode"], headers=headers)
+    else:
+        response = Response(data, status=result["statusCode"], headers=headers)
     if not typed:
         # werkzeug would otherwise label a body-less 304 as text/plain.
         response.headers.remove("Content-Type")

@@ -66,6 +66,8 @@ def main() -> int:
     moto_host, moto_port = moto.get_host_and_port()
     os.environ.update(LOCAL_ENVIRONMENT)
     os.environ["AWS_ENDPOINT_URL"] = f"http://{moto_host}:{moto_port}"
+    # Links name the configured address, as on AWS with a custom domain; never the request's Host.
+    os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
 
     # Imported after the environment is set: Powertools reads its log level and switches on import.
     from api.handler import lambda_handler as api_handler
@@ -88,7 +90,8 @@ def main() -> int:
     pump = threading.Thread(target=_pump_events, args=(stack, ingest_handler, stop), daemon=True)
     pump.start()
 
-    server = make_server("127.0.0.1", port, ApiGatewayAdapter(api_handler, access_log=True), threaded=True)
+    adapter = ApiGatewayAdapter(api_handler, access_log=True, domain_name=f"127.0.0.1:{port}")
+    server = make_server("127.0.0.1", port, adapter, threaded=True)
     base = f"http://127.0.0.1:{port}"
     print(
         f"""

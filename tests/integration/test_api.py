@@ -156,7 +156,7 @@ def test_unknown_article_and_section(seeded: LocalStack) -> None:
     assert body["instance"] == "/v1/articles/tidak-ada"
     assert_problem(call_api("GET", f"{ARTICLE}/sections/tidak-ada"), 404, "/problems/not-found")
     assert_problem(call_api("GET", "/v1/nothing/here"), 404, "/problems/not-found")
-    assert_problem(call_api("GET", "/"), 404, "/problems/not-found")
+    assert_problem(call_api("GET", f"{ARTICLE}/"), 404, "/problems/not-found")  # one URL per resource
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])

@@ -87,13 +87,13 @@ def _summary_out(listing: ArticleListing, links: LinkBuilder) -> ArticleSummaryO
     )
 
 
-def article_list_out(page: Page, links: LinkBuilder, cursor: str | None) -> ArticleListOut:
+def article_list_out(page: Page, links: LinkBuilder, cursor: str | None, limit: int) -> ArticleListOut:
     return ArticleListOut(
         items=[_summary_out(listing, links) for listing in page.items],
         next_cursor=page.next_cursor,
         links=Links(
-            self=links.articles(cursor),
-            next=links.articles(page.next_cursor) if page.next_cursor else None,
+            self=links.articles(cursor, limit),
+            next=links.articles(page.next_cursor, limit) if page.next_cursor else None,
         ),
     )
 
@@ -113,6 +113,7 @@ def section_list_out(view: ArticleView, links: LinkBuilder) -> SectionListOut:
             )
             for section in article.sections
         ],
+        source=article.source,
         disclaimer=article.disclaimer,
         links=Links(self=links.sections(article.slug), article=links.article(article.slug)),
     )

@@ -62,7 +62,12 @@ def _fields(cause: Cause, index: CauseIndex, locale: Locale, links: LinkBuilder)
 
 
 def cause_out(cause: Cause, index: CauseIndex, locale: Locale, links: LinkBuilder) -> CauseDetailOut:
-    return CauseDetailOut(**_fields(cause, index, locale, links), synonyms=cause.synonyms.in_(locale))
+    return CauseDetailOut(
+        **_fields(cause, index, locale, links),
+        synonyms=cause.synonyms.in_(locale),
+        source=index.taxonomy.source,
+        disclaimer=index.taxonomy.disclaimer.in_(locale),
+    )
 
 
 def _hit_out(hit: Hit, index: CauseIndex, locale: Locale, links: LinkBuilder) -> CauseHitOut:
@@ -98,7 +103,7 @@ def _params(query: CauseQuery) -> dict[str, str | None]:
 
 
 def search_out(
-    page: CausePage, query: CauseQuery, locale: Locale, links: LinkBuilder, cursor: str | None
+    page: CausePage, query: CauseQuery, locale: Locale, links: LinkBuilder, cursor: str | None, limit: int
 ) -> CauseSearchOut:
     index = page.index
     return CauseSearchOut(
@@ -106,9 +111,11 @@ def search_out(
         total=page.total,
         items=[_hit_out(hit, index, locale, links) for hit in page.hits] if index else [],
         next_cursor=page.next_cursor,
+        source=index.taxonomy.source if index else None,
+        disclaimer=index.taxonomy.disclaimer.in_(locale) if index else None,
         links=Links(
-            self=links.causes(**_params(query), cursor=cursor),
-            next=links.causes(**_params(query), cursor=page.next_cursor) if page.next_cursor else None,
+            self=links.causes(limit, **_params(query), cursor=cursor),
+            next=links.causes(limit, **_params(query), cursor=page.next_cursor) if page.next_cursor else None,
         ),
     )
 
@@ -131,5 +138,7 @@ def facets_out(
         total=facets.total,
         categories=categories,
         populations=populations,
+        source=index.taxonomy.source if index else None,
+        disclaimer=index.taxonomy.disclaimer.in_(locale) if index else None,
         links=Links(self=links.cause_facets(**_params(query))),
     )

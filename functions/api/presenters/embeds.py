@@ -5,9 +5,11 @@ HTML is rendered by Jinja2 with autoescaping, so content is only ever text in th
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from dataclasses import dataclass
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -20,7 +22,6 @@ from api.models import (
     EmbedOut,
     EmbedProvider,
     EmbedSection,
-    EmbedSource,
     Links,
     OEmbedOut,
 )
@@ -60,7 +61,7 @@ def embed_out(
         whole_article=section is None,
         article=EmbedArticle(slug=article.slug, title=article.title, url=links.absolute(links.frame(article.slug))),
         sections=[EmbedSection(id=s.id, heading=s.heading, aspect=s.aspect, blocks=list(s.blocks)) for s in sections],
-        source=EmbedSource(name=article.source.name, url=str(article.source.url) if article.source.url else None),
+        source=article.source,
         disclaimer=article.disclaimer,
         provider=EmbedProvider(name=provider_name, url=links.base_url + "/"),
         labels=LABELS[locale],
@@ -148,8 +149,15 @@ def _estimated_height(embed: EmbedOut, width: int) -> int:
     return _CHROME + lines * _LINE_HEIGHT + blocks * _BLOCK_GAP
 
 
+@dataclass(frozen=True, slots=True)
+class StaticFile:
+    text: str
+    modified: dt.datetime
+
+
 @cache
-def asset(route: paths.RoutePath) -> str:
+def asset(route: paths.RoutePath) -> StaticFile:
     """A static file served to partners at ``route`` (the default stylesheet, the embed script)."""
-    name = route.template.rsplit("/", 1)[-1]
-    return (files("api") / "static" / name).read_text(encoding="utf-8")
+    path = Path(__file__).parent.parent / "static" / route.template.rsplit("/", 1)[-1]
+    modified = dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC)
+    return StaticFile(path.read_text(encoding="utf-8"), modified)

@@ -12,18 +12,19 @@ from werkzeug.http import parse_accept_header
 
 from api import paths
 from api.dependencies import container
-from api.http_caching import representation
+from api.http_caching import released_at, representation
 from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
+from api.openapi import JSON, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
-from api.problems import problem_responses
-from api.routes.params import CursorQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
+from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
+from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 router = Router()
 
-JSON, JSON_LD = "application/json", "application/ld+json"
+JSON_LD = "application/ld+json"
 
 
 def _links(locale: Locale) -> LinkBuilder:
@@ -38,24 +39,29 @@ def _wants_jsonld(format: str | None) -> bool:
     return best == JSON_LD
 
 
-@router.get(
+@router.route(
     str(paths.ARTICLES),
+    method=READ_METHODS,
     summary="List published articles",
     description="Articles in slug order, `limit` at a time; follow `next_cursor` for the next page.",
     tags=["Articles"],
-    responses=problem_responses(400),
+    responses=responses(model_response(ArticleListOut, "One page of articles"), 400, 503),
 )
 def list_articles(
     locale: LocaleQuery = DEFAULT_LOCALE,
-    limit: Annotated[int, Query(ge=1, le=100, description="Articles per page.")] = 20,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> Response[ArticleListOut]:
     page = container().articles.list_articles(locale, limit, cursor)
-    return representation(article_list_out(page, _links(locale), cursor), language=locale)
+    # A page changed when the newest article on it was published (or, empty, when the code was).
+    last_modified = max((item.published_at for item in page.items), default=released_at())
+    body = article_list_out(page, _links(locale), cursor, limit)
+    return representation(body, last_modified=last_modified, language=locale)
 
 
-@router.get(
+@router.route(
     str(paths.ARTICLE),
+    method=READ_METHODS,
     summary="Get an article",
     description=(
         "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
@@ -63,13 +69,15 @@ def list_articles(
         "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes."
     ),
     tags=["Articles"],
-    responses={
-        **problem_responses(400, 404),
-        200: {
-            "description": "The article",
-            "content": {JSON: {"model": ArticleOut}, JSON_LD: {"schema": {"type": "object"}}},
-        },
-    },
+    responses=responses(
+        ok(
+            "The article, as JSON or as schema.org JSON-LD",
+            {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}},
+        ),
+        400,
+        404,
+        503,
+    ),
 )
 def get_article(
     slug: SlugPath,
@@ -90,24 +98,26 @@ def get_article(
     return representation(article_out(view, links), last_modified=view.last_modified, language=locale, headers=vary)
 
 
-@router.get(
+@router.route(
     str(paths.SECTIONS),
+    method=READ_METHODS,
     summary="List an article's sections",
     description="The table of contents: each section's id, heading and health aspect.",
     tags=["Sections"],
-    responses=problem_responses(400, 404),
+    responses=responses(model_response(SectionListOut, "The article's table of contents"), 400, 404, 503),
 )
 def list_sections(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[SectionListOut]:
     view = container().reader.view(slug, locale)
     return representation(section_list_out(view, _links(locale)), last_modified=view.last_modified, language=locale)
 
 
-@router.get(
+@router.route(
     str(paths.SECTION),
+    method=READ_METHODS,
     summary="Get one section",
     description="One section with the article's attribution and disclaimer, ready to show on its own.",
     tags=["Sections"],
-    responses=problem_responses(400, 404),
+    responses=responses(model_response(SectionOut, "The section with attribution and disclaimer"), 400, 404, 503),
 )
 def get_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE

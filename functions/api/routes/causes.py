@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
@@ -10,14 +11,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api import paths
 from api.dependencies import container
-from api.http_caching import representation
+from api.http_caching import released_at, representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
+from api.openapi import model_response, responses
 from api.presenters.causes import cause_out, facets_out, search_out
-from api.problems import problem_responses
-from api.routes.params import CursorQuery, LocaleQuery, request_links
+from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, request_links
 from health_content.causes import icd10
-from health_content.causes.index import CauseQuery
+from health_content.causes.index import CauseIndex, CauseQuery
+from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
 router = Router()
@@ -59,15 +61,21 @@ def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
 
 
-@router.get(
+def _published_at(index: CauseIndex | None) -> dt.datetime:
+    """Cause responses change when the taxonomy is published (or, with none yet, when the code is)."""
+    return (index.published_at if index else None) or released_at()
+
+
+@router.route(
     str(paths.CAUSES),
+    method=READ_METHODS,
     summary="Look up causes",
     description=(
         "Causes of cramps and seizures that match every filter given, best first, each with its score, "
         "the words that matched, and links to where the article discusses it. No match is an empty list."
     ),
     tags=["Causes"],
-    responses=problem_responses(400),
+    responses=responses(model_response(CauseSearchOut, "Matching causes, best first"), 400, 503),
 )
 def search_causes(
     q: TextQuery = None,
@@ -76,20 +84,22 @@ def search_causes(
     code: CodeQuery = None,
     article: ArticleQuery = None,
     locale: LocaleQuery = DEFAULT_LOCALE,
-    limit: Annotated[int, Query(ge=1, le=100, description="Results per page.")] = 20,
+    limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
 ) -> Response[CauseSearchOut]:
     query = CauseQuery.of(q, category, population, code, article)
     page = container().causes.search(query, limit, cursor)
-    return representation(search_out(page, query, locale, _links(locale), cursor), language=locale)
+    body = search_out(page, query, locale, _links(locale), cursor, limit)
+    return representation(body, last_modified=_published_at(page.index), language=locale)
 
 
-@router.get(
+@router.route(
     str(paths.CAUSE_FACETS),
+    method=READ_METHODS,
     summary="Count causes per category and population",
     description="For building filters: each count applies the other filters given, but not its own.",
     tags=["Causes"],
-    responses=problem_responses(400),
+    responses=responses(model_response(CauseFacetsOut, "Counts per category and population"), 400, 503),
 )
 def cause_facets(
     q: TextQuery = None,
@@ -101,15 +111,17 @@ def cause_facets(
 ) -> Response[CauseFacetsOut]:
     query = CauseQuery.of(q, category, population, code, article)
     facets, index = container().causes.facets(query)
-    return representation(facets_out(facets, index, query, locale, _links(locale)), language=locale)
+    body = facets_out(facets, index, query, locale, _links(locale))
+    return representation(body, last_modified=_published_at(index), language=locale)
 
 
-@router.get(
+@router.route(
     str(paths.CAUSE),
+    method=READ_METHODS,
     summary="Get one cause",
     description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
     tags=["Causes"],
-    responses=problem_responses(400, 404),
+    responses=responses(model_response(CauseDetailOut, "The cause"), 400, 404, 503),
 )
 def get_cause(
     cause_id: Annotated[
@@ -124,4 +136,5 @@ def get_cause(
     locale: LocaleQuery = DEFAULT_LOCALE,
 ) -> Response[CauseDetailOut]:
     cause, index = container().causes.get(cause_id)
-    return representation(cause_out(cause, index, locale, _links(locale)), language=locale)
+    body = cause_out(cause, index, locale, _links(locale))
+    return representation(body, last_modified=_published_at(index), language=locale)

@@ -13,16 +13,16 @@ from urllib.parse import parse_qs, urlsplit
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from api import paths
 from api.dependencies import container
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import EmbedOut, OEmbedOut
+from api.openapi import JSON, TEXT, model_response, ok, responses, text_response
 from api.presenters.embeds import asset, embed_out, fragment_html, frame_html, oembed_out
-from api.problems import UnsupportedFormat, problem_responses
-from api.routes.params import LocaleQuery, SectionIdPath, SlugPath, request_links
+from api.problems import UnsupportedFormat
+from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.errors import NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
@@ -35,9 +35,11 @@ FormatQuery = Annotated[
     Literal["html", "json"],
     Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
 ]
-_HTML_RESPONSE: dict[int, OpenAPIResponse] = {
-    200: {"description": "An HTML fragment", "content": {HTML: {"schema": {"type": "string"}}}}
-}
+_FRAGMENT = ok(
+    "An HTML fragment (`format=html`), or what it shows as JSON (`format=json`)",
+    {"text/html": TEXT, JSON: {"model": EmbedOut}},
+)
+_PAGE = text_response("text/html", "A full HTML page with the content, its disclaimer and attribution")
 
 
 def _links(locale: Locale) -> LinkBuilder:
@@ -77,13 +79,14 @@ def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
     )
 
 
-@router.get(
+@router.route(
     str(paths.EMBED_ARTICLE),
+    method=READ_METHODS,
     summary="Embed a whole article",
     description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
     tags=["Embeds"],
     cors=False,
-    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+    responses=responses(_FRAGMENT, 400, 404, 503),
 )
 def embed_article(
     slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
@@ -91,8 +94,9 @@ def embed_article(
     return _fragment(slug, None, locale, format)
 
 
-@router.get(
+@router.route(
     str(paths.EMBED_SECTION),
+    method=READ_METHODS,
     summary="Embed one section",
     description=(
         "A section as a self-contained HTML fragment: heading, blocks, disclaimer and attribution, with `kse-` "
@@ -100,7 +104,7 @@ def embed_article(
     ),
     tags=["Embeds"],
     cors=False,
-    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+    responses=responses(_FRAGMENT, 400, 404, 503),
 )
 def embed_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
@@ -108,32 +112,35 @@ def embed_section(
     return _fragment(slug, section_id, locale, format)
 
 
-@router.get(
+@router.route(
     str(paths.FRAME_ARTICLE),
+    method=READ_METHODS,
     summary="Article as a page for an iframe",
     description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
     tags=["Embeds"],
     cors=False,
-    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+    responses=responses(_PAGE, 400, 404, 503),
 )
 def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, None, locale)
 
 
-@router.get(
+@router.route(
     str(paths.FRAME_SECTION),
+    method=READ_METHODS,
     summary="Section as a page for an iframe",
     description="A full HTML page of one section, for an iframe.",
     tags=["Embeds"],
     cors=False,
-    responses={**_HTML_RESPONSE, **problem_responses(400, 404)},
+    responses=responses(_PAGE, 400, 404, 503),
 )
 def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, section_id, locale)
 
 
-@router.get(
+@router.route(
     str(paths.OEMBED),
+    method=READ_METHODS,
     summary="oEmbed provider",
     description=(
         "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
@@ -141,7 +148,7 @@ def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery
     ),
     tags=["Embeds"],
     cors=False,
-    responses=problem_responses(400, 404, 501),
+    responses=responses(model_response(OEmbedOut, "An oEmbed 1.0 rich response"), 400, 404, 501, 503),
 )
 def oembed(
     url: Annotated[str, Query(max_length=2048, description="The URL to embed.")],
@@ -162,11 +169,30 @@ def oembed(
     return representation(body, last_modified=last_modified, headers=OPEN)
 
 
-@router.get(str(paths.EMBED_STYLESHEET), summary="Default stylesheet for embeds", tags=["Embeds"], cors=False)
+def _static(route: paths.RoutePath, content_type: str) -> Response[str]:
+    file = asset(route)
+    return representation(file.text, last_modified=file.modified, content_type=content_type, headers=OPEN)
+
+
+@router.route(
+    str(paths.EMBED_STYLESHEET),
+    method=READ_METHODS,
+    summary="Default stylesheet for embeds",
+    tags=["Embeds"],
+    cors=False,
+    responses=responses(text_response("text/css", "The stylesheet")),
+)
 def stylesheet() -> Response[str]:
-    return representation(asset(paths.EMBED_STYLESHEET), content_type="text/css; charset=utf-8", headers=OPEN)
+    return _static(paths.EMBED_STYLESHEET, "text/css; charset=utf-8")
 
 
-@router.get(str(paths.EMBED_SCRIPT), summary="The embed script", tags=["Embeds"], cors=False)
+@router.route(
+    str(paths.EMBED_SCRIPT),
+    method=READ_METHODS,
+    summary="The embed script",
+    tags=["Embeds"],
+    cors=False,
+    responses=responses(text_response("text/javascript", "The script")),
+)
 def script() -> Response[str]:
-    return representation(asset(paths.EMBED_SCRIPT), content_type="text/javascript; charset=utf-8", headers=OPEN)
+    return _static(paths.EMBED_SCRIPT, "text/javascript; charset=utf-8")

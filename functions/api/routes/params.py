@@ -10,8 +10,11 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from api.dependencies import container
 from api.links import LinkBuilder
-from health_content.cursor import MAX_CURSOR_LENGTH
+from health_content.cursor import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
 from health_content.vocabulary import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
+
+# Every route answers HEAD as GET without the body (RFC 9110); the entry point drops the body.
+READ_METHODS = ["GET", "HEAD"]
 
 SlugPath = Annotated[
     str,
@@ -27,6 +30,7 @@ SectionIdPath = Annotated[
     Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="The section's id.", examples=["penyebab"]),
 ]
 LocaleQuery = Annotated[Locale, Query(description="Language of the content and labels (BCP 47).")]
+LimitQuery = Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE, description="Items per page.")]
 CursorQuery = Annotated[
     str | None, Query(max_length=MAX_CURSOR_LENGTH, description="`next_cursor` of the previous page.")
 ]

@@ -1,4 +1,4 @@
-"""Service routes: health check, the OpenAPI document and the problem types it refers to."""
+"""Service routes: the API's home, the health check and the problem types errors refer to."""
 
 from __future__ import annotations
 
@@ -10,33 +10,39 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from api import paths
 from api.dependencies import container
-from api.http_caching import representation
-from api.models import HealthOut
-from api.problems import PROBLEM_TYPES, ProblemTypeOut, problem_responses
+from api.http_caching import released_at, representation
+from api.models import HealthOut, HomeOut
+from api.openapi import JSON, model_response, ok, responses
+from api.presenters.home import home_out
+from api.problems import PROBLEM_TYPES, ProblemTypeOut
+from api.routes.params import READ_METHODS, request_links
+from health_content import __version__
 from health_content.errors import NotFound
 from health_content.vocabulary import DEFAULT_LOCALE
 
 router = Router()
 
 
-@router.get(
+@router.route(
     str(paths.HEALTH),
+    method=READ_METHODS,
     summary="Health check",
     description="Ready when the content index can be read; 503 problem otherwise.",
     tags=["Service"],
-    responses=problem_responses(503),
+    responses=responses(ok("Ready", {JSON: {"model": HealthOut}}, validators=False), 503, cacheable=False),
 )
 def health() -> Response[HealthOut]:
     container().articles.list_articles(DEFAULT_LOCALE, 1, None)
     return Response(200, "application/json", HealthOut(status="ok"), headers={"Cache-Control": "no-store"})
 
 
-@router.get(
+@router.route(
     str(paths.PROBLEM_TYPE),
+    method=READ_METHODS,
     summary="Describe a problem type",
     description="What a `type` in a problem+json error means.",
     tags=["Service"],
-    responses=problem_responses(404),
+    responses=responses(model_response(ProblemTypeOut, "What the problem type means"), 400, 404),
 )
 def problem_type(
     name: Annotated[str, Path(pattern=r"^[a-z-]{1,40}$", description="The last part of the type URI.")],
@@ -45,5 +51,37 @@ def problem_type(
     if problem is None:
         raise NotFound(f"There is no problem type {name!r}.")
     return representation(
-        ProblemTypeOut(type=problem.uri, title=problem.title, status=problem.status, description=problem.description)
+        ProblemTypeOut(type=problem.uri, title=problem.title, status=problem.status, description=problem.description),
+        last_modified=released_at(),
     )
+
+
+@router.route(
+    str(paths.HOME),
+    method=READ_METHODS,
+    summary="The API's home",
+    description="What the API offers: links to each collection, the OpenAPI document, its docs and problem types.",
+    tags=["Service"],
+    responses=responses(model_response(HomeOut, "The API's index")),
+)
+def home() -> Response[HomeOut]:
+    return _home()
+
+
+@router.route(
+    str(paths.VERSION_HOME),
+    method=READ_METHODS,
+    summary="Version 1's home",
+    description="The same index as `/`, for clients that start from the version prefix.",
+    tags=["Service"],
+    responses=responses(model_response(HomeOut, "The API's index")),
+)
+def version_home() -> Response[HomeOut]:
+    return _home()
+
+
+def _home() -> Response[HomeOut]:
+    settings = container().settings
+    links = request_links(router, DEFAULT_LOCALE)
+    body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
+    return representation(body, last_modified=released_at())

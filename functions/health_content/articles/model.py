@@ -10,9 +10,9 @@ import datetime as dt
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import ConfigDict, Field, HttpUrl, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
-from health_content.vocabulary import ContentModel, Locale, ShortText, Slug, Text
+from health_content.vocabulary import ContentModel, Locale, ShortText, Slug, Source, Text
 
 
 class HealthAspect(StrEnum):
@@ -62,14 +62,6 @@ class Section(ContentModel):
         examples=["CausesHealthAspect"],
     )
     blocks: list[Block] = Field(min_length=1, max_length=500)
-
-
-class Source(ContentModel):
-    """Where the text comes from, for attribution."""
-
-    name: ShortText = Field(description="Who wrote or published the original text.")
-    url: HttpUrl | None = Field(default=None, description="The original, where it is known.")
-    note: Text | None = Field(default=None, description="How the text was obtained or adapted.")
 
 
 class ArticleLink(ContentModel):

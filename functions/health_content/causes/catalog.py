@@ -68,7 +68,7 @@ class CauseCatalog:
         if published is None:
             self._loaded = _Loaded(None, None, None, now)
         else:
-            index = CauseIndex(published.taxonomy, published.analysis)
+            index = CauseIndex(published.taxonomy, published.analysis, published.published_at)
             self._loaded = _Loaded(index, published.content_hash, published.published_at, now)
         return self._loaded
 

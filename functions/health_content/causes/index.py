@@ -9,6 +9,7 @@ each word matched (names and synonyms over explanations) and how rare the word i
 
 from __future__ import annotations
 
+import datetime as dt
 import heapq
 import math
 from collections import Counter, defaultdict
@@ -117,8 +118,11 @@ class WordHits:
 
 
 class CauseIndex:
-    def __init__(self, taxonomy: CauseTaxonomy, analysis: CauseAnalysis) -> None:
+    def __init__(
+        self, taxonomy: CauseTaxonomy, analysis: CauseAnalysis, published_at: dt.datetime | None = None
+    ) -> None:
         self.taxonomy = taxonomy
+        self.published_at = published_at  # when this version of the taxonomy was published
         self.causes = list(taxonomy.causes)
         self._position = {cause.id: n for n, cause in enumerate(self.causes)}
         self._order = sorted(range(len(self.causes)), key=lambda n: self.causes[n].id)

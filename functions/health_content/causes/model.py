@@ -21,6 +21,7 @@ from health_content.vocabulary import (
     LocalizedTerms,
     LocalizedText,
     Slug,
+    Source,
 )
 
 ICD10_PATTERN = r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"
@@ -90,6 +91,8 @@ class CauseTaxonomy(ContentModel):
 
     schema_ref: str | None = Field(default=None, alias="$schema", exclude=True)
     updated_at: dt.date
+    source: Source = Field(description="Who wrote the records and where their facts come from, for attribution.")
+    disclaimer: LocalizedText = Field(description="Shown with every cause: the text does not replace a doctor.")
     categories: list[VocabularyTerm] = Field(min_length=1, max_length=50)
     populations: list[VocabularyTerm] = Field(min_length=1, max_length=50)
     causes: list[Cause] = Field(min_length=1, max_length=10_000)

@@ -1,0 +1,92 @@
+"""The OpenAPI document: how routes describe their responses, and the resolver that generates it.
+
+Every operation documents its success (model or media type, with the validators every 200
+carries), 304 for conditional requests, and each problem it can send; nothing it cannot send.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+
+from api.problems import problem_responses
+from health_content import __version__
+
+TITLE = "Konten Sehat API"
+DESCRIPTION = (
+    "Indonesian health articles as structured content: articles, their sections and the health aspect "
+    "each section covers, and the causes of cramps and seizures they discuss, always with attribution "
+    "and a medical disclaimer. Errors are RFC 9457 problem details. Every successful GET carries a strong "
+    "ETag and Last-Modified and answers If-None-Match and If-Modified-Since with 304; HEAD is GET without "
+    "the body. A URL with a trailing slash or an empty segment is not a resource (404)."
+)
+JSON = "application/json"
+TEXT = {"schema": {"type": "string"}}
+
+# Header objects may say `required` (OpenAPI 3.1), which Powertools' TypedDict leaves out.
+_VALIDATORS: dict[str, Any] = {
+    "ETag": {"description": "Strong validator: a hash of the exact bytes of the body.", "required": True},
+    "Last-Modified": {"description": "When the content shown last changed.", "required": True},
+    "Cache-Control": {"description": "How long shared caches may keep it.", "required": True},
+}
+NOT_MODIFIED = cast(
+    OpenAPIResponse,
+    {
+        "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current.",
+        "headers": {"ETag": _VALIDATORS["ETag"]},
+    },
+)
+# Anything can fail on our side, and API Gateway throttles every route.
+COMMON_PROBLEMS = (429, 500)
+
+
+def ok(description: str, content: dict[str, Any], *, validators: bool = True) -> OpenAPIResponse:
+    """A 200 with the validators every cacheable success carries; ``content`` maps media types to a model or schema."""
+    response = {"description": description, "content": content}
+    return cast(OpenAPIResponse, {**response, "headers": _VALIDATORS} if validators else response)
+
+
+def model_response(model: Any, description: str) -> OpenAPIResponse:
+    """A 200 whose body is ``model`` as JSON."""
+    return ok(description, {JSON: {"model": model}})
+
+
+def text_response(media_type: str, description: str) -> OpenAPIResponse:
+    """A 200 whose body is text of ``media_type`` (HTML, JavaScript, CSS)."""
+    return ok(description, {media_type: TEXT})
+
+
+def responses(ok: OpenAPIResponse, *problems: int, cacheable: bool = True) -> dict[int, OpenAPIResponse]:
+    """A route's `responses`: its success, 304 when it is cacheable, its problems and the common ones."""
+    documented: dict[int, OpenAPIResponse] = {200: ok}
+    if cacheable:
+        documented[304] = NOT_MODIFIED
+    return {**documented, **problem_responses(*sorted({*problems, *COMMON_PROBLEMS}))}
+
+
+class ContentApiResolver(APIGatewayRestResolver):
+    """The REST resolver, with an OpenAPI document that says only what the API does.
+
+    With validation on, Powertools documents a 422 on every operation; this API answers invalid
+    requests with 400 problems (``problems.py``), so the 422 and its schemas are left out."""
+
+    def get_openapi_schema(self, **options: Any) -> OpenAPI:
+        document = super().get_openapi_schema(**options)
+        for item in (document.paths or {}).values():
+            for method in ("get", "head", "post", "put", "patch", "delete", "options"):
+                operation = getattr(item, method, None)
+                if operation is not None and operation.responses:
+                    operation.responses.pop(422, None)
+        schemas = document.components.schemas if document.components else None
+        if schemas is not None:
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+        return document
+
+
+def openapi_json(app: APIGatewayRestResolver) -> str:
+    """The OpenAPI 3.1 document, generated from the routes and models."""
+    return app.get_openapi_json_schema(title=TITLE, version=__version__, description=DESCRIPTION)

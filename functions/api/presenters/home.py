@@ -1,0 +1,28 @@
+"""The API's home: what it offers, with links."""
+
+from __future__ import annotations
+
+from api import paths
+from api.links import LinkBuilder
+from api.models import HomeLinks, HomeOut
+from api.openapi import DESCRIPTION
+from api.problems import PROBLEM_TYPES
+
+
+def home_out(links: LinkBuilder, name: str, version: str, *, docs: bool) -> HomeOut:
+    return HomeOut(
+        name=name,
+        version=version,
+        description=DESCRIPTION,
+        problem_types=[links.to(paths.PROBLEM_TYPE, name=slug) for slug in PROBLEM_TYPES],
+        links=HomeLinks(
+            self=links.to(paths.HOME),
+            articles=links.articles(),
+            causes=links.causes(),
+            cause_facets=links.cause_facets(),
+            embed_script=links.asset(paths.EMBED_SCRIPT),
+            openapi=links.asset(paths.OPENAPI),
+            docs=links.asset(paths.DOCS) if docs else None,
+            health=links.asset(paths.HEALTH),
+        ),
+    )
