@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import boto3
+import pytest
 
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle
@@ -30,22 +32,24 @@ def _add_articles(seed_document: dict[str, Any], count: int) -> None:
         index.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime.now(dt.UTC)))
 
 
-def test_cursor_pagination_walks_every_article_once(seeded_fresh: LocalStack, seed_document: dict[str, Any]) -> None:
-    _add_articles(seed_document, 44)
+@pytest.mark.parametrize(("limit", "pages"), [("7", 19), ("20", 7), ("100", 2)])
+def test_following_next_visits_every_article_once_at_the_page_size_asked(
+    seeded_fresh: LocalStack, seed_document: dict[str, Any], limit: str, pages: int
+) -> None:
+    _add_articles(seed_document, 129)  # 130 with the seed article
     seen: list[str] = []
-    pages = 0
-    query: dict[str, str] = {"limit": "20"}
-    while True:
-        body = call_api("GET", "/v1/articles", query=query).get_json()
-        pages += 1
+    sizes: list[int] = []
+    link: str | None = f"/v1/articles?limit={limit}" if limit != "20" else "/v1/articles"
+    while link is not None:
+        parts = urlsplit(link)
+        body = call_api("GET", parts.path, query=dict(parse_qsl(parts.query))).get_json()
+        sizes.append(len(body["items"]))
         seen.extend(item["slug"] for item in body["items"])
-        if body["next_cursor"] is None:
-            assert "next" not in body["links"]
-            break
-        assert body["links"]["next"] == f"/v1/articles?cursor={body['next_cursor']}"
-        query = {"limit": "20", "cursor": body["next_cursor"]}
-    assert pages == 3
-    assert len(seen) == 45 and len(set(seen)) == 45 and seen == sorted(seen)
+        assert body["links"]["self"] == link
+        link = body["links"].get("next")
+        assert (link is None) == (body["next_cursor"] is None)
+    assert len(sizes) == pages and all(size == int(limit) for size in sizes[:-1])
+    assert len(seen) == 130 and len(set(seen)) == 130 and seen == sorted(seen)
 
 
 def test_default_and_maximum_page_sizes(seeded_fresh: LocalStack, seed_document: dict[str, Any]) -> None:
