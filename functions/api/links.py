@@ -79,8 +79,8 @@ class LinkBuilder:
     def section(self, slug: str, section_id: str) -> str:
         return self.to(paths.SECTION, slug=slug, section_id=section_id)
 
-    def causes(self, limit: int = DEFAULT_PAGE_SIZE, **params: str | None) -> str:
-        return self.to(paths.CAUSES, {**params, "limit": _page_size(limit)})
+    def causes(self, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None, **filters: str | None) -> str:
+        return self.to(paths.CAUSES, {**filters, "limit": _page_size(limit), "cursor": cursor})
 
     def cause(self, cause_id: str) -> str:
         return self.to(paths.CAUSE, cause_id=cause_id)
