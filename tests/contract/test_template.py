@@ -123,7 +123,9 @@ def test_every_request_reaches_the_api_function_so_errors_are_problem_details() 
     assert event["Properties"]["Path"] == "/{proxy+}" and event["Properties"]["Method"] == "ANY"
     responses = resource_properties("Api")["GatewayResponses"]
     for response in responses.values():
-        assert response["ResponseParameters"]["Headers"]["Content-Type"] == "'application/problem+json'"
+        headers = response["ResponseParameters"]["Headers"]
+        assert headers["Content-Type"] == "'application/problem+json'"
+        assert headers["X-Content-Type-Options"] == "'nosniff'"  # like every answer of the function
 
 
 def test_the_stage_is_throttled() -> None:
