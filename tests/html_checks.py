@@ -11,10 +11,16 @@ class Markup:
     tags: list[tuple[str, dict[str, str | None]]] = field(default_factory=list)
     text: str = ""
 
-    def dangerous(self, allowed: frozenset[str] = frozenset()) -> list[str]:
-        """Script elements, event-handler attributes and script URLs: none may appear."""
+    def dangerous(self, allowed: frozenset[str] = frozenset(), scripts: frozenset[str] = frozenset()) -> list[str]:
+        """Script elements, event-handler attributes and script URLs: none may appear.
+
+        ``scripts``: the `src` of scripts that may appear (ours); JSON-LD data blocks never run and may appear."""
         found = []
         for tag, attributes in self.tags:
+            if tag == "script" and (
+                attributes.get("type") == "application/ld+json" or attributes.get("src") in scripts
+            ):
+                continue
             if tag in {"script", "iframe", "object", "embed", "img", "svg", "style"} - allowed:
                 found.append(f"<{tag}>")
             for name, value in attributes.items():

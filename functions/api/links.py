@@ -98,9 +98,9 @@ class LinkBuilder:
             return self.to(paths.FRAME_ARTICLE, slug=slug)
         return self.to(paths.FRAME_SECTION, slug=slug, section_id=section_id)
 
-    def oembed(self, url: str) -> str:
+    def oembed(self, url: str, format: str = "json") -> str:
         # oEmbed URLs carry their own locale inside ``url``.
-        return f"{self._base}{paths.OEMBED.href()}?{urlencode({'url': url, 'format': 'json'})}"
+        return f"{self._base}{paths.OEMBED.href()}?{urlencode({'url': url, 'format': format})}"
 
     def asset(self, route: RoutePath) -> str:
         return f"{self._base}{route.href()}"

@@ -292,6 +292,7 @@ class EmbedLabels(_Out):
     read_more: str = Field(examples=["Baca selengkapnya"])
     provided_by: str = Field(examples=["Disediakan oleh"])
     unavailable: str = Field(examples=["Konten ini tidak dapat dimuat saat ini."])
+    not_found: str = Field(examples=["Konten ini tidak ditemukan."])
 
 
 class EmbedOut(_Out):

@@ -59,12 +59,21 @@ def text_response(media_type: str, description: str) -> OpenAPIResponse:
     return ok(description, {media_type: TEXT})
 
 
-def responses(ok: OpenAPIResponse, *problems: int, cacheable: bool = True) -> dict[int, OpenAPIResponse]:
-    """A route's `responses`: its success, 304 when it is cacheable, its problems and the common ones."""
+def responses(
+    ok: OpenAPIResponse, *problems: int, cacheable: bool = True, html_problems: bool = False
+) -> dict[int, OpenAPIResponse]:
+    """A route's `responses`: its success, 304 when it is cacheable, its problems and the common ones.
+
+    ``html_problems``: the route's own problems are also small HTML pages (frames and fragments)."""
     documented: dict[int, OpenAPIResponse] = {200: ok}
     if cacheable:
         documented[304] = NOT_MODIFIED
-    return {**documented, **problem_responses(*sorted({*problems, *COMMON_PROBLEMS}))}
+    described = problem_responses(*sorted({*problems, *COMMON_PROBLEMS}))
+    if html_problems:
+        for status in problems:
+            content = described[status].get("content", {})
+            described[status] = cast(OpenAPIResponse, {**described[status], "content": {**content, "text/html": TEXT}})
+    return {**documented, **described}
 
 
 class ContentApiResolver(APIGatewayRestResolver):

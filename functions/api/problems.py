@@ -10,10 +10,16 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 from pydantic import BaseModel, Field
 
+from api import paths
+from api.dependencies import container
+from api.links import LinkBuilder
+from api.presenters.embeds import error_html
 from health_content.errors import ContentUnavailable, InvalidCursor, InvalidQuery, NotFound
 from health_content.observability import logger, metrics
+from health_content.vocabulary import DEFAULT_LOCALE, as_locale
 
 PROBLEM_JSON = "application/problem+json"
 RETRY_AFTER_SECONDS = 5
@@ -138,14 +144,45 @@ def problem_response(
         request_id=event.request_context.request_id,
         errors=errors,
     )
-    metrics.add_metric(name="ServerErrors" if problem.status >= 500 else "ClientErrors", unit="Count", value=1)
+    # 501 answers a format the client asked for and the API does not offer: the client's error, not ours.
+    server_error = problem.status >= 500 and problem.status != HTTPStatus.NOT_IMPLEMENTED
+    metrics.add_metric(name="ServerErrors" if server_error else "ClientErrors", unit="Count", value=1)
+    if _shown_in_a_page(app):
+        locale = as_locale(event.get_query_string_value("locale") or DEFAULT_LOCALE) or DEFAULT_LOCALE
+        assert isinstance(event, APIGatewayProxyEvent)  # the API is a REST resolver
+        links = LinkBuilder.for_request(event, locale, container().settings.public_base_url)
+        return Response(
+            status_code=problem.status,
+            content_type="text/html; charset=utf-8",
+            body=error_html(problem.status, detail, locale, links),
+            headers={"Cache-Control": "no-store", **_open_to_any_origin(app), **(headers or {})},
+        )
     return Response(
         status_code=problem.status,
         content_type=PROBLEM_JSON,
         body=json.dumps(problem.model_dump(exclude_none=True), ensure_ascii=False),
         # Errors must never be cached: the same request may succeed a moment later.
-        headers={"Cache-Control": "no-store", **(headers or {})},
+        headers={"Cache-Control": "no-store", **_open_to_any_origin(app), **(headers or {})},
     )
+
+
+# Frames and fragments are shown inside a partner's page, so their errors are small HTML pages too; and
+# like their successes, the errors of every embed route may be read by any origin (the embed script
+# tells "not found" from "unavailable" by the status).
+_PAGES = (paths.FRAME_ARTICLE, paths.FRAME_SECTION, paths.EMBED_ARTICLE, paths.EMBED_SECTION)
+_OPEN_TO_ANY_ORIGIN = (*_PAGES, paths.OEMBED)
+
+
+def _shown_in_a_page(app: APIGatewayRestResolver) -> bool:
+    event = app.current_event
+    if not any(route.match(event.path) for route in _PAGES):
+        return False
+    return (event.get_query_string_value("format") or "html") != "json"
+
+
+def _open_to_any_origin(app: APIGatewayRestResolver) -> dict[str, str]:
+    path = app.current_event.path
+    return {"Access-Control-Allow-Origin": "*"} if any(route.match(path) for route in _OPEN_TO_ANY_ORIGIN) else {}
 
 
 def _invalid_params(error: RequestValidationError) -> list[InvalidParam]:

@@ -5,39 +5,18 @@ Runs Debian's Chromium (installed by `make test`) through Playwright; never a do
 
 from __future__ import annotations
 
-import functools
-import http.server
-import json
-import os
-import shutil
-import subprocess
-import sys
-import threading
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
-from infra import publish
-from infra.template import REPO_ROOT
-from tests.conftest import SEED_ARTICLE_PATH
-from tests.hostile_content import HOSTILE, hostile_article
-from tests.local_stack_process import LocalStackProcess, free_port, running_local_stack
+from tests.browser.conftest import OUTPUT, PartnerSite, fetch_json
+from tests.hostile_content import HOSTILE
+from tests.local_stack_process import LocalStackProcess
 
 pytestmark = [pytest.mark.enable_socket, pytest.mark.browser]
 
-OUTPUT = REPO_ROOT / "test-output"
-CHROMIUM_FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PARTNER_PAGE = """<!doctype html>
 <html lang="id">
 <head>
@@ -66,75 +45,16 @@ PARTNER_PAGE = """<!doctype html>
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
-    """The local stack, with the repository's content and an article full of hostile text."""
-    content = tmp_path_factory.mktemp("content")
-    shutil.copytree(publish.CONTENT_DIR / "articles", content / "articles")
-    shutil.copytree(publish.CONTENT_DIR / "causes", content / "causes")
-    seed = json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
-    (content / "articles" / "id" / "artikel-uji.json").write_text(json.dumps(hostile_article(seed)), encoding="utf-8")
-    with running_local_stack() as stack:
-        environment = {
-            **os.environ,
-            "AWS_ACCESS_KEY_ID": "local",
-            "AWS_SECRET_ACCESS_KEY": "local",
-            "AWS_DEFAULT_REGION": "us-east-1",
-        }
-        published = subprocess.run(
-            [
-                *(sys.executable, "-m", "infra.cli", "publish", "--bucket", "health-content-local"),
-                *("--endpoint-url", stack.moto_endpoint, "--content", str(content), "--timeout", "30"),
-            ],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert published.returncode == 0, published.stdout + published.stderr
-        yield stack
-
-
-@pytest.fixture(scope="module")
-def partner(api: LocalStackProcess, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A partner's site on its own loopback origin."""
-    root = tmp_path_factory.mktemp("partner")
-    (root / "index.html").write_text(PARTNER_PAGE.format(api=api.base_url), encoding="utf-8")
-    # A consumer of oEmbed puts the returned html on its own page.
+def partner(api: LocalStackProcess, partner_site: PartnerSite) -> str:
+    """A partner's site on its own loopback origin, with the script embed and an oEmbed iframe."""
     url = f"{api.base_url}/v1/articles/kram-otot-betis/sections/pencegahan"
-    with urllib.request.urlopen(f"{api.base_url}/v1/oembed?url={url}", timeout=10) as response:
-        oembed = json.loads(response.read())
-    (root / "oembed.html").write_text(f"<!doctype html><title>oEmbed</title><body>{oembed['html']}</body>", "utf-8")
-    handler = functools.partial(_QuietHandler, directory=str(root))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    chromium = shutil.which("chromium")
-    assert chromium, "Debian's chromium is missing: `make test` installs it with apt-get"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1000, "height": 1400})
-    page = context.new_page()
-    dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.dialogs = dialogs  # type: ignore[attr-defined]
-    yield page
-    context.close()
+    oembed = fetch_json(f"{api.base_url}/v1/oembed?url={url}")
+    pages = {
+        "index.html": PARTNER_PAGE.format(api=api.base_url),
+        # A consumer of oEmbed puts the returned html on its own page.
+        "oembed.html": f"<!doctype html><title>oEmbed</title><body>{oembed['html']}</body>",
+    }
+    return partner_site(pages) + "/index.html"
 
 
 def _shadow(page: Page, host: str, script: str) -> Any:
@@ -152,7 +72,7 @@ def test_a_section_renders_with_attribution_and_disclaimer(page: Page, partner: 
     attribution = page.locator("#causes").locator(".kse-attribution")
     assert "Sumber:" in attribution.inner_text() and "Konten Sehat API" in attribution.inner_text()
     canonical = page.locator("#causes").locator(".kse-canonical")
-    assert canonical.get_attribute("href").endswith("/v1/frame/kram-otot-betis")
+    assert canonical.get_attribute("href").endswith("/v1/articles/kram-otot-betis")  # the article as a page to read
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "partner-page.png"), full_page=True)
 
@@ -189,9 +109,8 @@ def test_a_readable_fallback_when_the_api_cannot_be_reached(page: Page, partner:
     fallback = page.locator("#causes").locator(".kse-fallback")
     fallback.wait_for(timeout=15_000)
     assert "tidak dapat dimuat" in fallback.inner_text()
-    assert (
-        page.locator("#causes").locator(".kse-fallback a").get_attribute("href").endswith("/v1/frame/kram-otot-betis")
-    )
+    link = page.locator("#causes").locator(".kse-fallback a").get_attribute("href")
+    assert link.endswith("/v1/articles/kram-otot-betis")
     page.screenshot(path=str(OUTPUT / "partner-page-fallback.png"), full_page=True)
 
 

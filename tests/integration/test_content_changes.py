@@ -103,12 +103,18 @@ def test_hostile_content_never_survives_as_markup(seeded_fresh: LocalStack, s3: 
     assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
     for path in ("/v1/embed/artikel-uji/uji", "/v1/embed/artikel-uji", "/v1/frame/artikel-uji/uji"):
         markup = parse(call_api("GET", path).get_data(as_text=True))
-        assert markup.dangerous() == [], path
+        assert markup.dangerous(scripts=frozenset({"https://localhost/v1/embed.js"})) == [], path
         for text in HOSTILE.values():
             assert text in markup.text, (path, text)  # shown to the reader as the text it is
     oembed = call_api("GET", "/v1/oembed", query={"url": "https://localhost/v1/articles/artikel-uji"}).get_json()
-    assert parse(oembed["html"]).dangerous(allowed=frozenset({"iframe"})) == []
-    assert [tag for tag, _ in parse(oembed["html"]).tags] == ["iframe"]
+    markup = parse(oembed["html"])
+    assert markup.dangerous(allowed=frozenset({"iframe"}), scripts=frozenset({"https://localhost/v1/embed.js"})) == []
+    assert [tag for tag, _ in markup.tags if tag not in {"p", "strong", "small", "a"}] == [
+        "blockquote",
+        "iframe",
+        "script",
+    ]
+    assert HOSTILE["title"] in markup.text  # the fallback shows it as text
 
 
 def test_a_script_url_as_source_is_rejected_at_publish(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:

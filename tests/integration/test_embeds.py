@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from xml.etree import ElementTree
 
 import pytest
 from pyld import jsonld
@@ -11,7 +12,7 @@ from pyld import jsonld
 from api import dependencies
 from infra.local.stack import LocalStack
 from tests.html_checks import parse
-from tests.integration.conftest import call_api
+from tests.integration.conftest import assert_problem, call_api
 
 SECTION = "/v1/embed/kram-otot-betis/penyebab"
 # API Gateway names the API's domain in every event; links are built from it.
@@ -32,7 +33,7 @@ def test_a_section_fragment_is_self_contained_html(seeded: LocalStack) -> None:
     [embed] = [attributes for tag, attributes in markup.tags if tag == "div"]
     assert embed["lang"] == "id"
     canonical = next(a for t, a in markup.tags if "kse-canonical" in (a.get("class") or ""))
-    assert canonical["href"] == "https://api.example.org/v1/frame/kram-otot-betis"
+    assert canonical["href"] == "https://api.example.org/v1/articles/kram-otot-betis"  # the page to read
 
 
 def test_fragments_are_open_to_any_origin_while_json_keeps_its_allow_list(seeded, monkeypatch) -> None:
@@ -60,7 +61,7 @@ def test_a_public_base_url_replaces_the_stage_url_in_embeds(seeded: LocalStack, 
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://sehat.example/api")
     dependencies.reset()
     body = call_api("GET", SECTION, query={"format": "json"}, stage="prod", stage_in_path=True).get_json()
-    assert body["article"]["url"] == "https://sehat.example/api/v1/frame/kram-otot-betis"
+    assert body["article"]["url"] == "https://sehat.example/api/v1/articles/kram-otot-betis"
     url = "https://sehat.example/api/v1/articles/kram-otot-betis"
     assert call_api("GET", "/v1/oembed", query={"url": url}).get_json()["provider_url"] == "https://sehat.example/api/"
 
@@ -71,7 +72,7 @@ def test_the_embed_script_gets_the_same_content_as_json(seeded: LocalStack) -> N
     body = response.get_json()
     assert body["sections"][0]["heading"] == "Penyebab kejang"
     assert body["disclaimer"] and body["source"]["name"] and body["labels"]["disclaimer"] == "Penting:"
-    assert body["article"]["url"] == "https://api.example.org/v1/frame/kram-otot-betis"
+    assert body["article"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis"
     assert body["provider"] == {"name": "Konten Sehat API", "url": "https://api.example.org/"}
 
 
@@ -79,13 +80,15 @@ def test_a_frame_page_for_iframes(seeded: LocalStack) -> None:
     response = call_api("GET", "/v1/frame/kram-otot-betis/penyebab", **API_DOMAIN)
     html = response.get_data(as_text=True)
     assert html.startswith("<!doctype html>")
-    assert "default-src 'none'" in response.headers["Content-Security-Policy"]
+    policy = response.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in policy and "script-src https://api.example.org;" in policy  # no inline script
     markup = parse(html)
-    assert markup.dangerous() == []
-    links = {attributes["rel"]: attributes for tag, attributes in markup.tags if tag == "link"}
-    assert links["stylesheet"]["href"] == "https://api.example.org/v1/embed.css"
-    assert links["alternate"]["type"] == "application/json+oembed"
-    assert links["alternate"]["href"].startswith("https://api.example.org/v1/oembed?url=")
+    assert markup.dangerous(scripts=frozenset({"https://api.example.org/v1/embed.js"})) == []
+    links = [attributes for tag, attributes in markup.tags if tag == "link"]
+    assert [link["href"] for link in links if link["rel"] == "stylesheet"] == ["https://api.example.org/v1/embed.css"]
+    discovery = {link["type"]: link["href"] for link in links if link["rel"] == "alternate"}
+    assert set(discovery) == {"application/json+oembed", "text/xml+oembed"}
+    assert discovery["text/xml+oembed"].endswith("&format=xml")
     assert call_api("GET", "/v1/frame/kram-otot-betis", **API_DOMAIN).status_code == 200
 
 
@@ -105,9 +108,16 @@ def test_oembed_for_section_urls(seeded: LocalStack, url: str) -> None:
     assert body["title"] == "Penyebab kejang | Gerak Otot Betis saat Kaki Kram"
     assert body["provider_name"] == "Konten Sehat API" and body["provider_url"] == "https://api.example.org/"
     assert body["cache_age"] == 300 and body["width"] == 600 and body["height"] > 300
-    [iframe] = parse(body["html"]).tags
-    assert iframe[0] == "iframe" and iframe[1]["src"] == "https://api.example.org/v1/frame/kram-otot-betis/penyebab"
-    assert "allow-scripts" not in iframe[1]["sandbox"]
+    markup = parse(body["html"])
+    assert markup.tags[0][0] == "blockquote"  # shown where iframes are stripped
+    assert "Penyebab kejang" in markup.text and "tidak menggantikan pemeriksaan" in markup.text
+    [iframe] = [attributes for tag, attributes in markup.tags if tag == "iframe"]
+    assert iframe["src"] == "https://api.example.org/v1/frame/kram-otot-betis/penyebab"
+    assert iframe["name"] == "kse-kram-otot-betis--penyebab"  # the id the frame's height messages carry
+    # The frame runs our script (to report its height) on our origin, never on the partner's.
+    assert set(iframe["sandbox"].split()) >= {"allow-scripts", "allow-same-origin", "allow-popups"}
+    [script] = [attributes for tag, attributes in markup.tags if tag == "script"]
+    assert script == {"async": None, "src": "https://api.example.org/v1/embed.js"}
 
 
 def test_oembed_respects_the_consumers_size_limits(seeded: LocalStack) -> None:
@@ -132,7 +142,7 @@ def test_article_json_points_to_its_oembed_endpoint(seeded: LocalStack) -> None:
         ({"url": "https://api.example.org/v1/articles/kram-otot-betis/sections/tidak-ada"}, 404),
         ({"url": "https://api.example.org/docs"}, 404),
         ({"url": "javascript:alert(1)"}, 404),
-        ({"url": "https://api.example.org/v1/articles/kram-otot-betis", "format": "xml"}, 501),
+        ({"url": "https://api.example.org/v1/articles/kram-otot-betis", "format": "yaml"}, 501),
         ({"url": "https://api.example.org/v1/articles/kram-otot-betis", "maxwidth": "0"}, 400),
     ],
 )
@@ -207,3 +217,86 @@ def test_json_and_json_ld_are_cached_apart(seeded: LocalStack) -> None:
 
 
 # --- hostile content -------------------------------------------------------------------------
+
+
+# --- oEmbed done fully, HTML where HTML is expected ---------------------------------------------------
+
+OEMBED_ELEMENTS = {
+    "type", "version", "title", "author_name", "author_url", "provider_name", "provider_url", "cache_age",
+    "thumbnail_url", "thumbnail_width", "thumbnail_height", "url", "html", "width", "height",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("maxwidth", [100, 320, 599, 800])
+def test_oembed_respects_any_maxwidth(seeded: LocalStack, maxwidth: int) -> None:
+    url = "https://api.example.org/v1/articles/kram-otot-betis/sections/penyebab"
+    body = call_api("GET", "/v1/oembed", query={"url": url, "maxwidth": str(maxwidth)}, **API_DOMAIN).get_json()
+    assert body["width"] == min(maxwidth, 600)
+    assert f"width:{body['width']}px" in body["html"]
+
+
+def test_a_narrower_embed_is_estimated_taller(seeded: LocalStack) -> None:
+    url = "https://api.example.org/v1/articles/kram-otot-betis/sections/penyebab"
+    heights = [
+        call_api("GET", "/v1/oembed", query={"url": url, "maxwidth": width}, **API_DOMAIN).get_json()["height"]
+        for width in ("600", "320")
+    ]
+    assert heights[1] > heights[0]
+
+
+def test_oembed_as_xml(seeded: LocalStack) -> None:
+    url = "https://api.example.org/v1/articles/kram-otot-betis"
+    xml = call_api("GET", "/v1/oembed", query={"url": url, "format": "xml"}, **API_DOMAIN)
+    as_json = call_api("GET", "/v1/oembed", query={"url": url}, **API_DOMAIN).get_json()
+    assert xml.status_code == 200 and xml.headers["Content-Type"] == "text/xml; charset=utf-8"
+    text = xml.get_data(as_text=True)
+    assert text.startswith('<?xml version="1.0" encoding="utf-8" standalone="yes"?>')
+    root = ElementTree.fromstring(text.split("?>", 1)[1])
+    assert root.tag == "oembed" and {child.tag for child in root} <= OEMBED_ELEMENTS
+    assert {child.tag: child.text for child in root} == {name: str(value) for name, value in as_json.items()}
+
+
+def test_an_unsupported_format_is_501_and_no_server_error(seeded: LocalStack, capsys: pytest.CaptureFixture) -> None:
+    capsys.readouterr()
+    response = call_api("GET", "/v1/oembed", query={"url": "https://localhost/v1/articles/x", "format": "yaml"})
+    assert_problem(response, 501, "/problems/unsupported-format")
+    metrics = capsys.readouterr().out
+    assert '"ClientErrors"' in metrics and '"ServerErrors"' not in metrics
+
+
+@pytest.mark.parametrize(
+    "path", ["/v1/frame/tidak-ada", "/v1/frame/kram-otot-betis/tidak-ada", "/v1/embed/kram-otot-betis/tidak-ada"]
+)
+def test_frames_and_fragments_answer_unknown_ids_with_a_small_html_page(seeded: LocalStack, path: str) -> None:
+    response = call_api("GET", path, **API_DOMAIN)
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
+    markup = parse(response.get_data(as_text=True))
+    assert "Konten ini tidak ditemukan." in markup.text and markup.dangerous() == []
+    # As JSON for the embed script it stays a problem, readable from any origin.
+    json_error = call_api("GET", path, query={"format": "json"}, **API_DOMAIN)
+    if path.startswith("/v1/embed"):
+        assert_problem(json_error, 404, "/problems/not-found")
+        assert json_error.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_section_frame_carries_its_structured_data(seeded: LocalStack) -> None:
+    html = call_api("GET", "/v1/frame/kram-otot-betis/penyebab", **API_DOMAIN).get_data(as_text=True)
+    block = html.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    document = json.loads(block)
+    assert document["@type"] == "HealthTopicContent" and document["name"] == "Penyebab kejang"
+    assert document["hasHealthAspect"] == {"@id": "https://schema.org/CausesHealthAspect"}
+    assert document["isPartOf"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis"
+    assert document["hasPart"][0]["text"].startswith("Informasi ini bersifat edukatif")
+    assert document["isBasedOn"]["name"].startswith("Artikel kesehatan")
+
+
+def test_a_browser_gets_the_article_as_a_page_to_read(seeded: LocalStack) -> None:
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    page = call_api("GET", "/v1/articles/kram-otot-betis", headers={"Accept": browser_accept}, **API_DOMAIN)
+    assert page.headers["Content-Type"] == "text/html; charset=utf-8" and page.headers["Vary"] == "Accept"
+    markup = parse(page.get_data(as_text=True))
+    assert "kse-page" in markup.classes() and markup.count("section") == 10 and "Penting:" in markup.text
+    # Anything else that accepts anything still gets JSON.
+    assert call_api("GET", "/v1/articles/kram-otot-betis", headers={"Accept": "*/*"}).get_json()["slug"]

@@ -6,13 +6,16 @@ HTML is rendered by Jinja2 with autoescaping, so content is only ever text in th
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from xml.etree import ElementTree
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
+from pydantic import JsonValue
 
 from api import paths
 from api.links import LinkBuilder
@@ -36,6 +39,7 @@ LABELS: dict[Locale, EmbedLabels] = {
         read_more="Baca selengkapnya",
         provided_by="Disediakan oleh",
         unavailable="Konten ini tidak dapat dimuat saat ini.",
+        not_found="Konten ini tidak ditemukan.",
     ),
     "en": EmbedLabels(
         disclaimer="Important:",
@@ -43,12 +47,17 @@ LABELS: dict[Locale, EmbedLabels] = {
         read_more="Read more",
         provided_by="Provided by",
         unavailable="This content cannot be loaded right now.",
+        not_found="This content was not found.",
     ),
 }
 DEFAULT_WIDTH = 600
-MIN_WIDTH = 200
+# Below this width the frame uses its narrow layout (smaller type and padding), and the estimate follows.
+NARROW_WIDTH = 400
 # For the oEmbed height estimate: pixels per line of text and per block, at the default stylesheet.
 _LINE_HEIGHT, _CHAR_WIDTH, _BLOCK_GAP, _CHROME = 24, 8, 16, 150
+_EXCERPT_LENGTH = 200
+# Scripts may run in the frame (it reports its height); it stays on the API's origin, never the partner's.
+_SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
 
 
 def embed_out(
@@ -59,7 +68,7 @@ def embed_out(
     return EmbedOut(
         locale=article.locale,
         whole_article=section is None,
-        article=EmbedArticle(slug=article.slug, title=article.title, url=links.absolute(links.frame(article.slug))),
+        article=EmbedArticle(slug=article.slug, title=article.title, url=links.absolute(links.article(article.slug))),
         sections=[EmbedSection(id=s.id, heading=s.heading, aspect=s.aspect, blocks=list(s.blocks)) for s in sections],
         source=article.source,
         disclaimer=article.disclaimer,
@@ -90,39 +99,94 @@ def _title(embed: EmbedOut) -> str:
     return embed.article.title if embed.whole_article else f"{embed.sections[0].heading} | {embed.article.title}"
 
 
-def frame_html(embed: EmbedOut, links: LinkBuilder) -> str:
-    page = links.absolute(links.frame(embed.article.slug, _section_id(embed)))
+def _section_id(embed: EmbedOut) -> str | None:
+    return None if embed.whole_article else embed.sections[0].id
+
+
+def embed_id(embed: EmbedOut) -> str:
+    """The name of an embed's iframe, which its frame page puts in the height messages it sends."""
+    section = _section_id(embed)
+    return f"kse-{embed.article.slug}" + (f"--{section}" if section else "")
+
+
+def page_html(embed: EmbedOut, links: LinkBuilder, structured_data: JsonValue, *, layout: str) -> str:
+    """A whole HTML page of the embed: ``frame`` for iframes (the footer stays in view), ``page`` to read."""
+    frame = links.absolute(links.frame(embed.article.slug, _section_id(embed)))
     return (
         _templates()
-        .get_template("frame.html.j2")
+        .get_template("page.html.j2")
         .render(
             embed=embed,
+            layout=layout,
             title=_title(embed),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
-            oembed=links.absolute(links.oembed(page)),
+            script=links.absolute(links.asset(paths.EMBED_SCRIPT)),
+            oembed_json=links.absolute(links.oembed(frame)),
+            oembed_xml=links.absolute(links.oembed(frame, "xml")),
+            structured_data=_script_safe(json.dumps(structured_data, ensure_ascii=False)),
             fragment=Markup(fragment_html(embed)),
         )
     )
 
 
-def _section_id(embed: EmbedOut) -> str | None:
-    return None if embed.whole_article else embed.sections[0].id
+def _script_safe(document: str) -> Markup:
+    """JSON inside a <script type="application/ld+json"> data block: no sequence may end or start an element."""
+    return Markup(document.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
+
+
+def error_html(status: int, detail: str, locale: Locale, links: LinkBuilder) -> str:
+    """A small page in the embeds' look, where a frame or fragment was asked for and there is none."""
+    labels = LABELS[locale]
+    return (
+        _templates()
+        .get_template("error.html.j2")
+        .render(
+            locale=locale,
+            status=status,
+            message=labels.not_found if status == 404 else labels.unavailable,
+            detail=detail,
+            home=links.absolute(links.to(paths.HOME)),
+            stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
+        )
+    )
 
 
 def oembed_out(
     embed: EmbedOut, links: LinkBuilder, max_width: int | None, max_height: int | None, cache_age: int
 ) -> OEmbedOut:
-    width = max(MIN_WIDTH, min(DEFAULT_WIDTH, max_width or DEFAULT_WIDTH))
+    # oEmbed 1.0: the provider must respect maxwidth and maxheight, whatever they are.
+    width = min(DEFAULT_WIDTH, max_width) if max_width is not None else DEFAULT_WIDTH
     height = _estimated_height(embed, width)
     if max_height is not None:
-        height = min(height, max_height)  # the frame scrolls when the partner caps its height
+        height = min(height, max_height)  # the frame's text scrolls, its disclaimer stays in view
     title = _title(embed)
-    src = links.absolute(links.in_locale(embed.locale).frame(embed.article.slug, _section_id(embed)))
     html = Markup(
-        '<iframe src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" '
-        'sandbox="allow-popups allow-popups-to-escape-sandbox" referrerpolicy="strict-origin-when-cross-origin" '
-        'style="border:0;max-width:100%"></iframe>'
-    ).format(src=src, width=width, height=height, title=title)
+        '<blockquote class="kse-oembed-fallback" data-kse-fallback="{id}" lang="{locale}" cite="{page}">'
+        "<p><strong>{title}</strong></p><p>{excerpt}</p>"
+        '<p><a href="{page}">{read_more}: {article}</a></p>'
+        "<p><small>{disclaimer_label} {disclaimer} {source_label} {source}.</small></p></blockquote>"
+        '<iframe name="{id}" src="{src}" width="{width}" height="{height}" title="{title}" loading="lazy" '
+        'sandbox="{sandbox}" referrerpolicy="strict-origin-when-cross-origin" '
+        'style="border:0;width:{width}px;max-width:100%;height:{height}px"></iframe>'
+        '<script async src="{script}"></script>'
+    ).format(
+        id=embed_id(embed),
+        locale=embed.locale,
+        page=embed.article.url,
+        title=title,
+        excerpt=_excerpt(embed),
+        read_more=embed.labels.read_more,
+        article=embed.article.title,
+        disclaimer_label=embed.labels.disclaimer,
+        disclaimer=embed.disclaimer,
+        source_label=embed.labels.source,
+        source=embed.source.name,
+        src=links.absolute(links.in_locale(embed.locale).frame(embed.article.slug, _section_id(embed))),
+        width=width,
+        height=height,
+        sandbox=_SANDBOX,
+        script=links.absolute(links.asset(paths.EMBED_SCRIPT)),
+    )
     return OEmbedOut(
         html=str(html),
         width=width,
@@ -135,8 +199,25 @@ def oembed_out(
     )
 
 
+def oembed_xml(oembed: OEmbedOut) -> str:
+    """The same response in oEmbed 1.0's XML format: one element per field, in an <oembed> root."""
+    root = ElementTree.Element("oembed")
+    for name, value in oembed.model_dump(exclude_none=True).items():
+        ElementTree.SubElement(root, name).text = str(value)
+    body = ElementTree.tostring(root, encoding="unicode")
+    return f'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n{body}\n'
+
+
+def _excerpt(embed: EmbedOut) -> str:
+    blocks = [block for section in embed.sections for block in section.blocks]
+    text = " ".join(" ".join(b.items) if isinstance(b, ListBlock) else b.text for b in blocks[:2])
+    return text if len(text) <= _EXCERPT_LENGTH else text[:_EXCERPT_LENGTH].rsplit(" ", 1)[0] + " …"
+
+
 def _estimated_height(embed: EmbedOut, width: int) -> int:
-    chars_per_line = max(20, (width - 32) // _CHAR_WIDTH)
+    narrow = width < NARROW_WIDTH
+    char_width, line_height = (7, 22) if narrow else (_CHAR_WIDTH, _LINE_HEIGHT)
+    chars_per_line = max(10, (width - (24 if narrow else 48)) // char_width)
     lines = 0
     blocks = 0
     for section in embed.sections:
@@ -146,7 +227,7 @@ def _estimated_height(embed: EmbedOut, width: int) -> int:
             texts = block.items if isinstance(block, ListBlock) else [block.text]
             lines += sum(math.ceil(len(text) / chars_per_line) for text in texts)
     lines += math.ceil((len(embed.disclaimer) + 160) / chars_per_line)  # footer
-    return _CHROME + lines * _LINE_HEIGHT + blocks * _BLOCK_GAP
+    return _CHROME + lines * line_height + blocks * _BLOCK_GAP
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,41 +1,59 @@
-"""An article as schema.org JSON-LD, for search engines and frontends that embed structured data."""
+"""Articles and sections as schema.org JSON-LD, for search engines and frontends that embed structured data."""
 
 from __future__ import annotations
 
 from pydantic import JsonValue
 
 from api.links import LinkBuilder
-from health_content.articles.model import ListBlock
+from health_content.articles.model import Article, ListBlock, Section
 from health_content.reading import ArticleView
 
 SCHEMA = "https://schema.org/"
 
 
-def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -> dict[str, JsonValue]:
-    article = view.published.article
-    page = links.absolute(links.frame(article.slug))
-    sections: list[JsonValue] = [
-        {
-            "@type": "HealthTopicContent",
-            "@id": f"{page}#kse-{section.id}",
-            "name": section.heading,
-            "hasHealthAspect": {"@id": SCHEMA + section.aspect.value},
-            "text": "\n".join(
-                "\n".join(block.items) if isinstance(block, ListBlock) else block.text for block in section.blocks
-            ),
-            "url": links.absolute(links.section(article.slug, section.id)),
-        }
-        for section in article.sections
-    ]
-    disclaimer: JsonValue = {
+def _page(article: Article, links: LinkBuilder) -> str:
+    """The article's readable page: its URL, which browsers get as HTML."""
+    return links.absolute(links.article(article.slug))
+
+
+def _section_part(article: Article, section: Section, links: LinkBuilder) -> dict[str, JsonValue]:
+    return {
+        "@type": "HealthTopicContent",
+        "@id": f"{_page(article, links)}#kse-{section.id}",
+        "name": section.heading,
+        "hasHealthAspect": {"@id": SCHEMA + section.aspect.value},
+        "text": "\n".join(
+            "\n".join(block.items) if isinstance(block, ListBlock) else block.text for block in section.blocks
+        ),
+        "url": links.absolute(links.section(article.slug, section.id)),
+    }
+
+
+def _disclaimer(article: Article) -> JsonValue:
+    return {
         "@type": "WebPageElement",
         "name": "Disclaimer",
         "cssSelector": ".kse-disclaimer",
         "text": article.disclaimer,
     }
+
+
+def _provenance(article: Article, links: LinkBuilder, publisher_name: str) -> dict[str, JsonValue]:
+    """Who published it and what it is based on."""
     source: dict[str, JsonValue] = {"@type": "CreativeWork", "name": article.source.name}
     if article.source.url:
         source["url"] = str(article.source.url)
+    return {
+        "publisher": {"@type": "Organization", "name": publisher_name, "url": links.base_url + "/"},
+        "isBasedOn": source,
+        "creditText": f"{article.source.name}; {publisher_name}",
+    }
+
+
+def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -> dict[str, JsonValue]:
+    article = view.published.article
+    page = _page(article, links)
+    sections: list[JsonValue] = [_section_part(article, section, links) for section in article.sections]
     return {
         "@context": "https://schema.org",
         "@type": "MedicalWebPage",
@@ -48,9 +66,7 @@ def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -
         "keywords": ", ".join(article.tags),
         "dateModified": view.last_modified.isoformat(),
         "lastReviewed": article.updated_at.isoformat(),
-        "publisher": {"@type": "Organization", "name": publisher_name, "url": links.base_url + "/"},
-        "isBasedOn": source,
-        "creditText": f"{article.source.name}; {publisher_name}",
+        **_provenance(article, links, publisher_name),
         "about": {
             "@type": "MedicalCondition",
             "name": article.sections[0].heading,
@@ -67,6 +83,23 @@ def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -
                 for cause in view.causes
             ],
         },
-        "hasPart": [*sections, disclaimer],
+        "hasPart": [*sections, _disclaimer(article)],
         "mainContentOfPage": {"@type": "WebPageElement", "cssSelector": ".kse-embed"},
+    }
+
+
+def section_jsonld(
+    view: ArticleView, section: Section, links: LinkBuilder, publisher_name: str
+) -> dict[str, JsonValue]:
+    """One section as HealthTopicContent, part of its article's page, with the disclaimer and provenance."""
+    article = view.published.article
+    page = _page(article, links)
+    return {
+        "@context": "https://schema.org",
+        **_section_part(article, section, links),
+        "inLanguage": article.locale,
+        "dateModified": view.last_modified.isoformat(),
+        **_provenance(article, links, publisher_name),
+        "isPartOf": {"@type": "MedicalWebPage", "@id": page, "url": page, "name": article.title},
+        "hasPart": [_disclaimer(article)],
     }

@@ -15,9 +15,10 @@ from api.dependencies import container
 from api.http_caching import released_at, representation
 from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
-from api.openapi import JSON, model_response, ok, responses
+from api.openapi import JSON, TEXT, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
+from api.routes.pages import load_embedding, page_response
 from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
@@ -25,18 +26,21 @@ from health_content.vocabulary import DEFAULT_LOCALE, Locale
 router = Router()
 
 JSON_LD = "application/ld+json"
+HTML_PAGE = "text/html"
 
 
 def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
 
 
-def _wants_jsonld(format: str | None) -> bool:
+def _representation(format: str | None) -> str:
+    """JSON, JSON-LD or the readable HTML page: ``format`` if given, else the best match for Accept."""
     if format is not None:
-        return format == "jsonld"
+        return {"json": JSON, "jsonld": JSON_LD, "html": HTML_PAGE}[format]
     accept = router.current_event.headers.get("Accept") or ""
-    best = parse_accept_header(accept, MIMEAccept).best_match([JSON, JSON_LD], default=JSON)
-    return best == JSON_LD
+    # JSON first: a client that accepts anything (*/*) gets JSON; a browser, which prefers HTML, the page.
+    best = parse_accept_header(accept, MIMEAccept).best_match([JSON, JSON_LD, HTML_PAGE], default=JSON)
+    return best or JSON
 
 
 @router.route(
@@ -66,13 +70,14 @@ def list_articles(
     description=(
         "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
         "application/ld+json` (or `format=jsonld`) the same article as schema.org JSON-LD: a MedicalWebPage whose "
-        "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes."
+        "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes. A browser "
+        "(`Accept: text/html`, or `format=html`) gets the article as a page to read, where embeds link to."
     ),
     tags=["Articles"],
     responses=responses(
         ok(
-            "The article, as JSON or as schema.org JSON-LD",
-            {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}},
+            "The article, as JSON, schema.org JSON-LD or a page to read",
+            {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}, "text/html": TEXT},
         ),
         400,
         404,
@@ -83,14 +88,19 @@ def get_article(
     slug: SlugPath,
     locale: LocaleQuery = DEFAULT_LOCALE,
     format: Annotated[
-        Literal["json", "jsonld"] | None,
+        Literal["json", "jsonld", "html"] | None,
         Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
     ] = None,
-) -> Response[ArticleOut | JsonLdOut]:
+) -> Response[ArticleOut | JsonLdOut | str]:
+    wanted = _representation(format)
+    if wanted == HTML_PAGE:
+        page: Response[str] = page_response(load_embedding(router, slug, None, locale), "page")
+        page.headers["Vary"] = "Accept"
+        return page  # type: ignore[return-value]  # Response is invariant; str is one of the bodies
     view = container().reader.view(slug, locale)
     links = _links(locale)
     vary = {"Vary": "Accept"}
-    if _wants_jsonld(format):
+    if wanted == JSON_LD:
         document = JsonLdOut(article_jsonld(view, links, container().settings.publisher_name))
         return representation(
             document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary

@@ -6,7 +6,6 @@ configured CORS allow-list.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Literal
 from urllib.parse import parse_qs, urlsplit
 
@@ -19,18 +18,19 @@ from api.dependencies import container
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import EmbedOut, OEmbedOut
-from api.openapi import JSON, TEXT, model_response, ok, responses, text_response
-from api.presenters.embeds import asset, embed_out, fragment_html, frame_html, oembed_out
+from api.openapi import JSON, TEXT, ok, responses, text_response
+from api.presenters.embeds import asset, fragment_html, oembed_out, oembed_xml
 from api.problems import UnsupportedFormat
+from api.routes.pages import HTML, OPEN, load_embedding, page_response
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.errors import NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
 router = Router()
 
-HTML = "text/html; charset=utf-8"
-OPEN = {"Access-Control-Allow-Origin": "*", "X-Content-Type-Options": "nosniff"}
 
+OEMBED_FORMATS = ("json", "xml")
+XML = "text/xml; charset=utf-8"
 FormatQuery = Annotated[
     Literal["html", "json"],
     Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
@@ -46,17 +46,9 @@ def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
 
 
-def _embed(slug: str, section_id: str | None, locale: Locale) -> tuple[EmbedOut, LinkBuilder, dt.datetime]:
-    links = _links(locale)
-    if section_id is None:
-        view, section = container().reader.view(slug, locale), None
-    else:
-        view, section = container().reader.section_view(slug, section_id, locale)
-    return embed_out(view, section, links, container().settings.publisher_name, locale), links, view.last_modified
-
-
 def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response[str | EmbedOut]:
-    embed, _, last_modified = _embed(slug, section_id, locale)
+    embedding = load_embedding(router, slug, section_id, locale)
+    embed, last_modified = embedding.embed, embedding.last_modified
     if format == "json":
         return representation(embed, last_modified=last_modified, language=embed.locale, headers=OPEN)
     return representation(
@@ -65,18 +57,7 @@ def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) ->
 
 
 def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
-    embed, links, last_modified = _embed(slug, section_id, locale)
-    # No frame-ancestors: any site may frame these pages, which is what they are for.
-    policy = (
-        f"default-src 'none'; style-src {links.origin}; img-src {links.origin}; base-uri 'none'; form-action 'none'"
-    )
-    return representation(
-        frame_html(embed, links),
-        last_modified=last_modified,
-        language=embed.locale,
-        content_type=HTML,
-        headers={**OPEN, "Content-Security-Policy": policy},
-    )
+    return page_response(load_embedding(router, slug, section_id, locale), "frame")
 
 
 @router.route(
@@ -86,7 +67,7 @@ def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
     description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
     tags=["Embeds"],
     cors=False,
-    responses=responses(_FRAGMENT, 400, 404, 503),
+    responses=responses(_FRAGMENT, 400, 404, 503, html_problems=True),
 )
 def embed_article(
     slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
@@ -104,7 +85,7 @@ def embed_article(
     ),
     tags=["Embeds"],
     cors=False,
-    responses=responses(_FRAGMENT, 400, 404, 503),
+    responses=responses(_FRAGMENT, 400, 404, 503, html_problems=True),
 )
 def embed_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
@@ -119,7 +100,7 @@ def embed_section(
     description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
     tags=["Embeds"],
     cors=False,
-    responses=responses(_PAGE, 400, 404, 503),
+    responses=responses(_PAGE, 400, 404, 503, html_problems=True),
 )
 def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, None, locale)
@@ -132,7 +113,7 @@ def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Respo
     description="A full HTML page of one section, for an iframe.",
     tags=["Embeds"],
     cors=False,
-    responses=responses(_PAGE, 400, 404, 503),
+    responses=responses(_PAGE, 400, 404, 503, html_problems=True),
 )
 def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, section_id, locale)
@@ -148,25 +129,36 @@ def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery
     ),
     tags=["Embeds"],
     cors=False,
-    responses=responses(model_response(OEmbedOut, "An oEmbed 1.0 rich response"), 400, 404, 501, 503),
+    responses=responses(
+        ok("An oEmbed 1.0 rich response, as JSON or XML", {JSON: {"model": OEmbedOut}, "text/xml": TEXT}),
+        400,
+        404,
+        501,
+        503,
+    ),
 )
 def oembed(
     url: Annotated[str, Query(max_length=2048, description="The URL to embed.")],
-    format: Annotated[str, Query(max_length=20, description="Only `json` is supported.")] = "json",
-    maxwidth: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-    maxheight: Annotated[int | None, Query(ge=1, le=10_000)] = None,
-) -> Response[OEmbedOut]:
-    if format != "json":
-        raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json.")
+    format: Annotated[
+        str, Query(max_length=20, description="`json` or `xml`; any other format is 501, as oEmbed 1.0 says.")
+    ] = "json",
+    maxwidth: Annotated[int | None, Query(ge=1, le=10_000, description="Widest the embed may be, in pixels.")] = None,
+    maxheight: Annotated[int | None, Query(ge=1, le=10_000, description="Tallest it may be, in pixels.")] = None,
+) -> Response[OEmbedOut | str]:
+    if format not in OEMBED_FORMATS:
+        raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json or xml.")
     target = urlsplit(url)
     locale = as_locale(parse_qs(target.query).get("locale", [DEFAULT_LOCALE])[0])
     path = _links(DEFAULT_LOCALE).relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
     page = paths.match_embeddable(path) if path else None
     if page is None or locale is None:
         raise NotFound(f"{url!r} is not an article or section of this API.")
-    embed, links, last_modified = _embed(*page, locale)
-    body = oembed_out(embed, links, maxwidth, maxheight, container().settings.http_max_age_seconds)
-    return representation(body, last_modified=last_modified, headers=OPEN)
+    embedding = load_embedding(router, *page, locale)
+    body = oembed_out(embedding.embed, embedding.links, maxwidth, maxheight, container().settings.http_max_age_seconds)
+    if format == "xml":
+        xml = oembed_xml(body)
+        return representation(xml, last_modified=embedding.last_modified, content_type=XML, headers=OPEN)
+    return representation(body, last_modified=embedding.last_modified, headers=OPEN)
 
 
 def _static(route: paths.RoutePath, content_type: str) -> Response[str]:

@@ -1,24 +1,112 @@
 /*
- * Konten Sehat embed script. Add it once:
+ * Konten Sehat embed script. Add it once, anywhere on the page:
  *   <script src="https://API/v1/embed.js" async></script>
- * and mark where content goes:
- *   <div data-kram-embed="kram-otot-betis#penyebab"></div>   (a section)
- *   <div data-kram-embed="kram-otot-betis"></div>            (the whole article)
- *   optional: data-kram-locale="en"
+ * and mark where content goes, now or later (placeholders added at any time are rendered):
+ *   <div data-kse-embed="kram-otot-betis#penyebab"></div>   (a section)
+ *   <div data-kse-embed="kram-otot-betis"></div>            (the whole article)
+ *   optional: data-kse-locale="en"
+ * (data-kram-embed and data-kram-locale, the first names, still work.)
  *
- * Each placeholder gets a Shadow DOM, so the page's CSS and ours do not meet. Content is
- * fetched as JSON and written with textContent only: nothing received is ever parsed as
- * HTML or run as code. When the API cannot be reached, a readable link is shown instead.
+ * For frameworks: window.KontenSehat.render(element) renders one placeholder,
+ * window.KontenSehat.renderAll(root) every placeholder under root. Each renders once.
+ *
+ * Each placeholder gets a Shadow DOM, so the page's CSS and ours do not meet; theme it with the
+ * CSS custom properties and ::part() names listed in embed.css. Content is fetched as JSON and
+ * written with textContent only: nothing received is ever parsed as HTML or run as code.
+ *
+ * The same script sizes oEmbed iframes: a frame page of this API posts its height
+ * ({type: "kse:height", id, height}) and the iframe it came from is set to that height.
  */
 (function () {
   "use strict";
   var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+  var PREFIXES = ["data-kse-", "data-kram-"];
+  var SELECTOR = "[data-kse-embed], [data-kram-embed]";
+  var MESSAGES = {
+    id: {
+      unavailable: "Konten ini tidak dapat dimuat saat ini.",
+      notFound: "Konten ini tidak ditemukan.",
+      readArticle: "Baca artikelnya",
+      tryArticle: "Buka artikel"
+    },
+    en: {
+      unavailable: "This content cannot be loaded right now.",
+      notFound: "This content was not found.",
+      readArticle: "Read the article",
+      tryArticle: "Open the article"
+    }
+  };
+  var PARTS = {
+    "kse-title": "title", "kse-heading": "heading", "kse-paragraph": "paragraph",
+    "kse-list": "list", "kse-item": "item"
+  };
   var script = document.currentScript;
   var base = script ? script.src.replace(/\/v1\/embed\.js(?:[?#].*)?$/, "") : "";
+  var apiOrigin = base ? new URL(base, location.href).origin : "";
+
+  // --- inside a frame page of this API: report the page's height to the page that frames it -------
+  function reportHeights() {
+    var last = 0;
+    var pending = false;
+    function send() {
+      pending = false;
+      var height = Math.ceil(document.body.getBoundingClientRect().height);
+      if (height === last) return;
+      last = height;
+      window.parent.postMessage({ type: "kse:height", id: window.name, height: height }, "*");
+    }
+    function schedule() {
+      if (pending) return;
+      pending = true;
+      (window.requestAnimationFrame || setTimeout)(send);
+    }
+    schedule();
+    window.addEventListener("load", schedule);
+    window.addEventListener("resize", schedule);
+    if (window.ResizeObserver) new ResizeObserver(schedule).observe(document.body);
+    if (document.fonts && document.fonts.ready) document.fonts.ready.then(schedule);
+    Array.prototype.forEach.call(document.images, function (image) { image.addEventListener("load", schedule); });
+  }
+
+  if (window.parent !== window && document.body && document.body.classList.contains("kse-frame")) {
+    reportHeights();
+    return;
+  }
+
+  // --- on a partner's page ------------------------------------------------------------------------
+  if (window.KontenSehat) return;  // each oEmbed snippet brings the script along; one copy does the work
+
+  // Size the oEmbed iframes of this API.
+  window.addEventListener("message", function (event) {
+    var data = event.data;
+    if (event.origin !== apiOrigin || !data || data.type !== "kse:height") return;
+    var height = Number(data.height);
+    if (!(height > 0 && height < 100000)) return;
+    Array.prototype.forEach.call(document.getElementsByTagName("iframe"), function (frame) {
+      if (frame.contentWindow !== event.source) return;
+      frame.style.height = height + "px";
+      frame.setAttribute("height", String(height));
+      var fallback = document.querySelector('[data-kse-fallback="' + String(data.id).replace(/[^a-z0-9-]/g, "") + '"]');
+      if (fallback && frame.name === data.id) fallback.hidden = true;  // the frame shows; its text stand-in can go
+    });
+  });
+
+  // --- rendering placeholders ------------------------------------------------------------------------
+  function attr(host, name) {
+    for (var i = 0; i < PREFIXES.length; i++) {
+      var value = host.getAttribute(PREFIXES[i] + name);
+      if (value !== null) return value;
+    }
+    return null;
+  }
 
   function el(tag, className, text) {
     var node = document.createElement(tag);
-    if (className) node.className = className;
+    if (className) {
+      node.className = className;
+      var part = PARTS[className.split(" ")[0]];
+      if (part) node.setAttribute("part", part);
+    }
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
   }
@@ -26,7 +114,7 @@
   function safeLink(href, className, text) {
     var link = el("a", className, text);
     try {
-      var url = new URL(href, base);
+      var url = new URL(href, base || location.href);
       if (url.protocol === "https:" || url.protocol === "http:") link.href = url.href;
     } catch (error) { /* leave the link without an href */ }
     link.rel = "noopener";
@@ -34,13 +122,17 @@
     return link;
   }
 
+  function articlePage(slug, locale) {
+    return base + "/v1/articles/" + slug + (locale === "id" ? "" : "?locale=" + locale);
+  }
+
   function render(root, data) {
     var box = el("div", "kse-embed");
     box.lang = data.locale;
-    if (data.whole_article) box.appendChild(el("h1", "kse-title", data.article.title));
+    if (data.whole_article) box.appendChild(el("h2", "kse-title", data.article.title));
     data.sections.forEach(function (section) {
       var part = el("section", "kse-section");
-      part.appendChild(el("h2", "kse-heading", section.heading));
+      part.appendChild(el(data.whole_article ? "h3" : "h2", "kse-heading", section.heading));
       section.blocks.forEach(function (block) {
         if (block.type === "paragraph") {
           part.appendChild(el("p", "kse-paragraph", block.text));
@@ -69,46 +161,112 @@
     footer.appendChild(attribution);
     box.appendChild(footer);
     root.appendChild(box);
+    keepReadable(box);
   }
 
-  function fallback(root, slug, locale) {
-    var box = el("p", "kse-fallback", locale === "en"
-      ? "This content cannot be loaded right now. "
-      : "Konten ini tidak dapat dimuat saat ini. ");
-    box.appendChild(safeLink(base + "/v1/frame/" + slug, "kse-canonical",
-      locale === "en" ? "Read it on the source site" : "Baca di situs sumber"));
+  // A theme may change the look, never make the text unreadable: below WCAG AA contrast (4.5:1) or
+  // under 12px, it is ignored and the default look used. The disclaimer does not follow themes at all.
+  function channels(color) {
+    var found = /rgba?\(([^)]+)\)/.exec(color || "");
+    if (!found) return null;
+    var parts = found[1].split(",").map(function (part) { return parseFloat(part); });
+    var alpha = parts.length > 3 ? parts[3] : 1;
+    return parts.slice(0, 3).map(function (value) { return value * alpha + 255 * (1 - alpha); });  // over white
+  }
+
+  function luminance(rgb) {
+    var linear = rgb.map(function (value) {
+      var c = value / 255;
+      return c <= 0.03928 ? c / 12.92 : Math.pow((c + 0.055) / 1.055, 2.4);
+    });
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2];
+  }
+
+  function contrast(foreground, background) {
+    var a = luminance(foreground), b = luminance(background);
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  }
+
+  function keepReadable(box) {
+    var style = getComputedStyle(box);
+    var text = channels(style.color), background = channels(style.backgroundColor);
+    var unreadable = !text || !background || contrast(text, background) < 4.5 || parseFloat(style.fontSize) < 12;
+    if (unreadable) {
+      box.classList.add("kse-default-theme");
+      box.setAttribute("data-kse-theme", "ignored");
+    }
+  }
+
+  function notice(root, message, href, label) {
+    var box = el("p", "kse-fallback", message + (href ? " " : ""));
+    box.setAttribute("role", "status");
+    if (href) box.appendChild(safeLink(href, "kse-canonical", label));
     root.appendChild(box);
   }
 
-  function embed(host) {
-    if (host.shadowRoot || host.getAttribute("data-kram-embedded")) return;
-    host.setAttribute("data-kram-embedded", "true");
-    var parts = (host.getAttribute("data-kram-embed") || "").split("#");
+  function notFound(root, slug, section, locale) {
+    var words = MESSAGES[locale];
+    if (!section) return notice(root, words.notFound);
+    // A section that is gone: point to its article, if that is still there.
+    fetch(base + "/v1/embed/" + slug + "?format=json&locale=" + locale, { mode: "cors", credentials: "omit" })
+      .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); })
+      .then(function (data) { notice(root, words.notFound, data.article.url, words.readArticle + ": " + data.article.title); })
+      .catch(function () { notice(root, words.notFound); });
+  }
+
+  function load(host) {
+    var parts = (attr(host, "embed") || "").split("#");
     var slug = parts[0], section = parts[1] || "";
-    var locale = host.getAttribute("data-kram-locale") === "en" ? "en" : "id";
+    var locale = attr(host, "locale") === "en" ? "en" : "id";
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     var style = el("link");
     style.rel = "stylesheet";
     style.href = base + "/v1/embed.css";
     root.appendChild(style);
     if (!SLUG.test(slug) || (section && !SLUG.test(section))) {
-      fallback(root, SLUG.test(slug) ? slug : "", locale);
+      notice(root, MESSAGES[locale].notFound);
       return;
     }
     var url = base + "/v1/embed/" + slug + (section ? "/" + section : "") + "?format=json&locale=" + locale;
     fetch(url, { mode: "cors", credentials: "omit" })
       .then(function (response) {
+        if (response.status === 404) return notFound(root, slug, section, locale);
         if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
+        return response.json().then(function (data) { render(root, data); });
       })
-      .then(function (data) { render(root, data); })
-      .catch(function () { fallback(root, slug, locale); });
+      .catch(function () {
+        notice(root, MESSAGES[locale].unavailable, articlePage(slug, locale), MESSAGES[locale].tryArticle);
+      });
   }
 
-  function embedAll() {
-    Array.prototype.forEach.call(document.querySelectorAll("[data-kram-embed]"), embed);
+  function renderOne(host) {
+    if (!host || host.nodeType !== 1 || host.hasAttribute("data-kse-rendered") || host.shadowRoot) return;
+    if (attr(host, "embed") === null) return;
+    host.setAttribute("data-kse-rendered", "");
+    load(host);
   }
 
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", embedAll);
-  else embedAll();
+  function renderAll(root) {
+    root = root || document;
+    if (root.nodeType === 1 && root.matches(SELECTOR)) renderOne(root);
+    if (root.querySelectorAll) Array.prototype.forEach.call(root.querySelectorAll(SELECTOR), renderOne);
+  }
+
+  window.KontenSehat = { render: renderOne, renderAll: renderAll };
+
+  function start() {
+    renderAll(document);
+    if (!window.MutationObserver) return;
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        if (change.type === "attributes") renderOne(change.target);
+        Array.prototype.forEach.call(change.addedNodes, function (node) { if (node.nodeType === 1) renderAll(node); });
+      });
+    }).observe(document.documentElement, {
+      childList: true, subtree: true, attributes: true, attributeFilter: ["data-kse-embed", "data-kram-embed"]
+    });
+  }
+
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();
