@@ -10,12 +10,12 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-import boto3
-
 from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
+from health_content.freshness import Freshness
 from health_content.reading import ArticleReader
 from health_content.settings import Settings
+from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 
 if TYPE_CHECKING:
@@ -30,26 +30,36 @@ class Container:
         return Settings.from_environ()
 
     @cached_property
-    def _content_table(self) -> Any:
-        return boto3.resource("dynamodb").Table(self.settings.table_name)
+    def freshness(self) -> Freshness:
+        """What the current request was served from; reset by the entry point for each request."""
+        return Freshness()
+
+    @cached_property
+    def content_table(self) -> Any:
+        return dynamodb_table(self.settings.table_name, API_CLIENT_CONFIG)
 
     @cached_property
     def causes(self) -> CauseCatalog:
         return CauseCatalog(
-            DynamoCauseStore(self._content_table), refresh_after=self.settings.content_cache_ttl_seconds
+            DynamoCauseStore(self.content_table),
+            refresh_after=self.settings.content_cache_ttl_seconds,
+            stale_after=self.settings.http_stale_seconds,
+            freshness=self.freshness,
         )
 
     @cached_property
     def articles(self) -> ArticleCatalog:
         return ArticleCatalog(
-            DynamoArticleStore(self._content_table),
+            DynamoArticleStore(self.content_table),
             cache_ttl=self.settings.content_cache_ttl_seconds,
             cache_size=self.settings.article_cache_max_items,
+            stale_after=self.settings.http_stale_seconds,
+            freshness=self.freshness,
         )
 
     @cached_property
     def reader(self) -> ArticleReader:
-        return ArticleReader(self.articles, self.causes)
+        return ArticleReader(self.articles, self.causes, self.freshness)
 
     @cached_property
     def app(self) -> APIGatewayRestResolver:

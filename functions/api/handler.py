@@ -17,6 +17,12 @@ from health_content.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     current = container()
+    current.freshness.reset()
     response = current.app.resolve(event, context)
     origins = current.settings.cors_allowed_origins
-    return finish(response, method=str(event.get("httpMethod")), varies_by_origin=bool(origins) and origins != ["*"])
+    return finish(
+        response,
+        method=str(event.get("httpMethod")),
+        varies_by_origin=bool(origins) and origins != ["*"],
+        freshness=current.freshness,
+    )

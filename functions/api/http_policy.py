@@ -13,6 +13,10 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 
 from health_content.errors import NotFound
+from health_content.freshness import Freshness
+from health_content.observability import metrics
+
+CACHE_NAME = "konten-sehat-api"
 
 
 def canonical_paths(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
@@ -25,14 +29,18 @@ def canonical_paths(app: APIGatewayRestResolver, next_middleware: NextMiddleware
     return next_middleware(app)
 
 
-def finish(response: dict[str, Any], *, method: str, varies_by_origin: bool) -> dict[str, Any]:
-    """Headers every response carries, and HEAD made from GET.
+def finish(
+    response: dict[str, Any], *, method: str, varies_by_origin: bool, freshness: Freshness | None = None
+) -> dict[str, Any]:
+    """Headers every response carries, what it was served from, and HEAD made from GET.
 
     ``varies_by_origin``: a CORS allow-list is configured, so a JSON response differs by the
     request's Origin (allowed origins get Access-Control-Allow-Origin, others do not)."""
     headers: dict[str, list[str]] = response.setdefault("multiValueHeaders", {}) or {}
     response["multiValueHeaders"] = headers
     headers["X-Content-Type-Options"] = ["nosniff"]
+    if freshness is not None and response.get("statusCode", 500) < 400:
+        _say_how_fresh(headers, freshness)
     if varies_by_origin and headers.get("Access-Control-Allow-Origin") != ["*"]:
         vary = [value.strip() for values in headers.get("Vary", []) for value in values.split(",") if value.strip()]
         headers["Vary"] = [", ".join([*vary, "Origin"])] if "Origin" not in vary else headers["Vary"]
@@ -43,3 +51,16 @@ def finish(response: dict[str, Any], *, method: str, varies_by_origin: bool) -> 
         response["body"] = None
         response["isBase64Encoded"] = False
     return response
+
+
+def _say_how_fresh(headers: dict[str, list[str]], freshness: Freshness) -> None:
+    """A copy served because the store failed says how old it is (RFC 9111 Age, RFC 9211 Cache-Status);
+    a response with something left out is never kept by caches."""
+    if freshness.stale_age is not None:
+        headers["Age"] = [str(int(freshness.stale_age))]
+        headers["Cache-Status"] = [f"{CACHE_NAME}; hit; detail=stale-if-error"]
+        metrics.add_metric(name="StaleResponses", unit="Count", value=1)
+    if freshness.degraded:
+        headers["Cache-Control"] = ["no-store"]
+        headers["Cache-Status"] = [f"{CACHE_NAME}; detail=partial"]
+        metrics.add_metric(name="PartialResponses", unit="Count", value=1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, SerializerFunctionWrapHandler, model_serializer
 
@@ -140,7 +140,15 @@ class SectionOut(_Out):
 
 
 class HealthOut(_Out):
-    status: str = Field(examples=["ok"])
+    status: Literal["ok", "degraded", "unavailable"] = Field(
+        description="ok; degraded: some content is served from warm copies or left out; unavailable: "
+        "articles cannot be read (with status 503).",
+        examples=["ok"],
+    )
+    checks: dict[str, Literal["ok", "stale", "unavailable"]] = Field(
+        description="Each part of the content: readable, served from a warm copy, or not readable.",
+        examples=[{"articles": "ok", "causes": "ok"}],
+    )
 
 
 class HomeLinks(_LinkSet):

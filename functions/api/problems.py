@@ -17,7 +17,7 @@ from api import paths
 from api.dependencies import container
 from api.links import LinkBuilder
 from api.presenters.embeds import error_html
-from health_content.errors import ContentUnavailable, InvalidCursor, InvalidQuery, NotFound
+from health_content.errors import ContentUnavailable, DocumentUnreadable, InvalidCursor, InvalidQuery, NotFound
 from health_content.observability import logger, metrics
 from health_content.vocabulary import DEFAULT_LOCALE, as_locale
 
@@ -70,6 +70,26 @@ PROBLEM_TYPES = {
             "Service unavailable",
             HTTPStatus.SERVICE_UNAVAILABLE,
             "The content store could not be reached; retry after the number of seconds in Retry-After.",
+        ),
+        ProblemType(
+            "content-unavailable",
+            "Content unavailable",
+            HTTPStatus.SERVICE_UNAVAILABLE,
+            "What was asked for is stored but cannot be read right now; operators are alerted. Retry after the "
+            "number of seconds in Retry-After.",
+        ),
+        ProblemType(
+            "throttled",
+            "Too many requests",
+            HTTPStatus.TOO_MANY_REQUESTS,
+            "The API's request rate limit was reached (answered by API Gateway); retry after Retry-After seconds.",
+        ),
+        ProblemType(
+            "gateway-error",
+            "Service unavailable",
+            HTTPStatus.BAD_GATEWAY,
+            "API Gateway could not get an answer from the API in time (its 5XX answers); retry after Retry-After "
+            "seconds.",
         ),
         ProblemType(
             "internal-error",
@@ -232,8 +252,13 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
 
     @app.exception_handler(ContentUnavailable)
     def unavailable(error: ContentUnavailable) -> Response[str]:
+        retry = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+        if isinstance(error, DocumentUnreadable):
+            metrics.add_metric(name="UnreadableDocuments", unit="Count", value=1)
+            logger.error("stored content unreadable", extra={"document": error.what})
+            return problem_response(app, "content-unavailable", error.detail, headers=retry)
         logger.exception("content store unavailable")
-        return problem_response(app, "unavailable", error.detail, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+        return problem_response(app, "unavailable", error.detail, headers=retry)
 
     @app.not_found
     def no_route(_: NotFoundError) -> Response[str]:

@@ -34,6 +34,14 @@ class ContentUnavailable(ContentError):
     """The serving index could not be read; the request may succeed later."""
 
 
+class DocumentUnreadable(ContentUnavailable):
+    """A stored document could not be read back (corrupt, or of a shape this code does not know)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__("The content asked for cannot be read right now.")
+        self.what = what
+
+
 class DocumentRejected(ContentError):
     """A document failed validation and was not published."""
 

@@ -13,7 +13,8 @@ from health_content.articles.model import Section
 from health_content.articles.store import PublishedArticle
 from health_content.causes.catalog import CauseCatalog
 from health_content.causes.model import Cause
-from health_content.errors import SectionNotFound
+from health_content.errors import ContentUnavailable, SectionNotFound
+from health_content.freshness import Freshness
 from health_content.vocabulary import Locale
 
 
@@ -30,15 +31,23 @@ class ArticleView:
 class ArticleReader:
     """Builds article views from the article catalog and, when there is one, the cause catalog."""
 
-    def __init__(self, articles: ArticleCatalog, causes: CauseCatalog | None = None) -> None:
+    def __init__(
+        self, articles: ArticleCatalog, causes: CauseCatalog | None = None, freshness: Freshness | None = None
+    ) -> None:
         self._articles = articles
         self._causes = causes
+        self._freshness = freshness or Freshness()
 
     def view(self, slug: str, locale: Locale) -> ArticleView:
         published = self._articles.get_article(slug, locale)
         if self._causes is None:
             return ArticleView(published, {}, [], published.published_at)
-        causes = self._causes.for_article(slug, locale)
+        try:
+            causes = self._causes.for_article(slug, locale)
+        except ContentUnavailable:
+            # The causes enrich an article; without them it is still the text, its source and disclaimer.
+            self._freshness.left_out()
+            return ArticleView(published, {}, [], published.published_at)
         # The body shows both documents, so it changed when either was last published.
         last_modified = published.published_at
         if causes.published_at is not None and causes.published_at > last_modified:

@@ -13,7 +13,6 @@ from functools import cache
 from typing import Any
 from urllib.parse import unquote_plus
 
-import boto3
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.data_classes import S3Event, event_source
 from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -22,18 +21,19 @@ from health_content.observability import logger, metrics, tracer
 from health_content.publishing.kinds import ServingIndex
 from health_content.publishing.publisher import Publisher
 from health_content.settings import Settings
+from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table, s3_client
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 
 
 @cache
 def _s3_client() -> Any:
-    return boto3.client("s3")
+    return s3_client(INGEST_CLIENT_CONFIG)
 
 
 @cache
 def _serving_index() -> ServingIndex:
-    table = boto3.resource("dynamodb").Table(Settings.from_environ().table_name)
+    table = dynamodb_table(Settings.from_environ().table_name, INGEST_CLIENT_CONFIG)
     return ServingIndex(articles=DynamoArticleStore(table), causes=DynamoCauseStore(table))
 
 

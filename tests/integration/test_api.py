@@ -253,7 +253,8 @@ def test_logs_carry_the_request_id_the_client_sees(seeded, monkeypatch) -> None:
 
 def test_health(seeded: LocalStack) -> None:
     response = call_api("GET", "/v1/health")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "checks": {"articles": "ok", "causes": "ok"}}
     assert response.headers["Cache-Control"] == "no-store"
 
 

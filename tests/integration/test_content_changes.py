@@ -70,7 +70,9 @@ def test_a_store_outage_is_a_503_with_retry_after(seeded_fresh: LocalStack) -> N
     body = assert_problem(response, 503, "/problems/unavailable")
     assert response.headers["Retry-After"].isdigit()
     assert "ResourceNotFound" not in body["detail"] and TABLE not in json.dumps(body)
-    assert_problem(call_api("GET", "/v1/health"), 503, "/problems/unavailable")
+    health = call_api("GET", "/v1/health")
+    assert health.status_code == 503 and health.headers["Cache-Control"] == "no-store"
+    assert health.get_json() == {"status": "unavailable", "checks": {"articles": "unavailable", "causes": "unavailable"}}
 
 
 # --- taxonomies -------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -17,23 +17,49 @@ from api.presenters.home import home_out
 from api.problems import PROBLEM_TYPES, ProblemTypeOut
 from api.routes.params import READ_METHODS, request_links
 from health_content import __version__
-from health_content.errors import NotFound
+from health_content.errors import ContentUnavailable, NotFound
 from health_content.vocabulary import DEFAULT_LOCALE
 
 router = Router()
+TROUBLE_WINDOW_SECONDS = 300
 
 
 @router.route(
     str(paths.HEALTH),
     method=READ_METHODS,
     summary="Health check",
-    description="Ready when the content index can be read; 503 problem otherwise.",
+    description=(
+        "Whether the content can be served: `ok`; `degraded` when part of it is unreadable or this container "
+        "served warm copies in the last five minutes because the store failed; `unavailable` (503) when "
+        "articles cannot be read at all. Never cached."
+    ),
     tags=["Service"],
-    responses=responses(ok("Ready", {JSON: {"model": HealthOut}}, validators=False), 503, cacheable=False),
+    responses={
+        **responses(ok("Serving", {JSON: {"model": HealthOut}}, validators=False), cacheable=False),
+        503: {"description": "Unavailable", "content": {JSON: {"model": HealthOut}}},
+    },
 )
 def health() -> Response[HealthOut]:
-    container().articles.list_articles(DEFAULT_LOCALE, 1, None)
-    return Response(200, "application/json", HealthOut(status="ok"), headers={"Cache-Control": "no-store"})
+    current = container()
+    checks: dict[str, Literal["ok", "stale", "unavailable"]] = {}
+    for part, read in (
+        ("articles", lambda: current.articles.list_articles(DEFAULT_LOCALE, 1, None)),
+        ("causes", current.causes.current),
+    ):
+        try:
+            read()
+            checks[part] = "ok"
+        except ContentUnavailable:
+            checks[part] = "unavailable"
+    if checks["causes"] == "ok" and current.freshness.stale_age is not None:
+        checks["causes"] = "stale"
+    status: Literal["ok", "degraded", "unavailable"] = "ok"
+    if checks["articles"] == "unavailable":
+        status = "unavailable"
+    elif set(checks.values()) != {"ok"} or current.freshness.troubled_within(TROUBLE_WINDOW_SECONDS):
+        status = "degraded"
+    body = HealthOut(status=status, checks=checks)
+    return Response(503 if status == "unavailable" else 200, JSON, body, headers={"Cache-Control": "no-store"})
 
 
 @router.route(

@@ -5,19 +5,22 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from cachetools import TTLCache
+from cachetools import LRUCache
 
 from health_content.articles.store import ArticleStore, Page, PublishedArticle
-from health_content.errors import ArticleNotFound
+from health_content.errors import ArticleNotFound, ContentUnavailable
+from health_content.freshness import Freshness
 from health_content.vocabulary import Locale
 
 
 class ArticleCatalog:
     """What the API can ask about articles.
 
-    A warm Lambda container keeps recently read articles for ``cache_ttl`` seconds (at
-    most ``cache_size`` of them), so a newly published version is served within that
-    time. Listings are not cached: they are cheap and must show new articles at once.
+    A warm Lambda container keeps the articles it read (at most ``cache_size``): for ``cache_ttl``
+    seconds it serves them without asking the store, so a newly published version is served within
+    that time. When the store then fails, it keeps serving its copy for up to ``stale_after``
+    seconds since it was read, and records that in ``freshness``. Listings are not cached: they are
+    cheap and must show new articles at once.
     """
 
     def __init__(
@@ -26,24 +29,34 @@ class ArticleCatalog:
         *,
         cache_ttl: float = 60.0,
         cache_size: int = 256,
+        stale_after: float = 86_400.0,
+        freshness: Freshness | None = None,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
-        self._cache: TTLCache[tuple[Locale, str], PublishedArticle] | None = (
-            TTLCache(maxsize=cache_size, ttl=cache_ttl, timer=timer) if cache_ttl > 0 else None
-        )
+        self._ttl = cache_ttl
+        self._stale_after = stale_after
+        self._freshness = freshness or Freshness()
+        self._timer = timer
+        self._copies: LRUCache[tuple[Locale, str], tuple[PublishedArticle, float]] = LRUCache(maxsize=cache_size)
 
     def get_article(self, slug: str, locale: Locale) -> PublishedArticle:
         key = (locale, slug)
-        if self._cache is not None:
-            cached = self._cache.get(key)
-            if cached is not None:
-                return cached
-        published = self._store.get(locale, slug)
+        now = self._timer()
+        copy = self._copies.get(key)
+        if copy is not None and now - copy[1] < self._ttl:
+            return copy[0]
+        try:
+            published = self._store.get(locale, slug)
+        except ContentUnavailable:
+            if copy is None or now - copy[1] > self._stale_after:
+                raise
+            self._freshness.served_stale(now - copy[1])
+            return copy[0]
         if published is None:
+            self._copies.pop(key, None)
             raise ArticleNotFound(slug, locale)
-        if self._cache is not None:
-            self._cache[key] = published
+        self._copies[key] = (published, now)
         return published
 
     def list_articles(self, locale: Locale, limit: int, cursor: str | None) -> Page:

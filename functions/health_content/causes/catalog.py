@@ -16,7 +16,8 @@ from health_content import cursor as cursors
 from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
 from health_content.causes.model import Cause
 from health_content.causes.store import CauseStore
-from health_content.errors import CauseNotFound, InvalidCursor
+from health_content.errors import CauseNotFound, ContentUnavailable, InvalidCursor
+from health_content.freshness import Freshness
 from health_content.vocabulary import Locale
 
 
@@ -44,11 +45,22 @@ class _Loaded:
 
 
 class CauseCatalog:
+    """When the store fails, the index last read keeps being served for up to ``stale_after`` seconds
+    since it was last confirmed current, and ``freshness`` records it."""
+
     def __init__(
-        self, store: CauseStore, *, refresh_after: float = 60.0, timer: Callable[[], float] = time.monotonic
+        self,
+        store: CauseStore,
+        *,
+        refresh_after: float = 60.0,
+        stale_after: float = 86_400.0,
+        freshness: Freshness | None = None,
+        timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._refresh_after = refresh_after
+        self._stale_after = stale_after
+        self._freshness = freshness or Freshness()
         self._timer = timer
         self._loaded: _Loaded | None = None
 
@@ -61,6 +73,15 @@ class CauseCatalog:
         loaded = self._loaded
         if loaded is not None and now - loaded.checked_at < self._refresh_after:
             return loaded
+        try:
+            return self._refresh(loaded, now)
+        except ContentUnavailable:
+            if loaded is None or loaded.index is None or now - loaded.checked_at > self._stale_after:
+                raise
+            self._freshness.served_stale(now - loaded.checked_at)
+            return loaded
+
+    def _refresh(self, loaded: _Loaded | None, now: float) -> _Loaded:
         if loaded is not None and self._store.current_hash() == loaded.content_hash:
             loaded.checked_at = now
             return loaded

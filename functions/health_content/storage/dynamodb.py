@@ -17,7 +17,8 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from boto3.dynamodb.conditions import Key
@@ -30,7 +31,7 @@ from health_content.articles.store import ArticleListing, Page, PublishedArticle
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import ANALYSIS_VERSION, CauseAnalysis
 from health_content.causes.store import PublishedCauses
-from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.errors import ContentUnavailable, DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.observability import logger
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
@@ -61,6 +62,16 @@ def _value_size(value: Any) -> int:
     if isinstance(value, list | tuple | set | frozenset):
         return 3 + sum(_value_size(v) + 1 for v in value)
     raise TypeError(f"no DynamoDB size rule for {type(value).__name__}")
+
+
+@contextmanager
+def _readable(what: str) -> Iterator[None]:
+    """A stored item that does not parse is unreadable content (a 503 the operators hear of), never a crash."""
+    try:
+        yield
+    except (ValidationError, ValueError, KeyError, TypeError, OSError) as error:
+        logger.error("a stored document could not be read", extra={"document": what, "error": repr(error)})
+        raise DocumentUnreadable(what) from error
 
 
 def _check_size(item: Mapping[str, Any], what: str) -> None:
@@ -94,12 +105,13 @@ class DynamoArticleStore:
             raise ContentUnavailable(_UNREADABLE) from error
         if item is None:
             return None
-        return PublishedArticle(
-            article=Article.model_validate_json(item["document"]),
-            content_hash=item["content_hash"],
-            published_at=dt.datetime.fromisoformat(item["published_at"]),
-            source_version=item.get("source_version"),
-        )
+        with _readable(f"article {locale}/{slug}"):
+            return PublishedArticle(
+                article=Article.model_validate_json(item["document"]),
+                content_hash=item["content_hash"],
+                published_at=dt.datetime.fromisoformat(item["published_at"]),
+                source_version=item.get("source_version"),
+            )
 
     def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
         start_key = _decode_cursor(cursor, locale) if cursor else None
@@ -123,8 +135,10 @@ class DynamoArticleStore:
             if not start_key:
                 break
         page, more = items[:limit], len(items) > limit
+        with _readable(f"article listing {locale}"):
+            listings = [_listing(item) for item in page]
         return Page(
-            items=[_listing(item) for item in page],
+            items=listings,
             next_cursor=cursors.encode({"after": page[-1]["sk"]}) if more and page else None,
         )
 
@@ -173,10 +187,10 @@ class DynamoCauseStore:
         item = self._read()
         if item is None:
             return None
-        try:
+        with _readable("cause taxonomy"):
             analysis = CauseAnalysis.model_validate_json(gzip.decompress(bytes(item["analysis"])))
-        except (OSError, ValidationError) as error:
-            raise ContentUnavailable("The cause index could not be read.") from error
+            taxonomy = CauseTaxonomy.model_validate_json(item["document"])
+            published_at = dt.datetime.fromisoformat(item["published_at"])
         if analysis.version != ANALYSIS_VERSION:
             logger.error(
                 "the stored cause analysis was made by another version; publish the causes again",
@@ -184,10 +198,10 @@ class DynamoCauseStore:
             )
             raise ContentUnavailable("The cause index is being rebuilt; try again later.")
         return PublishedCauses(
-            taxonomy=CauseTaxonomy.model_validate_json(item["document"]),
+            taxonomy=taxonomy,
             analysis=analysis,
-            content_hash=item["content_hash"],
-            published_at=dt.datetime.fromisoformat(item["published_at"]),
+            content_hash=str(item.get("content_hash")),
+            published_at=published_at,
             source_version=item.get("source_version"),
         )
 
@@ -253,7 +267,7 @@ def _put_if_changed(table: Any, item: dict[str, Any], also_when_changed: str | N
 def _listing(item: dict[str, Any]) -> ArticleListing:
     locale = as_locale(str(item["locale"]))
     if locale is None:
-        raise ContentUnavailable(_UNREADABLE)
+        raise ValueError(f"unknown locale {item['locale']!r}")
     return ArticleListing(
         slug=item["slug"],
         locale=locale,
