@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 
@@ -27,6 +29,25 @@ TEST_ENVIRONMENT = {
 
 
 GENERATED_REQUESTS = pytest.StashKey[int]()
+MEMORY_PROBE = pytest.StashKey["subprocess.Popen[str]"]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """When the memory test will run, start its probe now, on the other core, while the suite runs."""
+    if any(item.path.name == "test_memory.py" for item in items):
+        config.stash[MEMORY_PROBE] = subprocess.Popen(
+            [sys.executable, "-m", "tests.probes.search_memory"],
+            cwd=REPO_ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    probe = session.config.stash.get(MEMORY_PROBE, None)
+    if probe is not None and probe.poll() is None:
+        probe.kill()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:

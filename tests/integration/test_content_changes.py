@@ -72,7 +72,10 @@ def test_a_store_outage_is_a_503_with_retry_after(seeded_fresh: LocalStack) -> N
     assert "ResourceNotFound" not in body["detail"] and TABLE not in json.dumps(body)
     health = call_api("GET", "/v1/health")
     assert health.status_code == 503 and health.headers["Cache-Control"] == "no-store"
-    assert health.get_json() == {"status": "unavailable", "checks": {"articles": "unavailable", "causes": "unavailable"}}
+    assert health.get_json() == {
+        "status": "unavailable",
+        "checks": {"articles": "unavailable", "causes": "unavailable"},
+    }
 
 
 # --- taxonomies -------------------------------------------------------------------------------

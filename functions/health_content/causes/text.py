@@ -106,9 +106,13 @@ def words(text: str) -> list[str]:
 
 @cache
 def _indonesian() -> Any:
+    from Sastrawi.Dictionary.ArrayDictionary import ArrayDictionary
+    from Sastrawi.Stemmer.Stemmer import Stemmer
     from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
 
-    return StemmerFactory().create_stemmer()
+    # Sastrawi's factory wraps the stemmer in a cache that never forgets a word, so memory would grow
+    # with every new word a user types; ``stem`` below has a bounded cache instead.
+    return Stemmer(ArrayDictionary(StemmerFactory().get_words()))
 
 
 @cache
@@ -128,7 +132,10 @@ def _stem_english(word: str) -> str:
 _STEMMERS: dict[Locale, Callable[[str], str]] = {"id": _stem_indonesian, "en": _stem_english}
 
 
-@lru_cache(maxsize=65_536)
+STEM_CACHE_SIZE = 16_384
+
+
+@lru_cache(maxsize=STEM_CACHE_SIZE)
 def stem(word: str, locale: Locale) -> str:
     stemmer = _STEMMERS.get(locale)
     return word if stemmer is None else stemmer(word)

@@ -1,0 +1,26 @@
+"""Memory that user input can fill is bounded: the stemmer's cache included."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import MEMORY_PROBE
+
+
+def test_a_hundred_thousand_searches_with_new_words_grow_the_process_less_than_15_mb(
+    request: pytest.FixtureRequest,
+) -> None:
+    probe = request.config.stash.get(MEMORY_PROBE, None)
+    if probe is None:
+        pytest.fail("the memory probe was not started (tests/conftest.py starts it with the session)")
+    out, err = probe.communicate(timeout=300)
+    assert probe.returncode == 0, err
+    result = json.loads(out.strip().splitlines()[-1])
+    print(
+        f"memory after warm-up: {result['before_mb']:.0f} MB; growth over {result['searches']} searches: "
+        f"{result['growth_mb']:.2f} MB"
+    )
+    assert result["searches"] == 100_000
+    assert result["growth_mb"] < 15
