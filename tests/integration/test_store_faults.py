@@ -1,0 +1,262 @@
+"""Store faults, injected: the API fails fast and honestly, and a warm container serves its last good copy.
+
+Faults come from real sockets on loopback (a closed port, a server that accepts and never answers,
+one that answers throttling or 500 errors) for cold containers, and from a botocore hook that
+makes every DynamoDB call fail for a warm one.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, ClassVar
+
+import boto3
+import pytest
+from botocore.exceptions import EndpointConnectionError
+
+from api import dependencies
+from infra.local.stack import LocalStack
+from ingest import handler as ingest_handler
+from tests.conftest import SEED_KEY, document_bytes
+from tests.integration.conftest import BUCKET, TABLE, assert_problem, call_api, put_document
+from tests.local_stack_process import free_port
+
+ARTICLE = "/v1/articles/kram-otot-betis"
+
+
+# --- a cold container against a broken store -------------------------------------------------------
+
+
+class _Answer(BaseHTTPRequestHandler):
+    status = 500
+    body: ClassVar[dict[str, str]] = {}
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        payload = json.dumps(self.body).encode()
+        self.send_response(self.status)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+class _Throttling(_Answer):
+    status = 400
+    body: ClassVar[dict[str, str]] = {
+        "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+        "message": "The level of configured provisioned throughput for the table was exceeded.",
+    }
+
+
+class _Failing(_Answer):
+    status = 500
+    body: ClassVar[dict[str, str]] = {
+        "__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
+        "message": "Internal server error",
+    }
+
+
+@contextmanager
+def _answering(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@contextmanager
+def _hanging() -> Iterator[str]:
+    """A server that accepts connections and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(16)
+    accepted: list[socket.socket] = []
+    stop = threading.Event()
+
+    def accept() -> None:
+        listener.settimeout(0.1)
+        while not stop.is_set():
+            try:
+                accepted.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    threading.Thread(target=accept, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
+    finally:
+        stop.set()
+        for connection in accepted:
+            connection.close()
+        listener.close()
+
+
+@contextmanager
+def _closed_port() -> Iterator[str]:
+    yield f"http://127.0.0.1:{free_port()}"
+
+
+FAULTS = {
+    "closed port": (_closed_port, 2.0),
+    "accepts and never answers": (_hanging, 3.0),
+    "throttling": (lambda: _answering(_Throttling), 2.0),
+    "500 errors": (lambda: _answering(_Failing), 2.0),
+}
+
+
+@pytest.mark.enable_socket
+@pytest.mark.parametrize("fault", FAULTS)
+def test_a_cold_container_answers_503_with_retry_after_in_time(monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
+    make, bound = FAULTS[fault]
+    monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
+    with make() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        dependencies.reset()
+        for path in (ARTICLE, "/v1/causes", "/v1/embed/kram-otot-betis/penyebab?format=json", "/v1/health"):
+            started = time.monotonic()
+            response = call_api("GET", path.split("?")[0], query=path.partition("?")[2])
+            elapsed = time.monotonic() - started
+            assert response.status_code == 503, (path, response.get_data(as_text=True))
+            assert elapsed < bound, (path, elapsed)
+            if path != "/v1/health":
+                assert_problem(response, 503, "/problems/unavailable")
+                assert response.headers["Retry-After"].isdigit()
+            else:
+                assert response.get_json()["status"] == "unavailable"
+
+
+# --- a warm container when the store fails ---------------------------------------------------------
+
+
+def _fail_every_store_call() -> None:
+    """From now on, every DynamoDB call of the API's warm container fails as if the store were unreachable."""
+
+    def unreachable(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
+
+    client = dependencies.container().content_table.meta.client
+    client.meta.events.register_first("before-send.dynamodb", unreachable)
+
+
+@pytest.fixture
+def warm_stack(seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch) -> LocalStack:
+    # The container re-checks the store on every request (no TTL), so a fault shows at once.
+    monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0")
+    dependencies.reset()
+    return seeded_fresh
+
+
+SERVED_BEFORE = [
+    ARTICLE,
+    f"{ARTICLE}/sections",
+    f"{ARTICLE}/sections/penyebab",
+    f"{ARTICLE}/sections/pencegahan",
+    "/v1/embed/kram-otot-betis/penyebab",
+    "/v1/frame/kram-otot-betis",
+    "/v1/causes/hipokalsemia",
+]
+
+
+def test_a_warm_container_keeps_serving_what_it_served_when_the_store_fails(warm_stack: LocalStack) -> None:
+    before = {path: call_api("GET", path) for path in SERVED_BEFORE}
+    assert {path: r.status_code for path, r in before.items()} == dict.fromkeys(SERVED_BEFORE, 200)
+    assert call_api("GET", "/v1/health").get_json()["status"] == "ok"
+
+    _fail_every_store_call()
+
+    for path, earlier in before.items():
+        response = call_api("GET", path)
+        assert response.status_code == 200, path
+        assert response.get_data() == earlier.get_data(), path  # the same content, not a degraded copy
+        assert response.headers["Cache-Status"] == "konten-sehat-api; hit; detail=stale-if-error"
+        assert int(response.headers["Age"]) >= 0
+    # What this container never read cannot be made up: a fast, honest 503.
+    assert_problem(call_api("GET", "/v1/articles/lain"), 503, "/problems/unavailable")
+    health = call_api("GET", "/v1/health").get_json()
+    assert health["status"] == "unavailable" and health["checks"]["articles"] == "unavailable"
+
+
+def test_the_stale_window_ends(warm_stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTP_STALE_SECONDS", "1")
+    dependencies.reset()
+    assert call_api("GET", ARTICLE).status_code == 200
+    _fail_every_store_call()
+    assert call_api("GET", ARTICLE).status_code == 200
+    time.sleep(1.1)
+    assert_problem(call_api("GET", ARTICLE), 503, "/problems/unavailable")
+
+
+# --- corrupt items -------------------------------------------------------------------------------
+
+
+def _corrupt(pk: str, sk: str, attribute: str) -> None:
+    boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).update_item(
+        Key={"pk": pk, "sk": sk},
+        UpdateExpression="SET #a = :broken",
+        ExpressionAttributeNames={"#a": attribute},
+        ExpressionAttributeValues={":broken": "{not json"},
+    )
+
+
+def test_a_corrupt_article_is_a_503_content_unavailable(
+    seeded_fresh: LocalStack, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    _corrupt("ARTICLES#id", "ARTICLE#kram-otot-betis", "document")
+    capsys.readouterr()
+    for path in (ARTICLE, f"{ARTICLE}/sections/penyebab", "/v1/frame/kram-otot-betis"):
+        response = call_api("GET", path)
+        assert response.status_code == 503 and response.headers["Retry-After"].isdigit(), path
+    assert_problem(call_api("GET", ARTICLE), 503, "/problems/content-unavailable")
+    assert '"UnreadableDocuments"' in capsys.readouterr().out  # the metric an alarm watches
+    logged = [record for record in caplog.records if record.getMessage() == "stored content unreadable"]
+    assert logged and all(getattr(r, "document", None) == "article id/kram-otot-betis" for r in logged)
+
+
+def test_a_corrupt_taxonomy_leaves_articles_readable_and_health_degraded(seeded_fresh: LocalStack) -> None:
+    _corrupt("TAXONOMY", "causes", "document")
+    article = call_api("GET", ARTICLE)
+    assert article.status_code == 200
+    assert article.headers["Cache-Control"] == "no-store"  # a partial answer is never kept by caches
+    assert article.headers["Cache-Status"] == "konten-sehat-api; detail=partial"
+    body = article.get_json()
+    assert body["disclaimer"] and all(section["causes"] == [] for section in body["sections"])
+    assert_problem(call_api("GET", "/v1/causes"), 503, "/problems/content-unavailable")
+    health = call_api("GET", "/v1/health")
+    assert health.status_code == 200
+    assert health.get_json() == {"status": "degraded", "checks": {"articles": "ok", "causes": "unavailable"}}
+
+
+# --- publishing while S3 is down -----------------------------------------------------------------
+
+
+def test_ingest_fails_for_a_retry_and_changes_nothing_when_s3_is_down(
+    seeded_fresh: LocalStack, s3: Any, seed_document
+) -> None:
+    put_document(s3, SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    before = boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).scan()["Items"]
+
+    def unreachable(**_: Any) -> None:
+        raise EndpointConnectionError(endpoint_url="https://s3.amazonaws.com")
+
+    ingest_handler.reset()
+    client = ingest_handler._s3_client()
+    client.meta.events.register_first("before-send.s3", unreachable)
+    with pytest.raises(EndpointConnectionError):  # Lambda retries the event, then the failure queue keeps it
+        seeded_fresh.deliver_events(ingest_handler.lambda_handler)
+    assert boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).scan()["Items"] == before
+    assert (
+        boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 2
+    )
