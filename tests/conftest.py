@@ -33,8 +33,9 @@ MEMORY_PROBE = pytest.StashKey["subprocess.Popen[str]"]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """When the memory test will run, start its probe now, on the other core, while the suite runs."""
+    """When the memory test will run, start its probe now, on the other core, and run the test last."""
     if any(item.path.name == "test_memory.py" for item in items):
+        items.sort(key=lambda item: item.path.name == "test_memory.py")
         config.stash[MEMORY_PROBE] = subprocess.Popen(
             [sys.executable, "-m", "tests.probes.search_memory"],
             cwd=REPO_ROOT,

@@ -37,7 +37,14 @@ def released_at() -> dt.datetime:
 
 
 # Sent unchanged on a 304, as RFC 9110 section 15.4.5 asks.
-_KEPT_ON_304 = ("Cache-Control", "Content-Language", "ETag", "Last-Modified", "Vary")
+_KEPT_ON_304 = (
+    "Cache-Control",
+    "Content-Language",
+    "ETag",
+    "Last-Modified",
+    "Vary",
+    "Access-Control-Allow-Origin",  # the embed routes' own, so a cross-origin revalidation still reads it
+)
 
 
 def representation(
@@ -58,13 +65,15 @@ def representation(
 
 
 def _etag(body: str) -> str:
-    return '"' + hashlib.sha256(body.encode()).hexdigest()[:40] + '"'
+    # Weak: API Gateway may send the same representation gzip-compressed, and a strong validator
+    # would then have to differ between the two encodings (RFC 9110, 8.8.1).
+    return 'W/"' + hashlib.sha256(body.encode()).hexdigest()[:40] + '"'
 
 
 def _matches(if_none_match: str, etag: str) -> bool:
     # If-None-Match uses the weak comparison: W/"x" matches "x".
     candidates = {tag.strip().removeprefix("W/") for tag in if_none_match.split(",")}
-    return "*" in candidates or etag in candidates
+    return "*" in candidates or etag.removeprefix("W/") in candidates
 
 
 def _not_modified_since(if_modified_since: str, last_modified: str | None) -> bool:

@@ -45,9 +45,11 @@ def finish(
         vary = [value.strip() for values in headers.get("Vary", []) for value in values.split(",") if value.strip()]
         headers["Vary"] = [", ".join([*vary, "Origin"])] if "Origin" not in vary else headers["Vary"]
     if method == "HEAD":
-        # RFC 9110: HEAD is GET without the body, and its Content-Length is the one GET would send.
+        # RFC 9110: HEAD is GET without the body, and its Content-Length is the one GET would send
+        # (a 304 or 204 has none to state).
         body = response.get("body") or ""
-        headers["Content-Length"] = [str(len(body.encode()))]
+        if response.get("statusCode") not in (204, 304):
+            headers["Content-Length"] = [str(len(body.encode()))]
         response["body"] = None
         response["isBase64Encoded"] = False
     return response

@@ -19,7 +19,7 @@ TITLE = "Konten Sehat API"
 DESCRIPTION = (
     "Indonesian health articles as structured content: articles, their sections and the health aspect "
     "each section covers, and the causes of cramps and seizures they discuss, always with attribution "
-    "and a medical disclaimer. Errors are RFC 9457 problem details. Every successful GET carries a strong "
+    "and a medical disclaimer. Errors are RFC 9457 problem details. Every successful GET carries an "
     "ETag and Last-Modified and answers If-None-Match and If-Modified-Since with 304; HEAD is GET without "
     "the body. A URL with a trailing slash or an empty segment is not a resource (404)."
 )
@@ -27,16 +27,17 @@ JSON = "application/json"
 TEXT = {"schema": {"type": "string"}}
 
 # Header objects may say `required` (OpenAPI 3.1), which Powertools' TypedDict leaves out.
+_STRING = {"type": "string"}
 _VALIDATORS: dict[str, Any] = {
-    "ETag": {"description": "Strong validator: a hash of the exact bytes of the body.", "required": True},
-    "Last-Modified": {"description": "When the content shown last changed.", "required": True},
-    "Cache-Control": {"description": "How long shared caches may keep it.", "required": True},
+    "ETag": {"description": "Validator of the representation.", "required": True, "schema": _STRING},
+    "Last-Modified": {"description": "When the content shown last changed.", "required": True, "schema": _STRING},
+    "Cache-Control": {"description": "How long shared caches may keep it.", "required": True, "schema": _STRING},
 }
 NOT_MODIFIED = cast(
     OpenAPIResponse,
     {
         "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current.",
-        "headers": {"ETag": _VALIDATORS["ETag"]},
+        "headers": _VALIDATORS,
     },
 )
 # Anything can fail on our side, and API Gateway throttles every route.

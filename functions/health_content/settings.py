@@ -48,7 +48,8 @@ class Settings(BaseModel):
         default=None,
         alias="PUBLIC_BASE_URL",
         pattern=r"^https?://[^/?#]+(/[^?#]*)?$",
-        description="Where clients reach the API (a custom domain or CDN); by default the request's host and stage.",
+        description="Where clients reach the API (a custom domain or CDN), the base of every link; by default "
+        "API Gateway's own domain name and stage for the request.",
     )
 
     @classmethod

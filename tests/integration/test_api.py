@@ -101,17 +101,19 @@ def test_another_locale_is_not_found_until_published(seeded: LocalStack) -> None
 def test_successful_responses_are_cacheable(seeded: LocalStack) -> None:
     response = call_api("GET", ARTICLE)
     etag = response.headers["ETag"]
-    assert etag.startswith('"') and etag.endswith('"') and not etag.startswith("W/")
+    # Weak: API Gateway may gzip the same representation, which a strong validator would have to tell apart.
+    assert etag.startswith('W/"') and etag.endswith('"')
     assert "public" in response.headers["Cache-Control"]
     assert "stale-while-revalidate=" in response.headers["Cache-Control"]
     assert dt.datetime.strptime(response.headers["Last-Modified"], "%a, %d %b %Y %H:%M:%S GMT")
     assert call_api("GET", ARTICLE).headers["ETag"] == etag  # stable across requests
 
 
-@pytest.mark.parametrize("template", ["{etag}", "W/{etag}", '"other", {etag}', "*"])
+@pytest.mark.parametrize("template", ["{etag}", "{opaque}", '"other", {etag}', "*"])
 def test_if_none_match_answers_304_without_a_body(seeded: LocalStack, template: str) -> None:
     etag = call_api("GET", ARTICLE).headers["ETag"]
-    response = call_api("GET", ARTICLE, headers={"If-None-Match": template.format(etag=etag)})
+    sent = template.format(etag=etag, opaque=etag.removeprefix("W/"))  # the weak comparison ignores W/
+    response = call_api("GET", ARTICLE, headers={"If-None-Match": sent})
     assert response.status_code == 304
     assert response.get_data() == b""
     assert response.headers["ETag"] == etag

@@ -63,6 +63,8 @@ class CauseCatalog:
         self._freshness = freshness or Freshness()
         self._timer = timer
         self._loaded: _Loaded | None = None
+        # The last failure to read, with nothing loaded to fall back on, and when: not tried again before the TTL.
+        self._failure: tuple[ContentUnavailable, float] | None = None
 
     def current(self) -> CauseIndex | None:
         """The index of the published taxonomy, or None while none is published."""
@@ -73,13 +75,19 @@ class CauseCatalog:
         loaded = self._loaded
         if loaded is not None and now - loaded.checked_at < self._refresh_after:
             return loaded
+        if loaded is None and self._failure is not None and now - self._failure[1] < self._refresh_after:
+            raise self._failure[0]
         try:
-            return self._refresh(loaded, now)
-        except ContentUnavailable:
+            current = self._refresh(loaded, now)
+        except ContentUnavailable as error:
             if loaded is None or loaded.index is None or now - loaded.checked_at > self._stale_after:
+                if loaded is None:
+                    self._failure = (error, now)
                 raise
             self._freshness.served_stale(now - loaded.checked_at)
             return loaded
+        self._failure = None
+        return current
 
     def _refresh(self, loaded: _Loaded | None, now: float) -> _Loaded:
         if loaded is not None and self._store.current_hash() == loaded.content_hash:

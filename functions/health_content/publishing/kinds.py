@@ -2,8 +2,9 @@
 
 A kind says which bucket keys are its own, how a document of that kind is validated, where
 it is stored in the serving index and how it is removed. Adding a kind means a package for
-its model and store port, one class here and one row in ``KINDS``; nothing else branches on
-a kind.
+its model and store port, its adapter in ``storage``, one class here, one row in ``KINDS``
+and one field in ``ServingIndex`` (filled by the composition roots: the ingest handler and
+the CLI); the publisher and the CLI's validation dispatch over the table.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from health_content.causes import icd10
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import prepare, resolve_mention
 from health_content.causes.store import CauseStore, PublishedCauses
-from health_content.errors import DocumentRejected
+from health_content.errors import ContentUnavailable, DocumentRejected
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
 # What ingest reads of one bucket object at most. Whether a document fits the serving index
@@ -126,7 +127,12 @@ class ArticlePublication:
     def warnings(self, index: ServingIndex) -> list[str]:
         """Cause mentions into this article that its new version no longer has (the article still publishes:
         editors change articles first and the taxonomy after)."""
-        causes = index.causes.get()
+        try:
+            causes = index.causes.get()
+        except ContentUnavailable:
+            # Publishing the article must not wait on a taxonomy that cannot be read (say, before it is
+            # published again after a release); the check is advice.
+            return [f"the published {CAUSES.key} could not be read, so its mentions of this article were not checked"]
         if causes is None:
             return []
         article = self.published.article
