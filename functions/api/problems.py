@@ -79,6 +79,13 @@ PROBLEM_TYPES = {
             "number of seconds in Retry-After.",
         ),
         ProblemType(
+            "forbidden",
+            "Forbidden",
+            HTTPStatus.FORBIDDEN,
+            "API Gateway refused the request: a missing or unknown API key where the stage requires one, or a "
+            "request its rules reject.",
+        ),
+        ProblemType(
             "throttled",
             "Too many requests",
             HTTPStatus.TOO_MANY_REQUESTS,
