@@ -1,28 +1,83 @@
-"""`content-api`: the operators' command line (validate, publish, regenerate artefacts)."""
+"""`content-api`: the operators' command line.
+
+validate, publish, unpublish and status work on a deployed stack (``--stack``) or a bucket
+(``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
+one or two plain lines and an exit code (``ExitCode``; the README's "Operations" lists them);
+``--debug`` shows the traceback instead.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-import boto3
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from health_content import __version__
+from health_content.publishing.kinds import ARTICLES
 from health_content.publishing.report import PublishReport
+from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
 from infra import generated, publish
+from infra.aws_target import ExitCode, OperatorError, Target, explain, resolve
 
 app = typer.Typer(help="Publish and check the health-content API's content.", no_args_is_help=True)
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)  # a message is a line, however wide the terminal
+_options = {"debug": False}
 
+Command = TypeVar("Command", bound=Callable[..., None])
 ContentDir = Annotated[Path, typer.Option("--content", help="Folder with articles/<locale>/<slug>.json.")]
+Stack = Annotated[str | None, typer.Option(help="CloudFormation stack to work on.")]
+Bucket = Annotated[str | None, typer.Option(help="Content bucket, instead of --stack.")]
+EndpointUrl = Annotated[str | None, typer.Option(help="AWS endpoint: the local stack's, as `make serve` prints.")]
+Region = Annotated[str | None, typer.Option(help="AWS region (default: from your AWS config).")]
+Timeout = Annotated[float, typer.Option(help="Seconds to wait for the ingest function's verdicts.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.print(f"content-api {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    debug: Annotated[bool, typer.Option("--debug", help="Show the traceback of an error.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    _options["debug"] = debug
+
+
+def speaks_plainly(command: Command) -> Command:
+    """Turn any error the command meets into a line or two and its exit code (unless --debug)."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            command(*args, **kwargs)
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as error:
+            if _options["debug"]:
+                raise
+            plain = explain(error, kwargs.get("endpoint_url"))
+            errors.print(plain.message, markup=False, highlight=False)
+            raise typer.Exit(plain.code) from None
+
+    return wrapper  # type: ignore[return-value]
 
 
 @app.command()
+@speaks_plainly
 def validate(content: ContentDir = publish.CONTENT_DIR) -> None:
     """Validate every document under content/ with the models the ingest function uses."""
     documents = publish.collect(content)
@@ -30,35 +85,37 @@ def validate(content: ContentDir = publish.CONTENT_DIR) -> None:
     invalid = [d for d in documents if not d.valid]
     console.print(f"{len(documents) - len(invalid)} valid, {len(invalid)} invalid document(s).")
     if invalid:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.CONTENT)
 
 
 @app.command(name="publish")
+@speaks_plainly
 def publish_command(
-    stack: Annotated[str | None, typer.Option(help="CloudFormation stack to publish to.")] = None,
-    bucket: Annotated[str | None, typer.Option(help="Content bucket, instead of --stack.")] = None,
-    endpoint_url: Annotated[str | None, typer.Option(help="AWS endpoint, for a local moto stack.")] = None,
-    region: Annotated[str | None, typer.Option(help="AWS region (default: from your AWS config).")] = None,
+    stack: Stack = None,
+    bucket: Bucket = None,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
     content: ContentDir = publish.CONTENT_DIR,
     wait: Annotated[bool, typer.Option(help="Wait for the ingest function's verdict on each upload.")] = True,
     force: Annotated[
         bool, typer.Option(help="Upload every document, changed or not (after a release that changes the analysis).")
     ] = False,
-    timeout: Annotated[float, typer.Option(help="Seconds to wait for the verdicts.")] = 120.0,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Validate and say what would be uploaded; upload nothing.")
+    ] = False,
+    timeout: Timeout = 120.0,
 ) -> None:
     """Validate all of content/, then upload what changed; nothing is uploaded if one document is invalid."""
-    if (stack is None) == (bucket is None):
-        errors.print("Give exactly one of --stack or --bucket.")
-        raise typer.Exit(2)
-    session = boto3.session.Session(region_name=region)
-    bucket_name = bucket or _stack_output(session, stack or "", "ContentBucketName", endpoint_url)
-    s3 = session.client("s3", endpoint_url=endpoint_url)
-
     documents = publish.collect(content)
     if not all(d.valid for d in documents):
         _show_invalid(documents)
         errors.print("Nothing was published: fix the invalid documents first.")
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.CONTENT)
+    target = resolve(stack, bucket, region, endpoint_url)
+    s3 = target.client("s3")
+    if dry_run:
+        _dry_run(s3, target, documents)
+        return
 
     uploads: list[publish.Upload] = []
     reports: dict[str, PublishReport | None] = {}
@@ -75,38 +132,118 @@ def publish_command(
             def advance(upload: publish.Upload, task: Any = task, progress: Progress = progress) -> None:
                 progress.update(task, advance=1, description=upload.document.key)
 
-            phase_uploads = publish.upload(s3, bucket_name, phase, on_progress=advance, force=force)
+            phase_uploads = publish.upload(s3, target.bucket, phase, on_progress=advance, force=force)
         uploads.extend(phase_uploads)
         changed = [u for u in phase_uploads if u.uploaded]
         if wait and changed:
             with console.status("Waiting for the ingest function..."):
-                reports.update(publish.wait_for_reports(s3, bucket_name, changed, timeout=timeout))
+                reports.update(publish.wait_for_reports(s3, target.bucket, changed, timeout=timeout))
             if not all(r is not None and r.status.served for r in reports.values()):
                 break  # later phases depend on this one
 
     uploaded = sum(u.uploaded for u in uploads)
-    console.print(f"{uploaded} uploaded, {len(uploads) - uploaded} unchanged, to s3://{bucket_name}.")
+    retried = sum(u.retried for u in uploads)
+    again = f" ({retried} again: the bucket had them, but they were not being served)" if retried else ""
+    console.print(f"{uploaded} uploaded{again}, {len(uploads) - uploaded} unchanged, to s3://{target.bucket}.")
     if not reports:
         return
     table = Table("document", "status", "reasons and warnings")
     for key, report in sorted(reports.items()):
         if report is None:
-            table.add_row(key, "pending", "no ingest report yet; check the ingest logs")
+            table.add_row(key, "pending", f"no ingest verdict within {timeout:.0f} s; run `content-api status` later")
             continue
         notes = [*report.reasons, *(f"warning: {w}" for w in report.warnings)]
         table.add_row(key, report.status.value, "; ".join(notes))
     console.print(table)
+    if any(r is None for r in reports.values()):
+        raise typer.Exit(ExitCode.PENDING)
     if not all(r is not None and r.status.served for r in reports.values()):
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.CONTENT)
+
+
+def _dry_run(s3: Any, target: Target, documents: list[publish.LocalDocument]) -> None:
+    served = {state.key: state.content_hash for state in publish.states(s3, target.bucket) if state.served}
+    table = Table("document", "would be")
+    for document in documents:
+        kept = served.get(document.key) == document.content_hash
+        table.add_row(document.key, "kept as it is" if kept else "uploaded")
+    console.print(table)
+    console.print(f"Dry run: nothing was uploaded to s3://{target.bucket}.")
 
 
 @app.command()
+@speaks_plainly
+def unpublish(
+    slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    reason: Annotated[str, typer.Option(help="Why it is withdrawn; kept with its removal.")],
+    locale: Annotated[str, typer.Option(help="The article's locale.")] = DEFAULT_LOCALE,
+    stack: Stack = None,
+    bucket: Bucket = None,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Check and say what would happen; change nothing.")
+    ] = False,
+    wait: Annotated[bool, typer.Option(help="Wait for the ingest function to take it out.")] = True,
+    timeout: Timeout = 60.0,
+) -> None:
+    """Take an article out of what the API serves; its versions stay in the bucket's history."""
+    language = as_locale(locale)
+    if language is None:
+        raise OperatorError(ExitCode.USAGE, f"--locale must be one of {', '.join(LOCALES)}.")
+    if not reason.strip():
+        raise OperatorError(ExitCode.USAGE, "--reason must say why the article is withdrawn.")
+    target = resolve(stack, bucket, region, endpoint_url)
+    s3 = target.client("s3")
+    key = ARTICLES.key(language, slug)
+    if key not in {state.key for state in publish.states(s3, target.bucket)}:
+        raise OperatorError(
+            ExitCode.NOT_FOUND,
+            f"No article {slug!r} in locale {language!r} is in s3://{target.bucket}; nothing changed.",
+        )
+    if dry_run:
+        console.print(f"Dry run: {key} would be unpublished ({reason.strip()}); nothing was changed.")
+        return
+    started = dt.datetime.now(dt.UTC)
+    publish.unpublish(s3, target.bucket, key, reason.strip(), now=started)
+    console.print(f"{key} deleted from s3://{target.bucket} (its versions stay in the bucket's history).")
+    if not wait:
+        return
+    with console.status("Waiting for the ingest function..."):
+        report = publish.wait_for_removal(s3, target.bucket, key, started, timeout)
+    if report is None:
+        errors.print(f"No ingest verdict within {timeout:.0f} s; run `content-api status` later.")
+        raise typer.Exit(ExitCode.PENDING)
+    console.print(f"Unpublished: {key} is no longer served. Reason recorded: {report.reason}")
+
+
+@app.command()
+@speaks_plainly
+def status(stack: Stack = None, bucket: Bucket = None, endpoint_url: EndpointUrl = None, region: Region = None) -> None:
+    """What is published: each document's version, when it was uploaded, and the ingest function's verdict."""
+    target = resolve(stack, bucket, region, endpoint_url)
+    found = publish.states(target.client("s3"), target.bucket)
+    table = Table("document", "version", "uploaded", "verdict", "reasons")
+    for state in found:
+        reasons = "; ".join(state.report.reasons) if state.report and state.verdict == "rejected" else ""
+        uploaded = state.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if state.uploaded_at else ""
+        table.add_row(state.key, (state.version_id or "")[:12], uploaded, state.verdict, reasons)
+    console.print(table)
+    served = sum(state.served for state in found)
+    console.print(f"{served} of {len(found)} document(s) in s3://{target.bucket} are served as they are now.")
+    if served < len(found):
+        raise typer.Exit(ExitCode.CONTENT)
+
+
+@app.command()
+@speaks_plainly
 def schemas(write: Annotated[bool, typer.Option("--write", help="Rewrite the files.")] = False) -> None:
     """Check (or --write) the JSON Schemas in content/schemas against the models."""
     _check_or_write(generated.content_schemas(), write)
 
 
 @app.command()
+@speaks_plainly
 def openapi(write: Annotated[bool, typer.Option("--write", help="Rewrite the file.")] = False) -> None:
     """Check (or --write) openapi.json against the routes and models."""
     _check_or_write(generated.openapi_document(), write)
@@ -119,7 +256,7 @@ def _check_or_write(files: dict[Path, str], write: bool) -> None:
         console.print(f"Wrote {len(files)} file(s).")
     elif stale:
         errors.print("Out of date (run make generated): " + ", ".join(str(p) for p in stale))
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.CONTENT)
     else:
         console.print("Up to date.")
 
@@ -128,16 +265,6 @@ def _show_invalid(documents: list[publish.LocalDocument]) -> None:
     for document in documents:
         for reason in document.reasons:
             errors.print(f"[red]{document.path}[/red]: {reason}")
-
-
-def _stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
-    cloudformation = session.client("cloudformation", endpoint_url=endpoint_url)
-    outputs = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
-    for output in outputs:
-        if output["OutputKey"] == name:
-            return str(output["OutputValue"])
-    errors.print(f"Stack {stack} has no output {name}; is it this project's stack?")
-    raise typer.Exit(2)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ from botocore.exceptions import ClientError
 from health_content.articles.model import Article
 from health_content.errors import DocumentRejected
 from health_content.publishing.kinds import KEY_LAYOUTS, DocumentKind, ServingIndex, SourceVersion, kind_of
-from health_content.publishing.report import PublishReport
+from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource, is_missing
 from health_content.vocabulary import Locale
@@ -63,6 +63,7 @@ class Upload:
     document: LocalDocument
     uploaded: bool
     version_id: str | None
+    retried: bool = False  # the bucket had this content, but it was never served: uploaded again
 
 
 def collect(content_dir: Path = CONTENT_DIR) -> list[LocalDocument]:
@@ -109,14 +110,23 @@ def upload(
     *,
     force: bool = False,
 ) -> list[Upload]:
-    """Upload what changed (everything with ``force``); refuses if any document is invalid."""
+    """Upload what changed (everything with ``force``); refuses if any document is invalid.
+
+    A document whose content is already in the bucket is skipped only if the ingest function served
+    that version; one it rejected, or never reported on, is uploaded again so that it is not
+    claimed as published when it is not."""
     documents = list(documents)
     invalid = [d for d in documents if not d.valid]
     if invalid:
         raise DocumentRejected([f"{d.path}: {reason}" for d in invalid for reason in d.reasons])
+    source = S3ContentSource(s3, bucket)
     uploads = []
     for document in documents:
-        if not force and _remote_hash(s3, bucket, document.key) == document.content_hash:
+        remote_hash, remote_version = _remote_state(s3, bucket, document.key)
+        same = not force and remote_hash == document.content_hash
+        report = source.read_outcome(document.key) if same else None
+        served = report is not None and report.status.served and report.version_id == remote_version
+        if same and served:
             result = Upload(document, uploaded=False, version_id=None)
         else:
             response = s3.put_object(
@@ -126,7 +136,7 @@ def upload(
                 ContentType="application/json",
                 Metadata={HASH_METADATA: document.content_hash or ""},
             )
-            result = Upload(document, uploaded=True, version_id=response.get("VersionId"))
+            result = Upload(document, uploaded=True, version_id=response.get("VersionId"), retried=same)
         uploads.append(result)
         on_progress(result)
     return uploads
@@ -156,11 +166,76 @@ def wait_for_reports(
     return reports
 
 
-def _remote_hash(s3: Any, bucket: str, key: str) -> str | None:
+def _remote_state(s3: Any, bucket: str, key: str) -> tuple[str | None, str | None]:
+    """The content hash and version id of the key's current version in the bucket."""
     try:
-        metadata: dict[str, str] = s3.head_object(Bucket=bucket, Key=key).get("Metadata", {})
+        head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
         if is_missing(error):
-            return None
+            return None, None
         raise
-    return metadata.get(HASH_METADATA)
+    version = head.get("VersionId")
+    return head.get("Metadata", {}).get(HASH_METADATA), None if version in (None, "null") else version
+
+
+@dataclass(frozen=True)
+class DocumentState:
+    """One document key of the bucket as the status command shows it."""
+
+    key: str
+    version_id: str | None
+    content_hash: str | None
+    uploaded_at: dt.datetime | None
+    report: PublishReport | None
+
+    @property
+    def verdict(self) -> str:
+        """published/unchanged/rejected for the current version; pending while ingest has not reported on it."""
+        if self.report is None or self.report.version_id != self.version_id:
+            return "pending"
+        return self.report.status.value
+
+    @property
+    def served(self) -> bool:
+        return self.report is not None and self.report.version_id == self.version_id and self.report.status.served
+
+
+def states(s3: Any, bucket: str) -> list[DocumentState]:
+    """Every document key of the bucket, with its current version and the ingest function's verdict on it."""
+    source = S3ContentSource(s3, bucket)
+    found = []
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=bucket):
+        for item in page.get("Contents", []):
+            key = item["Key"]
+            if kind_of(key) is None:
+                continue  # reports, retractions and anything else that is not a document
+            content_hash, version = _remote_state(s3, bucket, key)
+            found.append(DocumentState(key, version, content_hash, item.get("LastModified"), source.read_outcome(key)))
+    return sorted(found, key=lambda state: state.key)
+
+
+def unpublish(s3: Any, bucket: str, key: str, reason: str, *, now: dt.datetime) -> None:
+    """Take a document out of what is served: its reason first, then a delete marker (its versions stay)."""
+    S3ContentSource(s3, bucket).record_retraction(key, reason, now)
+    s3.delete_object(Bucket=bucket, Key=key)
+
+
+def wait_for_removal(
+    s3: Any,
+    bucket: str,
+    key: str,
+    since: dt.datetime,
+    timeout: float,
+    poll: Callable[[], None] = lambda: time.sleep(0.5),
+) -> PublishReport | None:
+    """The ingest function's report that it removed ``key``, written after ``since``; None if none came in time."""
+    source = S3ContentSource(s3, bucket)
+    deadline = time.monotonic() + timeout
+    while True:
+        report = source.read_outcome(key)
+        if report is not None and report.status is PublishStatus.REMOVED and report.checked_at >= since:
+            return report
+        if time.monotonic() >= deadline:
+            return None
+        poll()

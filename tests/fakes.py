@@ -123,6 +123,7 @@ class InMemoryContentSource:
     versions: dict[str, list[SourceObject | None]] = field(default_factory=dict)
     outcomes: dict[str, list[PublishReport]] = field(default_factory=dict)
     uploads_during_fetch: dict[str, bytes] = field(default_factory=dict)
+    retractions: dict[str, str] = field(default_factory=dict)
 
     def put(self, key: str, body: bytes) -> str:
         history = self.versions.setdefault(key, [])
@@ -153,3 +154,6 @@ class InMemoryContentSource:
 
     def read_outcome(self, key: str) -> PublishReport | None:
         return (self.outcomes.get(key) or [None])[-1]
+
+    def retraction_reason(self, key: str) -> str | None:
+        return self.retractions.get(key)

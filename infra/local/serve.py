@@ -111,8 +111,9 @@ Try:
   open {base}/demo   (a partner page: embed script, oEmbed iframe, oEmbed JSON)
   open {base}/docs   (Swagger UI; OpenAPI at {base}/openapi.json)
 
-Publish changes while it runs:
+Publish changes while it runs (no AWS credentials needed):
   .venv/bin/content-api publish --bucket {BUCKET} --endpoint-url {os.environ["AWS_ENDPOINT_URL"]}
+  .venv/bin/content-api status --bucket {BUCKET} --endpoint-url {os.environ["AWS_ENDPOINT_URL"]}
 
 Press Ctrl-C to stop.""",
         flush=True,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -30,6 +30,8 @@ class LocalStack:
     table_name: str
     queue_url: str
     region: str = "us-east-1"
+    # Delete markers already announced: moto sends no notification for them, S3 does (see deliver_events).
+    _announced_removals: set[str] = field(default_factory=set)
 
     @classmethod
     def create(cls, bucket: str, table_name: str, region: str = "us-east-1") -> LocalStack:
@@ -63,13 +65,53 @@ class LocalStack:
                 QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
             ).get("Messages", [])
             if not messages:
-                return results
+                return results + self._deliver_removals(ingest)
             for message in messages:
                 event = json.loads(message["Body"])
                 if "Records" in event:  # S3 also sends a one-off s3:TestEvent without records
                     results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
                 sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
             wait_seconds = 0
+
+    def _deliver_removals(self, ingest: IngestHandler) -> list[dict[str, Any]]:
+        """The ObjectRemoved:DeleteMarkerCreated events S3 would have sent for new delete markers."""
+        s3 = boto3.client("s3", region_name=self.region)
+        prefixes = {rule for notification in template.ingest_notifications() for rule in _prefixes(notification)}
+        results = []
+        for prefix in sorted(prefixes):
+            markers = s3.list_object_versions(Bucket=self.bucket, Prefix=prefix).get("DeleteMarkers", [])
+            for marker in markers:
+                if not marker["IsLatest"] or marker["VersionId"] in self._announced_removals:
+                    continue
+                self._announced_removals.add(marker["VersionId"])
+                event = s3_removal_event(self.bucket, marker["Key"], self.region)
+                results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
+        return results
+
+
+def s3_removal_event(bucket: str, key: str, region: str = "us-east-1") -> dict[str, Any]:
+    """The notification S3 sends when a versioned object gets a delete marker."""
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": region,
+                "eventTime": "2026-11-24T12:00:00.000Z",
+                "eventName": "ObjectRemoved:DeleteMarkerCreated",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": {"key": key, "sequencer": "0055AED6DCD90281E5"},
+                },
+            }
+        ]
+    }
+
+
+def _prefixes(notification: dict[str, Any]) -> list[str]:
+    rules = ((notification.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
+    return [rule["Value"] for rule in rules if rule["Name"] == "prefix"]
 
 
 def _queue_configuration(queue_arn: str, notification: dict[str, Any]) -> QueueConfigurationTypeDef:

@@ -236,6 +236,10 @@ class Bucket(Protocol):
 
     def delete(self, key: str) -> None: ...
 
+    def retract(self, key: str, reason: str) -> None:
+        """What `content-api unpublish` writes before deleting the key."""
+        ...
+
 
 @dataclass
 class S3Bucket:
@@ -249,18 +253,35 @@ class S3Bucket:
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.name, Key=key)
 
+    def retract(self, key: str, reason: str) -> None:
+        S3ContentSource(self.client, self.name).record_retraction(key, reason, PUBLISHED_AT)
+
 
 @pytest.fixture(params=BACKENDS)
 def bucket(request: pytest.FixtureRequest) -> Iterator[tuple[ContentSource, Bucket]]:
     if request.param == "in-memory":
         fake = InMemoryContentSource()
-        yield fake, fake
+        yield fake, _FakeEditor(fake)
         return
     with mock_aws():
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket="contract")
         client.put_bucket_versioning(Bucket="contract", VersioningConfiguration=template.bucket_versioning())
         yield S3ContentSource(client, "contract"), S3Bucket(client, "contract")
+
+
+@dataclass
+class _FakeEditor:
+    source: InMemoryContentSource
+
+    def put(self, key: str, body: bytes) -> str | None:
+        return self.source.put(key, body)
+
+    def delete(self, key: str) -> None:
+        self.source.delete(key)
+
+    def retract(self, key: str, reason: str) -> None:
+        self.source.retractions[key] = reason
 
 
 KEY = "articles/id/kram-otot-betis.json"
@@ -311,3 +332,12 @@ def test_an_outcome_is_recorded_and_read_back(bucket: tuple[ContentSource, Bucke
     source.record_outcome(report)
     assert source.read_outcome(KEY) == report
     assert source.read_outcome("articles/id/lain.json") is None
+
+
+def test_the_reason_for_unpublishing_is_read_back(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.put(KEY, b"{}")
+    assert source.retraction_reason(KEY) is None
+    editor.retract(KEY, "Ditinjau ulang oleh dokter")
+    editor.delete(KEY)
+    assert source.retraction_reason(KEY) == "Ditinjau ulang oleh dokter"

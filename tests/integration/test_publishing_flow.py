@@ -13,8 +13,8 @@ from typer.testing import CliRunner
 
 from health_content.storage.s3 import STATUS_TAG, report_key
 from infra import publish
+from infra.aws_target import ExitCode
 from infra.cli import app as cli
-from infra.local.events import LambdaContextStub
 from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
 from tests.conftest import SEED_ARTICLE_PATH, SEED_KEY, document_bytes
@@ -112,25 +112,8 @@ def test_a_document_that_is_not_json_is_rejected(seeded_fresh: LocalStack, s3: A
 
 def test_deleting_a_document_unpublishes_it(seeded_fresh: LocalStack, s3: Any) -> None:
     s3.delete_object(Bucket=BUCKET, Key=SEED_KEY)
-    # moto sends no event for a delete marker; S3 sends this one, which the template subscribes to.
-    event = {
-        "Records": [
-            {
-                "eventVersion": "2.1",
-                "eventSource": "aws:s3",
-                "awsRegion": "us-east-1",
-                "eventTime": "2026-11-24T12:00:00.000Z",
-                "eventName": "ObjectRemoved:DeleteMarkerCreated",
-                "s3": {
-                    "s3SchemaVersion": "1.0",
-                    "bucket": {"name": BUCKET, "arn": f"arn:aws:s3:::{BUCKET}"},
-                    "object": {"key": SEED_KEY, "sequencer": "0055AED6DCD90281E5"},
-                },
-            }
-        ]
-    }
-    result = ingest_handler.lambda_handler(event, LambdaContextStub(function_name="IngestFunction"))
-    assert [r["status"] for r in result["results"]] == ["removed"]
+    # moto sends no event for a delete marker; the local stack sends the one S3 sends, which the template subscribes to.
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["removed"]
     assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 404
     assert _index_items() == []
 
@@ -177,7 +160,7 @@ def test_the_publish_command_waits_for_the_ingest_verdict(stack: LocalStack, s3:
     content = _content_copy(tmp_path)
     # No ingest runs here, so the wait ends with the document still pending: an operator must look.
     result = CliRunner().invoke(cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--timeout", "0.2"])
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.PENDING
     assert "pending" in result.output
 
 

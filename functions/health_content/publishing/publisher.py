@@ -63,8 +63,11 @@ class Publisher:
     def _apply(self, kind: DocumentKind, key: str, current: SourceObject | None) -> PublishReport:
         if current is None:
             removed = kind.remove(key, self._index)
-            logger.info("document deleted from the bucket", extra={"key": key, "was_published": removed})
-            return self._report(key, PublishStatus.REMOVED)
+            reason = self._source.retraction_reason(key)
+            logger.info(
+                "document deleted from the bucket", extra={"key": key, "was_published": removed, "reason": reason}
+            )
+            return self._report(key, PublishStatus.REMOVED, reason=reason)
         try:
             if len(current.body) > MAX_SOURCE_BYTES:
                 raise DocumentRejected([f"document is over {MAX_SOURCE_BYTES} bytes"])
@@ -94,6 +97,7 @@ class Publisher:
         *,
         reasons: list[str] | None = None,
         warnings: list[str] | None = None,
+        reason: str | None = None,
     ) -> PublishReport:
         return PublishReport(
             key=key,
@@ -102,6 +106,7 @@ class Publisher:
             content_hash=content_hash,
             reasons=reasons or [],
             warnings=warnings or [],
+            reason=reason,
             checked_at=self._now(),
         )
 

@@ -37,4 +37,5 @@ class PublishReport(BaseModel):
     content_hash: str | None = Field(default=None, description="sha256 of the document's canonical JSON.")
     reasons: list[str] = Field(default_factory=list, description="Why the document was rejected.")
     warnings: list[str] = Field(default_factory=list, description="Published, but something needs attention.")
+    reason: str | None = Field(default=None, description="Why the document was unpublished, as the operator said.")
     checked_at: dt.datetime

@@ -39,3 +39,7 @@ class ContentSource(Protocol):
     def read_outcome(self, key: str) -> PublishReport | None:
         """The last outcome recorded for the key, or None when there is none yet."""
         ...
+
+    def retraction_reason(self, key: str) -> str | None:
+        """Why an operator unpublished the key (``content-api unpublish``), if one did."""
+        ...

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from typing import Any
 
 from botocore.exceptions import ClientError
@@ -10,12 +12,18 @@ from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import SourceObject
 
 REPORT_PREFIX = "reports/"
+RETRACTION_PREFIX = "retractions/"
 STATUS_TAG = "publish-status"
 
 
 def report_key(key: str) -> str:
     """Where the outcome of publishing ``key`` is written, outside the prefixes that trigger ingest."""
     return REPORT_PREFIX + key
+
+
+def retraction_key(key: str) -> str:
+    """Where the reason for unpublishing ``key`` is written before the key is deleted."""
+    return RETRACTION_PREFIX + key
 
 
 def is_missing(error: ClientError) -> bool:
@@ -72,13 +80,31 @@ class S3ContentSource:
         )
 
     def read_outcome(self, key: str) -> PublishReport | None:
+        body = self._read(report_key(key))
+        return None if body is None else PublishReport.model_validate_json(body)
+
+    def retraction_reason(self, key: str) -> str | None:
+        body = self._read(retraction_key(key))
+        return None if body is None else str(json.loads(body).get("reason") or "") or None
+
+    def record_retraction(self, key: str, reason: str, requested_at: dt.datetime) -> None:
+        """Say why ``key`` is being unpublished, for the ingest function to report when it removes it."""
+        document = {"key": key, "reason": reason, "requested_at": requested_at.isoformat()}
+        self._s3.put_object(
+            Bucket=self._bucket,
+            Key=retraction_key(key),
+            Body=json.dumps(document, ensure_ascii=False).encode(),
+            ContentType="application/json",
+        )
+
+    def _read(self, key: str) -> bytes | None:
         try:
-            body = self._s3.get_object(Bucket=self._bucket, Key=report_key(key))["Body"].read()
+            body: bytes = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
         except ClientError as error:
             if is_missing(error):
                 return None
             raise
-        return PublishReport.model_validate_json(body)
+        return body
 
 
 def _version(version_id: str | None) -> str | None:

@@ -1,0 +1,131 @@
+"""Which stack or bucket the operator CLI works on, and what to tell the operator when AWS says no.
+
+Every AWS or setup error becomes one or two plain lines naming the cause and the fix, with an
+exit code of its own (README, "Operations"); ``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Any
+from urllib.parse import urlsplit
+
+import boto3
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+    NoCredentialsError,
+    NoRegionError,
+    PartialCredentialsError,
+    ReadTimeoutError,
+)
+
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+LOCAL_REGION = "us-east-1"
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    CONTENT = 1  # a document is invalid, rejected, or not served
+    USAGE = 2  # the command line itself is wrong
+    SETUP = 3  # credentials or region missing or refused
+    NOT_FOUND = 4  # no such stack, bucket or article
+    UNREACHABLE = 5  # AWS (or the local stack) could not be reached or failed
+    PENDING = 6  # the ingest function gave no verdict in time
+
+
+class OperatorError(Exception):
+    """Something the operator can fix, said plainly."""
+
+    def __init__(self, code: ExitCode, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Target:
+    """A content bucket, reached through a boto3 session (the real AWS, or a local stack)."""
+
+    session: Any
+    bucket: str
+    endpoint_url: str | None
+
+    def client(self, service: str) -> Any:
+        return self.session.client(service, endpoint_url=self.endpoint_url)
+
+
+def session_for(region: str | None, endpoint_url: str | None) -> Any:
+    """A boto3 session; a local stack (moto on loopback) takes any credentials, so it gets dummy ones."""
+    if endpoint_url and urlsplit(endpoint_url).hostname in LOCAL_HOSTS:
+        probe = boto3.session.Session(region_name=region or LOCAL_REGION)
+        if probe.get_credentials() is None:
+            return boto3.session.Session(
+                aws_access_key_id="local", aws_secret_access_key="local", region_name=region or LOCAL_REGION
+            )
+        return probe
+    return boto3.session.Session(region_name=region)
+
+
+def resolve(stack: str | None, bucket: str | None, region: str | None, endpoint_url: str | None) -> Target:
+    if (stack is None) == (bucket is None):
+        raise OperatorError(ExitCode.USAGE, "Give exactly one of --stack or --bucket.")
+    session = session_for(region, endpoint_url)
+    if bucket is not None:
+        return Target(session, bucket, endpoint_url)
+    return Target(session, _stack_output(session, stack or "", "ContentBucketName", endpoint_url), endpoint_url)
+
+
+def _stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
+    cloudformation = session.client("cloudformation", endpoint_url=endpoint_url)
+    try:
+        outputs = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
+    except ClientError as error:
+        if "does not exist" in str(error):
+            where = session.region_name or "your default region"
+            raise OperatorError(
+                ExitCode.NOT_FOUND, f"There is no stack {stack!r} in {where}. Check --stack and --region."
+            ) from error
+        raise
+    for output in outputs:
+        if output["OutputKey"] == name:
+            return str(output["OutputValue"])
+    raise OperatorError(ExitCode.NOT_FOUND, f"Stack {stack!r} has no output {name}; is it this project's stack?")
+
+
+def explain(error: Exception, endpoint_url: str | None = None) -> OperatorError:
+    """What an exception from boto3 means for the operator, in a line or two."""
+    if isinstance(error, OperatorError):
+        return error
+    if isinstance(error, NoCredentialsError | PartialCredentialsError):
+        return OperatorError(
+            ExitCode.SETUP,
+            "No AWS credentials were found. Set AWS_PROFILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY);\n"
+            "a local stack (--endpoint-url http://127.0.0.1:...) needs none.",
+        )
+    if isinstance(error, NoRegionError):
+        return OperatorError(ExitCode.SETUP, "No AWS region is set. Pass --region or set AWS_DEFAULT_REGION.")
+    if isinstance(error, EndpointConnectionError | ConnectTimeoutError | ReadTimeoutError):
+        where = endpoint_url or "AWS"
+        hint = " Is the local stack running (make serve)?" if endpoint_url else " Check your network and region."
+        return OperatorError(ExitCode.UNREACHABLE, f"Could not reach {where}.{hint}")
+    if isinstance(error, ClientError):
+        code = str(error.response.get("Error", {}).get("Code", ""))
+        message = str(error.response.get("Error", {}).get("Message", "")) or code
+        bucket = str(error.response.get("Error", {}).get("BucketName", "")) or "the content bucket"
+        if code == "NoSuchBucket" or (code == "404" and "bucket" in message.lower()):
+            return OperatorError(ExitCode.NOT_FOUND, f"Bucket {bucket} does not exist. Check --bucket or --stack.")
+        if code in {"AccessDenied", "AccessDeniedException", "ExpiredToken", "InvalidClientTokenId", "403"}:
+            return OperatorError(
+                ExitCode.SETUP,
+                f"AWS refused the request ({code}). Check that your credentials are current and allowed.",
+            )
+        return OperatorError(ExitCode.UNREACHABLE, f"AWS answered {code}: {message}")
+    if isinstance(error, BotoCoreError):
+        return OperatorError(ExitCode.UNREACHABLE, f"The AWS client failed: {error}")
+    if isinstance(error, OSError):
+        return OperatorError(ExitCode.NOT_FOUND, f"{error.strerror or error}: {error.filename or ''}".strip())
+    raise error

@@ -1,0 +1,139 @@
+"""The operator CLI speaks plainly: one or two lines and an exit code for each failure, a dry run, a status,
+unpublishing with a reason, and never "unchanged" for a document that is not being served."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from typer.testing import CliRunner
+
+from api import dependencies
+from health_content import __version__
+from infra import publish
+from infra.aws_target import ExitCode
+from infra.cli import app as cli
+from infra.local.stack import LocalStack
+from tests.conftest import SEED_KEY
+from tests.integration.conftest import BUCKET, call_api, ingest
+from tests.local_stack_process import free_port
+
+runner = CliRunner()
+
+
+def _run(*args: str) -> Any:
+    return runner.invoke(cli, list(args))
+
+
+def test_version() -> None:
+    result = _run("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"content-api {__version__}"
+
+
+@pytest.mark.enable_socket
+def test_an_unreachable_local_stack_is_one_line_without_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    endpoint = f"http://127.0.0.1:{free_port()}"
+    result = _run("status", "--bucket", BUCKET, "--endpoint-url", endpoint)
+    assert result.exit_code == ExitCode.UNREACHABLE
+    assert result.output.strip().splitlines() == [
+        f"Could not reach {endpoint}. Is the local stack running (make serve)?"
+    ]
+    debug = _run("--debug", "status", "--bucket", BUCKET, "--endpoint-url", endpoint)
+    assert debug.exception is not None and "EndpointConnectionError" in type(debug.exception).__name__
+
+
+def test_no_credentials_say_how_to_give_them(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    result = _run("status", "--bucket", BUCKET)
+    assert result.exit_code == ExitCode.SETUP
+    assert result.output.startswith("No AWS credentials were found.") and len(result.output.splitlines()) == 2
+
+
+def test_no_region_says_how_to_set_it(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("AWS_DEFAULT_REGION", raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "none"))
+    result = _run("status", "--stack", "contenido")
+    assert result.exit_code == ExitCode.SETUP
+    assert result.output.strip() == "No AWS region is set. Pass --region or set AWS_DEFAULT_REGION."
+
+
+def test_an_unknown_stack_or_bucket_is_named(stack: LocalStack) -> None:
+    result = _run("status", "--stack", "nope", "--region", "us-east-1")
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert result.output.strip() == "There is no stack 'nope' in us-east-1. Check --stack and --region."
+    result = _run("status", "--bucket", "no-such-bucket")
+    assert result.exit_code == ExitCode.NOT_FOUND and "Bucket no-such-bucket does not exist" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_dry_run_uploads_nothing(stack: LocalStack, s3: Any) -> None:
+    result = _run("publish", "--bucket", BUCKET, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "articles/id/kram-otot-betis.json" in result.output and "uploaded" in result.output
+    assert "Dry run: nothing was uploaded" in result.output
+    assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
+
+
+def test_status_shows_what_is_served_and_what_is_not(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
+    result = _run("status", "--bucket", BUCKET)
+    assert result.exit_code == 0 and "2 of 2 document(s)" in result.output and "published" in result.output
+    s3.put_object(Bucket=BUCKET, Key=SEED_KEY, Body=json.dumps({**seed_document, "title": ""}).encode())
+    ingest(seeded_fresh)
+    result = _run("status", "--bucket", BUCKET)
+    assert result.exit_code == ExitCode.CONTENT
+    assert "rejected" in result.output and "1 of 2 document(s)" in result.output
+
+
+def test_unpublishing_keeps_the_history_and_the_reason(seeded_fresh: LocalStack, s3: Any) -> None:
+    reason = "Ditinjau ulang oleh dokter"
+    dry = _run("unpublish", "kram-otot-betis", "--reason", reason, "--bucket", BUCKET, "--dry-run")
+    assert dry.exit_code == 0 and "nothing was changed" in dry.output
+    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 200
+
+    result = _run("unpublish", "kram-otot-betis", "--reason", reason, "--bucket", BUCKET, "--no-wait")
+    assert result.exit_code == 0, result.output
+    [report] = ingest(seeded_fresh)
+    assert report["status"] == "removed"
+    outcome = json.loads(s3.get_object(Bucket=BUCKET, Key=f"reports/{SEED_KEY}")["Body"].read())
+    assert outcome["reason"] == reason
+    dependencies.reset()  # a warm container keeps serving its copy for the cache TTL; a new one does not
+    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 404
+    versions = s3.list_object_versions(Bucket=BUCKET, Prefix=SEED_KEY)
+    assert len(versions["Versions"]) == 1 and len(versions["DeleteMarkers"]) == 1  # the text is kept
+
+
+def test_unpublishing_an_unknown_article_changes_nothing(seeded_fresh: LocalStack, s3: Any) -> None:
+    result = _run("unpublish", "tidak-ada", "--reason", "x", "--bucket", BUCKET)
+    assert result.exit_code == ExitCode.NOT_FOUND
+    assert "No article 'tidak-ada' in locale 'id'" in result.output
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix="retractions/")["KeyCount"] == 0
+
+
+def test_a_document_that_was_never_served_is_not_called_unchanged(stack: LocalStack, s3: Any) -> None:
+    # The taxonomy goes up before its article: ingest rejects it (its mentions point nowhere).
+    documents = publish.collect()
+    causes = [d for d in documents if d.key.startswith("causes/")]
+    articles = [d for d in documents if d.key.startswith("articles/")]
+    publish.upload(s3, BUCKET, causes)
+    assert [r["status"] for r in ingest(stack)] == ["rejected"]
+    publish.upload(s3, BUCKET, articles)
+    assert [r["status"] for r in ingest(stack)] == ["published"]
+
+    result = _run("publish", "--bucket", BUCKET, "--no-wait")
+    assert result.exit_code == 0, result.output
+    assert "1 uploaded (1 again: the bucket had them, but they were not being served), 1 unchanged" in " ".join(
+        result.output.split()
+    )
+    assert [r["status"] for r in ingest(stack)] == ["published"]
+    assert (
+        boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 2
+    )
