@@ -4,23 +4,46 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import signal
 import subprocess
+import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
-from tests.local_stack_process import running_local_stack
+from infra.template import REPO_ROOT
+from tests.local_stack_process import LocalStackProcess, running_local_stack
 
 pytestmark = pytest.mark.enable_socket
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, subprocess.Popen[str]]]:
+def stack() -> Iterator[LocalStackProcess]:
     with running_local_stack() as stack:
-        yield stack.base_url, stack.process
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def server(stack: LocalStackProcess) -> tuple[str, subprocess.Popen[str]]:
+    return stack.base_url, stack.process
+
+
+def test_the_commands_it_prints_work_without_aws_credentials(stack: LocalStackProcess) -> None:
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    command = [sys.executable, "-m", "infra.cli", "status", "--bucket", "health-content-local"]
+    status = subprocess.run(
+        [*command, "--endpoint-url", stack.moto_endpoint],
+        cwd=REPO_ROOT,
+        env={**environment, "AWS_CONFIG_FILE": "/nonexistent", "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert status.returncode == 0, status.stdout + status.stderr
+    assert "2 of 2 document(s)" in status.stdout
 
 
 def _get(url: str, headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
