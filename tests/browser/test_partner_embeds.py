@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 from urllib.parse import quote
 
@@ -93,13 +95,27 @@ def _frames(page: Page, *, sized: bool) -> list[dict[str, Any]]:
     return measured
 
 
+@contextmanager
+def _viewed(browser: Browser, url: str, width: int, shot: str) -> Iterator[Page]:
+    """The page at ``url`` in a window ``width`` wide; a screenshot of it lands in test-output/ afterwards."""
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    yield page
+    OUTPUT.mkdir(exist_ok=True)
+    page.screenshot(path=str(OUTPUT / shot), full_page=True)
+    context.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_with_the_script_every_iframe_fits_its_content_and_shows_the_disclaimer(
     browser: Browser, oembed_site: str, width: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(f"{oembed_site}/script-{width}.html")
+    with _viewed(browser, f"{oembed_site}/script-{width}.html", width, f"oembed-with-script-{width}.png") as page:
+        _check_sized_frames(page, width)
+
+
+def _check_sized_frames(page: Page, width: int) -> None:
     frames = _frames(page, sized=True)
     assert len(frames) == 1 + len(_section_ids())
     for frame in frames:
@@ -108,25 +124,18 @@ def test_with_the_script_every_iframe_fits_its_content_and_shows_the_disclaimer(
         assert frame["width"] <= width - 32
     # Where the frames work, their text stand-ins are hidden.
     assert page.evaluate("[...document.querySelectorAll('[data-kse-fallback]')].every(b => b.hidden)")
-    OUTPUT.mkdir(exist_ok=True)
-    page.screenshot(path=str(OUTPUT / f"oembed-with-script-{width}.png"), full_page=True)
-    context.close()
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 def test_without_any_script_the_disclaimer_and_source_stay_in_view_inside_each_iframe(
     browser: Browser, oembed_site: str, width: int
 ) -> None:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(f"{oembed_site}/noscript-{width}.html")
-    frames = _frames(page, sized=False)
+    with _viewed(browser, f"{oembed_site}/noscript-{width}.html", width, f"oembed-without-script-{width}.png") as page:
+        frames = _frames(page, sized=False)
     assert len(frames) == 1 + len(_section_ids())
     for frame in frames:
         assert frame["disclaimer"] and frame["attribution"], frame
     assert any(frame["content"] > frame["height"] for frame in frames) or width >= 768  # narrow: text scrolls
-    page.screenshot(path=str(OUTPUT / f"oembed-without-script-{width}.png"), full_page=True)
-    context.close()
 
 
 MODERN_PAGE = """<!doctype html>

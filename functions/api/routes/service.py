@@ -90,10 +90,6 @@ def problem_type(
     tags=["Service"],
     responses=responses(model_response(HomeOut, "The API's index")),
 )
-def home() -> Response[HomeOut]:
-    return _home()
-
-
 @router.route(
     str(paths.VERSION_HOME),
     method=READ_METHODS,
@@ -102,11 +98,7 @@ def home() -> Response[HomeOut]:
     tags=["Service"],
     responses=responses(model_response(HomeOut, "The API's index")),
 )
-def version_home() -> Response[HomeOut]:
-    return _home()
-
-
-def _home() -> Response[HomeOut]:
+def home() -> Response[HomeOut]:
     settings = container().settings
     links = request_links(router, DEFAULT_LOCALE)
     body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
