@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import boto3
+from botocore.config import Config
 from botocore.exceptions import (
     BotoCoreError,
     ClientError,
@@ -46,6 +47,16 @@ class OperatorError(Exception):
         self.message = message
 
 
+# An operator waits a few seconds, not minutes: three attempts against AWS, one against a local stack
+# (which is either running or not).
+AWS_CONFIG = Config(connect_timeout=3, read_timeout=30, retries={"total_max_attempts": 3, "mode": "standard"})
+LOCAL_CONFIG = Config(connect_timeout=2, read_timeout=30, retries={"total_max_attempts": 1, "mode": "standard"})
+
+
+def _is_local(endpoint_url: str | None) -> bool:
+    return bool(endpoint_url) and urlsplit(endpoint_url or "").hostname in LOCAL_HOSTS
+
+
 @dataclass(frozen=True)
 class Target:
     """A content bucket, reached through a boto3 session (the real AWS, or a local stack)."""
@@ -55,12 +66,17 @@ class Target:
     endpoint_url: str | None
 
     def client(self, service: str) -> Any:
-        return self.session.client(service, endpoint_url=self.endpoint_url)
+        return client(self.session, service, self.endpoint_url)
+
+
+def client(session: Any, service: str, endpoint_url: str | None) -> Any:
+    config = LOCAL_CONFIG if _is_local(endpoint_url) else AWS_CONFIG
+    return session.client(service, endpoint_url=endpoint_url, config=config)
 
 
 def session_for(region: str | None, endpoint_url: str | None) -> Any:
     """A boto3 session; a local stack (moto on loopback) takes any credentials, so it gets dummy ones."""
-    if endpoint_url and urlsplit(endpoint_url).hostname in LOCAL_HOSTS:
+    if _is_local(endpoint_url):
         probe = boto3.session.Session(region_name=region or LOCAL_REGION)
         if probe.get_credentials() is None:
             return boto3.session.Session(
@@ -80,7 +96,7 @@ def resolve(stack: str | None, bucket: str | None, region: str | None, endpoint_
 
 
 def _stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
-    cloudformation = session.client("cloudformation", endpoint_url=endpoint_url)
+    cloudformation = client(session, "cloudformation", endpoint_url)
     try:
         outputs = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])
     except ClientError as error:
