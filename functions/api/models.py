@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel, SerializerFunctionWrapHandler, model_serializer
 
-from health_content.articles.model import Block, Correction, HealthAspect
+from health_content.articles.model import Block, Correction, HealthAspect, Reviewer, ReviewStatus
 from health_content.vocabulary import Locale, Source
 
 # The safety envelope: every response that carries medical text carries these two, in this shape.
@@ -65,6 +65,18 @@ class SectionBody(_Out):
     links: Links
 
 
+class ReviewOut(_Out):
+    """Whether a qualified person has checked the text, who, when, and when it is due again."""
+
+    status: ReviewStatus = Field(
+        description="reviewed; not-reviewed (no medical review is recorded); overdue (its next review has passed).",
+        examples=["not-reviewed"],
+    )
+    reviewed_at: dt.date | None
+    reviewed_by: Reviewer | None
+    next_review: dt.date | None
+
+
 class ArticleOut(_Out):
     """A whole article with its sections."""
 
@@ -75,7 +87,8 @@ class ArticleOut(_Out):
     tags: list[str]
     source: Attribution
     disclaimer: Disclaimer
-    updated_at: dt.date = Field(description="When the text was last reviewed or changed.")
+    review: ReviewOut
+    updated_at: dt.date = Field(description="When the text last changed.")
     published_at: dt.datetime = Field(description="When this version was published.")
     related: RelatedArticles
     corrections: list[Correction] = Field(description="Editorial fixes made to the source text.")
@@ -136,6 +149,7 @@ class SectionOut(_Out):
     section: SectionBody
     source: Attribution
     disclaimer: Disclaimer
+    review: ReviewOut
     links: Links
 
 
@@ -301,6 +315,9 @@ class EmbedLabels(_Out):
     provided_by: str = Field(examples=["Disediakan oleh"])
     unavailable: str = Field(examples=["Konten ini tidak dapat dimuat saat ini."])
     not_found: str = Field(examples=["Konten ini tidak ditemukan."])
+    not_reviewed: str = Field(examples=["Belum ditinjau oleh tenaga medis."])
+    reviewed_by: str = Field(examples=["Ditinjau oleh"])
+    review_overdue: str = Field(examples=["Tinjauan medisnya sudah lewat waktu."])
 
 
 class EmbedOut(_Out):
@@ -312,6 +329,7 @@ class EmbedOut(_Out):
     sections: list[EmbedSection]
     source: Attribution
     disclaimer: Disclaimer
+    review: ReviewOut
     provider: EmbedProvider
     labels: EmbedLabels
     links: Links

@@ -46,6 +46,6 @@ def _english_view() -> ArticleView:
 
 def test_an_oembed_iframe_of_another_locale_names_its_locale_once() -> None:
     links = LinkBuilder("", "en", "https://api.example")
-    embed = embed_out(_english_view(), None, links, "Konten Sehat API", "en")
+    embed = embed_out(_english_view(), None, links, "Konten Sehat API", "en", dt.date(2026, 11, 25))
     html = oembed_out(embed, links, None, None, 300).html
     assert 'src="https://api.example/v1/frame/kram-otot-betis?locale=en"' in html

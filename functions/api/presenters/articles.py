@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from api.links import LinkBuilder
 from api.models import (
     ArticleListOut,
@@ -16,6 +18,7 @@ from api.models import (
     SectionOut,
     SectionSummaryOut,
 )
+from api.presenters.review import review_out
 from health_content.articles.model import Section
 from health_content.articles.store import ArticleListing, Page, PublishedArticle
 from health_content.reading import ArticleView
@@ -44,7 +47,7 @@ def _article_ref(published: PublishedArticle, links: LinkBuilder) -> ArticleRef:
     )
 
 
-def article_out(view: ArticleView, links: LinkBuilder) -> ArticleOut:
+def article_out(view: ArticleView, links: LinkBuilder, today: dt.date) -> ArticleOut:
     published, causes = view.published, view.causes_by_section
     article = published.article
     related = {
@@ -60,6 +63,7 @@ def article_out(view: ArticleView, links: LinkBuilder) -> ArticleOut:
         tags=list(article.tags),
         source=article.source,
         disclaimer=article.disclaimer,
+        review=review_out(article.review, today),
         updated_at=article.updated_at,
         published_at=published.published_at,
         related=RelatedArticles(**related),
@@ -119,7 +123,7 @@ def section_list_out(view: ArticleView, links: LinkBuilder) -> SectionListOut:
     )
 
 
-def section_out(view: ArticleView, section: Section, links: LinkBuilder) -> SectionOut:
+def section_out(view: ArticleView, section: Section, links: LinkBuilder, today: dt.date) -> SectionOut:
     published, causes = view.published, view.causes_by_section
     article = published.article
     ids = [s.id for s in article.sections]
@@ -131,6 +135,7 @@ def section_out(view: ArticleView, section: Section, links: LinkBuilder) -> Sect
         section=_section_body(article.slug, section, links, causes),
         source=article.source,
         disclaimer=article.disclaimer,
+        review=review_out(article.review, today),
         links=Links(
             self=links.section(article.slug, section.id),
             article=links.article(article.slug),

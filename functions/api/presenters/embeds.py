@@ -28,6 +28,7 @@ from api.models import (
     Links,
     OEmbedOut,
 )
+from api.presenters.review import review_out
 from health_content.articles.model import ListBlock, Section
 from health_content.reading import ArticleView
 from health_content.vocabulary import Locale
@@ -40,6 +41,9 @@ LABELS: dict[Locale, EmbedLabels] = {
         provided_by="Disediakan oleh",
         unavailable="Konten ini tidak dapat dimuat saat ini.",
         not_found="Konten ini tidak ditemukan.",
+        not_reviewed="Belum ditinjau oleh tenaga medis.",
+        reviewed_by="Ditinjau oleh",
+        review_overdue="Tinjauan medisnya sudah lewat waktu.",
     ),
     "en": EmbedLabels(
         disclaimer="Important:",
@@ -48,6 +52,9 @@ LABELS: dict[Locale, EmbedLabels] = {
         provided_by="Provided by",
         unavailable="This content cannot be loaded right now.",
         not_found="This content was not found.",
+        not_reviewed="Not yet reviewed by a medical professional.",
+        reviewed_by="Reviewed by",
+        review_overdue="Its medical review is overdue.",
     ),
 }
 DEFAULT_WIDTH = 600
@@ -61,7 +68,7 @@ _SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-
 
 
 def embed_out(
-    view: ArticleView, section: Section | None, links: LinkBuilder, provider_name: str, locale: Locale
+    view: ArticleView, section: Section | None, links: LinkBuilder, provider_name: str, locale: Locale, today: dt.date
 ) -> EmbedOut:
     article = view.published.article
     sections = [section] if section is not None else list(article.sections)
@@ -72,6 +79,7 @@ def embed_out(
         sections=[EmbedSection(id=s.id, heading=s.heading, aspect=s.aspect, blocks=list(s.blocks)) for s in sections],
         source=article.source,
         disclaimer=article.disclaimer,
+        review=review_out(article.review, today),
         provider=EmbedProvider(name=provider_name, url=links.base_url + "/"),
         labels=LABELS[locale],
         links=Links(

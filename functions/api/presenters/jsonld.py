@@ -39,15 +39,24 @@ def _disclaimer(article: Article) -> JsonValue:
 
 
 def _provenance(article: Article, links: LinkBuilder, publisher_name: str) -> dict[str, JsonValue]:
-    """Who published it and what it is based on."""
+    """Who published it, what it is based on, and who reviewed it medically, only if someone really did."""
     source: dict[str, JsonValue] = {"@type": "CreativeWork", "name": article.source.name}
     if article.source.url:
         source["url"] = str(article.source.url)
-    return {
+    provenance: dict[str, JsonValue] = {
         "publisher": {"@type": "Organization", "name": publisher_name, "url": links.base_url + "/"},
         "isBasedOn": source,
         "creditText": f"{article.source.name}; {publisher_name}",
     }
+    review = article.review
+    if review.reviewed_at is not None and review.reviewed_by is not None:
+        provenance["lastReviewed"] = review.reviewed_at.isoformat()
+        provenance["reviewedBy"] = {
+            "@type": "Person",
+            "name": review.reviewed_by.name,
+            "jobTitle": review.reviewed_by.qualification,
+        }
+    return provenance
 
 
 def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -> dict[str, JsonValue]:
@@ -65,7 +74,6 @@ def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -
         "inLanguage": article.locale,
         "keywords": ", ".join(article.tags),
         "dateModified": view.last_modified.isoformat(),
-        "lastReviewed": article.updated_at.isoformat(),
         **_provenance(article, links, publisher_name),
         "about": {
             "@type": "MedicalCondition",

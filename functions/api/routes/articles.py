@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -31,6 +32,11 @@ HTML_PAGE = "text/html"
 
 def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
+
+
+def _today() -> dt.date:
+    """Whether a review is overdue depends on the date (in UTC)."""
+    return dt.datetime.now(dt.UTC).date()
 
 
 def _representation(format: str | None) -> str:
@@ -105,7 +111,8 @@ def get_article(
         return representation(
             document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
         )
-    return representation(article_out(view, links), last_modified=view.last_modified, language=locale, headers=vary)
+    body = article_out(view, links, _today())
+    return representation(body, last_modified=view.last_modified, language=locale, headers=vary)
 
 
 @router.route(
@@ -133,4 +140,5 @@ def get_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE
 ) -> Response[SectionOut]:
     view, section = container().reader.section_view(slug, section_id, locale)
-    return representation(section_out(view, section, _links(locale)), last_modified=view.last_modified, language=locale)
+    body = section_out(view, section, _links(locale), _today())
+    return representation(body, last_modified=view.last_modified, language=locale)

@@ -44,7 +44,9 @@ def load_embedding(router: Router, slug: str, section_id: str | None, locale: Lo
         view, section = container().reader.view(slug, locale), None
     else:
         view, section = container().reader.section_view(slug, section_id, locale)
-    return Embedding(embed_out(view, section, links, container().settings.publisher_name, locale), view, section, links)
+    today = dt.datetime.now(dt.UTC).date()
+    embed = embed_out(view, section, links, container().settings.publisher_name, locale, today)
+    return Embedding(embed, view, section, links)
 
 
 def page_response(embedding: Embedding, layout: str) -> Response[str]:

@@ -150,6 +150,10 @@
     disclaimer.appendChild(el("strong", "kse-label", data.labels.disclaimer));
     disclaimer.appendChild(document.createTextNode(" " + data.disclaimer));
     footer.appendChild(disclaimer);
+    var review = data.review;
+    footer.appendChild(el("p", "kse-review", review.status === "not-reviewed" ? data.labels.not_reviewed
+      : data.labels.reviewed_by + " " + review.reviewed_by.name + " (" + review.reviewed_by.qualification + "), "
+        + review.reviewed_at + "." + (review.status === "overdue" ? " " + data.labels.review_overdue : "")));
     var attribution = el("p", "kse-attribution", data.labels.source + " ");
     attribution.appendChild(data.source.url ? safeLink(data.source.url, "kse-source", data.source.name)
                                             : el("span", "kse-source", data.source.name));

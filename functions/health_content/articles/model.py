@@ -71,6 +71,39 @@ class ArticleLink(ContentModel):
     title: ShortText
 
 
+class Reviewer(ContentModel):
+    """Who checked the text medically."""
+
+    name: ShortText
+    qualification: ShortText = Field(examples=["Dokter spesialis saraf"])
+
+
+ReviewStatus = Literal["reviewed", "not-reviewed", "overdue"]
+
+
+class Review(ContentModel):
+    """The medical review of the text: empty until an editor records a real one (never invent a reviewer)."""
+
+    reviewed_at: dt.date | None = Field(default=None, description="When a qualified person last checked the text.")
+    reviewed_by: Reviewer | None = None
+    next_review: dt.date | None = Field(default=None, description="When the text is due to be checked again.")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Review:
+        if (self.reviewed_at is None) != (self.reviewed_by is None):
+            raise ValueError("a review needs both reviewed_at and reviewed_by, or neither")
+        if self.next_review is not None and self.reviewed_at is not None and self.next_review <= self.reviewed_at:
+            raise ValueError("next_review must come after reviewed_at")
+        return self
+
+    def status(self, today: dt.date) -> ReviewStatus:
+        if self.reviewed_at is None:
+            return "not-reviewed"
+        if self.next_review is not None and self.next_review < today:
+            return "overdue"
+        return "reviewed"
+
+
 class Related(ContentModel):
     """Navigation to neighbouring articles, as in the original series."""
 
@@ -106,7 +139,8 @@ class Article(ContentModel):
     )
     source: Source
     disclaimer: Text = Field(description="Plain statement that the text does not replace a doctor.")
-    updated_at: dt.date = Field(description="When the text was last reviewed or changed.")
+    updated_at: dt.date = Field(description="When the text last changed.")
+    review: Review = Field(default_factory=Review, description="Its medical review, once there has been one.")
     related: Related = Field(default_factory=Related)
     corrections: list[Correction] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1, max_length=100)
