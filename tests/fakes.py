@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from health_content import cursor as cursors
-from health_content.articles.store import ArticleListing, Page, PublishedArticle
+from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import PublishedCauses
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
@@ -37,8 +37,12 @@ class InMemoryArticleStore:
         self.gets += 1
         return self.items.get((locale, slug))
 
-    def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
-        slugs = sorted(slug for (loc, slug) in self.items if loc == locale)
+    def list(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
+        slugs = sorted(
+            slug
+            for (loc, slug), published in self.items.items()
+            if loc == locale and (only is None or only.admits(_listing(published)))
+        )
         if cursor is not None:
             after = cursors.decode(cursor).get("after")
             if not isinstance(after, str):
@@ -113,6 +117,7 @@ def _listing(published: PublishedArticle) -> ArticleListing:
         tuple(article.tags),
         article.updated_at,
         published.published_at,
+        published.content_hash,
     )
 
 

@@ -67,8 +67,8 @@ class LinkBuilder:
     def in_locale(self, locale: Locale) -> LinkBuilder:
         return self if locale == self._locale else LinkBuilder(self._base, locale, self.origin)
 
-    def articles(self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> str:
-        return self.to(paths.ARTICLES, {"limit": _page_size(limit), "cursor": cursor})
+    def articles(self, cursor: str | None = None, limit: int = DEFAULT_PAGE_SIZE, **filters: str | None) -> str:
+        return self.to(paths.ARTICLES, {**filters, "limit": _page_size(limit), "cursor": cursor})
 
     def article(self, slug: str) -> str:
         return self.to(paths.ARTICLE, slug=slug)

@@ -102,8 +102,9 @@ class ArticleSummaryOut(_Out):
     title: str
     summary: str
     tags: list[str]
-    updated_at: dt.date
-    published_at: dt.datetime
+    updated_at: dt.date = Field(description="When the text last changed.")
+    published_at: dt.datetime = Field(description="When this version was published: what `updated_since` compares.")
+    version: str = Field(description="Changes whenever the article's content does (a hash of it).")
     links: Links
 
 

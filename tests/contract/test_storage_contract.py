@@ -20,7 +20,7 @@ import pytest
 from moto import mock_aws
 
 from health_content.articles.model import Article
-from health_content.articles.store import ArticleStore, PublishedArticle
+from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
 from health_content.causes.store import CauseStore, PublishedCauses
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
 from health_content.publishing.kinds import content_hash
@@ -341,3 +341,29 @@ def test_the_reason_for_unpublishing_is_read_back(bucket: tuple[ContentSource, B
     editor.retract(KEY, "Ditinjau ulang oleh dokter")
     editor.delete(KEY)
     assert source.retraction_reason(KEY) == "Ditinjau ulang oleh dokter"
+
+
+def test_a_listing_filter_keeps_what_changed_after_an_instant_and_has_a_tag(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    for number in range(12):
+        changed = replace(
+            _article(seed_document, slug=f"artikel-{number:02d}", tags=["kram"] if number % 3 == 0 else ["lain"]),
+            published_at=PUBLISHED_AT + dt.timedelta(hours=number),
+        )
+        articles.put_if_changed(changed)
+    since = PUBLISHED_AT + dt.timedelta(hours=5, minutes=30)
+    seen: list[str] = []
+    cursor: str | None = None
+    while True:  # three at a time, so the filter has to look past pages it leaves empty
+        page = articles.list("id", 3, cursor, ListingFilter(updated_since=since))
+        seen.extend(item.slug for item in page.items)
+        if page.next_cursor is None:
+            break
+        cursor = page.next_cursor
+    assert seen == [f"artikel-{number:02d}" for number in range(6, 12)]
+    tagged = articles.list("id", 20, None, ListingFilter(tag="kram")).items
+    assert [item.slug for item in tagged] == ["artikel-00", "artikel-03", "artikel-06", "artikel-09"]
+    both = articles.list("id", 20, None, ListingFilter(updated_since=since, tag="kram")).items
+    assert [item.slug for item in both] == ["artikel-06", "artikel-09"]
+    assert all(item.content_hash for item in both)

@@ -127,3 +127,32 @@ def test_a_script_url_as_source_is_rejected_at_publish(seeded_fresh: LocalStack,
     put_document(s3, "articles/id/artikel-uji.json", document_bytes(document))
     [result] = ingest(seeded_fresh)
     assert result["status"] == "rejected" and result["reasons"][0].startswith("source.url:")
+
+
+def test_updated_since_returns_exactly_the_articles_changed_after_the_instant(
+    seeded_fresh: LocalStack, seed_document: dict[str, Any]
+) -> None:
+    store = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
+    start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
+    for number in range(5):
+        article = Article.model_validate({**seed_document, "slug": f"baru-{number}"})
+        store.put_if_changed(PublishedArticle(article, content_hash(article), start + dt.timedelta(minutes=number)))
+    since = "2026-12-01T09:01:30+01:00"  # 08:01:30 UTC, in another offset
+    body = call_api("GET", "/v1/articles", query={"updated_since": since, "limit": "2"}).get_json()
+    assert [item["slug"] for item in body["items"]] == ["baru-2", "baru-3"]
+    assert body["items"][0]["version"] and body["items"][0]["published_at"] == "2026-12-01T08:02:00Z"
+    nxt = dict(parse_qsl(urlsplit(body["links"]["next"]).query))
+    assert nxt["updated_since"] == "2026-12-01T09:01:30+01:00" and nxt["limit"] == "2"
+    rest = call_api("GET", "/v1/articles", query=nxt).get_json()
+    assert [item["slug"] for item in rest["items"]] == ["baru-4"] and rest["next_cursor"] is None
+    tagged = call_api("GET", "/v1/articles", query={"tag": "mioklonus"}).get_json()["items"]
+    assert len(tagged) == 6  # the seed article and the five copies carry its tags
+    assert call_api("GET", "/v1/articles", query={"tag": "tidak-ada"}).get_json()["items"] == []
+
+
+@pytest.mark.parametrize("value", ["kemarin", "2026-12-01", "2026-12-01T08:00:00", "2026-13-45T08:00:00Z"])
+def test_a_bad_updated_since_is_a_400_naming_it(seeded_fresh: LocalStack, value: str) -> None:
+    body = assert_problem(
+        call_api("GET", "/v1/articles", query={"updated_since": value}), 400, "/problems/invalid-request"
+    )
+    assert [error["name"] for error in body["errors"]] == ["updated_since"]

@@ -20,7 +20,7 @@ from api.models import (
 )
 from api.presenters.review import review_out
 from health_content.articles.model import Section
-from health_content.articles.store import ArticleListing, Page, PublishedArticle
+from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
 from health_content.reading import ArticleView
 
 CausesBySection = dict[str, list[str]]
@@ -87,17 +87,23 @@ def _summary_out(listing: ArticleListing, links: LinkBuilder) -> ArticleSummaryO
         tags=list(listing.tags),
         updated_at=listing.updated_at,
         published_at=listing.published_at,
+        version=listing.content_hash,
         links=Links(self=links.article(listing.slug), sections=links.sections(listing.slug)),
     )
 
 
-def article_list_out(page: Page, links: LinkBuilder, cursor: str | None, limit: int) -> ArticleListOut:
+def article_list_out(
+    page: Page, links: LinkBuilder, cursor: str | None, limit: int, only: ListingFilter
+) -> ArticleListOut:
+    since = only.updated_since.isoformat() if only.updated_since else None
     return ArticleListOut(
         items=[_summary_out(listing, links) for listing in page.items],
         next_cursor=page.next_cursor,
         links=Links(
-            self=links.articles(cursor, limit),
-            next=links.articles(page.next_cursor, limit) if page.next_cursor else None,
+            self=links.articles(cursor, limit, updated_since=since, tag=only.tag),
+            next=links.articles(page.next_cursor, limit, updated_since=since, tag=only.tag)
+            if page.next_cursor
+            else None,
         ),
     )
 

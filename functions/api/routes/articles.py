@@ -21,17 +21,31 @@ from api.presenters.articles import article_list_out, article_out, section_list_
 from api.presenters.jsonld import article_jsonld
 from api.routes.pages import load_embedding, page_response
 from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
+from health_content.articles.model import TAG_PATTERN
+from health_content.articles.store import ListingFilter
 from health_content.cursor import DEFAULT_PAGE_SIZE
+from health_content.errors import InvalidQuery
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 router = Router()
 
 JSON_LD = "application/ld+json"
+# RFC 3339 date-time: a date, a time and an offset (what `updated_since` takes).
+RFC_3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
 HTML_PAGE = "text/html"
 
 
 def _links(locale: Locale) -> LinkBuilder:
     return request_links(router, locale)
+
+
+def _instant(name: str, value: str | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
 
 
 def _today() -> dt.date:
@@ -53,7 +67,11 @@ def _representation(format: str | None) -> str:
     str(paths.ARTICLES),
     method=READ_METHODS,
     summary="List published articles",
-    description="Articles in slug order, `limit` at a time; follow `next_cursor` for the next page.",
+    description=(
+        "Articles in slug order, `limit` at a time; follow `next_cursor` (or `links.next`) for the next page. "
+        "`updated_since` keeps those published after an instant and `tag` those with a tag; each item carries "
+        "its `version`, so a client can tell what changed without fetching every article."
+    ),
     tags=["Articles"],
     responses=responses(model_response(ArticleListOut, "One page of articles"), 400, 503),
 )
@@ -61,11 +79,23 @@ def list_articles(
     locale: LocaleQuery = DEFAULT_LOCALE,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
+    updated_since: Annotated[
+        str | None,
+        Query(
+            pattern=RFC_3339,
+            description="Only articles published after this instant (RFC 3339, with its offset).",
+            examples=["2026-11-24T00:00:00Z"],
+        ),
+    ] = None,
+    tag: Annotated[
+        str | None, Query(pattern=TAG_PATTERN, description="Only articles with this tag.", examples=["kejang"])
+    ] = None,
 ) -> Response[ArticleListOut]:
-    page = container().articles.list_articles(locale, limit, cursor)
+    only = ListingFilter(_instant("updated_since", updated_since), tag)
+    page = container().articles.list_articles(locale, limit, cursor, only)
     # A page changed when the newest article on it was published (or, empty, when the code was).
     last_modified = max((item.published_at for item in page.items), default=released_at())
-    body = article_list_out(page, _links(locale), cursor, limit)
+    body = article_list_out(page, _links(locale), cursor, limit, only)
     return representation(body, last_modified=last_modified, language=locale)
 
 

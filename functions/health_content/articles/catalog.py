@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from cachetools import LRUCache
 
-from health_content.articles.store import ArticleStore, Page, PublishedArticle
+from health_content.articles.store import ArticleStore, ListingFilter, Page, PublishedArticle
 from health_content.errors import ArticleNotFound, ContentUnavailable
 from health_content.freshness import Freshness
 from health_content.vocabulary import Locale
@@ -59,5 +59,5 @@ class ArticleCatalog:
         self._copies[key] = (published, now)
         return published
 
-    def list_articles(self, locale: Locale, limit: int, cursor: str | None) -> Page:
-        return self._store.list(locale, limit, cursor)
+    def list_articles(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
+        return self._store.list(locale, limit, cursor, only)

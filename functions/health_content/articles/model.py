@@ -14,6 +14,8 @@ from pydantic import ConfigDict, Field, StringConstraints, model_validator
 
 from health_content.vocabulary import ContentModel, Locale, ShortText, Slug, Source, Text
 
+TAG_PATTERN = r"^[a-z0-9][a-z0-9 -]{0,49}$"
+
 
 class HealthAspect(StrEnum):
     """Members of schema.org's HealthAspectEnumeration that a section can be about."""
@@ -134,7 +136,7 @@ class Article(ContentModel):
     locale: Locale = Field(description="BCP 47 language of the text.")
     title: ShortText
     summary: Text
-    tags: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 -]{0,49}$")]] = Field(
+    tags: list[Annotated[str, StringConstraints(pattern=TAG_PATTERN)]] = Field(
         default_factory=list, max_length=30, description="Lower-case topic tags."
     )
     source: Source

@@ -36,6 +36,20 @@ class ArticleListing:
     tags: tuple[str, ...]
     updated_at: dt.date
     published_at: dt.datetime
+    content_hash: str
+
+
+@dataclass(frozen=True, slots=True)
+class ListingFilter:
+    """Which articles a listing shows: those published after ``updated_since``, with ``tag``."""
+
+    updated_since: dt.datetime | None = None
+    tag: str | None = None
+
+    def admits(self, listing: ArticleListing) -> bool:
+        if self.updated_since is not None and listing.published_at <= self.updated_since:
+            return False
+        return self.tag is None or self.tag in listing.tags
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +67,8 @@ class ArticleStore(Protocol):
 
     def get(self, locale: Locale, slug: str) -> PublishedArticle | None: ...
 
-    def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
-        """One page of articles in slug order; raises InvalidCursor for a cursor it did not issue."""
+    def list(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
+        """One page of the articles ``only`` admits, in slug order; InvalidCursor for a cursor it did not issue."""
         ...
 
     def check_fits(self, published: PublishedArticle) -> None:

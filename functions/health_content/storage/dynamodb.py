@@ -21,13 +21,13 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any
 
-from boto3.dynamodb.conditions import Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from health_content import cursor as cursors
 from health_content.articles.model import Article
-from health_content.articles.store import ArticleListing, Page, PublishedArticle
+from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import ANALYSIS_VERSION, CauseAnalysis
 from health_content.causes.store import PublishedCauses
@@ -38,7 +38,17 @@ from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 # DynamoDB's limit on one item: attribute names and values together (400 KB).
 MAX_ITEM_BYTES = 400 * 1024
 _CAUSES_KEY = {"pk": "TAXONOMY", "sk": "causes"}
-_LISTING_ATTRIBUTES = ("sk", "slug", "locale", "title", "summary", "tags", "updated_at", "published_at")
+_LISTING_ATTRIBUTES = (
+    "sk",
+    "slug",
+    "locale",
+    "title",
+    "summary",
+    "tags",
+    "updated_at",
+    "published_at",
+    "content_hash",
+)
 _SORT_KEY = re.compile(rf"^ARTICLE#{SLUG_BODY}$")
 _UNREADABLE = "The content index could not be read."
 
@@ -113,10 +123,12 @@ class DynamoArticleStore:
                 source_version=item.get("source_version"),
             )
 
-    def list(self, locale: Locale, limit: int, cursor: str | None) -> Page:
+    def list(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
         start_key = _decode_cursor(cursor, locale) if cursor else None
         items: list[dict[str, Any]] = []
-        # Ask for one more than the page so that the last page carries no cursor.
+        condition = _filter_expression(only)
+        # Ask for one more than the page so that the last page carries no cursor. A filter applies after
+        # DynamoDB's Limit, so pages of it are fetched until the page is full or the partition ends.
         while len(items) <= limit:
             request: dict[str, Any] = {
                 "KeyConditionExpression": Key("pk").eq(_partition(locale)),
@@ -124,6 +136,8 @@ class DynamoArticleStore:
                 "ExpressionAttributeNames": {f"#{name}": name for name in _LISTING_ATTRIBUTES},
                 "Limit": limit + 1 - len(items),
             }
+            if condition is not None:
+                request["FilterExpression"] = condition
             if start_key:
                 request["ExclusiveStartKey"] = start_key
             try:
@@ -276,7 +290,25 @@ def _listing(item: dict[str, Any]) -> ArticleListing:
         tags=tuple(item.get("tags", ())),
         updated_at=dt.date.fromisoformat(item["updated_at"]),
         published_at=dt.datetime.fromisoformat(item["published_at"]),
+        content_hash=str(item["content_hash"]),
     )
+
+
+def _filter_expression(only: ListingFilter | None) -> Any:
+    """The DynamoDB filter for a listing. Publication times are stored as UTC ISO 8601, which sorts as text."""
+    if only is None:
+        return None
+    conditions: list[ConditionBase] = []
+    if only.updated_since is not None:
+        conditions.append(Attr("published_at").gt(only.updated_since.astimezone(dt.UTC).isoformat()))
+    if only.tag is not None:
+        conditions.append(Attr("tags").contains(only.tag))
+    if not conditions:
+        return None
+    combined: ConditionBase = conditions[0]
+    for condition in conditions[1:]:
+        combined = combined & condition
+    return combined
 
 
 def _decode_cursor(cursor: str, locale: Locale) -> dict[str, str]:
