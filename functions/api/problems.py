@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 from api import paths
 from api.dependencies import container
 from api.links import LinkBuilder
+from api.negotiation import HTML, article_representation
 from api.presenters.embeds import error_html
 from health_content.errors import ContentUnavailable, DocumentUnreadable, InvalidCursor, InvalidQuery, NotFound
 from health_content.observability import logger, metrics
@@ -202,6 +203,8 @@ _OPEN_TO_ANY_ORIGIN = (*_PAGES, paths.OEMBED)
 
 def _shown_in_a_page(app: APIGatewayRestResolver) -> bool:
     event = app.current_event
+    if paths.ARTICLE.match(event.path):  # a browser asking for the page to read
+        return article_representation(event, event.get_query_string_value("format")) == HTML
     if not any(route.match(event.path) for route in _PAGES):
         return False
     return (event.get_query_string_value("format") or "html") != "json"

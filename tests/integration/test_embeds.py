@@ -301,3 +301,11 @@ def test_a_browser_gets_the_article_as_a_page_to_read(seeded: LocalStack) -> Non
     assert "kse-page" in markup.classes() and markup.count("section") == 10 and "Penting:" in markup.text
     # Anything else that accepts anything still gets JSON.
     assert call_api("GET", "/v1/articles/kram-otot-betis", headers={"Accept": "*/*"}).get_json()["slug"]
+
+
+def test_a_browser_asking_for_an_article_that_is_not_there_gets_a_page(seeded: LocalStack) -> None:
+    browser_accept = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = call_api("GET", "/v1/articles/tidak-ada", headers={"Accept": browser_accept})
+    assert response.status_code == 404 and response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert "Konten ini tidak ditemukan." in parse(response.get_data(as_text=True)).text
+    assert_problem(call_api("GET", "/v1/articles/tidak-ada"), 404, "/problems/not-found")  # clients still get JSON

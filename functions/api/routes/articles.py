@@ -8,15 +8,14 @@ from typing import Annotated, Literal
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
-from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header
 
 from api import paths
 from api.dependencies import container
 from api.http_caching import released_at, representation
 from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
-from api.openapi import JSON, TEXT, model_response, ok, responses
+from api.negotiation import HTML, JSON, JSON_LD, article_representation
+from api.openapi import TEXT, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
 from api.routes.pages import load_embedding, page_response
@@ -29,10 +28,8 @@ from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 router = Router()
 
-JSON_LD = "application/ld+json"
 # RFC 3339 date-time: a date, a time and an offset (what `updated_since` takes).
 RFC_3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
-HTML_PAGE = "text/html"
 
 
 def _links(locale: Locale) -> LinkBuilder:
@@ -51,16 +48,6 @@ def _instant(name: str, value: str | None) -> dt.datetime | None:
 def _today() -> dt.date:
     """Whether a review is overdue depends on the date (in UTC)."""
     return dt.datetime.now(dt.UTC).date()
-
-
-def _representation(format: str | None) -> str:
-    """JSON, JSON-LD or the readable HTML page: ``format`` if given, else the best match for Accept."""
-    if format is not None:
-        return {"json": JSON, "jsonld": JSON_LD, "html": HTML_PAGE}[format]
-    accept = router.current_event.headers.get("Accept") or ""
-    # JSON first: a client that accepts anything (*/*) gets JSON; a browser, which prefers HTML, the page.
-    best = parse_accept_header(accept, MIMEAccept).best_match([JSON, JSON_LD, HTML_PAGE], default=JSON)
-    return best or JSON
 
 
 @router.route(
@@ -113,11 +100,12 @@ def list_articles(
     responses=responses(
         ok(
             "The article, as JSON, schema.org JSON-LD or a page to read",
-            {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}, "text/html": TEXT},
+            {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
         ),
         400,
         404,
         503,
+        html_problems=True,  # a browser asking for the page gets its errors as a page too
     ),
 )
 def get_article(
@@ -128,8 +116,8 @@ def get_article(
         Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
     ] = None,
 ) -> Response[ArticleOut | JsonLdOut | str]:
-    wanted = _representation(format)
-    if wanted == HTML_PAGE:
+    wanted = article_representation(router.current_event, format)
+    if wanted == HTML:
         page: Response[str] = page_response(load_embedding(router, slug, None, locale), "page")
         page.headers["Vary"] = "Accept"
         return page  # type: ignore[return-value]  # Response is invariant; str is one of the bodies
