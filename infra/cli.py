@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from health_content import __version__
+from health_content.articles.model import Review
 from health_content.publishing.kinds import ARTICLES
 from health_content.publishing.report import PublishReport
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
@@ -223,14 +224,19 @@ def status(stack: Stack = None, bucket: Bucket = None, endpoint_url: EndpointUrl
     """What is published: each document's version, when it was uploaded, and the ingest function's verdict."""
     target = resolve(stack, bucket, region, endpoint_url)
     found = publish.states(target.client("s3"), target.bucket)
-    table = Table("document", "version", "uploaded", "verdict", "reasons")
+    today = dt.datetime.now(dt.UTC).date()
+    table = Table("document", "version", "uploaded", "verdict", "medical review", "reasons")
     for state in found:
         reasons = "; ".join(state.report.reasons) if state.report and state.verdict == "rejected" else ""
         uploaded = state.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if state.uploaded_at else ""
-        table.add_row(state.key, (state.version_id or "")[:12], uploaded, state.verdict, reasons)
+        review = _review_summary(state.review, today) if state.review else ""
+        table.add_row(state.key, (state.version_id or "")[:12], uploaded, state.verdict, review, reasons)
     console.print(table)
     served = sum(state.served for state in found)
     console.print(f"{served} of {len(found)} document(s) in s3://{target.bucket} are served as they are now.")
+    overdue = [state.key for state in found if state.review and state.review.status(today) == "overdue"]
+    if overdue:
+        console.print(f"{len(overdue)} article(s) past their next medical review: {', '.join(overdue)}")
     if served < len(found):
         raise typer.Exit(ExitCode.CONTENT)
 
@@ -259,6 +265,14 @@ def _check_or_write(files: dict[Path, str], write: bool) -> None:
         raise typer.Exit(ExitCode.CONTENT)
     else:
         console.print("Up to date.")
+
+
+def _review_summary(review: Review, today: dt.date) -> str:
+    status = review.status(today)
+    if status == "not-reviewed":
+        return "not reviewed"
+    due = f", next {review.next_review}" if review.next_review else ""
+    return f"{'OVERDUE: ' if status == 'overdue' else ''}reviewed {review.reviewed_at}{due}"
 
 
 def _show_invalid(documents: list[publish.LocalDocument]) -> None:

@@ -13,6 +13,7 @@ mentions the ingest function checks against the articles already published.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -21,10 +22,11 @@ from pathlib import Path
 from typing import Any
 
 from botocore.exceptions import ClientError
+from pydantic import ValidationError
 
-from health_content.articles.model import Article
+from health_content.articles.model import Article, Review
 from health_content.errors import DocumentRejected
-from health_content.publishing.kinds import KEY_LAYOUTS, DocumentKind, ServingIndex, SourceVersion, kind_of
+from health_content.publishing.kinds import ARTICLES, KEY_LAYOUTS, DocumentKind, ServingIndex, SourceVersion, kind_of
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource, is_missing
@@ -187,6 +189,7 @@ class DocumentState:
     content_hash: str | None
     uploaded_at: dt.datetime | None
     report: PublishReport | None
+    review: Review | None = None  # articles' medical review, as the current version records it
 
     @property
     def verdict(self) -> str:
@@ -211,8 +214,20 @@ def states(s3: Any, bucket: str) -> list[DocumentState]:
             if kind_of(key) is None:
                 continue  # reports, retractions and anything else that is not a document
             content_hash, version = _remote_state(s3, bucket, key)
-            found.append(DocumentState(key, version, content_hash, item.get("LastModified"), source.read_outcome(key)))
+            review = _review(s3, bucket, key) if kind_of(key) is ARTICLES else None
+            found.append(
+                DocumentState(key, version, content_hash, item.get("LastModified"), source.read_outcome(key), review)
+            )
     return sorted(found, key=lambda state: state.key)
+
+
+def _review(s3: Any, bucket: str, key: str) -> Review | None:
+    """The review an article's current version records; None if it cannot be read as an article."""
+    try:
+        document = json.loads(s3.get_object(Bucket=bucket, Key=key)["Body"].read())
+        return Review.model_validate(document.get("review") or {})
+    except (ValueError, AttributeError, ValidationError):
+        return None
 
 
 def unpublish(s3: Any, bucket: str, key: str, reason: str, *, now: dt.datetime) -> None:

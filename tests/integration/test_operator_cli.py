@@ -137,3 +137,21 @@ def test_a_document_that_was_never_served_is_not_called_unchanged(stack: LocalSt
     assert (
         boto3.client("s3", region_name="us-east-1").list_objects_v2(Bucket=BUCKET, Prefix="reports/")["KeyCount"] == 2
     )
+
+
+def test_status_names_the_articles_past_their_next_review(
+    seeded_fresh: LocalStack, s3: Any, seed_document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "250")  # a wide terminal, so that no cell of the table wraps
+    result = _run("status", "--bucket", BUCKET)
+    assert "not reviewed" in result.output and "past their next medical review" not in result.output
+    review = {
+        "reviewed_at": "2025-01-10",
+        "reviewed_by": {"name": "dr. Sari Wulandari", "qualification": "Dokter spesialis saraf"},
+        "next_review": "2026-01-10",
+    }
+    s3.put_object(Bucket=BUCKET, Key=SEED_KEY, Body=json.dumps({**seed_document, "review": review}).encode())
+    ingest(seeded_fresh)
+    result = _run("status", "--bucket", BUCKET)
+    assert "OVERDUE: reviewed 2025-01-10, next 2026-01-10" in " ".join(result.output.split())
+    assert f"1 article(s) past their next medical review: {SEED_KEY}" in " ".join(result.output.split())
