@@ -118,6 +118,7 @@ def _listing(published: PublishedArticle) -> ArticleListing:
         article.updated_at,
         published.published_at,
         published.content_hash,
+        article.review.next_review,
     )
 
 

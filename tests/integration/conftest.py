@@ -24,6 +24,7 @@ from infra.local.events import LambdaContextStub, rest_api_event
 from infra.local.http_adapter import to_wsgi_response
 from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
+from reviews import handler as review_handler
 from tests.conftest import TEST_ENVIRONMENT
 
 BUCKET = "health-content-test"
@@ -32,9 +33,10 @@ _shared_stack_active = False
 
 
 def reset_containers() -> None:
-    """Both functions start cold on their next invocation, reading the environment again."""
+    """Every function starts cold on its next invocation, reading the environment again."""
     dependencies.reset()
     ingest_handler.reset()
+    review_handler.reset()
 
 
 @pytest.fixture(autouse=True)

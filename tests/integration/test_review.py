@@ -11,7 +11,9 @@ import pytest
 from pydantic import ValidationError
 
 from health_content.articles.model import Article, Review
+from infra.local.events import LambdaContextStub
 from infra.local.stack import LocalStack
+from reviews import handler as review_handler
 from tests.conftest import SEED_KEY, document_bytes
 from tests.html_checks import parse
 from tests.integration.conftest import call_api, ingest, put_document
@@ -57,6 +59,20 @@ def test_a_real_review_is_shown_with_its_reviewer(
     fragment = parse(call_api("GET", "/v1/embed/kram-otot-betis/penyebab").get_data(as_text=True)).text
     assert "Ditinjau oleh dr. Sari Wulandari (Dokter spesialis saraf), 2026-10-01." in fragment
     assert ("Tinjauan medisnya sudah lewat waktu." in fragment) == (status == "overdue")
+
+
+def test_the_daily_check_counts_the_articles_past_their_next_review(
+    seeded_fresh: LocalStack, s3: Any, seed_document: dict[str, Any], capsys: pytest.CaptureFixture[str]
+) -> None:
+    context = LambdaContextStub(function_name="ReviewCheckFunction")
+    assert review_handler.lambda_handler({}, context) == {"overdue": []}  # never reviewed is not overdue
+    put_document(s3, SEED_KEY, document_bytes({**seed_document, "review": {**REVIEWED, "next_review": "2026-10-02"}}))
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
+    capsys.readouterr()
+
+    assert review_handler.lambda_handler({}, context) == {"overdue": ["id/kram-otot-betis"]}
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert [m["ArticlesOverdueForReview"] for m in emitted if "ArticlesOverdueForReview" in m] == [[1.0]]
 
 
 @pytest.mark.parametrize(

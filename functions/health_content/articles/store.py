@@ -37,6 +37,7 @@ class ArticleListing:
     updated_at: dt.date
     published_at: dt.datetime
     content_hash: str
+    next_review: dt.date | None = None
 
 
 @dataclass(frozen=True, slots=True)

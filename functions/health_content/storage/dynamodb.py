@@ -48,6 +48,7 @@ _LISTING_ATTRIBUTES = (
     "updated_at",
     "published_at",
     "content_hash",
+    "next_review",
 )
 _SORT_KEY = re.compile(rf"^ARTICLE#{SLUG_BODY}$")
 _UNREADABLE = "The content index could not be read."
@@ -188,6 +189,8 @@ class DynamoArticleStore:
         }
         if published.source_version:
             item["source_version"] = published.source_version
+        if article.review.next_review is not None:
+            item["next_review"] = article.review.next_review.isoformat()
         return item
 
 
@@ -291,6 +294,7 @@ def _listing(item: dict[str, Any]) -> ArticleListing:
         updated_at=dt.date.fromisoformat(item["updated_at"]),
         published_at=dt.datetime.fromisoformat(item["published_at"]),
         content_hash=str(item["content_hash"]),
+        next_review=dt.date.fromisoformat(item["next_review"]) if item.get("next_review") else None,
     )
 
 
