@@ -13,7 +13,7 @@ from health_content import cursor as cursors
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import PublishedCauses
-from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.publishing.report import PublishReport
 from health_content.publishing.source import SourceObject
 from health_content.vocabulary import Locale
@@ -79,7 +79,7 @@ class InMemoryCauseStore:
     def get(self) -> PublishedCauses | None:
         self.reads += 1
         if self.published is not None and self.published.analysis.version != ANALYSIS_VERSION:
-            raise ContentUnavailable("The cause index is being rebuilt; try again later.")
+            raise DocumentUnreadable("cause taxonomy (another analysis version)")
         return self.published
 
     def current_hash(self) -> str | None:

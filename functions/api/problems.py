@@ -17,7 +17,7 @@ from api import paths
 from api.dependencies import container
 from api.links import LinkBuilder
 from api.negotiation import HTML, article_representation
-from api.presenters.embeds import error_html
+from api.presenters.embeds import error_html, page_security_policy
 from health_content.errors import ContentUnavailable, DocumentUnreadable, InvalidCursor, InvalidQuery, NotFound
 from health_content.observability import logger, metrics
 from health_content.vocabulary import DEFAULT_LOCALE, as_locale
@@ -183,7 +183,12 @@ def problem_response(
             status_code=problem.status,
             content_type="text/html; charset=utf-8",
             body=error_html(problem.status, detail, locale, links),
-            headers={"Cache-Control": "no-store", **_open_to_any_origin(app), **(headers or {})},
+            headers={
+                "Cache-Control": "no-store",
+                "Content-Security-Policy": page_security_policy(links.origin),
+                **_open_to_any_origin(app),
+                **(headers or {}),
+            },
         )
     return Response(
         status_code=problem.status,

@@ -31,9 +31,10 @@ def _section_ids() -> list[str]:
 
 
 def _oembed_page(api: LocalStackProcess, width: int, *, with_script: bool) -> str:
-    """A partner's article column `width` wide, with the whole article and every section through oEmbed."""
+    """A partner's article column `width` wide, with the whole article (twice: a frame must hide its own
+    stand-in, not its twin's) and every section through oEmbed."""
     column = width - 32
-    urls = [f"{api.base_url}/v1/articles/kram-otot-betis"] + [
+    urls = [f"{api.base_url}/v1/articles/kram-otot-betis"] * 2 + [
         f"{api.base_url}/v1/articles/kram-otot-betis/sections/{section}" for section in _section_ids()
     ]
     snippets = []
@@ -117,7 +118,7 @@ def test_with_the_script_every_iframe_fits_its_content_and_shows_the_disclaimer(
 
 def _check_sized_frames(page: Page, width: int) -> None:
     frames = _frames(page, sized=True)
-    assert len(frames) == 1 + len(_section_ids())
+    assert len(frames) == 2 + len(_section_ids())
     for frame in frames:
         assert abs(frame["height"] - frame["content"]) <= 3, frame
         assert frame["disclaimer"] and frame["attribution"], frame
@@ -132,7 +133,7 @@ def test_without_any_script_the_disclaimer_and_source_stay_in_view_inside_each_i
 ) -> None:
     with _viewed(browser, f"{oembed_site}/noscript-{width}.html", width, f"oembed-without-script-{width}.png") as page:
         frames = _frames(page, sized=False)
-    assert len(frames) == 1 + len(_section_ids())
+    assert len(frames) == 2 + len(_section_ids())
     for frame in frames:
         assert frame["disclaimer"] and frame["attribution"], frame
     assert any(frame["content"] > frame["height"] for frame in frames) or width >= 768  # narrow: text scrolls

@@ -14,6 +14,7 @@ import pytest
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle
 from health_content.publishing.kinds import CAUSES, content_hash
+from health_content.storage import dynamodb
 from health_content.storage.dynamodb import DynamoArticleStore
 from infra.local.stack import LocalStack
 from tests.causes_fixtures import taxonomy_document
@@ -148,6 +149,34 @@ def test_updated_since_returns_exactly_the_articles_changed_after_the_instant(
     tagged = call_api("GET", "/v1/articles", query={"tag": "mioklonus"}).get_json()["items"]
     assert len(tagged) == 6  # the seed article and the five copies carry its tags
     assert call_api("GET", "/v1/articles", query={"tag": "tidak-ada"}).get_json()["items"] == []
+
+
+def test_a_sparse_filter_reads_a_bounded_amount_per_request_and_its_cursors_find_every_match(
+    seeded_fresh: LocalStack, seed_document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dynamodb, "_FILTERED_BATCH", 5)
+    monkeypatch.setattr(dynamodb, "_MAX_QUERIES", 2)
+    store = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
+    old, new = dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+    for number in range(30):  # only the 4th and the 27th are recent
+        article = Article.model_validate({**seed_document, "slug": f"arsip-{number:02}"})
+        store.put_if_changed(PublishedArticle(article, content_hash(article), new if number in (3, 26) else old))
+    found, query, requests = [], {"updated_since": "2026-11-30T00:00:00Z", "limit": "1"}, 0
+    while True:
+        requests += 1
+        body = call_api("GET", "/v1/articles", query=query).get_json()
+        found += [item["slug"] for item in body["items"]]
+        if body["next_cursor"] is None:
+            break
+        query = dict(parse_qsl(urlsplit(body["links"]["next"]).query))
+    assert found == ["arsip-03", "arsip-26"]
+    assert requests >= 3  # 31 items at 10 per request: some pages come back short, with a cursor
+
+
+@pytest.mark.parametrize("value", ["2026-11-01T08:00:00Z", "2026-11-01t08:00:00z", "2026-11-01 08:00:00.5+07:00"])
+def test_every_rfc_3339_spelling_of_an_instant_is_accepted(seeded_fresh: LocalStack, value: str) -> None:
+    response = call_api("GET", "/v1/articles", query={"updated_since": value})
+    assert response.status_code == 200 and response.get_json()["items"], value
 
 
 @pytest.mark.parametrize("value", ["kemarin", "2026-12-01", "2026-12-01T08:00:00", "2026-13-45T08:00:00Z"])

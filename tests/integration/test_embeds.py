@@ -273,6 +273,7 @@ def test_frames_and_fragments_answer_unknown_ids_with_a_small_html_page(seeded: 
     assert response.status_code == 404
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-store"
+    assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")  # as strict as a frame
     markup = parse(response.get_data(as_text=True))
     assert "Konten ini tidak ditemukan." in markup.text and markup.dangerous() == []
     # As JSON for the embed script it stays a problem, readable from any origin.
@@ -280,6 +281,13 @@ def test_frames_and_fragments_answer_unknown_ids_with_a_small_html_page(seeded: 
     if path.startswith("/v1/embed"):
         assert_problem(json_error, 404, "/problems/not-found")
         assert json_error.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_a_frame_asked_for_wrongly_says_so_rather_than_blaming_the_service(seeded: LocalStack) -> None:
+    response = call_api("GET", "/v1/frame/kram-otot-betis", query={"locale": "xx"}, **API_DOMAIN)
+    assert response.status_code == 400 and response.headers["Content-Type"] == "text/html; charset=utf-8"
+    text = parse(response.get_data(as_text=True)).text
+    assert "Permintaan ini tidak dapat dipenuhi." in text and "tidak dapat dimuat saat ini" not in text
 
 
 def test_a_section_frame_carries_its_structured_data(seeded: LocalStack) -> None:

@@ -12,7 +12,7 @@ from health_content.articles.store import PublishedArticle
 from health_content.causes.catalog import ArticleCauses, CauseCatalog
 from health_content.causes.index import CauseQuery
 from health_content.causes.store import PublishedCauses
-from health_content.errors import CauseNotFound, InvalidCursor
+from health_content.errors import CauseNotFound, ContentUnavailable, InvalidCursor
 from health_content.publishing.kinds import content_hash
 from health_content.reading import ArticleReader
 from tests.causes_fixtures import real_index
@@ -53,6 +53,25 @@ def test_a_new_taxonomy_replaces_the_index_after_the_refresh_interval() -> None:
     second = catalog.current()
     assert second is not first and second is not None
     assert second.taxonomy.updated_at == dt.date(2026, 12, 1)
+
+
+def test_a_cold_container_that_failed_to_read_tries_again_after_seconds_not_minutes() -> None:
+    store, clock = InMemoryCauseStore(_published()), Clock()
+    catalog = CauseCatalog(store, refresh_after=60, retry_after_failure=5, timer=clock)
+    fetch = store.get
+    store.get = _unavailable  # type: ignore[method-assign]
+    with pytest.raises(ContentUnavailable):
+        catalog.current()
+    store.get = fetch  # type: ignore[method-assign]
+    with pytest.raises(ContentUnavailable):
+        catalog.current()  # the store is not asked again at once
+    assert store.reads == 0
+    clock.now = 5.1
+    assert catalog.current() is not None and store.reads == 1
+
+
+def _unavailable() -> PublishedCauses:
+    raise ContentUnavailable("timed out")
 
 
 def test_without_a_published_taxonomy_lookups_are_empty() -> None:

@@ -57,6 +57,11 @@ LABELS: dict[Locale, EmbedLabels] = {
         review_overdue="Its medical review is overdue.",
     ),
 }
+# The title of an error page for a request the client got wrong (the detail below it says how).
+_REFUSED: dict[Locale, str] = {
+    "id": "Permintaan ini tidak dapat dipenuhi.",
+    "en": "This request cannot be answered.",
+}
 DEFAULT_WIDTH = 600
 # Below this width the frame uses its narrow layout (smaller type and padding), and the estimate follows.
 NARROW_WIDTH = 400
@@ -142,6 +147,14 @@ def _script_safe(document: str) -> Markup:
     return Markup(document.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 
+def page_security_policy(origin: str) -> str:
+    """Only our own stylesheet and script; no frame-ancestors: any site may frame these pages."""
+    return (
+        f"default-src 'none'; style-src {origin}; img-src {origin}; script-src {origin}; "
+        "base-uri 'none'; form-action 'none'"
+    )
+
+
 def error_html(status: int, detail: str, locale: Locale, links: LinkBuilder) -> str:
     """A small page in the embeds' look, where a frame or fragment was asked for and there is none."""
     labels = LABELS[locale]
@@ -151,7 +164,7 @@ def error_html(status: int, detail: str, locale: Locale, links: LinkBuilder) -> 
         .render(
             locale=locale,
             status=status,
-            message=labels.not_found if status == 404 else labels.unavailable,
+            message=labels.not_found if status == 404 else labels.unavailable if status >= 500 else _REFUSED[locale],
             detail=detail,
             home=links.absolute(links.to(paths.HOME)),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),

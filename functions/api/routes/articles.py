@@ -40,7 +40,7 @@ def _instant(name: str, value: str | None) -> dt.datetime | None:
     if value is None:
         return None
     try:
-        return dt.datetime.fromisoformat(value)
+        return dt.datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case "t" and "z"
     except ValueError:
         raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
 

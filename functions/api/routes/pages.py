@@ -12,7 +12,7 @@ from api.dependencies import container
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.models import EmbedOut
-from api.presenters.embeds import embed_out, page_html
+from api.presenters.embeds import embed_out, page_html, page_security_policy
 from api.presenters.jsonld import article_jsonld, section_jsonld
 from api.routes.params import request_links
 from health_content.articles.model import Section
@@ -56,16 +56,10 @@ def page_response(embedding: Embedding, layout: str) -> Response[str]:
         structured = article_jsonld(embedding.view, embedding.links, publisher)
     else:
         structured = section_jsonld(embedding.view, embedding.section, embedding.links, publisher)
-    origin = embedding.links.origin
-    # Only our own stylesheet and script; no frame-ancestors: any site may frame these pages.
-    policy = (
-        f"default-src 'none'; style-src {origin}; img-src {origin}; script-src {origin}; "
-        "base-uri 'none'; form-action 'none'"
-    )
     return representation(
         page_html(embedding.embed, embedding.links, structured, layout=layout),
         last_modified=embedding.last_modified,
         language=embedding.embed.locale,
         content_type=HTML,
-        headers={**OPEN, "Content-Security-Policy": policy},
+        headers={**OPEN, "Content-Security-Policy": page_security_policy(embedding.links.origin)},
     )

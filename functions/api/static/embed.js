@@ -86,8 +86,11 @@
       if (frame.contentWindow !== event.source) return;
       frame.style.height = height + "px";
       frame.setAttribute("height", String(height));
-      var fallback = document.querySelector('[data-kse-fallback="' + String(data.id).replace(/[^a-z0-9-]/g, "") + '"]');
-      if (fallback && frame.name === data.id) fallback.hidden = true;  // the frame shows; its text stand-in can go
+      // The frame's own stand-in is the blockquote just before it (the same piece may be embedded twice).
+      var fallback = frame.previousElementSibling;
+      if (fallback && fallback.getAttribute("data-kse-fallback") === frame.name && frame.name === data.id) {
+        fallback.hidden = true;  // the frame shows; its text stand-in can go
+      }
     });
   });
 

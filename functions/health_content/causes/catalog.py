@@ -53,17 +53,20 @@ class CauseCatalog:
         store: CauseStore,
         *,
         refresh_after: float = 60.0,
+        retry_after_failure: float = 5.0,
         stale_after: float = 86_400.0,
         freshness: Freshness | None = None,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
         self._refresh_after = refresh_after
+        self._retry_after_failure = retry_after_failure
         self._stale_after = stale_after
         self._freshness = freshness or Freshness()
         self._timer = timer
         self._loaded: _Loaded | None = None
-        # The last failure to read, with nothing loaded to fall back on, and when: not tried again before the TTL.
+        # The last failure to read, with nothing loaded to fall back on, and when: a struggling store is not
+        # asked again on every request, yet a container that started during a blip recovers within seconds.
         self._failure: tuple[ContentUnavailable, float] | None = None
 
     def current(self) -> CauseIndex | None:
@@ -75,8 +78,8 @@ class CauseCatalog:
         loaded = self._loaded
         if loaded is not None and now - loaded.checked_at < self._refresh_after:
             return loaded
-        if loaded is None and self._failure is not None and now - self._failure[1] < self._refresh_after:
-            raise self._failure[0]
+        if loaded is None and self._failure is not None and now - self._failure[1] < self._retry_after_failure:
+            raise self._failure[0].with_traceback(None)  # its frames, not every earlier request's
         try:
             current = self._refresh(loaded, now)
         except ContentUnavailable as error:

@@ -52,6 +52,9 @@ _LISTING_ATTRIBUTES = (
 )
 _SORT_KEY = re.compile(rf"^ARTICLE#{SLUG_BODY}$")
 _UNREADABLE = "The content index could not be read."
+# A filtered listing reads this many items per query, and makes at most _MAX_QUERIES queries per request.
+_FILTERED_BATCH = 200
+_MAX_QUERIES = 4
 
 
 def item_size(item: Mapping[str, Any]) -> int:
@@ -129,13 +132,15 @@ class DynamoArticleStore:
         items: list[dict[str, Any]] = []
         condition = _filter_expression(only)
         # Ask for one more than the page so that the last page carries no cursor. A filter applies after
-        # DynamoDB's Limit, so pages of it are fetched until the page is full or the partition ends.
-        while len(items) <= limit:
+        # DynamoDB's Limit, so a filtered listing reads in larger batches, and at most a few of them per
+        # request (each may take the read timeout): a sparse match gets a short page with a cursor.
+        batch = limit + 1 if condition is None else max(limit + 1, _FILTERED_BATCH)
+        for _ in range(_MAX_QUERIES):
             request: dict[str, Any] = {
                 "KeyConditionExpression": Key("pk").eq(_partition(locale)),
                 "ProjectionExpression": ", ".join(f"#{name}" for name in _LISTING_ATTRIBUTES),
                 "ExpressionAttributeNames": {f"#{name}": name for name in _LISTING_ATTRIBUTES},
-                "Limit": limit + 1 - len(items),
+                "Limit": batch if condition is not None else limit + 1 - len(items),
             }
             if condition is not None:
                 request["FilterExpression"] = condition
@@ -147,14 +152,18 @@ class DynamoArticleStore:
                 raise ContentUnavailable(_UNREADABLE) from error
             items.extend(response.get("Items", []))
             start_key = response.get("LastEvaluatedKey")
-            if not start_key:
+            if not start_key or len(items) > limit:
                 break
         page, more = items[:limit], len(items) > limit
         with _readable(f"article listing {locale}"):
             listings = [_listing(item) for item in page]
+        if more:
+            resume_after: str | None = page[-1]["sk"]
+        else:  # out of batches: carry on after what was read, matched or not
+            resume_after = start_key["sk"] if start_key else None
         return Page(
             items=listings,
-            next_cursor=cursors.encode({"after": page[-1]["sk"]}) if more and page else None,
+            next_cursor=cursors.encode({"after": resume_after}) if resume_after else None,
         )
 
     def check_fits(self, published: PublishedArticle) -> None:
@@ -208,16 +217,17 @@ class DynamoCauseStore:
             analysis = CauseAnalysis.model_validate_json(gzip.decompress(bytes(item["analysis"])))
             taxonomy = CauseTaxonomy.model_validate_json(item["document"])
             published_at = dt.datetime.fromisoformat(item["published_at"])
+            content_hash = str(item["content_hash"])  # without it, every refresh would reload the taxonomy
         if analysis.version != ANALYSIS_VERSION:
             logger.error(
                 "the stored cause analysis was made by another version; publish the causes again",
                 extra={"stored_version": analysis.version, "expected_version": ANALYSIS_VERSION},
             )
-            raise ContentUnavailable("The cause index is being rebuilt; try again later.")
+            raise DocumentUnreadable(f"cause taxonomy (analysis version {analysis.version}; publish it again)")
         return PublishedCauses(
             taxonomy=taxonomy,
             analysis=analysis,
-            content_hash=str(item.get("content_hash")),
+            content_hash=content_hash,
             published_at=published_at,
             source_version=item.get("source_version"),
         )
