@@ -115,7 +115,7 @@ def publish_command(
     target = resolve(stack, bucket, region, endpoint_url)
     s3 = target.client("s3")
     if dry_run:
-        _dry_run(s3, target, documents)
+        _dry_run(s3, target, documents, force=force)
         return
 
     uploads: list[publish.Upload] = []
@@ -162,11 +162,11 @@ def publish_command(
         raise typer.Exit(ExitCode.CONTENT)
 
 
-def _dry_run(s3: Any, target: Target, documents: list[publish.LocalDocument]) -> None:
+def _dry_run(s3: Any, target: Target, documents: list[publish.LocalDocument], *, force: bool) -> None:
     served = {state.key: state.content_hash for state in publish.states(s3, target.bucket) if state.served}
     table = Table("document", "would be")
     for document in documents:
-        kept = served.get(document.key) == document.content_hash
+        kept = not force and served.get(document.key) == document.content_hash
         table.add_row(document.key, "kept as it is" if kept else "uploaded")
     console.print(table)
     console.print(f"Dry run: nothing was uploaded to s3://{target.bucket}.")

@@ -138,6 +138,7 @@ def upload(
                 ContentType="application/json",
                 Metadata={HASH_METADATA: document.content_hash or ""},
             )
+            source.forget_retraction(document.key)
             result = Upload(document, uploaded=True, version_id=response.get("VersionId"), retried=same)
         uploads.append(result)
         on_progress(result)

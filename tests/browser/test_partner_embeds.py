@@ -146,6 +146,9 @@ MODERN_PAGE = """<!doctype html>
   #themed {{ --kse-color-text: #3d1a78; --kse-color-background: #fdf6ff; --kse-font-family: Georgia, serif;
              --kse-font-size: 18px; --kse-radius: 0; --kse-color-border: #3d1a78; }}
   #invisible {{ --kse-color-text: #ffffff; --kse-color-background: #ffffff; }}
+  .dark-band {{ background: #14213d; padding: 8px; }}
+  #see-through {{ --kse-color-text: #f5f5f5; --kse-color-background: transparent; }}
+  #dark-on-dark {{ --kse-color-text: #222222; --kse-color-background: transparent; }}
   #themed::part(heading) {{ text-transform: uppercase; }}
 </style>
 </head>
@@ -155,6 +158,8 @@ MODERN_PAGE = """<!doctype html>
 <div id="first" data-kse-embed="kram-otot-betis#pencegahan"></div>
 <div id="themed" data-kse-embed="kram-otot-betis#pencegahan"></div>
 <div id="invisible" data-kse-embed="kram-otot-betis#pencegahan"></div>
+<div class="dark-band"><div id="see-through" data-kse-embed="kram-otot-betis#pencegahan"></div></div>
+<div class="dark-band"><div id="dark-on-dark" data-kse-embed="kram-otot-betis#pencegahan"></div></div>
 <div id="missing-article" data-kse-embed="tidak-ada"></div>
 <div id="missing-section" data-kse-embed="kram-otot-betis#tidak-ada"></div>
 <div id="missing-english" data-kram-embed="tidak-ada" data-kram-locale="en"></div>
@@ -260,12 +265,24 @@ def test_a_theme_changes_the_look_and_leaves_the_disclaimer_readable(page: Page,
     page.screenshot(path=str(OUTPUT / "partner-app-themes.png"), full_page=True)
 
 
+def _theme(page: Page, host: str) -> str:
+    """The script's verdict on the host's theme, once it has judged it (after the stylesheet loaded)."""
+    state = f"document.querySelector('{host}').shadowRoot?.querySelector('.kse-embed')?.dataset.kseTheme"
+    page.wait_for_function(state, timeout=15_000)
+    return str(page.evaluate(state))
+
+
 def test_a_theme_that_would_hide_the_text_is_ignored(page: Page, modern_site: str) -> None:
     page.goto(modern_site)
-    _in_shadow(page, "#invisible", ".kse-heading")
-    state = "document.querySelector('#invisible').shadowRoot.querySelector('.kse-embed').dataset.kseTheme"
-    assert page.evaluate(state) == "ignored"
+    assert _theme(page, "#invisible") == "ignored"
     assert _contrast(page, "#invisible", ".kse-embed") >= 4.5
+    assert _theme(page, "#dark-on-dark") == "ignored"  # see-through, over the page's dark band
+
+
+def test_a_readable_theme_is_kept_even_when_its_background_is_the_partners(page: Page, modern_site: str) -> None:
+    page.goto(modern_site)
+    assert _theme(page, "#themed") == "applied"
+    assert _theme(page, "#see-through") == "applied"  # light text over the page's dark band
 
 
 def _violations(page: Page) -> list[str]:

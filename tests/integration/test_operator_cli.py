@@ -83,6 +83,12 @@ def test_a_dry_run_uploads_nothing(stack: LocalStack, s3: Any) -> None:
     assert s3.list_objects_v2(Bucket=BUCKET)["KeyCount"] == 0
 
 
+def test_a_forced_dry_run_says_every_document_would_be_uploaded(seeded_fresh: LocalStack) -> None:
+    assert "kept as it is" in _run("publish", "--bucket", BUCKET, "--dry-run").output
+    forced = _run("publish", "--bucket", BUCKET, "--dry-run", "--force")
+    assert forced.exit_code == 0 and "kept as it is" not in forced.output and "uploaded" in forced.output
+
+
 def test_status_shows_what_is_served_and_what_is_not(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
     result = _run("status", "--bucket", BUCKET)
     assert result.exit_code == 0 and "2 of 2 document(s)" in result.output and "published" in result.output
@@ -109,6 +115,17 @@ def test_unpublishing_keeps_the_history_and_the_reason(seeded_fresh: LocalStack,
     assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 404
     versions = s3.list_object_versions(Bucket=BUCKET, Prefix=SEED_KEY)
     assert len(versions["Versions"]) == 1 and len(versions["DeleteMarkers"]) == 1  # the text is kept
+
+
+def test_publishing_again_forgets_the_old_withdrawal_reason(seeded_fresh: LocalStack, s3: Any) -> None:
+    assert _run("unpublish", "kram-otot-betis", "--reason", "Lama", "--bucket", BUCKET, "--no-wait").exit_code == 0
+    ingest(seeded_fresh)
+    assert _run("publish", "--bucket", BUCKET, "--no-wait").exit_code == 0
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
+    s3.delete_object(Bucket=BUCKET, Key=SEED_KEY)  # removed later, by other means and for no stated reason
+    [report] = ingest(seeded_fresh)
+    outcome = json.loads(s3.get_object(Bucket=BUCKET, Key=f"reports/{SEED_KEY}")["Body"].read())
+    assert report["status"] == outcome["status"] == "removed" and outcome.get("reason") is None
 
 
 def test_unpublishing_an_unknown_article_changes_nothing(seeded_fresh: LocalStack, s3: Any) -> None:

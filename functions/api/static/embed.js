@@ -40,7 +40,9 @@
     "kse-title": "title", "kse-heading": "heading", "kse-paragraph": "paragraph",
     "kse-list": "list", "kse-item": "item"
   };
-  var script = document.currentScript;
+  // Where this script came from is where the API is; a module or a late copy has no currentScript,
+  // so look for the tag (a page that proxies the API on its own origin needs neither).
+  var script = document.currentScript || document.querySelector('script[src*="/v1/embed.js"]');
   var base = script ? script.src.replace(/\/v1\/embed\.js(?:[?#].*)?$/, "") : "";
   var apiOrigin = base ? new URL(base, location.href).origin : "";
 
@@ -129,7 +131,7 @@
     return base + "/v1/articles/" + slug + (locale === "id" ? "" : "?locale=" + locale);
   }
 
-  function render(root, data) {
+  function render(root, data, styled) {
     var box = el("div", "kse-embed");
     box.lang = data.locale;
     if (data.whole_article) box.appendChild(el("h2", "kse-title", data.article.title));
@@ -168,17 +170,37 @@
     footer.appendChild(attribution);
     box.appendChild(footer);
     root.appendChild(box);
-    keepReadable(box);
+    // Judged once our stylesheet applies: before it, the box shows the page's inherited colours.
+    styled.then(function () { keepReadable(box); });
   }
 
   // A theme may change the look, never make the text unreadable: below WCAG AA contrast (4.5:1) or
   // under 12px, it is ignored and the default look used. The disclaimer does not follow themes at all.
-  function channels(color) {
-    var found = /rgba?\(([^)]+)\)/.exec(color || "");
+  // [r, g, b, alpha] of a computed colour; null for a notation this script does not read (then the
+  // default look is used, as for an unreadable theme).
+  function rgba(color) {
+    var found = /^rgba?\(([^)]+)\)$/.exec(color || "");
     if (!found) return null;
-    var parts = found[1].split(",").map(function (part) { return parseFloat(part); });
-    var alpha = parts.length > 3 ? parts[3] : 1;
-    return parts.slice(0, 3).map(function (value) { return value * alpha + 255 * (1 - alpha); });  // over white
+    var parts = found[1].split(/[\s,\/]+/).filter(Boolean).map(function (part) { return parseFloat(part); });
+    return [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+  }
+
+  function over(top, bottom) {
+    return top.slice(0, 3).map(function (value, i) { return value * top[3] + bottom[i] * (1 - top[3]); });
+  }
+
+  // What the text is really drawn on: the first background that is not see-through, from the box
+  // out through the partner's page (across the shadow boundary), with what lies above blended in.
+  function backdrop(node) {
+    var layers = [];
+    while (node && node.nodeType === 1) {
+      var layer = rgba(getComputedStyle(node).backgroundColor);
+      if (!layer) return null;
+      if (layer[3] > 0) layers.push(layer);
+      if (layer[3] >= 1) break;
+      node = node.parentElement || (node.getRootNode && node.getRootNode().host) || null;
+    }
+    return layers.reduceRight(function (below, layer) { return over(layer, below); }, [255, 255, 255]);
   }
 
   function luminance(rgb) {
@@ -196,12 +218,11 @@
 
   function keepReadable(box) {
     var style = getComputedStyle(box);
-    var text = channels(style.color), background = channels(style.backgroundColor);
+    var background = backdrop(box), color = rgba(style.color);
+    var text = color && background ? over(color, background) : null;
     var unreadable = !text || !background || contrast(text, background) < 4.5 || parseFloat(style.fontSize) < 12;
-    if (unreadable) {
-      box.classList.add("kse-default-theme");
-      box.setAttribute("data-kse-theme", "ignored");
-    }
+    if (unreadable) box.classList.add("kse-default-theme");
+    box.setAttribute("data-kse-theme", unreadable ? "ignored" : "applied");
   }
 
   function notice(root, message, href, label) {
@@ -227,6 +248,7 @@
     var locale = attr(host, "locale") === "en" ? "en" : "id";
     var root = host.attachShadow ? host.attachShadow({ mode: "open" }) : host;
     var style = el("link");
+    var styled = new Promise(function (resolve) { style.onload = style.onerror = resolve; });
     style.rel = "stylesheet";
     style.href = base + "/v1/embed.css";
     root.appendChild(style);
@@ -239,7 +261,7 @@
       .then(function (response) {
         if (response.status === 404) return notFound(root, slug, section, locale);
         if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json().then(function (data) { render(root, data); });
+        return response.json().then(function (data) { render(root, data, styled); });
       })
       .catch(function () {
         notice(root, MESSAGES[locale].unavailable, articlePage(slug, locale), MESSAGES[locale].tryArticle);

@@ -97,6 +97,10 @@ class S3ContentSource:
             ContentType="application/json",
         )
 
+    def forget_retraction(self, key: str) -> None:
+        """``key`` is published again: a later removal must not report the old withdrawal's reason."""
+        self._s3.delete_object(Bucket=self._bucket, Key=retraction_key(key))
+
     def _read(self, key: str) -> bytes | None:
         try:
             body: bytes = self._s3.get_object(Bucket=self._bucket, Key=key)["Body"].read()
