@@ -6,6 +6,7 @@ Sits above ``articles`` and ``causes``, which know nothing of each other's catal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from health_content.articles.catalog import ArticleCatalog
@@ -32,32 +33,47 @@ class ArticleReader:
     """Builds article views from the article catalog and, when there is one, the cause catalog."""
 
     def __init__(
-        self, articles: ArticleCatalog, causes: CauseCatalog | None = None, freshness: Freshness | None = None
+        self,
+        articles: ArticleCatalog,
+        causes: CauseCatalog | None = None,
+        freshness: Freshness | None = None,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
     ) -> None:
         self._articles = articles
         self._causes = causes
         self._freshness = freshness or Freshness()
+        self._clock = clock
 
     def view(self, slug: str, locale: Locale) -> ArticleView:
         published = self._articles.get_article(slug, locale)
         if self._causes is None:
-            return ArticleView(published, {}, [], published.published_at)
+            return ArticleView(published, {}, [], self._last_modified(published))
         try:
             causes = self._causes.for_article(slug, locale)
         except ContentUnavailable:
             # The causes enrich an article; without them it is still the text, its source and disclaimer.
             self._freshness.left_out()
-            return ArticleView(published, {}, [], published.published_at)
-        # The body shows both documents, so it changed when either was last published.
-        last_modified = published.published_at
-        if causes.published_at is not None and causes.published_at > last_modified:
-            last_modified = causes.published_at
+            return ArticleView(published, {}, [], self._last_modified(published))
+        last_modified = self._last_modified(published, causes.published_at)
         in_reading_order: dict[str, None] = {}
         for section in published.article.sections:
             for cause_id in causes.by_section.get(section.id, ()):
                 in_reading_order[cause_id] = None
         ordered = [causes.causes[cause_id] for cause_id in in_reading_order]
         return ArticleView(published, causes.by_section, ordered, last_modified)
+
+    def _last_modified(
+        self, published: PublishedArticle, causes_published_at: dt.datetime | None = None
+    ) -> dt.datetime:
+        """The body shows both documents and the review's status, so it changed when either was last
+        published or the review fell overdue, whichever came last."""
+        changes = [published.published_at]
+        if causes_published_at is not None:
+            changes.append(causes_published_at)
+        overdue_from = published.article.review.overdue_from()
+        if overdue_from is not None and overdue_from <= self._clock():
+            changes.append(overdue_from)
+        return max(changes)
 
     def section_view(self, slug: str, section_id: str, locale: Locale) -> tuple[ArticleView, Section]:
         view = self.view(slug, locale)

@@ -83,3 +83,19 @@ def test_unknown_articles_and_sections_raise_not_found(index) -> None:
         reader.section_view("kram-otot-betis", "tidak-ada", "id")
     _, section = reader.section_view("kram-otot-betis", "pencegahan", "id")
     assert section.heading == "Pencegahan kejang"
+
+
+def test_an_article_counts_as_modified_when_its_review_falls_overdue(seed_document: dict[str, Any]) -> None:
+    # Its JSON and pages then say "overdue": a client revalidating with If-Modified-Since must not get a 304.
+    review = {
+        "reviewed_at": "2026-01-10",
+        "reviewed_by": {"name": "dr. Sari Wulandari", "qualification": "Dokter spesialis saraf"},
+        "next_review": "2026-12-01",
+    }
+    store = InMemoryArticleStore()
+    store.put_if_changed(_published(seed_document, review=review))
+    now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
+    reader = ArticleReader(ArticleCatalog(store), clock=lambda: now)
+    assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+    now = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
+    assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 12, 2, tzinfo=dt.UTC)

@@ -98,6 +98,13 @@ class Review(ContentModel):
             raise ValueError("next_review must come after reviewed_at")
         return self
 
+    def overdue_from(self) -> dt.datetime | None:
+        """When the status turns to overdue (the UTC day after ``next_review``): the text is unchanged,
+        but what the API says about it changes then."""
+        if self.reviewed_at is None or self.next_review is None:
+            return None
+        return dt.datetime.combine(self.next_review + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
     def status(self, today: dt.date) -> ReviewStatus:
         if self.reviewed_at is None:
             return "not-reviewed"
