@@ -197,7 +197,7 @@ def unpublish(
     target = resolve(stack, bucket, region, endpoint_url)
     s3 = target.client("s3")
     key = ARTICLES.key(language, slug)
-    if key not in {state.key for state in publish.states(s3, target.bucket)}:
+    if not publish.exists(s3, target.bucket, key):
         raise OperatorError(
             ExitCode.NOT_FOUND,
             f"No article {slug!r} in locale {language!r} is in s3://{target.bucket}; nothing changed.",
@@ -205,13 +205,12 @@ def unpublish(
     if dry_run:
         console.print(f"Dry run: {key} would be unpublished ({reason.strip()}); nothing was changed.")
         return
-    started = dt.datetime.now(dt.UTC)
-    publish.unpublish(s3, target.bucket, key, reason.strip(), now=started)
+    last_report = publish.unpublish(s3, target.bucket, key, reason.strip(), now=dt.datetime.now(dt.UTC))
     console.print(f"{key} deleted from s3://{target.bucket} (its versions stay in the bucket's history).")
     if not wait:
         return
     with console.status("Waiting for the ingest function..."):
-        report = publish.wait_for_removal(s3, target.bucket, key, started, timeout)
+        report = publish.wait_for_removal(s3, target.bucket, key, last_report, timeout)
     if report is None:
         errors.print(f"No ingest verdict within {timeout:.0f} s; run `content-api status` later.")
         raise typer.Exit(ExitCode.PENDING)

@@ -231,26 +231,47 @@ def _review(s3: Any, bucket: str, key: str) -> Review | None:
         return None
 
 
-def unpublish(s3: Any, bucket: str, key: str, reason: str, *, now: dt.datetime) -> None:
-    """Take a document out of what is served: its reason first, then a delete marker (its versions stay)."""
-    S3ContentSource(s3, bucket).record_retraction(key, reason, now)
+def exists(s3: Any, bucket: str, key: str) -> bool:
+    """Whether ``key`` has a current version in the bucket (one request, whatever the bucket holds)."""
+    try:
+        s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if is_missing(error):
+            return False
+        raise
+    return True
+
+
+def unpublish(s3: Any, bucket: str, key: str, reason: str, *, now: dt.datetime) -> dt.datetime | None:
+    """Take a document out of what is served: its reason first, then a delete marker (its versions stay).
+
+    Returns when the ingest function last reported on the key, for ``wait_for_removal``."""
+    source = S3ContentSource(s3, bucket)
+    previous = source.read_outcome(key)
+    source.record_retraction(key, reason, now)
     s3.delete_object(Bucket=bucket, Key=key)
+    return None if previous is None else previous.checked_at
 
 
 def wait_for_removal(
     s3: Any,
     bucket: str,
     key: str,
-    since: dt.datetime,
+    after: dt.datetime | None,
     timeout: float,
     poll: Callable[[], None] = lambda: time.sleep(0.5),
 ) -> PublishReport | None:
-    """The ingest function's report that it removed ``key``, written after ``since``; None if none came in time."""
+    """The ingest function's report that it removed ``key``, newer than its report checked at ``after``;
+    None if none came in time. Both times are the function's, so the operator's clock does not matter."""
     source = S3ContentSource(s3, bucket)
     deadline = time.monotonic() + timeout
     while True:
         report = source.read_outcome(key)
-        if report is not None and report.status is PublishStatus.REMOVED and report.checked_at >= since:
+        if (
+            report is not None
+            and report.status is PublishStatus.REMOVED
+            and (after is None or report.checked_at > after)
+        ):
             return report
         if time.monotonic() >= deadline:
             return None

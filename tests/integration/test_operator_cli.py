@@ -3,6 +3,7 @@ unpublishing with a reason, and never "unchanged" for a document that is not bei
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -126,6 +127,15 @@ def test_publishing_again_forgets_the_old_withdrawal_reason(seeded_fresh: LocalS
     [report] = ingest(seeded_fresh)
     outcome = json.loads(s3.get_object(Bucket=BUCKET, Key=f"reports/{SEED_KEY}")["Body"].read())
     assert report["status"] == outcome["status"] == "removed" and outcome.get("reason") is None
+
+
+def test_waiting_for_a_removal_ignores_the_operators_clock(seeded_fresh: LocalStack, s3: Any) -> None:
+    ahead = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)  # a laptop clock an hour fast
+    last_report = publish.unpublish(s3, BUCKET, SEED_KEY, "Ditarik", now=ahead)
+    assert publish.wait_for_removal(s3, BUCKET, SEED_KEY, last_report, timeout=0) is None  # not yet removed
+    ingest(seeded_fresh)
+    report = publish.wait_for_removal(s3, BUCKET, SEED_KEY, last_report, timeout=0)
+    assert report is not None and report.reason == "Ditarik"
 
 
 def test_unpublishing_an_unknown_article_changes_nothing(seeded_fresh: LocalStack, s3: Any) -> None:
