@@ -10,6 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from health_content.changes.events import ChangeEvent
 from health_content.publishing.kinds import KINDS
 from health_content.publishing.report import PublishReport
 from health_content.settings import Settings
@@ -28,10 +29,11 @@ def schema_path(name: str) -> Path:
 
 
 def content_schemas() -> dict[Path, str]:
-    """The JSON Schema of each document kind and of the publish report, with their text."""
+    """The JSON Schema of each document kind, of the publish report and of the change event, with their text."""
     files = {}
     formats: list[tuple[str, type[BaseModel]]] = [(kind.name, kind.model) for kind in KINDS]
     formats.append(("publish-report", PublishReport))
+    formats.append(("change-event", ChangeEvent))
     for name, model in formats:
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -25,6 +25,8 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
+    # The local stack's bus (LocalStack.create names it after the table, as the template does after the stack).
+    "EVENT_BUS_NAME": "health-content-test-changes",
 }
 
 

@@ -7,12 +7,15 @@ so a test that uses them tests the domain against honest storage.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from health_content import cursor as cursors
+from health_content.articles.changes import describe_change
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import PublishedCauses
+from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
 from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.publishing.report import PublishReport
 from health_content.publishing.source import SourceObject
@@ -28,8 +31,54 @@ def _check_size(size: int, what: str) -> None:
 
 
 @dataclass
+class InMemoryChangeLog:
+    """The change log, with an outbox of pending events when ``announce`` is on."""
+
+    entries: list[Change] = field(default_factory=list)
+    announce: bool = False
+    pending: dict[int, Change] = field(default_factory=dict)
+    retractions: dict[tuple[Locale, str], Retraction] = field(default_factory=dict)
+    clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
+    retention: dt.timedelta = dt.timedelta(days=90)
+
+    def append(
+        self, note: ChangeNote, kind: DocumentKindName, id: str, locale: Locale | None, version: str | None
+    ) -> Change:
+        change = Change(
+            sequence=len(self.entries) + 1,
+            at=self.clock(),
+            kind=kind,
+            id=id,
+            locale=locale,
+            change=note.change,
+            reason=note.reason,
+            version=version,
+        )
+        self.entries.append(change)
+        if self.announce:
+            self.pending[change.sequence] = change
+        return change
+
+    def entries_after(self, sequence: int, limit: int) -> list[Change]:
+        now = self.clock()
+        kept = [change for change in self.entries if change.at + self.retention > now]
+        return [change for change in kept if change.sequence > sequence][:limit]
+
+    def latest_sequence(self) -> int:
+        return len(self.entries)
+
+    def pending_events(self, limit: int) -> list[Change]:
+        return [self.pending[sequence] for sequence in sorted(self.pending)][:limit]
+
+    def events_sent(self, sequences: Sequence[int]) -> None:
+        for sequence in sequences:
+            self.pending.pop(sequence, None)
+
+
+@dataclass
 class InMemoryArticleStore:
     items: dict[tuple[Locale, str], PublishedArticle] = field(default_factory=dict)
+    changes: InMemoryChangeLog = field(default_factory=InMemoryChangeLog)
     puts: int = 0
     gets: int = 0
 
@@ -56,23 +105,37 @@ class InMemoryArticleStore:
     def check_fits(self, published: PublishedArticle) -> None:
         _check_size(len(published.article.model_dump_json().encode()), f"article {published.article.slug!r}")
 
-    def put_if_changed(self, published: PublishedArticle) -> bool:
+    def put_if_changed(self, published: PublishedArticle) -> Change | None:
         self.check_fits(published)
-        key = (published.article.locale, published.article.slug)
+        article = published.article
+        key = (article.locale, article.slug)
         current = self.items.get(key)
         if current is not None and current.content_hash == published.content_hash:
-            return False
+            return None
         self.puts += 1
         self.items[key] = published
-        return True
+        self.changes.retractions.pop(key, None)
+        note = describe_change(None if current is None else current.article, article)
+        return self.changes.append(note, "article", article.slug, article.locale, published.content_hash)
 
-    def delete(self, locale: Locale, slug: str) -> bool:
-        return self.items.pop((locale, slug), None) is not None
+    def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
+        if self.items.pop((locale, slug), None) is None:
+            return None
+        change = self.changes.append(ChangeNote(ChangeType.RETRACTED, reason), "article", slug, locale, None)
+        self.changes.retractions[(locale, slug)] = Retraction(slug, locale, reason, change.at)
+        return change
+
+    def retraction(self, locale: Locale, slug: str) -> Retraction | None:
+        return self.changes.retractions.get((locale, slug))
+
+    def withdrawn(self) -> frozenset[tuple[str, Locale]]:
+        return frozenset((slug, locale) for locale, slug in self.changes.retractions)
 
 
 @dataclass
 class InMemoryCauseStore:
     published: PublishedCauses | None = None
+    changes: InMemoryChangeLog = field(default_factory=InMemoryChangeLog)
     reads: int = 0
     hash_reads: int = 0
 
@@ -90,21 +153,25 @@ class InMemoryCauseStore:
         size = len(published.taxonomy.model_dump_json().encode()) + len(published.analysis.model_dump_json().encode())
         _check_size(size, "the cause taxonomy with its analysis")
 
-    def put_if_changed(self, published: PublishedCauses) -> bool:
+    def put_if_changed(self, published: PublishedCauses) -> Change | None:
         self.check_fits(published)
         current = self.published
-        if (
-            current is not None
-            and current.content_hash == published.content_hash
-            and current.analysis.version == published.analysis.version
-        ):
-            return False
+        if current is None:
+            note = ChangeNote(ChangeType.PUBLISHED)
+        elif current.content_hash != published.content_hash:
+            note = ChangeNote(ChangeType.UPDATED)
+        elif current.analysis.version != published.analysis.version:
+            note = ChangeNote(ChangeType.UPDATED, "the search analysis was rebuilt by a new release")
+        else:
+            return None
         self.published = published
-        return True
+        return self.changes.append(note, "causes", "causes", None, published.content_hash)
 
-    def delete(self) -> bool:
-        existed, self.published = self.published is not None, None
-        return existed
+    def delete(self, reason: str | None = None) -> Change | None:
+        if self.published is None:
+            return None
+        self.published = None
+        return self.changes.append(ChangeNote(ChangeType.RETRACTED, reason), "causes", "causes", None, None)
 
 
 def _listing(published: PublishedArticle) -> ArticleListing:

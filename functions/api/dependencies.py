@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
+from health_content.changes.feed import ChangeFeed
 from health_content.freshness import Freshness
 from health_content.reading import ArticleReader
 from health_content.settings import Settings
 from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table
+from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 
 if TYPE_CHECKING:
@@ -39,9 +41,22 @@ class Container:
         return dynamodb_table(self.settings.table_name, API_CLIENT_CONFIG)
 
     @cached_property
+    def change_log(self) -> DynamoChangeLog:
+        return DynamoChangeLog(self.content_table)
+
+    @cached_property
+    def changes(self) -> ChangeFeed:
+        return ChangeFeed(self.change_log)
+
+    @cached_property
+    def article_store(self) -> DynamoArticleStore:
+        return DynamoArticleStore(self.content_table, self.change_log)
+
+    @cached_property
     def causes(self) -> CauseCatalog:
         return CauseCatalog(
-            DynamoCauseStore(self.content_table),
+            DynamoCauseStore(self.content_table, self.change_log),
+            withdrawn=self.article_store.withdrawn,
             refresh_after=self.settings.content_cache_ttl_seconds,
             stale_after=self.settings.http_stale_seconds,
             freshness=self.freshness,
@@ -50,7 +65,7 @@ class Container:
     @cached_property
     def articles(self) -> ArticleCatalog:
         return ArticleCatalog(
-            DynamoArticleStore(self.content_table),
+            self.article_store,
             cache_ttl=self.settings.content_cache_ttl_seconds,
             cache_size=self.settings.article_cache_max_items,
             stale_after=self.settings.http_stale_seconds,

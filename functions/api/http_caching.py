@@ -90,7 +90,8 @@ def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, Nex
         response = next_middleware(app)
         if app.current_event.http_method not in {"GET", "HEAD"} or response.status_code != 200:
             return response
-        if "Cache-Control" in response.headers:  # the route chose its own policy (e.g. no-store)
+        chosen = str(response.headers.get("Cache-Control") or "")
+        if "no-store" in chosen:  # the route chose not to be cached at all (health)
             return response
         body = response.body
         if not isinstance(body, str):
@@ -98,7 +99,7 @@ def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, Nex
         etag = _etag(body)
         response.body = body
         response.headers["ETag"] = etag
-        response.headers["Cache-Control"] = cache_control
+        response.headers["Cache-Control"] = chosen or cache_control  # a route may choose its own lifetime
         request_headers = app.current_event.headers
         if_none_match = request_headers.get("if-none-match") or request_headers.get("If-None-Match")
         if_modified_since = request_headers.get("if-modified-since") or request_headers.get("If-Modified-Since")

@@ -82,6 +82,10 @@ class LinkBuilder:
     def causes(self, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None, **filters: str | None) -> str:
         return self.to(paths.CAUSES, {**filters, "limit": _page_size(limit), "cursor": cursor})
 
+    def changes(self, since: str | None = None, limit: int = DEFAULT_PAGE_SIZE) -> str:
+        # The feed is the same in every locale: its links carry none.
+        return self.in_locale(DEFAULT_LOCALE).to(paths.CHANGES, {"since": since, "limit": _page_size(limit)})
+
     def cause(self, cause_id: str) -> str:
         return self.to(paths.CAUSE, cause_id=cause_id)
 

@@ -60,6 +60,7 @@ EMBED_SECTION = RoutePath("/v1/embed/<slug>/<section_id>")
 FRAME_ARTICLE = RoutePath("/v1/frame/<slug>")
 FRAME_SECTION = RoutePath("/v1/frame/<slug>/<section_id>")
 OEMBED = RoutePath("/v1/oembed")
+CHANGES = RoutePath("/v1/changes")
 EMBED_STYLESHEET = RoutePath("/v1/embed.css")
 EMBED_SCRIPT = RoutePath("/v1/embed.js")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -18,7 +19,15 @@ from api.dependencies import container
 from api.links import LinkBuilder
 from api.negotiation import HTML, article_representation
 from api.presenters.embeds import error_html, page_security_policy
-from health_content.errors import ContentUnavailable, DocumentUnreadable, InvalidCursor, InvalidQuery, NotFound
+from health_content.errors import (
+    ArticleRetracted,
+    ChangesExpired,
+    ContentUnavailable,
+    DocumentUnreadable,
+    InvalidCursor,
+    InvalidQuery,
+    NotFound,
+)
 from health_content.observability import logger, metrics
 from health_content.vocabulary import DEFAULT_LOCALE, as_locale
 
@@ -42,6 +51,19 @@ PROBLEM_TYPES = {
     problem.slug: problem
     for problem in (
         ProblemType("not-found", "Not found", HTTPStatus.NOT_FOUND, "Nothing is published at this address."),
+        ProblemType(
+            "retracted",
+            "Retracted",
+            HTTPStatus.GONE,
+            "The article was withdrawn by its editors; `retracted_at` says when and `reason`, when given, why.",
+        ),
+        ProblemType(
+            "changes-expired",
+            "Changes no longer kept",
+            HTTPStatus.GONE,
+            "The change feed no longer holds what followed this cursor: resynchronise from the lists, then follow "
+            "the feed again from its start.",
+        ),
         ProblemType(
             "method-not-allowed",
             "Method not allowed",
@@ -133,6 +155,8 @@ class Problem(BaseModel):
     instance: str = Field(description="The path that was requested.", examples=["/v1/articles/kram"])
     request_id: str | None = Field(default=None, description="Quote it when reporting a problem.")
     errors: list[InvalidParam] | None = None
+    reason: str | None = Field(default=None, description="Retracted articles: why, when the editors said.")
+    retracted_at: dt.datetime | None = Field(default=None, description="Retracted articles: when.")
 
 
 class ProblemTypeOut(BaseModel):
@@ -160,6 +184,7 @@ def problem_response(
     *,
     errors: list[InvalidParam] | None = None,
     headers: dict[str, str] | None = None,
+    retraction: ArticleRetracted | None = None,
 ) -> Response[str]:
     problem_type = PROBLEM_TYPES[slug]
     event = app.current_event
@@ -171,6 +196,8 @@ def problem_response(
         instance=event.path,
         request_id=event.request_context.request_id,
         errors=errors,
+        reason=retraction.reason if retraction else None,
+        retracted_at=retraction.at if retraction else None,
     )
     # 501 answers a format the client asked for and the API does not offer: the client's error, not ours.
     server_error = problem.status >= 500 and problem.status != HTTPStatus.NOT_IMPLEMENTED
@@ -193,7 +220,7 @@ def problem_response(
     return Response(
         status_code=problem.status,
         content_type=PROBLEM_JSON,
-        body=json.dumps(problem.model_dump(exclude_none=True), ensure_ascii=False),
+        body=json.dumps(problem.model_dump(mode="json", exclude_none=True), ensure_ascii=False),
         # Errors must never be cached: the same request may succeed a moment later.
         headers={"Cache-Control": "no-store", **_open_to_any_origin(app), **(headers or {})},
     )
@@ -260,6 +287,14 @@ def register_problem_handlers(app: APIGatewayRestResolver) -> None:
     @app.exception_handler(InvalidCursor)
     def invalid_cursor(error: InvalidCursor) -> Response[str]:
         return problem_response(app, "invalid-cursor", error.detail)
+
+    @app.exception_handler(ArticleRetracted)
+    def retracted(error: ArticleRetracted) -> Response[str]:
+        return problem_response(app, "retracted", error.detail, retraction=error)
+
+    @app.exception_handler(ChangesExpired)
+    def changes_expired(error: ChangesExpired) -> Response[str]:
+        return problem_response(app, "changes-expired", error.detail)
 
     @app.exception_handler(NotFound)
     def not_found(error: NotFound) -> Response[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 class ContentError(Exception):
     """Base of every error the domain raises on purpose."""
@@ -23,6 +25,24 @@ class ArticleNotFound(NotFound):
 class SectionNotFound(NotFound):
     def __init__(self, slug: str, section_id: str) -> None:
         super().__init__(f"Article {slug!r} has no section {section_id!r}.")
+
+
+class ArticleRetracted(ContentError):
+    """The article was withdrawn; readers learn when and, if the editors said, why."""
+
+    def __init__(self, slug: str, locale: str, reason: str | None, at: dt.datetime) -> None:
+        because = f" Reason: {reason}" if reason else ""
+        super().__init__(f"Article {slug!r} in locale {locale!r} was retracted on {at:%Y-%m-%d}.{because}")
+        self.reason = reason
+        self.at = at
+
+
+class ChangesExpired(ContentError):
+    def __init__(self) -> None:
+        super().__init__(
+            "Changes after this cursor are no longer kept. Resynchronise from the article and cause lists, "
+            "then follow the feed again from a fresh cursor."
+        )
 
 
 class InvalidCursor(ContentError):

@@ -52,6 +52,13 @@ class Settings(BaseModel):
         "API Gateway's own domain name and stage for the request.",
     )
 
+    event_bus_name: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="EVENT_BUS_NAME",
+        max_length=256,
+        description="The EventBridge bus that changes are announced on; none to keep only the change feed.",
+    )
+
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:
         return cls.model_validate(dict(os.environ if environ is None else environ))

@@ -29,12 +29,15 @@ class LocalStack:
     bucket: str
     table_name: str
     queue_url: str
+    event_bus: str
+    events_queue_url: str
     region: str = "us-east-1"
     # Delete markers already announced: moto sends no notification for them, S3 does (see deliver_events).
     _announced_removals: set[str] = field(default_factory=set)
 
     @classmethod
     def create(cls, bucket: str, table_name: str, region: str = "us-east-1") -> LocalStack:
+        """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's."""
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
@@ -54,7 +57,27 @@ class LocalStack:
                 ]
             },
         )
-        return cls(bucket=bucket, table_name=table_name, queue_url=queue_url, region=region)
+        event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region)
+        return cls(
+            bucket=bucket,
+            table_name=table_name,
+            queue_url=queue_url,
+            event_bus=event_bus,
+            events_queue_url=events_queue_url,
+            region=region,
+        )
+
+    def received_events(self) -> list[dict[str, Any]]:
+        """The change events the bus delivered so far (each once), as a subscriber receives them."""
+        sqs = boto3.client("sqs", region_name=self.region)
+        events: list[dict[str, Any]] = []
+        while True:
+            messages = sqs.receive_message(QueueUrl=self.events_queue_url, MaxNumberOfMessages=10).get("Messages", [])
+            if not messages:
+                return sorted(events, key=lambda event: int(event["detail"]["sequence"]))
+            for message in messages:
+                events.append(json.loads(message["Body"]))
+                sqs.delete_message(QueueUrl=self.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def deliver_events(self, ingest: IngestHandler, wait_seconds: int = 0) -> list[dict[str, Any]]:
         """Invoke ``ingest`` with every S3 event queued so far; returns what it returned."""
@@ -87,6 +110,20 @@ class LocalStack:
                 event = s3_removal_event(self.bucket, marker["Key"], self.region)
                 results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
         return results
+
+
+def _event_bus(name: str, region: str) -> tuple[str, str]:
+    """The bus, and a queue subscribed to it by a rule with the template's webhook pattern (moto delivers to
+    queues, not to API destinations): what a partner's webhook would receive lands there."""
+    events = boto3.client("events", region_name=region)
+    events.create_event_bus(Name=name)
+    sqs = boto3.client("sqs", region_name=region)
+    queue_url = sqs.create_queue(QueueName=f"{name}-subscriber")["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    pattern = template.resource_properties("WebhookRule")["EventPattern"]
+    events.put_rule(Name=f"{name}-subscriber", EventBusName=name, EventPattern=json.dumps(pattern))
+    events.put_targets(Rule=f"{name}-subscriber", EventBusName=name, Targets=[{"Id": "subscriber", "Arn": queue_arn}])
+    return name, queue_url
 
 
 def s3_removal_event(bucket: str, key: str, region: str = "us-east-1") -> dict[str, Any]:

@@ -22,16 +22,19 @@ from moto import mock_aws
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
 from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.changes.log import ChangeLog
+from health_content.changes.model import ChangeType
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
 from health_content.publishing.kinds import content_hash
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import ContentSource
+from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
 from tests.conftest import too_large_to_store
-from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
+from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryChangeLog, InMemoryContentSource
 
 BACKENDS = ["in-memory", "aws-on-moto"]
 PUBLISHED_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -74,7 +77,7 @@ def test_an_unknown_article_is_none(articles: ArticleStore) -> None:
 
 def test_an_article_round_trips(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
     published = _article(seed_document)
-    assert articles.put_if_changed(published) is True
+    assert articles.put_if_changed(published) is not None
     assert articles.get("id", "kram-otot-betis") == published
 
 
@@ -82,14 +85,14 @@ def test_the_same_content_is_not_written_again(articles: ArticleStore, seed_docu
     first = _article(seed_document)
     articles.put_if_changed(first)
     later = replace(first, published_at=PUBLISHED_AT + dt.timedelta(hours=1), source_version="version-2")
-    assert articles.put_if_changed(later) is False
+    assert articles.put_if_changed(later) is None
     assert articles.get("id", "kram-otot-betis") == first  # still the first write, untouched
 
 
 def test_changed_content_replaces_the_article(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
     articles.put_if_changed(_article(seed_document))
     changed = _article(seed_document, title="Judul baru")
-    assert articles.put_if_changed(changed) is True
+    assert articles.put_if_changed(changed) is not None
     assert articles.get("id", "kram-otot-betis") == changed
 
 
@@ -153,9 +156,9 @@ def test_a_cursor_the_store_did_not_issue_is_invalid(articles: ArticleStore, see
 
 def test_delete_removes_an_article_once(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
     articles.put_if_changed(_article(seed_document))
-    assert articles.delete("id", "kram-otot-betis") is True
+    assert articles.delete("id", "kram-otot-betis") is not None
     assert articles.get("id", "kram-otot-betis") is None
-    assert articles.delete("id", "kram-otot-betis") is False
+    assert articles.delete("id", "kram-otot-betis") is None
 
 
 def test_an_article_too_large_to_store_is_rejected_and_nothing_changes(articles: ArticleStore, seed_document) -> None:
@@ -186,14 +189,14 @@ def test_no_taxonomy_until_one_is_published(causes: CauseStore) -> None:
 
 def test_a_taxonomy_round_trips_with_its_analysis(causes: CauseStore) -> None:
     published = _causes()
-    assert causes.put_if_changed(published) is True
+    assert causes.put_if_changed(published) is not None
     assert causes.get() == published
     assert causes.current_hash() == published.content_hash
 
 
 def test_the_same_taxonomy_is_not_written_again(causes: CauseStore) -> None:
     causes.put_if_changed(_causes())
-    assert causes.put_if_changed(_causes(published_at=PUBLISHED_AT + dt.timedelta(days=1))) is False
+    assert causes.put_if_changed(_causes(published_at=PUBLISHED_AT + dt.timedelta(days=1))) is None
     stored = causes.get()
     assert stored is not None and stored.published_at == PUBLISHED_AT
 
@@ -204,7 +207,7 @@ def test_an_analysis_of_another_version_is_refused_until_published_again(causes:
     causes.put_if_changed(stale)
     with pytest.raises(ContentUnavailable):
         causes.get()
-    assert causes.put_if_changed(current) is True  # same content, fresh analysis: written
+    assert causes.put_if_changed(current) is not None  # same content, fresh analysis: written
     assert causes.get() == current
 
 
@@ -221,9 +224,116 @@ def test_a_taxonomy_too_large_to_store_is_rejected(causes: CauseStore) -> None:
 
 def test_delete_removes_the_taxonomy_once(causes: CauseStore) -> None:
     causes.put_if_changed(_causes())
-    assert causes.delete() is True
+    assert causes.delete() is not None
     assert causes.get() is None
-    assert causes.delete() is False
+    assert causes.delete() is None
+
+
+# --- the change log, written with the content -----------------------------------------------------
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = PUBLISHED_AT
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+
+@dataclass
+class LoggedContent:
+    articles: ArticleStore
+    causes: CauseStore
+    log: ChangeLog
+    clock: Clock
+
+
+@pytest.fixture(params=BACKENDS)
+def logged(request: pytest.FixtureRequest) -> LoggedContent:
+    clock = Clock()
+    if request.param == "in-memory":
+        memory = InMemoryChangeLog(announce=True, clock=clock)
+        return LoggedContent(InMemoryArticleStore(changes=memory), InMemoryCauseStore(changes=memory), memory, clock)
+    table = request.getfixturevalue("moto_table")
+    dynamo = DynamoChangeLog(table, announce=True, clock=clock)
+    return LoggedContent(DynamoArticleStore(table, dynamo), DynamoCauseStore(table, dynamo), dynamo, clock)
+
+
+def _with_correction(document: dict[str, Any], reason: str) -> dict[str, Any]:
+    correction = {"original": "lama", "corrected": "baru", "reason": reason}
+    return {**document, "corrections": [*document.get("corrections", []), correction]}
+
+
+def test_every_change_is_logged_in_order_with_its_reason(logged: LoggedContent, seed_document) -> None:
+    articles, log = logged.articles, logged.log
+    articles.put_if_changed(_article(seed_document))
+    articles.put_if_changed(_article(seed_document, title="Judul baru"))
+    corrected = _with_correction({**seed_document, "title": "Judul baru"}, "Nama obat diperbaiki")
+    articles.put_if_changed(_article(corrected))
+    articles.delete("id", "kram-otot-betis", "Sumber ditarik penerbitnya")
+    articles.put_if_changed(_article(corrected))
+    logged.causes.put_if_changed(_causes())
+
+    entries = log.entries_after(0, 100)
+    assert [(e.sequence, e.kind, e.change, e.reason) for e in entries] == [
+        (1, "article", ChangeType.PUBLISHED, None),
+        (2, "article", ChangeType.UPDATED, None),
+        (3, "article", ChangeType.CORRECTED, "Nama obat diperbaiki"),
+        (4, "article", ChangeType.RETRACTED, "Sumber ditarik penerbitnya"),
+        (5, "article", ChangeType.PUBLISHED, None),
+        (6, "causes", ChangeType.PUBLISHED, None),
+    ]
+    assert entries[0].id == "kram-otot-betis" and entries[0].locale == "id"
+    assert entries[3].version is None and entries[4].version == _article(corrected).content_hash
+    assert log.latest_sequence() == 6
+    assert [e.sequence for e in log.entries_after(4, 1)] == [5]
+
+
+def test_identical_content_logs_nothing(logged: LoggedContent, seed_document) -> None:
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.causes.put_if_changed(_causes())
+    logged.causes.put_if_changed(_causes())
+    assert logged.log.latest_sequence() == 2
+
+
+def test_a_retraction_is_remembered_until_the_article_returns(logged: LoggedContent, seed_document) -> None:
+    articles = logged.articles
+    articles.put_if_changed(_article(seed_document))
+    assert articles.retraction("id", "kram-otot-betis") is None
+    logged.clock.now = PUBLISHED_AT + dt.timedelta(hours=2)
+    articles.delete("id", "kram-otot-betis", "Sumber ditarik")
+    retraction = articles.retraction("id", "kram-otot-betis")
+    assert retraction is not None and (retraction.reason, retraction.at) == ("Sumber ditarik", logged.clock.now)
+    assert articles.withdrawn() == {("kram-otot-betis", "id")}
+    assert articles.delete("id", "kram-otot-betis", "again") is None  # nothing published: nothing logged
+    assert logged.log.latest_sequence() == 2
+    articles.put_if_changed(_article(seed_document))
+    assert articles.retraction("id", "kram-otot-betis") is None
+    assert articles.withdrawn() == frozenset()
+
+
+def test_a_failed_write_logs_nothing(logged: LoggedContent, seed_document) -> None:
+    with pytest.raises(DocumentRejected):
+        logged.articles.put_if_changed(_article(too_large_to_store(seed_document)))
+    assert logged.log.latest_sequence() == 0 and logged.log.pending_events(10) == []
+
+
+def test_entries_expire_after_the_retention(logged: LoggedContent, seed_document) -> None:
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.clock.now = PUBLISHED_AT + dt.timedelta(days=60)
+    logged.articles.put_if_changed(_article(seed_document, title="Judul baru"))
+    logged.clock.now = PUBLISHED_AT + dt.timedelta(days=91)
+    assert [e.sequence for e in logged.log.entries_after(0, 10)] == [2]
+    assert logged.log.latest_sequence() == 2
+
+
+def test_pending_events_wait_until_sent(logged: LoggedContent, seed_document) -> None:
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.causes.put_if_changed(_causes())
+    assert [e.sequence for e in logged.log.pending_events(10)] == [1, 2]
+    logged.log.events_sent([1])
+    assert [e.sequence for e in logged.log.pending_events(10)] == [2]
 
 
 # --- ContentSource -------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from health_content.changes.events import EVENT_SOURCE
 from infra.python313 import python313_dir
 from infra.template import REPO_ROOT, load_template, resource_properties
 
@@ -80,6 +81,47 @@ def test_the_table_is_on_demand_with_point_in_time_recovery() -> None:
     assert table["Properties"]["PointInTimeRecoverySpecification"] == {"PointInTimeRecoveryEnabled": True}
 
 
+def test_change_feed_entries_expire_with_the_tables_ttl() -> None:
+    assert resource_properties("ContentTable")["TimeToLiveSpecification"] == {
+        "AttributeName": "expires_at",
+        "Enabled": True,
+    }
+
+
+def test_changes_are_announced_on_the_stacks_bus_by_ingest_and_the_relay() -> None:
+    for function in ("IngestFunction", "EventRelayFunction"):
+        properties = resource_properties(function)
+        assert properties["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": "ChangeEventBus"}
+        assert {"EventBridgePutEventsPolicy": {"EventBusName": {"Ref": "ChangeEventBus"}}} in properties["Policies"]
+    [schedule] = resource_properties("EventRelayFunction")["Events"].values()
+    assert schedule["Properties"]["Schedule"] == "rate(5 minutes)"
+
+
+def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -> None:
+    webhook = ["WebhookConnection", "WebhookDestination", "WebhookInvokeRole", "WebhookRule"]
+    webhook += ["WebhookDeadLetterQueue", "WebhookDeadLetterQueuePolicy", "WebhookDeliveryFailuresAlarm"]
+    for name in webhook:
+        assert _resource(name)["Condition"] == "HasWebhook", name
+    connection = resource_properties("WebhookConnection")
+    assert connection["AuthParameters"]["ApiKeyAuthParameters"] == {
+        "ApiKeyName": "X-Webhook-Secret",
+        "ApiKeyValue": {"Ref": "WebhookSecret"},
+    }
+    rule = resource_properties("WebhookRule")
+    assert rule["EventBusName"] == {"Ref": "ChangeEventBus"}
+    assert rule["EventPattern"] == {"source": [EVENT_SOURCE]}
+    [target] = rule["Targets"]
+    assert target["Arn"] == {"Fn::GetAtt": ["WebhookDestination", "Arn"]}
+    assert target["RetryPolicy"]["MaximumEventAgeInSeconds"] == 86400
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}}
+    [statement] = resource_properties("WebhookDeadLetterQueuePolicy")["PolicyDocument"]["Statement"]
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["WebhookRule", "Arn"]}}}
+    # A webhook without a secret is refused at deployment.
+    [assertion] = load_template()["Rules"]["WebhookNeedsASecret"]["Assertions"]
+    placeholder = {"Fn::Equals": [{"Ref": "WebhookSecret"}, "no-webhook"]}
+    assert assertion["Assert"] == {"Fn::Not": [placeholder]}
+
+
 def test_the_api_function_can_only_read() -> None:
     policies = resource_properties("ApiFunction")["Policies"]
     assert policies == [{"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}]
@@ -98,7 +140,10 @@ def test_the_ingest_function_writes_only_what_it_must() -> None:
         "s3:PutObject",
         "dynamodb:GetItem",
         "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
         "dynamodb:DeleteItem",
+        "dynamodb:Query",
+        "dynamodb:BatchWriteItem",
     }
     put_object = next(s for s in statements if s["Action"] == "s3:PutObject")
     assert put_object["Resource"]["Fn::Sub"].endswith("/reports/*")

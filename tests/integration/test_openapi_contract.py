@@ -38,10 +38,10 @@ include-path = "/v1/oembed"
 checks.not_a_server_error.expected-statuses = ["2xx", "3xx", "4xx", "501"]
 
 [[operations]]
-# A `cursor` is opaque: the schema can only say it is a string, and one this API did not issue is a 400
-# (invalid-cursor). Category and population ids are the published taxonomy's, which the document
+# A `cursor` (and the feed's `since`) is opaque: the schema can only say it is a string, and one this API
+# did not issue is a 400. Category and population ids are the published taxonomy's, which the document
 # (generated from code, not content) cannot list; an unknown one is a 400 that lists the valid ones.
-include-path-regex = "^/v1/(articles|causes|causes/facets)$"
+include-path-regex = "^/v1/(articles|causes|causes/facets|changes)$"
 checks.positive_data_acceptance.expected-statuses = ["2xx", "3xx", "400", "404", "429", "5xx"]
 """
 )

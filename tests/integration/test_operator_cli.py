@@ -113,7 +113,8 @@ def test_unpublishing_keeps_the_history_and_the_reason(seeded_fresh: LocalStack,
     outcome = json.loads(s3.get_object(Bucket=BUCKET, Key=f"reports/{SEED_KEY}")["Body"].read())
     assert outcome["reason"] == reason
     dependencies.reset()  # a warm container keeps serving its copy for the cache TTL; a new one does not
-    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 404
+    gone = call_api("GET", "/v1/articles/kram-otot-betis")
+    assert gone.status_code == 410 and gone.get_json()["reason"] == reason
     versions = s3.list_object_versions(Bucket=BUCKET, Prefix=SEED_KEY)
     assert len(versions["Versions"]) == 1 and len(versions["DeleteMarkers"]) == 1  # the text is kept
 

@@ -57,7 +57,9 @@ def test_a_new_version_replaces_the_article_in_one_write(seeded_fresh: LocalStac
     put_document(s3, SEED_KEY, document_bytes(changed))
     assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
 
-    assert writes == ["PutItem"]  # the whole article, sections and all, in a single atomic write
+    # The whole article, sections and all, with its change-log entry, in a single atomic write; then the
+    # pending-event marker is cleared once the bus has the event.
+    assert writes == ["TransactWriteItems", "BatchWriteItem"]
     items = _index_items()
     assert len(items) == 1
     body = call_api("GET", "/v1/articles/kram-otot-betis").get_json()
@@ -114,7 +116,7 @@ def test_deleting_a_document_unpublishes_it(seeded_fresh: LocalStack, s3: Any) -
     s3.delete_object(Bucket=BUCKET, Key=SEED_KEY)
     # moto sends no event for a delete marker; the local stack sends the one S3 sends, which the template subscribes to.
     assert [r["status"] for r in ingest(seeded_fresh)] == ["removed"]
-    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 404
+    assert call_api("GET", "/v1/articles/kram-otot-betis").status_code == 410  # retracted, not unknown
     assert _index_items() == []
 
 

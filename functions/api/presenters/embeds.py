@@ -62,6 +62,11 @@ _REFUSED: dict[Locale, str] = {
     "id": "Permintaan ini tidak dapat dipenuhi.",
     "en": "This request cannot be answered.",
 }
+# The title of the page of a retracted article (the detail says when and why).
+_RETRACTED: dict[Locale, str] = {
+    "id": "Artikel ini telah ditarik oleh redaksi.",
+    "en": "This article was withdrawn by its editors.",
+}
 DEFAULT_WIDTH = 600
 # Below this width the frame uses its narrow layout (smaller type and padding), and the estimate follows.
 NARROW_WIDTH = 400
@@ -155,16 +160,23 @@ def page_security_policy(origin: str) -> str:
     )
 
 
+def _error_message(status: int, locale: Locale) -> str:
+    if status == 404:
+        return LABELS[locale].not_found
+    if status == 410:
+        return _RETRACTED[locale]
+    return LABELS[locale].unavailable if status >= 500 else _REFUSED[locale]
+
+
 def error_html(status: int, detail: str, locale: Locale, links: LinkBuilder) -> str:
     """A small page in the embeds' look, where a frame or fragment was asked for and there is none."""
-    labels = LABELS[locale]
     return (
         _templates()
         .get_template("error.html.j2")
         .render(
             locale=locale,
             status=status,
-            message=labels.not_found if status == 404 else labels.unavailable if status >= 500 else _REFUSED[locale],
+            message=_error_message(status, locale),
             detail=detail,
             home=links.absolute(links.to(paths.HOME)),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),

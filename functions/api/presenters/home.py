@@ -20,6 +20,7 @@ def home_out(links: LinkBuilder, name: str, version: str, *, docs: bool) -> Home
             articles=links.articles(),
             causes=links.causes(),
             cause_facets=links.cause_facets(),
+            changes=links.changes(),
             embed_script=links.asset(paths.EMBED_SCRIPT),
             openapi=links.asset(paths.OPENAPI),
             docs=links.asset(paths.DOCS) if docs else None,

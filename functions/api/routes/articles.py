@@ -104,6 +104,7 @@ def list_articles(
         ),
         400,
         404,
+        410,
         503,
         html_problems=True,  # a browser asking for the page gets its errors as a page too
     ),
@@ -139,7 +140,7 @@ def get_article(
     summary="List an article's sections",
     description="The table of contents: each section's id, heading and health aspect.",
     tags=["Sections"],
-    responses=responses(model_response(SectionListOut, "The article's table of contents"), 400, 404, 503),
+    responses=responses(model_response(SectionListOut, "The article's table of contents"), 400, 404, 410, 503),
 )
 def list_sections(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[SectionListOut]:
     view = container().reader.view(slug, locale)
@@ -152,7 +153,7 @@ def list_sections(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Respo
     summary="Get one section",
     description="One section with the article's attribution and disclaimer, ready to show on its own.",
     tags=["Sections"],
-    responses=responses(model_response(SectionOut, "The section with attribution and disclaimer"), 400, 404, 503),
+    responses=responses(model_response(SectionOut, "The section with attribution and disclaimer"), 400, 404, 410, 503),
 )
 def get_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE

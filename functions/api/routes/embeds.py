@@ -67,7 +67,7 @@ def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
     description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
     tags=["Embeds"],
     cors=False,
-    responses=responses(_FRAGMENT, 400, 404, 503, html_problems=True),
+    responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
 )
 def embed_article(
     slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
@@ -85,7 +85,7 @@ def embed_article(
     ),
     tags=["Embeds"],
     cors=False,
-    responses=responses(_FRAGMENT, 400, 404, 503, html_problems=True),
+    responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
 )
 def embed_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
@@ -100,7 +100,7 @@ def embed_section(
     description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
     tags=["Embeds"],
     cors=False,
-    responses=responses(_PAGE, 400, 404, 503, html_problems=True),
+    responses=responses(_PAGE, 400, 404, 410, 503, html_problems=True),
 )
 def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, None, locale)
@@ -113,7 +113,7 @@ def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Respo
     description="A full HTML page of one section, for an iframe.",
     tags=["Embeds"],
     cors=False,
-    responses=responses(_PAGE, 400, 404, 503, html_problems=True),
+    responses=responses(_PAGE, 400, 404, 410, 503, html_problems=True),
 )
 def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
     return _frame(slug, section_id, locale)
@@ -133,6 +133,7 @@ def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery
         ok("An oEmbed 1.0 rich response, as JSON or XML", {JSON: {"model": OEmbedOut}, "text/xml": TEXT}),
         400,
         404,
+        410,
         501,
         503,
     ),

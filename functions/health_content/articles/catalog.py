@@ -8,7 +8,7 @@ from collections.abc import Callable
 from cachetools import LRUCache
 
 from health_content.articles.store import ArticleStore, ListingFilter, Page, PublishedArticle
-from health_content.errors import ArticleNotFound, ContentUnavailable
+from health_content.errors import ArticleNotFound, ArticleRetracted, ContentUnavailable
 from health_content.freshness import Freshness
 from health_content.vocabulary import Locale
 
@@ -55,6 +55,9 @@ class ArticleCatalog:
             return copy[0]
         if published is None:
             self._copies.pop(key, None)
+            retraction = self._store.retraction(locale, slug)
+            if retraction is not None:
+                raise ArticleRetracted(slug, locale, retraction.reason, retraction.at)
             raise ArticleNotFound(slug, locale)
         self._copies[key] = (published, now)
         return published

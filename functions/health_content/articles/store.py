@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from health_content.articles.model import Article
+from health_content.changes.model import Change, Retraction
 from health_content.vocabulary import Locale
 
 
@@ -76,12 +77,21 @@ class ArticleStore(Protocol):
         """Raise DocumentRejected when the article is too large to store, saying by how much."""
         ...
 
-    def put_if_changed(self, published: PublishedArticle) -> bool:
-        """Replace the article in one atomic write; False (and no write) when the content is unchanged.
+    def put_if_changed(self, published: PublishedArticle) -> Change | None:
+        """Replace the article and log the change in one atomic write; None (and no write) when the content
+        is unchanged. A retraction of the article is forgotten.
 
         Raises DocumentRejected, writing nothing, when the article does not fit."""
         ...
 
-    def delete(self, locale: Locale, slug: str) -> bool:
-        """Remove the article; False when there was none."""
+    def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
+        """Retract the article: remove it, remember why and when, and log it, atomically; None when there was none."""
+        ...
+
+    def retraction(self, locale: Locale, slug: str) -> Retraction | None:
+        """Why and when an article that is not published was retracted; None if it never was (or is back)."""
+        ...
+
+    def withdrawn(self) -> frozenset[tuple[str, Locale]]:
+        """Every retracted article, as (slug, locale)."""
         ...

@@ -42,16 +42,20 @@ class _Loaded:
     content_hash: str | None
     published_at: dt.datetime | None
     checked_at: float
+    withdrawn: frozenset[tuple[str, Locale]] = frozenset()
 
 
 class CauseCatalog:
-    """When the store fails, the index last read keeps being served for up to ``stale_after`` seconds
+    """``withdrawn`` names the retracted articles, whose mentions the index leaves out.
+
+    When the store fails, the index last read keeps being served for up to ``stale_after`` seconds
     since it was last confirmed current, and ``freshness`` records it."""
 
     def __init__(
         self,
         store: CauseStore,
         *,
+        withdrawn: Callable[[], frozenset[tuple[str, Locale]]] = frozenset,
         refresh_after: float = 60.0,
         retry_after_failure: float = 5.0,
         stale_after: float = 86_400.0,
@@ -59,6 +63,7 @@ class CauseCatalog:
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._store = store
+        self._withdrawn = withdrawn
         self._refresh_after = refresh_after
         self._retry_after_failure = retry_after_failure
         self._stale_after = stale_after
@@ -93,15 +98,17 @@ class CauseCatalog:
         return current
 
     def _refresh(self, loaded: _Loaded | None, now: float) -> _Loaded:
-        if loaded is not None and self._store.current_hash() == loaded.content_hash:
+        # Retracted articles leave the causes' mentions as soon as the index is next refreshed.
+        withdrawn = self._withdrawn()
+        if loaded is not None and self._store.current_hash() == loaded.content_hash and withdrawn == loaded.withdrawn:
             loaded.checked_at = now
             return loaded
         published = self._store.get()
         if published is None:
-            self._loaded = _Loaded(None, None, None, now)
+            self._loaded = _Loaded(None, None, None, now, withdrawn)
         else:
-            index = CauseIndex(published.taxonomy, published.analysis, published.published_at)
-            self._loaded = _Loaded(index, published.content_hash, published.published_at, now)
+            index = CauseIndex(published.taxonomy, published.analysis, published.published_at, withdrawn)
+            self._loaded = _Loaded(index, published.content_hash, published.published_at, now, withdrawn)
         return self._loaded
 
     def search(self, query: CauseQuery, limit: int, cursor: str | None) -> CausePage:

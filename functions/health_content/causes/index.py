@@ -119,8 +119,14 @@ class WordHits:
 
 class CauseIndex:
     def __init__(
-        self, taxonomy: CauseTaxonomy, analysis: CauseAnalysis, published_at: dt.datetime | None = None
+        self,
+        taxonomy: CauseTaxonomy,
+        analysis: CauseAnalysis,
+        published_at: dt.datetime | None = None,
+        withdrawn: frozenset[tuple[str, Locale]] = frozenset(),
     ) -> None:
+        if withdrawn:
+            taxonomy, analysis = _without_mentions_of(withdrawn, taxonomy, analysis)
         self.taxonomy = taxonomy
         self.published_at = published_at  # when this version of the taxonomy was published
         self.causes = list(taxonomy.causes)
@@ -385,3 +391,24 @@ def _group(values: Iterable[Iterable[str]]) -> dict[str, set[int]]:
         for key in keys:
             groups[key].add(number)
     return dict(groups)
+
+
+def _without_mentions_of(
+    withdrawn: frozenset[tuple[str, Locale]], taxonomy: CauseTaxonomy, analysis: CauseAnalysis
+) -> tuple[CauseTaxonomy, CauseAnalysis]:
+    """The taxonomy and its analysis without the mentions of retracted articles (and their excerpts)."""
+    causes = {cause.id: cause for cause in taxonomy.causes}
+    kept_causes, kept_entries = {}, []
+    for entry in analysis.causes:
+        cause = causes[entry.id]
+        kept = [
+            (mention, excerpt)
+            for mention, excerpt in zip(cause.mentions, entry.excerpts, strict=True)
+            if (mention.article, mention.locale) not in withdrawn
+        ]
+        kept_causes[cause.id] = cause.model_copy(update={"mentions": [mention for mention, _ in kept]})
+        kept_entries.append(entry.model_copy(update={"excerpts": [excerpt for _, excerpt in kept]}))
+    return (
+        taxonomy.model_copy(update={"causes": [kept_causes.get(c.id, c) for c in taxonomy.causes]}),
+        analysis.model_copy(update={"causes": kept_entries}),
+    )

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import CauseAnalysis
+from health_content.changes.model import Change
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,10 +42,13 @@ class CauseStore(Protocol):
         """Raise DocumentRejected when the taxonomy and its analysis are too large to store."""
         ...
 
-    def put_if_changed(self, published: PublishedCauses) -> bool:
-        """Replace the taxonomy in one atomic write; False when neither it nor its analysis version changed.
+    def put_if_changed(self, published: PublishedCauses) -> Change | None:
+        """Replace the taxonomy and log the change in one atomic write; None when neither it nor its analysis
+        version changed.
 
         Raises DocumentRejected, writing nothing, when it does not fit."""
         ...
 
-    def delete(self) -> bool: ...
+    def delete(self, reason: str | None = None) -> Change | None:
+        """Retract the taxonomy and log it; None when none was published."""
+        ...

@@ -23,6 +23,7 @@ from health_content.causes import icd10
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import prepare, resolve_mention
 from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.changes.model import Change
 from health_content.errors import ContentUnavailable, DocumentRejected
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
@@ -62,7 +63,9 @@ class Publication(Protocol):
         """Raise DocumentRejected when the serving index could not store it."""
         ...
 
-    def put_if_changed(self, index: ServingIndex) -> bool: ...
+    def put_if_changed(self, index: ServingIndex) -> Change | None:
+        """Write it with its change-log entry; None when the same content is already published."""
+        ...
 
     def warnings(self, index: ServingIndex) -> list[str]:
         """What an operator should know although the document publishes."""
@@ -83,7 +86,9 @@ class DocumentKind(Protocol):
         """Validate a document; raise DocumentRejected with every reason."""
         ...
 
-    def remove(self, key: str, index: ServingIndex) -> bool: ...
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
+        """Retract what is published under ``key``, logging ``reason``; None when nothing was."""
+        ...
 
 
 def content_hash(document: BaseModel) -> str:
@@ -121,7 +126,7 @@ class ArticlePublication:
     def check_fits(self, index: ServingIndex) -> None:
         index.articles.check_fits(self.published)
 
-    def put_if_changed(self, index: ServingIndex) -> bool:
+    def put_if_changed(self, index: ServingIndex) -> Change | None:
         return index.articles.put_if_changed(self.published)
 
     def warnings(self, index: ServingIndex) -> list[str]:
@@ -179,12 +184,12 @@ class ArticleKind:
             PublishedArticle(article, content_hash(article), source.last_modified, source.version_id)
         )
 
-    def remove(self, key: str, index: ServingIndex) -> bool:
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
         match = self._key.match(key)
         locale = as_locale(match["locale"]) if match else None
         if match is None or locale is None:
-            return False  # nothing can have been published under it
-        return index.articles.delete(locale, match["slug"])
+            return None  # nothing can have been published under it
+        return index.articles.delete(locale, match["slug"], reason)
 
 
 # --- causes --------------------------------------------------------------------------------
@@ -205,7 +210,7 @@ class CausesPublication:
     def check_fits(self, index: ServingIndex) -> None:
         index.causes.check_fits(self.published)
 
-    def put_if_changed(self, index: ServingIndex) -> bool:
+    def put_if_changed(self, index: ServingIndex) -> Change | None:
         return index.causes.put_if_changed(self.published)
 
     def warnings(self, index: ServingIndex) -> list[str]:
@@ -230,8 +235,8 @@ class CausesKind:
             PublishedCauses(taxonomy, analysis, content_hash(taxonomy), source.last_modified, source.version_id)
         )
 
-    def remove(self, key: str, index: ServingIndex) -> bool:
-        return key == self.key and index.causes.delete()
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
+        return index.causes.delete(reason) if key == self.key else None
 
 
 ARTICLES = ArticleKind()

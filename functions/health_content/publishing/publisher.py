@@ -62,10 +62,11 @@ class Publisher:
 
     def _apply(self, kind: DocumentKind, key: str, current: SourceObject | None) -> PublishReport:
         if current is None:
-            removed = kind.remove(key, self._index)
             reason = self._source.retraction_reason(key)
+            removed = kind.remove(key, self._index, reason)
             logger.info(
-                "document deleted from the bucket", extra={"key": key, "was_published": removed, "reason": reason}
+                "document deleted from the bucket",
+                extra={"key": key, "was_published": removed is not None, "reason": reason},
             )
             return self._report(key, PublishStatus.REMOVED, reason=reason)
         try:
@@ -80,7 +81,7 @@ class Publisher:
                 extra={"key": key, "version_id": current.version_id, "reasons": rejection.reasons},
             )
             return self._report(key, PublishStatus.REJECTED, current.version_id, reasons=rejection.reasons)
-        status = PublishStatus.PUBLISHED if changed else PublishStatus.UNCHANGED
+        status = PublishStatus.PUBLISHED if changed is not None else PublishStatus.UNCHANGED
         digest = publication.content_hash
         logger.info("document synced", extra={"key": key, "outcome": status.value, "content_hash": digest})
         warnings = publication.warnings(self._index)

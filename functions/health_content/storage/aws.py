@@ -31,5 +31,9 @@ def dynamodb_table(name: str, config: Config) -> Any:
     return boto3.resource("dynamodb", config=config).Table(name)
 
 
+def events_client(config: Config) -> Any:
+    return boto3.client("events", config=config)
+
+
 def s3_client(config: Config) -> Any:
     return boto3.client("s3", config=config)

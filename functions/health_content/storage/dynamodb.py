@@ -1,4 +1,5 @@
-"""The serving index on DynamoDB: one item per document, replaced by a single conditional put.
+"""The serving index on DynamoDB: one item per document, replaced in one transaction with its change-log
+entry (``changelog``), conditional on the version it replaces.
 
 Item layout (table keys ``pk``/``sk``, both strings):
     pk = "ARTICLES#<locale>", sk = "ARTICLE#<slug>"
@@ -26,13 +27,16 @@ from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from health_content import cursor as cursors
+from health_content.articles.changes import describe_change
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import ANALYSIS_VERSION, CauseAnalysis
 from health_content.causes.store import PublishedCauses
+from health_content.changes.model import Change, ChangeNote, ChangeType, Retraction
 from health_content.errors import ContentUnavailable, DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.observability import logger
+from health_content.storage.changelog import ConcurrentWrite, DynamoChangeLog, retraction_item, retraction_key
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
 # DynamoDB's limit on one item: attribute names and values together (400 KB).
@@ -55,6 +59,8 @@ _UNREADABLE = "The content index could not be read."
 # A filtered listing reads this many items per query, and makes at most _MAX_QUERIES queries per request.
 _FILTERED_BATCH = 200
 _MAX_QUERIES = 4
+# Writes that lose a race with another writer read again and retry, this many times in all.
+_MAX_WRITE_ATTEMPTS = 8
 
 
 def item_size(item: Mapping[str, Any]) -> int:
@@ -109,8 +115,9 @@ class DynamoArticleStore:
 
     ``table`` may be None to only check sizes (``content-api validate`` does, offline)."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, changes: DynamoChangeLog | None = None) -> None:
         self._table = table
+        self._changes = changes or DynamoChangeLog(table)
 
     def get(self, locale: Locale, slug: str) -> PublishedArticle | None:
         try:
@@ -169,16 +176,65 @@ class DynamoArticleStore:
     def check_fits(self, published: PublishedArticle) -> None:
         _check_size(self._item(published), f"article {published.article.slug!r}")
 
-    def put_if_changed(self, published: PublishedArticle) -> bool:
+    def put_if_changed(self, published: PublishedArticle) -> Change | None:
         item = self._item(published)
         _check_size(item, f"article {published.article.slug!r}")
-        return _put_if_changed(self._table, item)
+        article = published.article
+        key = {"pk": item["pk"], "sk": item["sk"]}
+        for _ in range(_MAX_WRITE_ATTEMPTS):
+            previous = self._table.get_item(
+                Key=key, ConsistentRead=True, ProjectionExpression="content_hash, document"
+            ).get("Item")
+            if previous is not None and previous["content_hash"] == item["content_hash"]:
+                return None
+            note = _describe(previous, article)
+            try:
+                return self._changes.commit(
+                    [
+                        {"Put": {"Item": item, **_replacing(previous)}},
+                        {"Delete": {"Key": retraction_key(article.locale, article.slug)}},
+                    ],
+                    note,
+                    kind="article",
+                    id=article.slug,
+                    locale=article.locale,
+                    version=item["content_hash"],
+                )
+            except ConcurrentWrite:
+                continue
+        raise ConcurrentWrite()
 
-    def delete(self, locale: Locale, slug: str) -> bool:
-        response = self._table.delete_item(
-            Key={"pk": _partition(locale), "sk": _sort_key(slug)}, ReturnValues="ALL_OLD"
-        )
-        return "Attributes" in response
+    def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
+        key = {"pk": _partition(locale), "sk": _sort_key(slug)}
+        for _ in range(_MAX_WRITE_ATTEMPTS):
+            previous = self._table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="content_hash").get(
+                "Item"
+            )
+            if previous is None:
+                return None
+            at = self._changes.now()
+            try:
+                return self._changes.commit(
+                    [
+                        {"Delete": {"Key": key, **_replacing(previous)}},
+                        {"Put": {"Item": retraction_item(Retraction(slug, locale, reason, at))}},
+                    ],
+                    ChangeNote(ChangeType.RETRACTED, reason),
+                    kind="article",
+                    id=slug,
+                    locale=locale,
+                    version=None,
+                    at=at,
+                )
+            except ConcurrentWrite:
+                continue
+        raise ConcurrentWrite()
+
+    def retraction(self, locale: Locale, slug: str) -> Retraction | None:
+        return self._changes.retraction(locale, slug)
+
+    def withdrawn(self) -> frozenset[tuple[str, Locale]]:
+        return self._changes.withdrawn()
 
     @staticmethod
     def _item(published: PublishedArticle) -> dict[str, Any]:
@@ -206,8 +262,9 @@ class DynamoArticleStore:
 class DynamoCauseStore:
     """CauseStore on the same table: the whole taxonomy and its analysis in one item."""
 
-    def __init__(self, table: Any) -> None:
+    def __init__(self, table: Any, changes: DynamoChangeLog | None = None) -> None:
         self._table = table
+        self._changes = changes or DynamoChangeLog(table)
 
     def get(self) -> PublishedCauses | None:
         item = self._read()
@@ -239,13 +296,53 @@ class DynamoCauseStore:
     def check_fits(self, published: PublishedCauses) -> None:
         _check_size(self._item(published), "the cause taxonomy with its analysis")
 
-    def put_if_changed(self, published: PublishedCauses) -> bool:
+    def put_if_changed(self, published: PublishedCauses) -> Change | None:
         item = self._item(published)
         _check_size(item, "the cause taxonomy with its analysis")
-        return _put_if_changed(self._table, item, also_when_changed="analysis_version")
+        for _ in range(_MAX_WRITE_ATTEMPTS):
+            previous = self._table.get_item(
+                Key=_CAUSES_KEY, ConsistentRead=True, ProjectionExpression="content_hash, analysis_version"
+            ).get("Item")
+            if previous is None:
+                note = ChangeNote(ChangeType.PUBLISHED)
+            elif previous["content_hash"] != item["content_hash"]:
+                note = ChangeNote(ChangeType.UPDATED)
+            elif previous.get("analysis_version") != item["analysis_version"]:
+                note = ChangeNote(ChangeType.UPDATED, "the search analysis was rebuilt by a new release")
+            else:
+                return None
+            try:
+                return self._changes.commit(
+                    [{"Put": {"Item": item, **_replacing(previous)}}],
+                    note,
+                    kind="causes",
+                    id="causes",
+                    locale=None,
+                    version=item["content_hash"],
+                )
+            except ConcurrentWrite:
+                continue
+        raise ConcurrentWrite()
 
-    def delete(self) -> bool:
-        return "Attributes" in self._table.delete_item(Key=_CAUSES_KEY, ReturnValues="ALL_OLD")
+    def delete(self, reason: str | None = None) -> Change | None:
+        for _ in range(_MAX_WRITE_ATTEMPTS):
+            previous = self._table.get_item(
+                Key=_CAUSES_KEY, ConsistentRead=True, ProjectionExpression="content_hash"
+            ).get("Item")
+            if previous is None:
+                return None
+            try:
+                return self._changes.commit(
+                    [{"Delete": {"Key": _CAUSES_KEY, **_replacing(previous)}}],
+                    ChangeNote(ChangeType.RETRACTED, reason),
+                    kind="causes",
+                    id="causes",
+                    locale=None,
+                    version=None,
+                )
+            except ConcurrentWrite:
+                continue
+        raise ConcurrentWrite()
 
     @staticmethod
     def _item(published: PublishedCauses) -> dict[str, Any]:
@@ -272,23 +369,23 @@ class DynamoCauseStore:
         return item
 
 
-def _put_if_changed(table: Any, item: dict[str, Any], also_when_changed: str | None = None) -> bool:
-    """Write the item in one put unless the stored one has the same content hash (then False).
+def _replacing(previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The condition that the stored item is still the one read (or that there is still none)."""
+    if previous is None:
+        return {"ConditionExpression": "attribute_not_exists(pk)"}
+    return {
+        "ConditionExpression": "content_hash = :previous_hash",
+        "ExpressionAttributeValues": {":previous_hash": previous["content_hash"]},
+    }
 
-    ``also_when_changed`` names an attribute whose new value forces the write even when the content is the same.
-    """
-    condition = "attribute_not_exists(pk) OR content_hash <> :hash"
-    values: dict[str, Any] = {":hash": item["content_hash"]}
-    if also_when_changed:
-        condition += f" OR attribute_not_exists({also_when_changed}) OR {also_when_changed} <> :also"
-        values[":also"] = item[also_when_changed]
+
+def _describe(previous: Mapping[str, Any] | None, article: Article) -> ChangeNote:
+    if previous is None:
+        return describe_change(None, article)
     try:
-        table.put_item(Item=item, ConditionExpression=condition, ExpressionAttributeValues=values)
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+        return describe_change(Article.model_validate_json(previous["document"]), article)
+    except (ValidationError, KeyError):
+        return ChangeNote(ChangeType.UPDATED)  # what was stored cannot be read; the new version replaces it
 
 
 def _listing(item: dict[str, Any]) -> ArticleListing:

@@ -1,0 +1,240 @@
+"""The change log on the serving-index table, written in the same transaction as the content.
+
+Item layout (same table as the content; see ``dynamodb``):
+    pk = "CHANGELOG", sk = "head"         latest   sequence of the newest entry (the log's only counter)
+    pk = "CHANGES",   sk = "<sequence>"   one entry (12 digits, so text order is number order), with
+                                          ``expires_at`` (epoch seconds) for DynamoDB's TTL
+    pk = "OUTBOX",    sk = "<sequence>"   the entry again, until the event bus has accepted its event
+    pk = "RETRACTED", sk = "<locale>#<slug>"   a retracted article: reason and when
+
+Every write of content goes through ``commit``: one ``TransactWriteItems`` with the content
+write (conditional on the version it replaces), the head advanced from the sequence it was
+read at, the entry and, when events are on, its outbox item. Either all of it is stored or
+none: a reader never sees content without its entry, or an entry for content not served. Two
+writers racing for a sequence or for the same content make one transaction fail; the store
+reads again and retries.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from health_content.changes.model import Change, ChangeNote, DocumentKindName, Retraction
+from health_content.errors import ContentUnavailable
+from health_content.vocabulary import Locale, as_locale
+
+_HEAD = {"pk": "CHANGELOG", "sk": "head"}
+_ENTRIES = "CHANGES"
+_OUTBOX = "OUTBOX"
+_RETRACTED = "RETRACTED"
+_UNREADABLE = "The change log could not be read."
+DEFAULT_RETENTION = dt.timedelta(days=90)
+# Reads per page of the feed at most; each skips entries that expired but are not deleted yet.
+_MAX_QUERIES = 4
+
+
+class ConcurrentWrite(Exception):
+    """Another writer changed the content or took the next sequence first; read again and retry."""
+
+
+def _sort_key(sequence: int) -> str:
+    return f"{sequence:012d}"
+
+
+def retraction_key(locale: Locale, slug: str) -> dict[str, str]:
+    return {"pk": _RETRACTED, "sk": f"{locale}#{slug}"}
+
+
+class DynamoChangeLog:
+    """ChangeLog on the content table; ``announce`` keeps an outbox item per entry for the event relay."""
+
+    def __init__(
+        self,
+        table: Any,
+        *,
+        announce: bool = False,
+        retention: dt.timedelta = DEFAULT_RETENTION,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    ) -> None:
+        self._table = table
+        self._announce = announce
+        self._retention = retention
+        self._clock = clock
+
+    def now(self) -> dt.datetime:
+        return self._clock()
+
+    @property
+    def table(self) -> Any:
+        return self._table
+
+    # --- writing -----------------------------------------------------------------------
+
+    def commit(
+        self,
+        content_writes: list[dict[str, Any]],
+        note: ChangeNote,
+        *,
+        kind: DocumentKindName,
+        id: str,
+        locale: Locale | None,
+        version: str | None,
+        at: dt.datetime | None = None,
+    ) -> Change:
+        """Apply the content writes (transaction items without TableName) and log the change, atomically;
+        ``at`` is when it happens (by default now).
+
+        Raises ConcurrentWrite when a condition of the content or of the sequence failed."""
+        latest = self.latest_sequence(consistent=True)
+        change = Change(
+            sequence=latest + 1,
+            at=at or self._clock(),
+            kind=kind,
+            id=id,
+            locale=locale,
+            change=note.change,
+            reason=note.reason,
+            version=version,
+        )
+        entry = {**self._entry(change), "pk": _ENTRIES, "sk": _sort_key(change.sequence)}
+        writes = [
+            *content_writes,
+            {
+                "Update": {
+                    "Key": _HEAD,
+                    "UpdateExpression": "SET latest = :next",
+                    "ConditionExpression": "attribute_not_exists(pk) OR latest = :latest",
+                    "ExpressionAttributeValues": {":next": change.sequence, ":latest": latest},
+                }
+            },
+            {"Put": {"Item": entry, "ConditionExpression": "attribute_not_exists(pk)"}},
+        ]
+        if self._announce:
+            writes.append({"Put": {"Item": {**entry, "pk": _OUTBOX}}})
+        table_name = self._table.name
+        items = [{action: {**spec, "TableName": table_name}} for write in writes for action, spec in write.items()]
+        try:
+            self._table.meta.client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+                raise ConcurrentWrite() from error
+            raise
+        return change
+
+    def _entry(self, change: Change) -> dict[str, Any]:
+        entry: dict[str, Any] = {
+            "sequence": change.sequence,
+            "at": change.at.isoformat(),
+            "kind": change.kind,
+            "id": change.id,
+            "change": change.change.value,
+            "expires_at": int((change.at + self._retention).timestamp()),
+        }
+        for name in ("locale", "reason", "version"):
+            value = getattr(change, name)
+            if value is not None:
+                entry[name] = value
+        return entry
+
+    # --- reading -----------------------------------------------------------------------
+
+    def latest_sequence(self, *, consistent: bool = False) -> int:
+        try:
+            item = self._table.get_item(Key=_HEAD, ConsistentRead=consistent).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise ContentUnavailable(_UNREADABLE) from error
+        return 0 if item is None else int(item["latest"])
+
+    def entries_after(self, sequence: int, limit: int) -> list[Change]:
+        now = int(self._clock().timestamp())
+        changes: list[Change] = []
+        start_key: dict[str, Any] | None = None
+        for _ in range(_MAX_QUERIES):
+            request: dict[str, Any] = {
+                "KeyConditionExpression": "pk = :pk AND sk > :after",
+                "ExpressionAttributeValues": {":pk": _ENTRIES, ":after": _sort_key(sequence)},
+                "Limit": limit - len(changes),
+            }
+            if start_key:
+                request["ExclusiveStartKey"] = start_key
+            try:
+                response = self._table.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise ContentUnavailable(_UNREADABLE) from error
+            # DynamoDB deletes expired items up to a few days late; they are gone to readers at once.
+            changes.extend(_change(item) for item in response.get("Items", []) if int(item["expires_at"]) > now)
+            start_key = response.get("LastEvaluatedKey")
+            if not start_key or len(changes) >= limit:
+                break
+        return changes
+
+    def pending_events(self, limit: int) -> list[Change]:
+        response = self._table.query(
+            KeyConditionExpression="pk = :pk",
+            ExpressionAttributeValues={":pk": _OUTBOX},
+            Limit=limit,
+            ConsistentRead=True,
+        )
+        return [_change(item) for item in response.get("Items", [])]
+
+    def events_sent(self, sequences: Sequence[int]) -> None:
+        with self._table.batch_writer() as batch:
+            for sequence in sequences:
+                batch.delete_item(Key={"pk": _OUTBOX, "sk": _sort_key(sequence)})
+
+    # --- retractions ---------------------------------------------------------------------
+
+    def retraction(self, locale: Locale, slug: str) -> Retraction | None:
+        try:
+            item = self._table.get_item(Key=retraction_key(locale, slug)).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise ContentUnavailable(_UNREADABLE) from error
+        if item is None:
+            return None
+        return Retraction(slug, locale, item.get("reason"), dt.datetime.fromisoformat(item["at"]))
+
+    def withdrawn(self) -> frozenset[tuple[str, Locale]]:
+        """Every retracted article, as (slug, locale)."""
+        request: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "ExpressionAttributeValues": {":pk": _RETRACTED},
+            "ProjectionExpression": "sk",
+        }
+        found: set[tuple[str, Locale]] = set()
+        while True:
+            try:
+                response = self._table.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise ContentUnavailable(_UNREADABLE) from error
+            for item in response.get("Items", []):
+                locale_text, _, slug = str(item["sk"]).partition("#")
+                locale = as_locale(locale_text)
+                if locale is not None:
+                    found.add((slug, locale))
+            if "LastEvaluatedKey" not in response:
+                return frozenset(found)
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
+
+def retraction_item(retraction: Retraction) -> dict[str, Any]:
+    item: dict[str, Any] = {**retraction_key(retraction.locale, retraction.slug), "at": retraction.at.isoformat()}
+    if retraction.reason:
+        item["reason"] = retraction.reason
+    return item
+
+
+def _change(item: dict[str, Any]) -> Change:
+    return Change(
+        sequence=int(item["sequence"]),
+        at=dt.datetime.fromisoformat(item["at"]),
+        kind=item["kind"],
+        id=item["id"],
+        locale=item.get("locale"),
+        change=item["change"],
+        reason=item.get("reason"),
+        version=item.get("version"),
+    )

@@ -1,0 +1,17 @@
+"""Entry point of the scheduled relay: announces change events that the bus did not accept earlier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from health_content.observability import logger, metrics, tracer
+from ingest.handler import relay_pending_events
+
+
+@metrics.log_metrics
+@logger.inject_lambda_context(clear_state=True)
+@tracer.capture_lambda_handler
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> None:
+    relay_pending_events()
