@@ -336,6 +336,38 @@ def test_pending_events_wait_until_sent(logged: LoggedContent, seed_document) ->
     assert [e.sequence for e in logged.log.pending_events(10)] == [2]
 
 
+def test_writers_racing_for_the_log_both_land_once_in_order(
+    moto_table: Any, seed_document, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another writer commits between this writer's read of the log head and its transaction."""
+    log = DynamoChangeLog(moto_table)
+    store, other = DynamoArticleStore(moto_table, log), DynamoArticleStore(moto_table, DynamoChangeLog(moto_table))
+    store.put_if_changed(_article(seed_document))
+    read_head = log.latest_sequence
+    interleaved: list[str] = []
+
+    def head_read_before_another_commit(*, consistent: bool = False) -> int:
+        seen = read_head(consistent=consistent)
+        if not interleaved:
+            interleaved.append("done")
+            other.put_if_changed(_article(seed_document, title="Versi orang lain"))
+            other.put_if_changed(_article(seed_document, slug="artikel-lain"))
+        return seen
+
+    monkeypatch.setattr(log, "latest_sequence", head_read_before_another_commit)
+    change = store.put_if_changed(_article(seed_document, title="Versi ini"))
+    assert change is not None and change.sequence == 4
+    entries = log.entries_after(0, 10)
+    assert [(e.sequence, e.id, e.change) for e in entries] == [
+        (1, "kram-otot-betis", ChangeType.PUBLISHED),
+        (2, "kram-otot-betis", ChangeType.UPDATED),
+        (3, "artikel-lain", ChangeType.PUBLISHED),
+        (4, "kram-otot-betis", ChangeType.UPDATED),
+    ]
+    stored = store.get("id", "kram-otot-betis")
+    assert stored is not None and stored.article.title == "Versi ini" and entries[-1].version == stored.content_hash
+
+
 # --- ContentSource -------------------------------------------------------------------------------
 
 
