@@ -28,6 +28,7 @@ from tests.hostile_content import hostile_article
 from tests.local_stack_process import LocalStackProcess, free_port, running_local_stack
 
 OUTPUT = REPO_ROOT / "test-output"
+RETRACTION_REASON = "Sumber asli ditarik penerbitnya"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,12 +41,14 @@ CHROMIUM_FLAGS = [
 
 @pytest.fixture(scope="session")
 def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]:
-    """The local stack, with the repository's content and an article full of hostile text."""
+    """The local stack, with the repository's content, an article full of hostile text and a retracted one."""
     content = tmp_path_factory.mktemp("content")
     shutil.copytree(publish.CONTENT_DIR / "articles", content / "articles")
     shutil.copytree(publish.CONTENT_DIR / "causes", content / "causes")
     seed = json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
     (content / "articles" / "id" / "artikel-uji.json").write_text(json.dumps(hostile_article(seed)), encoding="utf-8")
+    withdrawn = {**seed, "slug": "artikel-ditarik"}
+    (content / "articles" / "id" / "artikel-ditarik.json").write_text(json.dumps(withdrawn), encoding="utf-8")
     with running_local_stack() as stack:
         environment = {
             **os.environ,
@@ -64,6 +67,17 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]
             timeout=120,
         )
         assert published.returncode == 0, published.stdout + published.stderr
+        retracted = subprocess.run(
+            [
+                *(sys.executable, "-m", "infra.cli", "unpublish", "artikel-ditarik", "--reason", RETRACTION_REASON),
+                *("--bucket", "health-content-local", "--endpoint-url", stack.moto_endpoint, "--timeout", "30"),
+            ],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert retracted.returncode == 0, retracted.stdout + retracted.stderr
         yield stack
 
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import OUTPUT, PartnerSite, fetch_json
+from tests.browser.conftest import OUTPUT, RETRACTION_REASON, PartnerSite, fetch_json
 from tests.hostile_content import HOSTILE
 from tests.local_stack_process import LocalStackProcess
 
@@ -34,6 +34,7 @@ PARTNER_PAGE = """<!doctype html>
 <div id="causes" data-kram-embed="kram-otot-betis#penyebab"></div>
 <div id="hostile" data-kram-embed="artikel-uji#uji"></div>
 <div id="broken" data-kram-embed="../../etc#passwd"></div>
+<div id="withdrawn" data-kse-embed="artikel-ditarik#penyebab"></div>
 <script>
   window.executed = [];
   window.alert = function (message) {{ window.executed.push(String(message)); }};
@@ -112,6 +113,14 @@ def test_a_readable_fallback_when_the_api_cannot_be_reached(page: Page, partner:
     link = page.locator("#causes").locator(".kse-fallback a").get_attribute("href")
     assert link.endswith("/v1/articles/kram-otot-betis")
     page.screenshot(path=str(OUTPUT / "partner-page-fallback.png"), full_page=True)
+
+
+def test_a_retracted_article_says_it_was_withdrawn_and_why(page: Page, partner: str) -> None:
+    page.goto(partner)
+    notice = page.locator("#withdrawn").locator(".kse-fallback")
+    notice.wait_for(timeout=15_000)
+    assert notice.inner_text() == f"Artikel ini telah ditarik oleh redaksi. Alasan: {RETRACTION_REASON}"
+    assert page.locator("#withdrawn").locator(".kse-paragraph").count() == 0
 
 
 def test_a_malformed_placeholder_gets_the_fallback_without_a_request(page: Page, partner: str) -> None:

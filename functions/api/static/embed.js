@@ -26,12 +26,16 @@
     id: {
       unavailable: "Konten ini tidak dapat dimuat saat ini.",
       notFound: "Konten ini tidak ditemukan.",
+      retracted: "Artikel ini telah ditarik oleh redaksi.",
+      reason: "Alasan:",
       readArticle: "Baca artikelnya",
       tryArticle: "Buka artikel"
     },
     en: {
       unavailable: "This content cannot be loaded right now.",
       notFound: "This content was not found.",
+      retracted: "This article was withdrawn by its editors.",
+      reason: "Reason:",
       readArticle: "Read the article",
       tryArticle: "Open the article"
     }
@@ -242,6 +246,13 @@
       .catch(function () { notice(root, words.notFound); });
   }
 
+  // A withdrawn article: say so, and why, rather than "not found" (the problem carries the editors' reason).
+  function retracted(root, problem, locale) {
+    var words = MESSAGES[locale];
+    var reason = typeof problem.reason === "string" && problem.reason ? " " + words.reason + " " + problem.reason : "";
+    notice(root, words.retracted + reason);
+  }
+
   function load(host) {
     var parts = (attr(host, "embed") || "").split("#");
     var slug = parts[0], section = parts[1] || "";
@@ -260,6 +271,7 @@
     fetch(url, { mode: "cors", credentials: "omit" })
       .then(function (response) {
         if (response.status === 404) return notFound(root, slug, section, locale);
+        if (response.status === 410) return response.json().then(function (problem) { retracted(root, problem, locale); });
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json().then(function (data) { render(root, data, styled); });
       })
