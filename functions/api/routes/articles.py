@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
 from api.dependencies import container
+from api.fields import FieldsQuery, PartialOut, SparseOut, select
 from api.http_caching import released_at, representation
 from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
@@ -60,7 +61,7 @@ def _today() -> dt.date:
         "its `version`, so a client can tell what changed without fetching every article."
     ),
     tags=["Articles"],
-    responses=responses(model_response(ArticleListOut, "One page of articles"), 400, 503),
+    responses=responses(model_response(ArticleListOut | PartialOut, "One page of articles"), 400, 503),
 )
 def list_articles(
     locale: LocaleQuery = DEFAULT_LOCALE,
@@ -77,13 +78,14 @@ def list_articles(
     tag: Annotated[
         str | None, Query(pattern=TAG_PATTERN, description="Only articles with this tag.", examples=["kejang"])
     ] = None,
-) -> Response[ArticleListOut]:
+    fields: FieldsQuery = None,
+) -> Response[ArticleListOut | PartialOut]:
     only = ListingFilter(_instant("updated_since", updated_since), tag)
     page = container().articles.list_articles(locale, limit, cursor, only)
     # A page changed when the newest article on it was published (or, empty, when the code was).
     last_modified = max((item.published_at for item in page.items), default=released_at())
     body = article_list_out(page, _links(locale), cursor, limit, only)
-    return representation(body, last_modified=last_modified, language=locale)
+    return representation(select(body, fields, PartialOut), last_modified=last_modified, language=locale)
 
 
 @router.route(
@@ -100,7 +102,7 @@ def list_articles(
     responses=responses(
         ok(
             "The article, as JSON, schema.org JSON-LD or a page to read",
-            {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
+            {JSON: {"model": ArticleOut | SparseOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
         ),
         400,
         404,
@@ -116,7 +118,8 @@ def get_article(
         Literal["json", "jsonld", "html"] | None,
         Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
     ] = None,
-) -> Response[ArticleOut | JsonLdOut | str]:
+    fields: FieldsQuery = None,
+) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
     wanted = article_representation(router.current_event, format)
     if wanted == HTML:
         page: Response[str] = page_response(load_embedding(router, slug, None, locale), "page")
@@ -130,7 +133,7 @@ def get_article(
         return representation(
             document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
         )
-    body = article_out(view, links, _today())
+    body = select(article_out(view, links, _today()), fields, SparseOut)
     return representation(body, last_modified=view.last_modified, language=locale, headers=vary)
 
 
@@ -140,11 +143,16 @@ def get_article(
     summary="List an article's sections",
     description="The table of contents: each section's id, heading and health aspect.",
     tags=["Sections"],
-    responses=responses(model_response(SectionListOut, "The article's table of contents"), 400, 404, 410, 503),
+    responses=responses(
+        model_response(SectionListOut | SparseOut, "The article's table of contents"), 400, 404, 410, 503
+    ),
 )
-def list_sections(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[SectionListOut]:
+def list_sections(
+    slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
+) -> Response[SectionListOut | SparseOut]:
     view = container().reader.view(slug, locale)
-    return representation(section_list_out(view, _links(locale)), last_modified=view.last_modified, language=locale)
+    body = select(section_list_out(view, _links(locale)), fields, SparseOut)
+    return representation(body, last_modified=view.last_modified, language=locale)
 
 
 @router.route(
@@ -153,11 +161,13 @@ def list_sections(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Respo
     summary="Get one section",
     description="One section with the article's attribution and disclaimer, ready to show on its own.",
     tags=["Sections"],
-    responses=responses(model_response(SectionOut, "The section with attribution and disclaimer"), 400, 404, 410, 503),
+    responses=responses(
+        model_response(SectionOut | SparseOut, "The section with attribution and disclaimer"), 400, 404, 410, 503
+    ),
 )
 def get_section(
-    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE
-) -> Response[SectionOut]:
+    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
+) -> Response[SectionOut | SparseOut]:
     view, section = container().reader.section_view(slug, section_id, locale)
-    body = section_out(view, section, _links(locale), _today())
+    body = select(section_out(view, section, _links(locale), _today()), fields, SparseOut)
     return representation(body, last_modified=view.last_modified, language=locale)

@@ -11,6 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api import paths
 from api.dependencies import container
+from api.fields import FieldsQuery, SparseOut, select
 from api.http_caching import released_at, representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
@@ -75,7 +76,7 @@ def _published_at(index: CauseIndex | None) -> dt.datetime:
         "the words that matched, and links to where the article discusses it. No match is an empty list."
     ),
     tags=["Causes"],
-    responses=responses(model_response(CauseSearchOut, "Matching causes, best first"), 400, 503),
+    responses=responses(model_response(CauseSearchOut | SparseOut, "Matching causes, best first"), 400, 503),
 )
 def search_causes(
     q: TextQuery = None,
@@ -86,10 +87,11 @@ def search_causes(
     locale: LocaleQuery = DEFAULT_LOCALE,
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
-) -> Response[CauseSearchOut]:
+    fields: FieldsQuery = None,
+) -> Response[CauseSearchOut | SparseOut]:
     query = CauseQuery.of(q, category, population, code, article)
     page = container().causes.search(query, limit, cursor)
-    body = search_out(page, query, locale, _links(locale), cursor, limit)
+    body = select(search_out(page, query, locale, _links(locale), cursor, limit), fields, SparseOut)
     return representation(body, last_modified=_published_at(page.index), language=locale)
 
 
@@ -121,7 +123,7 @@ def cause_facets(
     summary="Get one cause",
     description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
     tags=["Causes"],
-    responses=responses(model_response(CauseDetailOut, "The cause"), 400, 404, 503),
+    responses=responses(model_response(CauseDetailOut | SparseOut, "The cause"), 400, 404, 503),
 )
 def get_cause(
     cause_id: Annotated[
@@ -134,7 +136,8 @@ def get_cause(
         ),
     ],
     locale: LocaleQuery = DEFAULT_LOCALE,
-) -> Response[CauseDetailOut]:
+    fields: FieldsQuery = None,
+) -> Response[CauseDetailOut | SparseOut]:
     cause, index = container().causes.get(cause_id)
-    body = cause_out(cause, index, locale, _links(locale))
+    body = select(cause_out(cause, index, locale, _links(locale)), fields, SparseOut)
     return representation(body, last_modified=_published_at(index), language=locale)
