@@ -45,6 +45,7 @@ schemas: $(INSTALLED)
 
 bench: $(INSTALLED)
 	$(BIN)/python -m infra.benchmarks.cause_lookup
+	$(BIN)/python -m infra.benchmarks.article_search
 	$(BIN)/python -m infra.benchmarks.api_speed
 
 validate: $(INSTALLED)

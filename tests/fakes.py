@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
-from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
+from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import PublishedCauses
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
@@ -110,12 +110,15 @@ class InMemoryArticleStore:
         article = published.article
         key = (article.locale, article.slug)
         current = self.items.get(key)
-        if current is not None and current.content_hash == published.content_hash:
+        if current is None or current.content_hash != published.content_hash:
+            note = describe_change(None if current is None else current.article, article)
+        elif current.search_analysis != published.search_analysis:
+            note = ChangeNote(ChangeType.UPDATED, "the search analysis was rebuilt by a new release")
+        else:
             return None
         self.puts += 1
         self.items[key] = published
         self.changes.retractions.pop(key, None)
-        note = describe_change(None if current is None else current.article, article)
         return self.changes.append(note, "article", article.slug, article.locale, published.content_hash)
 
     def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
@@ -124,6 +127,13 @@ class InMemoryArticleStore:
         change = self.changes.append(ChangeNote(ChangeType.RETRACTED, reason), "article", slug, locale, None)
         self.changes.retractions[(locale, slug)] = Retraction(slug, locale, reason, change.at)
         return change
+
+    def search_analyses(self, locale: Locale) -> Sequence[StoredAnalysis]:
+        return [
+            StoredAnalysis(published.search_analysis, published.published_at)
+            for (loc, _), published in sorted(self.items.items())
+            if loc == locale and published.search_analysis is not None
+        ]
 
     def retraction(self, locale: Locale, slug: str) -> Retraction | None:
         return self.changes.retractions.get((locale, slug))

@@ -10,7 +10,7 @@ from api.http_caching import conditional_get, released_at, representation
 from api.http_policy import canonical_paths
 from api.openapi import DESCRIPTION, TITLE, ContentApiResolver, openapi_json
 from api.problems import register_problem_handlers
-from api.routes import articles, causes, changes, embeds, service
+from api.routes import articles, causes, changes, embeds, search, service
 from api.routes.params import READ_METHODS
 from health_content import __version__
 from health_content.settings import Settings
@@ -41,7 +41,7 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
             ),
         ]
     )
-    for router in (articles.router, causes.router, embeds.router, changes.router, service.router):
+    for router in (articles.router, causes.router, search.router, embeds.router, changes.router, service.router):
         app.include_router(router)
     register_problem_handlers(app)
 

@@ -15,6 +15,7 @@ from health_content.causes.catalog import CauseCatalog
 from health_content.changes.feed import ChangeFeed
 from health_content.freshness import Freshness
 from health_content.reading import ArticleReader
+from health_content.search.catalog import SearchCatalog
 from health_content.settings import Settings
 from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table
 from health_content.storage.changelog import DynamoChangeLog
@@ -68,6 +69,17 @@ class Container:
             self.article_store,
             cache_ttl=self.settings.content_cache_ttl_seconds,
             cache_size=self.settings.article_cache_max_items,
+            stale_after=self.settings.http_stale_seconds,
+            freshness=self.freshness,
+        )
+
+    @cached_property
+    def search(self) -> SearchCatalog:
+        return SearchCatalog(
+            self.article_store.search_analyses,
+            self.change_log.latest_sequence,
+            self.causes,
+            refresh_after=self.settings.content_cache_ttl_seconds,
             stale_after=self.settings.http_stale_seconds,
             freshness=self.freshness,
         )

@@ -86,6 +86,9 @@ class LinkBuilder:
         # The feed is the same in every locale: its links carry none.
         return self.in_locale(DEFAULT_LOCALE).to(paths.CHANGES, {"since": since, "limit": _page_size(limit)})
 
+    def search(self, limit: int = DEFAULT_PAGE_SIZE, cursor: str | None = None, **filters: str | None) -> str:
+        return self.to(paths.SEARCH, {**filters, "limit": _page_size(limit), "cursor": cursor})
+
     def cause(self, cause_id: str) -> str:
         return self.to(paths.CAUSE, cause_id=cause_id)
 

@@ -61,6 +61,7 @@ FRAME_ARTICLE = RoutePath("/v1/frame/<slug>")
 FRAME_SECTION = RoutePath("/v1/frame/<slug>/<section_id>")
 OEMBED = RoutePath("/v1/oembed")
 CHANGES = RoutePath("/v1/changes")
+SEARCH = RoutePath("/v1/search")
 EMBED_STYLESHEET = RoutePath("/v1/embed.css")
 EMBED_SCRIPT = RoutePath("/v1/embed.js")
 

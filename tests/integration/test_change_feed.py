@@ -202,6 +202,7 @@ def test_a_retracted_article_is_gone_with_its_reason_everywhere(seeded_fresh: Lo
     assert page.status_code == 410 and "ditarik" in page.get_data(as_text=True)
 
     assert call_api("GET", "/v1/articles").get_json()["items"] == []
+    assert call_api("GET", "/v1/search", query={"q": "kalsium"}).get_json()["total"] == 0
     causes_after = call_api("GET", "/v1/causes", query={"limit": "100"}).get_json()
     assert causes_after["total"] == causes_before["total"]  # the causes stay; the mentions of the article go
     assert all(cause["mentions"] == [] for cause in causes_after["items"])

@@ -24,6 +24,16 @@ class PublishedArticle:
     content_hash: str
     published_at: dt.datetime
     source_version: str | None = None
+    search_analysis: bytes | None = None
+    """Its publish-time search analysis, opaque to the store (``health_content.search.analysis``)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnalysis:
+    """An article's search analysis as stored (opaque here), and when that version was published."""
+
+    analysis: bytes
+    published_at: dt.datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +96,10 @@ class ArticleStore(Protocol):
 
     def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
         """Retract the article: remove it, remember why and when, and log it, atomically; None when there was none."""
+        ...
+
+    def search_analyses(self, locale: Locale) -> Sequence[StoredAnalysis]:
+        """The stored search analysis of every published article in ``locale``."""
         ...
 
     def retraction(self, locale: Locale, slug: str) -> Retraction | None:

@@ -25,6 +25,7 @@ from health_content.causes.prepare import prepare, resolve_mention
 from health_content.causes.store import CauseStore, PublishedCauses
 from health_content.changes.model import Change
 from health_content.errors import ContentUnavailable, DocumentRejected
+from health_content.search.analysis import analyze, encode
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
 # What ingest reads of one bucket object at most. Whether a document fits the serving index
@@ -180,9 +181,14 @@ class ArticleKind:
         ]
         if mismatches:
             raise DocumentRejected(mismatches)
-        return ArticlePublication(
-            PublishedArticle(article, content_hash(article), source.last_modified, source.version_id)
+        published = PublishedArticle(
+            article,
+            content_hash(article),
+            source.last_modified,
+            source.version_id,
+            encode(analyze(article)),
         )
+        return ArticlePublication(published)
 
     def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
         match = self._key.match(key)

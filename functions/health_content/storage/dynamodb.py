@@ -4,7 +4,8 @@ entry (``changelog``), conditional on the version it replaces.
 Item layout (table keys ``pk``/``sk``, both strings):
     pk = "ARTICLES#<locale>", sk = "ARTICLE#<slug>"
         document      the validated article as canonical JSON
-        content_hash  sha256 of ``document``; a write with the same hash is skipped
+        content_hash  sha256 of ``document``; a write with the same hash (and search analysis) is skipped
+        search        its search analysis, gzipped JSON (binary), opaque here
         title, summary, tags, updated_at, published_at, source_version   for listings
     pk = "TAXONOMY", sk = "causes"
         document      the validated cause taxonomy
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -29,7 +30,7 @@ from pydantic import ValidationError
 from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
 from health_content.articles.model import Article
-from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle
+from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import ANALYSIS_VERSION, CauseAnalysis
 from health_content.causes.store import PublishedCauses
@@ -183,11 +184,17 @@ class DynamoArticleStore:
         key = {"pk": item["pk"], "sk": item["sk"]}
         for _ in range(_MAX_WRITE_ATTEMPTS):
             previous = self._table.get_item(
-                Key=key, ConsistentRead=True, ProjectionExpression="content_hash, document"
+                Key=key,
+                ConsistentRead=True,
+                ProjectionExpression="content_hash, document, #search",
+                ExpressionAttributeNames={"#search": "search"},
             ).get("Item")
-            if previous is not None and previous["content_hash"] == item["content_hash"]:
+            if previous is None or previous["content_hash"] != item["content_hash"]:
+                note = _describe(previous, article)
+            elif previous.get("search") != item.get("search"):
+                note = ChangeNote(ChangeType.UPDATED, "the search analysis was rebuilt by a new release")
+            else:
                 return None
-            note = _describe(previous, article)
             try:
                 return self._changes.commit(
                     [
@@ -230,6 +237,28 @@ class DynamoArticleStore:
                 continue
         raise ConcurrentWrite()
 
+    def search_analyses(self, locale: Locale) -> Sequence[StoredAnalysis]:
+        request: dict[str, Any] = {
+            "KeyConditionExpression": Key("pk").eq(_partition(locale)),
+            "ProjectionExpression": "#search, published_at",
+            "ExpressionAttributeNames": {"#search": "search"},
+        }
+        found: list[StoredAnalysis] = []
+        while True:
+            try:
+                response = self._table.query(**request)
+            except (ClientError, BotoCoreError) as error:
+                raise ContentUnavailable(_UNREADABLE) from error
+            with _readable(f"search analyses {locale}"):
+                found.extend(
+                    StoredAnalysis(bytes(item["search"]), dt.datetime.fromisoformat(item["published_at"]))
+                    for item in response.get("Items", [])
+                    if "search" in item
+                )
+            if "LastEvaluatedKey" not in response:
+                return found
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+
     def retraction(self, locale: Locale, slug: str) -> Retraction | None:
         return self._changes.retraction(locale, slug)
 
@@ -254,6 +283,8 @@ class DynamoArticleStore:
         }
         if published.source_version:
             item["source_version"] = published.source_version
+        if published.search_analysis is not None:
+            item["search"] = published.search_analysis
         if article.review.next_review is not None:
             item["next_review"] = article.review.next_review.isoformat()
         return item

@@ -1,0 +1,112 @@
+"""The article search index as a warm container sees it: rebuilt when the published content changes.
+
+After ``refresh_after`` seconds the catalog reads one number, the change log's newest sequence; it
+reloads the articles' analyses only when that moved (or the cause index was replaced). When the
+store fails, the index last built keeps being served for up to ``stale_after`` seconds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from health_content import cursor as cursors
+from health_content.articles.store import StoredAnalysis
+from health_content.causes.catalog import CauseCatalog
+from health_content.causes.index import CauseIndex
+from health_content.errors import ContentUnavailable, InvalidCursor
+from health_content.freshness import Freshness
+from health_content.observability import logger
+from health_content.search.analysis import decode
+from health_content.search.index import ArticleSearchIndex, SearchHit, SearchQuery
+from health_content.vocabulary import Locale
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    hits: list[SearchHit]
+    total: int
+    next_cursor: str | None
+
+
+@dataclass(slots=True)
+class _Built:
+    index: ArticleSearchIndex
+    sequence: int
+    causes: CauseIndex | None
+    checked_at: float
+
+
+class SearchCatalog:
+    def __init__(
+        self,
+        analyses: Callable[[Locale], Sequence[StoredAnalysis]],
+        latest_change: Callable[[], int],
+        causes: CauseCatalog | None = None,
+        *,
+        refresh_after: float = 60.0,
+        stale_after: float = 86_400.0,
+        freshness: Freshness | None = None,
+        timer: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._analyses = analyses
+        self._latest_change = latest_change
+        self._causes = causes
+        self._refresh_after = refresh_after
+        self._stale_after = stale_after
+        self._freshness = freshness or Freshness()
+        self._timer = timer
+        self._built: dict[Locale, _Built] = {}
+
+    def index(self, locale: Locale) -> ArticleSearchIndex:
+        now = self._timer()
+        built = self._built.get(locale)
+        if built is not None and now - built.checked_at < self._refresh_after:
+            return built.index
+        try:
+            return self._refresh(locale, built, now).index
+        except ContentUnavailable:
+            if built is None or now - built.checked_at > self._stale_after:
+                raise
+            self._freshness.served_stale(now - built.checked_at)
+            return built.index
+
+    def _refresh(self, locale: Locale, built: _Built | None, now: float) -> _Built:
+        sequence = self._latest_change()
+        causes = self._cause_index()
+        if built is not None and built.sequence == sequence and built.causes is causes:
+            built.checked_at = now
+            return built
+        analyses = []
+        for stored in self._analyses(locale):
+            analysis = decode(stored.analysis)
+            if analysis is None:
+                logger.error("an article's search analysis is of another version; publish it again")
+                continue
+            analyses.append((analysis, stored.published_at))
+        fresh = _Built(ArticleSearchIndex(analyses, locale, causes), sequence, causes, now)
+        self._built[locale] = fresh
+        return fresh
+
+    def _cause_index(self) -> CauseIndex | None:
+        if self._causes is None:
+            return None
+        try:
+            return self._causes.current()
+        except ContentUnavailable:
+            return None  # the articles' own words still match; English lay names wait for the taxonomy
+
+    def search(self, query: SearchQuery, locale: Locale, limit: int, cursor: str | None) -> SearchPage:
+        fingerprint = hashlib.sha256(f"{query.fingerprint()}#{locale}".encode()).hexdigest()[:16]
+        offset = 0
+        if cursor is not None:
+            fields = cursors.decode(cursor)
+            if fields.get("search") != fingerprint:
+                raise InvalidCursor()
+            offset = cursors.non_negative_int(fields, "offset")
+        hits, total = self.index(locale).search(query, offset, limit)
+        more = offset + limit < total
+        next_cursor = cursors.encode({"offset": offset + limit, "search": fingerprint}) if more else None
+        return SearchPage(hits, total, next_cursor)
