@@ -39,6 +39,7 @@ lint: check
 # Regenerate the committed artefacts that tests check for drift.
 generated: openapi schemas
 openapi: $(INSTALLED)
+	$(BIN)/python -m infra.openapi_examples --write
 	$(BIN)/content-api openapi --write
 schemas: $(INSTALLED)
 	$(BIN)/content-api schemas --write

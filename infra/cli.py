@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -25,13 +26,15 @@ from health_content.articles.model import Review
 from health_content.publishing.kinds import ARTICLES
 from health_content.publishing.report import PublishReport
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
-from infra import generated, publish
-from infra.aws_target import ExitCode, OperatorError, Target, explain, resolve
+from infra import generated, partners, publish
+from infra.aws_target import ExitCode, OperatorError, Target, explain, resolve, session_for
+from infra.aws_target import client as aws_client
 
 app = typer.Typer(help="Publish and check the health-content API's content.", no_args_is_help=True)
 console = Console()
 errors = Console(stderr=True, soft_wrap=True)  # a message is a line, however wide the terminal
 _options = {"debug": False}
+PARTNER_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 Command = TypeVar("Command", bound=Callable[..., None])
 ContentDir = Annotated[Path, typer.Option("--content", help="Folder with articles/<locale>/<slug>.json.")]
@@ -238,6 +241,95 @@ def status(stack: Stack = None, bucket: Bucket = None, endpoint_url: EndpointUrl
         console.print(f"{len(overdue)} article(s) past their next medical review: {', '.join(overdue)}")
     if served < len(found):
         raise typer.Exit(ExitCode.CONTENT)
+
+
+partners_app = typer.Typer(help="Partner API keys and their usage (stacks deployed with RequireApiKeys=true).")
+app.add_typer(partners_app, name="partners")
+StackName = Annotated[str, typer.Option("--stack", help="CloudFormation stack whose usage plans to use.")]
+
+
+def _apigateway(region: str | None, endpoint_url: str | None) -> Any:
+    return aws_client(session_for(region, endpoint_url), "apigateway", endpoint_url)
+
+
+@partners_app.command("add")
+@speaks_plainly
+def partners_add(
+    name: Annotated[str, typer.Argument(help="The partner's name: the key's name and the usage metric's dimension.")],
+    stack: StackName,
+    plan: Annotated[str, typer.Option(help="Usage plan: free or partner.")] = "free",
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+) -> None:
+    """Create a key for a partner in a usage plan and print it (it is shown only once)."""
+    if not PARTNER_NAME.fullmatch(name):
+        raise OperatorError(ExitCode.USAGE, "A partner's name is 1-64 letters, digits, dots, dashes or underscores.")
+    key, value = partners.add(_apigateway(region, endpoint_url), stack, name, plan)
+    console.print(f"Partner {key.name} has key {key.key_id} in plan {key.plan}. Give them this value, shown once:")
+    console.print(value, soft_wrap=True, highlight=False)
+    console.print("They send it in the x-api-key header.")
+
+
+@partners_app.command("list")
+@speaks_plainly
+def partners_list(stack: StackName, endpoint_url: EndpointUrl = None, region: Region = None) -> None:
+    """Every partner key of the stack, with its plan and whether it is active."""
+    table = Table("partner", "key id", "plan", "state", "created")
+    for key in partners.list_keys(_apigateway(region, endpoint_url), stack):
+        created = key.created.strftime("%Y-%m-%d") if key.created else ""
+        table.add_row(key.name, key.key_id, key.plan or "", "active" if key.enabled else "revoked", created)
+    console.print(table)
+
+
+@partners_app.command("revoke")
+@speaks_plainly
+def partners_revoke(
+    name: Annotated[str, typer.Argument(help="The partner whose key to revoke.")],
+    stack: StackName,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+) -> None:
+    """Disable a partner's key and take it out of its plan; API Gateway then answers its requests 403."""
+    revoked = partners.revoke(_apigateway(region, endpoint_url), stack, name)
+    console.print(f"Revoked {len(revoked)} key(s) of {name}: {', '.join(revoked)}. Requests with it now get 403.")
+
+
+@partners_app.command("usage")
+@speaks_plainly
+def partners_usage(
+    name: Annotated[str, typer.Argument(help="The partner.")],
+    stack: StackName,
+    days: Annotated[int, typer.Option(min=1, max=90, help="How many days back, today included.")] = 7,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+) -> None:
+    """A partner's requests: per day against its quota (API Gateway) and per route (the API's metric)."""
+    session = session_for(region, endpoint_url)
+    found = partners.usage(
+        aws_client(session, "apigateway", endpoint_url),
+        aws_client(session, "cloudwatch", endpoint_url),
+        stack,
+        name,
+        days,
+        dt.datetime.now(dt.UTC).date(),
+    )
+    plan = found.plan
+    if plan is not None:
+        console.print(
+            f"{name}: plan {plan.name}, {plan.rate_limit or 0:g} requests/s, quota {plan.quota} per {plan.quota_period}"
+        )
+    if found.quota_used is None:
+        console.print("Quota use per day: not available here (API Gateway's GetUsage did not answer).")
+    else:
+        per_day = Table("day", "requests against the quota")
+        for day, used in found.quota_used.items():
+            per_day.add_row(day.isoformat(), str(used))
+        console.print(per_day)
+    per_route = Table("route", f"requests, last {days} day(s)")
+    for route, count in found.by_route.items():
+        per_route.add_row(route, str(count))
+    console.print(per_route)
+    console.print(f"{sum(found.by_route.values())} request(s) in all.")
 
 
 @app.command()

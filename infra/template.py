@@ -67,3 +67,42 @@ def ingest_notifications() -> list[dict[str, Any]]:
         for event in events.values()
         if event["Type"] == "S3"
     ]
+
+
+def keyless_paths() -> list[str]:
+    """The API paths that never need a key, as API Gateway resource paths (``{proxy+}`` for the rest)."""
+    events = resource_properties("ApiFunction").get("Events", {})
+    return [
+        event["Properties"]["Path"]
+        for event in events.values()
+        if event["Type"] == "Api" and event["Properties"].get("Auth", {}).get("ApiKeyRequired") is False
+    ]
+
+
+def usage_plans(stack_name: str) -> list[dict[str, Any]]:
+    """CreateUsagePlan arguments for each usage plan, with the parameters' defaults (no API stages yet)."""
+    template = load_template()
+    defaults = {name: parameter.get("Default") for name, parameter in template["Parameters"].items()}
+
+    def value(field: Any) -> Any:
+        return defaults[field["Ref"]] if isinstance(field, dict) and "Ref" in field else field
+
+    plans = []
+    for resource in template["Resources"].values():
+        if resource["Type"] != "AWS::ApiGateway::UsagePlan":
+            continue
+        properties = resource["Properties"]
+        throttle, quota = properties["Throttle"], properties["Quota"]
+        plans.append(
+            {
+                "name": properties["UsagePlanName"]["Fn::Sub"].replace("${AWS::StackName}", stack_name),
+                "description": properties.get("Description", ""),
+                "throttle": {
+                    "rateLimit": float(value(throttle["RateLimit"])),
+                    "burstLimit": int(value(throttle["BurstLimit"])),
+                },
+                "quota": {"limit": int(value(quota["Limit"])), "period": quota["Period"]},
+                "tags": {tag["Key"]: tag["Value"] for tag in properties.get("Tags", [])},
+            }
+        )
+    return plans

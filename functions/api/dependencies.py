@@ -14,10 +14,12 @@ from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
 from health_content.changes.feed import ChangeFeed
 from health_content.freshness import Freshness
+from health_content.partners.catalog import PartnerCatalog
 from health_content.reading import ArticleReader
 from health_content.search.catalog import SearchCatalog
 from health_content.settings import Settings
-from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table
+from health_content.storage.apigateway import ApiGatewayPartners
+from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 
@@ -83,6 +85,10 @@ class Container:
             stale_after=self.settings.http_stale_seconds,
             freshness=self.freshness,
         )
+
+    @cached_property
+    def partners(self) -> PartnerCatalog:
+        return PartnerCatalog(ApiGatewayPartners(apigateway_client(API_CLIENT_CONFIG)))
 
     @cached_property
     def reader(self) -> ArticleReader:

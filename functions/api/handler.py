@@ -9,6 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api.dependencies import container
 from api.http_policy import finish
+from api.usage import caller_of, rate_limit_policy, record_usage
 from health_content.observability import logger, metrics, tracer
 
 
@@ -20,9 +21,15 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     current.freshness.reset()
     response = current.app.resolve(event, context)
     origins = current.settings.cors_allowed_origins
-    return finish(
+    finished = finish(
         response,
         method=str(event.get("httpMethod")),
         varies_by_origin=bool(origins) and origins != ["*"],
         freshness=current.freshness,
     )
+    caller = caller_of(event, current.partners)
+    policy = rate_limit_policy(caller, current.settings)
+    if policy is not None:
+        finished["multiValueHeaders"]["RateLimit-Policy"] = [policy]
+    record_usage(caller, str(event.get("path") or ""), metrics.namespace)
+    return finished

@@ -6,6 +6,8 @@ carries), 304 for conditional requests, and each problem it can send; nothing it
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, cast
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
@@ -92,11 +94,25 @@ class ContentApiResolver(APIGatewayRestResolver):
                     operation.responses.pop(422, None)
         schemas = document.components.schemas if document.components else None
         if schemas is not None:
-            for name in ("HTTPValidationError", "ValidationError"):
+            for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
                 schemas.pop(name, None)
         return document
 
 
+EXAMPLES_PATH = Path(__file__).with_name("openapi_examples.json")
+
+
 def openapi_json(app: APIGatewayRestResolver) -> str:
-    """The OpenAPI 3.1 document, generated from the routes and models."""
-    return app.get_openapi_json_schema(title=TITLE, version=__version__, description=DESCRIPTION)
+    """The OpenAPI 3.1 document, generated from the routes and models, with a recorded example answer on
+    each operation's success (``openapi_examples.json``, made by ``python -m infra.openapi_examples``)."""
+    document = json.loads(app.get_openapi_json_schema(title=TITLE, version=__version__, description=DESCRIPTION))
+    examples = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
+    for path, item in document["paths"].items():
+        recorded = examples.get(path)
+        if recorded is None:
+            continue
+        for operation in item.values():
+            media = operation.get("responses", {}).get("200", {}).get("content", {}).get(recorded["media_type"])
+            if media is not None:
+                media["example"] = recorded["example"]
+    return json.dumps(document)

@@ -72,6 +72,14 @@ PROBLEM_TYPE = RoutePath("/problems/<name>")
 OPENAPI = RoutePath("/openapi.json")
 DOCS = RoutePath("/docs")
 
+# Every route, most specific first (a cause id cannot be "facets").
+ALL = (
+    HOME, VERSION_HOME, HEALTH, OPENAPI, DOCS, PROBLEM_TYPE,
+    ARTICLES, ARTICLE, SECTIONS, SECTION,
+    CAUSES, CAUSE_FACETS, CAUSE, SEARCH, CHANGES,
+    EMBED_STYLESHEET, EMBED_SCRIPT, EMBED_ARTICLE, EMBED_SECTION, FRAME_ARTICLE, FRAME_SECTION, OEMBED,
+)  # fmt: skip
+
 # Pages oEmbed can embed: an article or a section, by any of its URLs.
 EMBEDDABLE = (ARTICLE, SECTION, EMBED_ARTICLE, EMBED_SECTION, FRAME_ARTICLE, FRAME_SECTION)
 

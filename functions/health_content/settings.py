@@ -52,6 +52,13 @@ class Settings(BaseModel):
         "API Gateway's own domain name and stage for the request.",
     )
 
+    stage_rate_limit: float | None = Field(
+        default=None,
+        alias="STAGE_RATE_LIMIT",
+        ge=0,
+        description="The stage's steady-state requests per second: the policy of callers without a key.",
+    )
+    stage_burst_limit: int | None = Field(default=None, alias="STAGE_BURST_LIMIT", ge=0)
     event_bus_name: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
         default=None,
         alias="EVENT_BUS_NAME",

@@ -44,11 +44,13 @@ def rest_api_event(
     stage_in_path: bool = False,
     source_ip: str = "127.0.0.1",
     domain_name: str = "localhost",
+    api_key: tuple[str, str] | None = None,
 ) -> dict[str, Any]:
     """A REST API proxy event for ``method path?query``.
 
     ``stage_in_path`` mimics the default execute-api URL, where the client's path starts
-    with ``/<stage>`` but the function sees the path without it.
+    with ``/<stage>`` but the function sees the path without it. ``api_key`` is the (value, id) of the
+    partner key the request came with, where the method required one.
     """
     multi_query: dict[str, list[str]] = {}
     if isinstance(query, str):
@@ -87,7 +89,12 @@ def rest_api_event(
             "apiId": "local",
             "protocol": "HTTP/1.1",
             "domainName": domain_name,  # the API's own domain, whatever Host the client sent
-            "identity": {"sourceIp": source_ip, "userAgent": (headers or {}).get("User-Agent")},
+            "identity": {
+                "sourceIp": source_ip,
+                "userAgent": (headers or {}).get("User-Agent"),
+                "apiKey": api_key[0] if api_key else None,
+                "apiKeyId": api_key[1] if api_key else None,
+            },
         },
         "body": base64.b64encode(body).decode() if body is not None else None,
         "isBase64Encoded": is_base64,

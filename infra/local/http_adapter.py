@@ -13,6 +13,7 @@ from werkzeug.wrappers import Request, Response
 
 from infra.local.demo import demo_page
 from infra.local.events import LambdaContextStub, rest_api_event
+from infra.local.gateway import KeyGate
 
 LambdaHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -21,9 +22,15 @@ class ApiGatewayAdapter:
     """``domain_name`` is the API's own domain, as API Gateway puts it in every event whatever Host was sent."""
 
     def __init__(
-        self, handler: LambdaHandler, stage: str = "local", access_log: bool = False, domain_name: str = "localhost"
+        self,
+        handler: LambdaHandler,
+        stage: str = "local",
+        access_log: bool = False,
+        domain_name: str = "localhost",
+        key_gate: KeyGate | None = None,
     ) -> None:
         self._handler = handler
+        self._key_gate = key_gate
         self._stage = stage
         self._access_log = access_log
         self._domain_name = domain_name
@@ -38,6 +45,11 @@ class ApiGatewayAdapter:
             with self._one_at_a_time:
                 return demo_page(request, self._handler)(environ, start_response)
         body = request.get_data()
+        identity = None
+        if self._key_gate is not None:
+            identity, refusal = self._key_gate.identify(request.path, request.headers.get("x-api-key"))
+            if refusal is not None:
+                return to_wsgi_response(refusal)(environ, start_response)
         event = rest_api_event(
             request.method,
             request.path,
@@ -48,6 +60,7 @@ class ApiGatewayAdapter:
             stage=self._stage,
             source_ip=request.remote_addr or "127.0.0.1",
             domain_name=self._domain_name,
+            api_key=(identity.value, identity.key_id) if identity else None,
         )
         started = time.perf_counter()
         with self._one_at_a_time:

@@ -23,6 +23,7 @@ import boto3
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
+from infra.local.gateway import KeyGate
 from infra.local.http_adapter import ApiGatewayAdapter
 from infra.local.stack import LocalStack
 
@@ -91,9 +92,13 @@ def main() -> int:
     pump = threading.Thread(target=_pump_events, args=(stack, ingest_handler, stop), daemon=True)
     pump.start()
 
-    adapter = ApiGatewayAdapter(api_handler, access_log=True, domain_name=f"127.0.0.1:{port}")
+    # REQUIRE_API_KEYS=true plays the stage deployed with RequireApiKeys=true (content-api partners add ...).
+    keys_required = os.environ.get("REQUIRE_API_KEYS", "false").lower() == "true"
+    gate = KeyGate(boto3.client("apigateway", region_name=REGION), stack.api_id, required=keys_required)
+    adapter = ApiGatewayAdapter(api_handler, access_log=True, domain_name=f"127.0.0.1:{port}", key_gate=gate)
     server = make_server("127.0.0.1", port, adapter, threaded=True)
     base = f"http://127.0.0.1:{port}"
+    keys_note = "required: send x-api-key" if keys_required else "not required; REQUIRE_API_KEYS=true to require them"
     print(
         f"""
 Health-content API running at {base}  (ready in {time.monotonic() - started:.1f}s)
@@ -111,6 +116,10 @@ Try:
   curl '{base}/v1/embed/kram-otot-betis/penyebab'
   open {base}/demo   (a partner page: embed script, oEmbed iframe, oEmbed JSON)
   open {base}/docs   (Swagger UI; OpenAPI at {base}/openapi.json)
+
+Partner keys ({keys_note}):
+  .venv/bin/content-api partners add klinik --plan partner --stack {TABLE} \\
+      --endpoint-url {os.environ["AWS_ENDPOINT_URL"]}
 
 Publish changes while it runs (no AWS credentials needed):
   .venv/bin/content-api publish --bucket {BUCKET} --endpoint-url {os.environ["AWS_ENDPOINT_URL"]}

@@ -31,6 +31,7 @@ class LocalStack:
     queue_url: str
     event_bus: str
     events_queue_url: str
+    api_id: str
     region: str = "us-east-1"
     # Delete markers already announced: moto sends no notification for them, S3 does (see deliver_events).
     _announced_removals: set[str] = field(default_factory=set)
@@ -64,6 +65,7 @@ class LocalStack:
             queue_url=queue_url,
             event_bus=event_bus,
             events_queue_url=events_queue_url,
+            api_id=_api_with_usage_plans(table_name, region),
             region=region,
         )
 
@@ -110,6 +112,20 @@ class LocalStack:
                 event = s3_removal_event(self.bucket, marker["Key"], self.region)
                 results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
         return results
+
+
+def _api_with_usage_plans(stack_name: str, region: str) -> str:
+    """A REST API with a `local` stage and the template's usage plans, named as the template names them
+    (the stack's name here is the table's), so that `content-api partners` works on the local stack."""
+    apigateway = boto3.client("apigateway", region_name=region)
+    api_id: str = apigateway.create_rest_api(name=f"{stack_name}-api")["id"]
+    root = apigateway.get_resources(restApiId=api_id)["items"][0]["id"]
+    apigateway.put_method(restApiId=api_id, resourceId=root, httpMethod="ANY", authorizationType="NONE")
+    apigateway.put_integration(restApiId=api_id, resourceId=root, httpMethod="ANY", type="MOCK")
+    apigateway.create_deployment(restApiId=api_id, stageName="local")
+    for plan in template.usage_plans(stack_name):
+        apigateway.create_usage_plan(**plan, apiStages=[{"apiId": api_id, "stage": "local"}])
+    return api_id
 
 
 def _event_bus(name: str, region: str) -> tuple[str, str]:

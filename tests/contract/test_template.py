@@ -123,8 +123,10 @@ def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -
 
 
 def test_the_api_function_can_only_read() -> None:
-    policies = resource_properties("ApiFunction")["Policies"]
-    assert policies == [{"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}]
+    read_table, read_partners = resource_properties("ApiFunction")["Policies"]
+    assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
+    [statement] = read_partners["Statement"]
+    assert statement["Action"] == "apigateway:GET"  # a key's partner and plan, never a write
 
 
 def test_the_ingest_function_writes_only_what_it_must() -> None:
@@ -164,13 +166,81 @@ def test_ingest_is_triggered_by_the_bucket_and_failures_are_kept() -> None:
 
 
 def test_every_request_reaches_the_api_function_so_errors_are_problem_details() -> None:
-    [event] = resource_properties("ApiFunction")["Events"].values()
-    assert event["Properties"]["Path"] == "/{proxy+}" and event["Properties"]["Method"] == "ANY"
+    events = resource_properties("ApiFunction")["Events"].values()
+    assert {event["Properties"]["Method"] for event in events} == {"ANY"}
+    paths = {event["Properties"]["Path"] for event in events}
+    # Each branch of the resource tree ends in a {proxy+} or is a method of its own: API Gateway does not fall back.
+    assert {"/", "/{proxy+}", "/v1", "/v1/{proxy+}"} <= paths
+    for path in paths:
+        for end in range(1, path.count("/")):
+            parent = "/".join(path.split("/")[: end + 1])
+            assert parent in paths or f"{parent}/{{proxy+}}" in paths, (path, parent)
     responses = resource_properties("Api")["GatewayResponses"]
     for response in responses.values():
         headers = response["ResponseParameters"]["Headers"]
         assert headers["Content-Type"] == "'application/problem+json'"
         assert headers["X-Content-Type-Options"] == "'nosniff'"  # like every answer of the function
+
+
+KEYLESS = {
+    "/",
+    "/v1/health",
+    "/openapi.json",
+    "/docs",
+    "/v1/embed.js",
+    "/v1/embed.css",
+    "/v1/oembed",
+    "/v1/embed",
+    "/v1/embed/{proxy+}",
+    "/v1/frame",
+    "/v1/frame/{proxy+}",
+    "/problems",
+    "/problems/{proxy+}",
+}
+
+
+def _expanded(require_keys: str) -> dict[str, Any]:
+    """The template as CloudFormation sees it after AWS::LanguageExtensions, for RequireApiKeys."""
+    from samcli.lib.cfn_language_extensions.sam_integration import expand_language_extensions
+
+    pseudo = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::StackName": "s"}
+    result = expand_language_extensions(load_template(), {"RequireApiKeys": require_keys, **pseudo}, enabled=True)
+    template: dict[str, Any] = result.expanded_template
+    return template
+
+
+@pytest.mark.parametrize("require_keys", ["true", "false"])
+def test_keys_are_required_on_every_content_route_only_when_the_operator_says_so(require_keys: str) -> None:
+    template = _expanded(require_keys)
+    events = template["Resources"]["ApiFunction"]["Properties"]["Events"].values()
+    required = {event["Properties"]["Path"]: event["Properties"]["Auth"]["ApiKeyRequired"] for event in events}
+    keyless = {path for path, needs in required.items() if not needs}
+    assert keyless == (KEYLESS if require_keys == "true" else set(required))
+    assert {path for path, needs in required.items() if needs} == (
+        {"/{proxy+}", "/v1", "/v1/{proxy+}"} if require_keys == "true" else set()
+    )
+    plans = [r for r in template["Resources"].values() if r["Type"] == "AWS::ApiGateway::UsagePlan"]
+    assert [plan["Condition"] for plan in plans] == ["KeysRequired", "KeysRequired"]
+    assert {plan["Properties"]["Quota"]["Period"] for plan in plans} == {"DAY"}
+
+
+@pytest.mark.slow
+def test_sam_validate_with_lint_passes_with_keys_on_too(tmp_path: Path) -> None:
+    """The committed template has keys off by default; the same template with them on lints clean too."""
+    text = (REPO_ROOT / "template.yaml").read_text(encoding="utf-8")
+    parameter = 'RequireApiKeys:\n    Type: String\n    Default: "{}"'
+    keys_on = text.replace(parameter.format("false"), parameter.format("true"))
+    assert keys_on != text
+    (tmp_path / "template.yaml").write_text(keys_on, encoding="utf-8")
+    sam = Path(sys.executable).with_name("sam")
+    environment = {**os.environ, "PYENV_VERSION": "3.11.7:3.13.0"}
+    result = subprocess.run(
+        [str(sam), "validate", "--lint", "--template", str(tmp_path / "template.yaml")],
+        capture_output=True,
+        text=True,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
 
 
 def test_the_stage_is_throttled() -> None:

@@ -1,0 +1,1 @@
+"""Partners: who calls the API with a key, under which usage plan."""
