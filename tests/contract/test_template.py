@@ -59,10 +59,25 @@ def test_functions_run_python_313_on_arm64_with_the_powertools_layer() -> None:
     assert function_globals["Runtime"] == "python3.13"
     assert function_globals["Architectures"] == ["arm64"]
     assert function_globals["Tracing"] == "Active"
-    [layer] = function_globals["Layers"]
-    assert "AWSLambdaPowertoolsPythonV3-python313-arm64:${PowertoolsLayerVersion}" in layer["Fn::Sub"]
+    assert function_globals["Layers"] == [{"Ref": "PowertoolsLayerArn"}]
     assert resource_properties("ApiFunction")["Handler"] == "api.handler.lambda_handler"
     assert resource_properties("IngestFunction")["Handler"] == "ingest.handler.lambda_handler"
+
+
+def test_the_powertools_on_lambda_is_the_release_the_tests_run() -> None:
+    """The layer comes from Powertools' SSM parameter for one release, runtime and architecture: all three must
+    be what the functions run and what pyproject.toml pins (and so what the tests import)."""
+    import tomllib
+    from importlib.metadata import version
+
+    path = load_template()["Parameters"]["PowertoolsLayerArn"]["Default"]
+    prefix, architecture, runtime, release = path.rsplit("/", 3)
+    function_globals = load_template()["Globals"]["Function"]
+    assert prefix == "/aws/service/powertools/python"
+    assert [architecture] == function_globals["Architectures"] and runtime == function_globals["Runtime"]
+    assert release == version("aws-lambda-powertools")
+    dependencies = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    assert f"aws-lambda-powertools[tracer]=={release}" in dependencies
 
 
 def test_the_bucket_is_versioned_encrypted_private_and_kept() -> None:
@@ -251,7 +266,7 @@ def test_the_stage_is_throttled() -> None:
 
 def test_operators_get_the_parameters_and_outputs_they_need() -> None:
     template = load_template()
-    assert {"StageName", "LogLevel", "CorsAllowedOrigins", "EnableDocs", "PowertoolsLayerVersion"} <= set(
+    assert {"StageName", "LogLevel", "CorsAllowedOrigins", "EnableDocs", "PowertoolsLayerArn"} <= set(
         template["Parameters"]
     )
     assert {"ApiUrl", "ContentBucketName", "ContentTableName"} <= set(template["Outputs"])
