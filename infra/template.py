@@ -70,12 +70,16 @@ def ingest_notifications() -> list[dict[str, Any]]:
 
 
 def keyless_paths() -> list[str]:
-    """The API paths that never need a key, as API Gateway resource paths (``{proxy+}`` for the rest)."""
+    """The API paths that never need a key, as API Gateway resource paths (``{proxy+}`` for the rest).
+
+    CORS preflights (OPTIONS) never need one, anywhere; they are not counted here."""
     events = resource_properties("ApiFunction").get("Events", {})
     return [
         event["Properties"]["Path"]
         for event in events.values()
-        if event["Type"] == "Api" and event["Properties"].get("Auth", {}).get("ApiKeyRequired") is False
+        if event["Type"] == "Api"
+        and event["Properties"]["Method"] != "OPTIONS"
+        and event["Properties"].get("Auth", {}).get("ApiKeyRequired") is False
     ]
 
 

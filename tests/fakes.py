@@ -15,6 +15,7 @@ from health_content.articles.changes import describe_change
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import PublishedCauses
+from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
 from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.publishing.report import PublishReport
@@ -59,12 +60,19 @@ class InMemoryChangeLog:
             self.pending[change.sequence] = change
         return change
 
-    def entries_after(self, sequence: int, limit: int) -> list[Change]:
+    def entries_after(self, sequence: int, limit: int, *, consistent: bool = False) -> EntriesRead:
         now = self.clock()
-        kept = [change for change in self.entries if change.at + self.retention > now]
-        return [change for change in kept if change.sequence > sequence][:limit]
+        changes: list[Change] = []
+        read_to = sequence
+        for change in self.entries[sequence:]:
+            if len(changes) >= limit:
+                return EntriesRead(changes, read_to, exhausted=False)
+            read_to = change.sequence
+            if change.at + self.retention > now:
+                changes.append(change)
+        return EntriesRead(changes, read_to, exhausted=True)
 
-    def latest_sequence(self) -> int:
+    def latest_sequence(self, *, consistent: bool = False) -> int:
         return len(self.entries)
 
     def pending_events(self, limit: int) -> list[Change]:

@@ -23,7 +23,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
     return CORSConfig(
         allow_origin=origins[0],
         extra_origins=origins[1:],
-        expose_headers=["ETag", "Last-Modified", "Content-Language"],
+        expose_headers=["ETag", "Last-Modified", "Content-Language", "RateLimit-Policy"],
         allow_headers=["If-None-Match", "If-Modified-Since"],
         max_age=600,
     )

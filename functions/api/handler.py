@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from api import warmup
 from api.dependencies import container
 from api.http_policy import finish
 from api.usage import caller_of, rate_limit_policy, record_usage
@@ -29,7 +31,29 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     caller = caller_of(event, current.partners)
     policy = rate_limit_policy(caller, current.settings)
+    headers = finished["multiValueHeaders"]
     if policy is not None:
-        finished["multiValueHeaders"]["RateLimit-Policy"] = [policy]
+        headers["RateLimit-Policy"] = [policy]
+    if caller.key_id is not None:
+        # The answer names the key's partition, and a shared cache must not give keyed content to others.
+        vary = [value.strip() for values in headers.get("Vary", []) for value in values.split(",") if value.strip()]
+        headers["Vary"] = [", ".join([*vary, "x-api-key"])]
     record_usage(caller, str(event.get("path") or ""), metrics.namespace)
     return finished
+
+
+def _at_init() -> None:
+    """In Lambda only (tests build their containers themselves): prepare the container during init, or, with
+    SnapStart, register the hooks that prepare the snapshot and refresh each restored copy."""
+    if not os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
+        return
+    if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
+        from snapshot_restore_py import register_after_restore, register_before_snapshot  # Lambda's runtime has it
+
+        register_before_snapshot(warmup.before_snapshot)
+        register_after_restore(warmup.after_restore)
+        return
+    warmup.prepare()
+
+
+_at_init()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
@@ -48,27 +49,28 @@ def caller_of(event: dict[str, Any], partners: PartnerCatalog) -> Caller:
 
 
 def _per_second(name: str, rate: float) -> str:
-    if rate >= 1:
-        return f'"{name}";q={int(rate)};w=1'
-    return f'"{name}";q=1;w={math.ceil(1 / rate)}' if rate > 0 else f'"{name}";q=0;w=1'
+    """A rate as a whole quota per whole window (2.5/s is 5 per 2 s; 0.25/s is 1 per 4 s)."""
+    if rate <= 0:
+        return f'"{name}";q=0;w=1'
+    fraction = Fraction(rate).limit_denominator(1000)
+    if fraction.numerator < fraction.denominator:
+        return f'"{name}";q=1;w={math.ceil(1 / rate)}'
+    return f'"{name}";q={fraction.numerator};w={fraction.denominator}'
 
 
 def rate_limit_policy(caller: Caller, settings: Settings) -> str | None:
-    """The RateLimit-Policy field value for this caller, or None when the policy is not known."""
-    if caller.key_id is None:
-        if settings.stage_rate_limit is None:
-            return None
-        return _per_second("stage", settings.stage_rate_limit)  # shared by every caller without a key
-    plan = caller.partner.plan if caller.partner else None
-    if plan is None:
-        return None
-    partition = ":" + base64.b64encode(caller.key_id.encode()).decode() + ":"
+    """The RateLimit-Policy field value for this caller, or None when no policy is known."""
     policies = []
-    if plan.rate_limit is not None:
-        policies.append(f"{_per_second(f'{plan.name}-rate', plan.rate_limit)};pk={partition}")
-    if plan.quota is not None and plan.quota_period in _PERIOD_SECONDS:
-        window = _PERIOD_SECONDS[plan.quota_period]
-        policies.append(f'"{plan.name}-quota";q={plan.quota};w={window};pk={partition}')
+    if settings.stage_rate_limit is not None:  # the stage's limit applies to every caller, keyed or not
+        policies.append(_per_second("stage", settings.stage_rate_limit))
+    plan = caller.partner.plan if caller.partner else None
+    if caller.key_id is not None and plan is not None:
+        partition = ":" + base64.b64encode(caller.key_id.encode()).decode() + ":"
+        if plan.rate_limit is not None:
+            policies.append(f"{_per_second(f'{plan.name}-rate', plan.rate_limit)};pk={partition}")
+        if plan.quota is not None and plan.quota_period in _PERIOD_SECONDS:
+            window = _PERIOD_SECONDS[plan.quota_period]
+            policies.append(f'"{plan.name}-quota";q={plan.quota};w={window};pk={partition}')
     return ", ".join(policies) or None
 
 

@@ -40,12 +40,16 @@ class KeyGate:
         self._keys: dict[str, str] = {}
         self._read_at = -cache_seconds - 1
 
-    def needs_key(self, path: str) -> bool:
-        return self.required and not any(pattern.match(path) for pattern in self._keyless)
+    def needs_key(self, method: str, path: str) -> bool:
+        if not self.required or method.upper() == "OPTIONS":  # CORS preflights come without the key
+            return False
+        return not any(pattern.match(path) for pattern in self._keyless)
 
-    def identify(self, path: str, key_value: str | None) -> tuple[KeyIdentity | None, dict[str, Any] | None]:
+    def identify(
+        self, method: str, path: str, key_value: str | None
+    ) -> tuple[KeyIdentity | None, dict[str, Any] | None]:
         """The key's identity for the request context, or the gateway's refusal (a proxy result)."""
-        if not self.needs_key(path):
+        if not self.needs_key(method, path):
             return None, None  # API Gateway only looks at keys where the method requires one
         key_id = self._valid_keys().get(key_value or "")
         if key_id is None:

@@ -47,7 +47,7 @@ class ApiGatewayAdapter:
         body = request.get_data()
         identity = None
         if self._key_gate is not None:
-            identity, refusal = self._key_gate.identify(request.path, request.headers.get("x-api-key"))
+            identity, refusal = self._key_gate.identify(request.method, request.path, request.headers.get("x-api-key"))
             if refusal is not None:
                 return to_wsgi_response(refusal)(environ, start_response)
         event = rest_api_event(

@@ -80,6 +80,19 @@ def test_the_powertools_on_lambda_is_the_release_the_tests_run() -> None:
     assert f"aws-lambda-powertools[tracer]=={release}" in dependencies
 
 
+@pytest.mark.parametrize(("enabled", "applied"), [("true", "PublishedVersions"), ("false", "None")])
+def test_snapstart_is_the_operators_choice_and_the_api_calls_the_published_alias(enabled: str, applied: str) -> None:
+    template = load_template()
+    assert template["Parameters"]["EnableSnapStart"]["Default"] == "false"
+    from samcli.lib.cfn_language_extensions.sam_integration import expand_language_extensions
+
+    parameters = {"EnableSnapStart": enabled, "AWS::Region": "us-east-1", "AWS::AccountId": "123456789012"}
+    expanded = expand_language_extensions(template, parameters, enabled=True).expanded_template
+    properties = expanded["Resources"]["ApiFunction"]["Properties"]
+    assert properties["SnapStart"] == {"ApplyOn": applied}
+    assert properties["AutoPublishAlias"] == "live"
+
+
 def test_the_bucket_is_versioned_encrypted_private_and_kept() -> None:
     bucket = _resource("ContentBucket")
     properties = bucket["Properties"]
@@ -182,7 +195,7 @@ def test_ingest_is_triggered_by_the_bucket_and_failures_are_kept() -> None:
 
 def test_every_request_reaches_the_api_function_so_errors_are_problem_details() -> None:
     events = resource_properties("ApiFunction")["Events"].values()
-    assert {event["Properties"]["Method"] for event in events} == {"ANY"}
+    assert {event["Properties"]["Method"] for event in events} == {"ANY", "OPTIONS"}
     paths = {event["Properties"]["Path"] for event in events}
     # Each branch of the resource tree ends in a {proxy+} or is a method of its own: API Gateway does not fall back.
     assert {"/", "/{proxy+}", "/v1", "/v1/{proxy+}"} <= paths
@@ -228,7 +241,14 @@ def _expanded(require_keys: str) -> dict[str, Any]:
 def test_keys_are_required_on_every_content_route_only_when_the_operator_says_so(require_keys: str) -> None:
     template = _expanded(require_keys)
     events = template["Resources"]["ApiFunction"]["Properties"]["Events"].values()
-    required = {event["Properties"]["Path"]: event["Properties"]["Auth"]["ApiKeyRequired"] for event in events}
+    preflights = [event["Properties"] for event in events if event["Properties"]["Method"] == "OPTIONS"]
+    assert {p["Path"] for p in preflights} == {"/{proxy+}", "/v1", "/v1/{proxy+}"}
+    assert not any(p["Auth"]["ApiKeyRequired"] for p in preflights)  # browsers send preflights without the key
+    required = {
+        event["Properties"]["Path"]: event["Properties"]["Auth"]["ApiKeyRequired"]
+        for event in events
+        if event["Properties"]["Method"] == "ANY"
+    }
     keyless = {path for path, needs in required.items() if not needs}
     assert keyless == (KEYLESS if require_keys == "true" else set(required))
     assert {path for path, needs in required.items() if needs} == (

@@ -51,7 +51,8 @@ def test_two_partners_are_identified_limited_and_counted_apart(
     capsys.readouterr()
 
     for _ in range(3):
-        assert api.get("/v1/articles/kram-otot-betis", headers={"x-api-key": klinik}).status_code == 200
+        keyed = api.get("/v1/articles/kram-otot-betis", headers={"x-api-key": klinik})
+        assert keyed.status_code == 200 and "x-api-key" in keyed.headers["Vary"]  # no shared cache mixes keys
     assert api.get("/v1/causes?q=kalsium", headers={"x-api-key": klinik}).status_code == 200
     answered = api.get("/v1/articles/kram-otot-betis/sections", headers={"x-api-key": apotek})
     assert answered.status_code == 200
@@ -78,6 +79,8 @@ def test_without_a_valid_key_the_content_is_refused_but_what_embeds_need_is_not(
         assert refused.get_json()["type"] == "/problems/forbidden"
     for keyless in ("/", "/v1/health", "/openapi.json", "/v1/embed.js", "/v1/embed.css", "/problems/forbidden"):
         assert api.get(keyless).status_code == 200, keyless
+    preflight = api.options("/v1/articles", headers={"Origin": "https://klinik.example"})
+    assert preflight.status_code != 403  # a CORS preflight never carries the key
     assert api.get("/v1/frame/kram-otot-betis/penyebab").status_code == 200
     assert api.get("/v1/embed/kram-otot-betis/penyebab").status_code == 200
 

@@ -81,6 +81,21 @@ def test_expired_changes_after_a_cursor_mean_the_client_must_resync() -> None:
     assert [c.sequence for c in feed.page(None, 20).changes] == [4]
 
 
+def test_a_reader_from_the_start_walks_past_expired_entries_the_store_still_holds() -> None:
+    log = _log(150)
+    log.clock = lambda: START + dt.timedelta(days=91)
+    log.append(ChangeNote(ChangeType.UPDATED), "article", "baru", "id", "hash")
+    feed, seen, since, pages = ChangeFeed(log), [], None, 0
+    while True:
+        page = feed.page(since, 5)
+        seen += [change.sequence for change in page.changes]
+        since, pages = page.cursor, pages + 1
+        if not page.more:
+            break
+    assert seen == [151] and pages < 50
+    assert feed.page(since, 5).changes == []  # and the kept cursor is good for the next poll
+
+
 class FlakyBus:
     def __init__(self, refuse: set[int] | None = None, down: bool = False) -> None:
         self.refuse = refuse or set()

@@ -13,19 +13,26 @@ PLAN = UsagePlan("prod-partner", rate_limit=50.0, burst_limit=100, quota=1_000_0
 
 def test_a_partner_gets_its_plans_rate_and_quota_in_its_own_partition() -> None:
     policy = rate_limit_policy(Caller("abc123", Partner("abc123", "klinik", PLAN)), SETTINGS)
-    assert policy == '"prod-partner-rate";q=50;w=1;pk=:YWJjMTIz:, "prod-partner-quota";q=1000000;w=86400;pk=:YWJjMTIz:'
+    assert policy == (
+        '"stage";q=100;w=1, '  # the stage's limit applies to keyed callers too
+        '"prod-partner-rate";q=50;w=1;pk=:YWJjMTIz:, "prod-partner-quota";q=1000000;w=86400;pk=:YWJjMTIz:'
+    )
 
 
-def test_a_rate_below_one_a_second_becomes_one_per_window() -> None:
+def test_a_rate_is_a_whole_quota_per_whole_window_without_rounding_down() -> None:
+    bare = Settings.from_environ({"CONTENT_TABLE_NAME": "table"})
     slow = UsagePlan("slow", rate_limit=0.25, burst_limit=1, quota=None, quota_period=None)
-    assert rate_limit_policy(Caller("k", Partner("k", "x", slow)), SETTINGS) == '"slow-rate";q=1;w=4;pk=:aw==:'
+    assert rate_limit_policy(Caller("k", Partner("k", "x", slow)), bare) == '"slow-rate";q=1;w=4;pk=:aw==:'
+    odd = UsagePlan("odd", rate_limit=2.5, burst_limit=5, quota=None, quota_period=None)
+    assert rate_limit_policy(Caller("k", Partner("k", "x", odd)), bare) == '"odd-rate";q=5;w=2;pk=:aw==:'
 
 
 def test_without_a_key_the_stage_limit_applies_and_without_one_configured_nothing_is_claimed() -> None:
     assert rate_limit_policy(Caller(None, None), SETTINGS) == '"stage";q=100;w=1'
     bare = Settings.from_environ({"CONTENT_TABLE_NAME": "table"})
     assert rate_limit_policy(Caller(None, None), bare) is None
-    assert rate_limit_policy(Caller("k", None), SETTINGS) is None  # a key whose plan could not be read
+    assert rate_limit_policy(Caller("k", None), bare) is None  # a key whose plan could not be read
+    assert rate_limit_policy(Caller("k", None), SETTINGS) == '"stage";q=100;w=1'
 
 
 def test_a_path_counts_under_its_route_template_and_unknown_paths_under_one_name() -> None:

@@ -29,16 +29,21 @@ class ChangeFeed:
     def page(self, since: str | None, limit: int) -> ChangePage:
         after = self._position(since)
         read = self._log.entries_after(after, limit + 1)
-        changes, more = read[:limit], len(read) > limit
-        if since is not None and (not changes or changes[0].sequence != after + 1):
-            latest = self._log.latest_sequence()
+        if since is not None and (not read.changes or read.changes[0].sequence != after + 1):
+            # A gap, or nothing new: make sure with reads that see every acknowledged write (a lagging
+            # replica must not send a healthy client off to resynchronise).
+            read = self._log.entries_after(after, limit + 1, consistent=True)
+            latest = self._log.latest_sequence(consistent=True)
             if after > latest:
                 raise InvalidQuery([("since", "this cursor points past the newest change; it was not issued here")])
-            if after < latest:
+            if after < latest and (not read.changes or read.changes[0].sequence != after + 1):
                 # Entries between the cursor and what is kept have expired: the client missed changes.
                 raise ChangesExpired()
-        last = changes[-1].sequence if changes else after
-        return ChangePage(changes, cursor_after(last), more)
+        changes = read.changes[:limit]
+        more = len(read.changes) > limit or not read.exhausted
+        # With nothing kept on the page, carry on after what was looked at (expired entries are skipped).
+        position = changes[-1].sequence if changes else max(after, read.read_to)
+        return ChangePage(changes, cursor_after(position), more)
 
     @staticmethod
     def _position(since: str | None) -> int:

@@ -7,17 +7,29 @@ The stores append to the log in the same atomic write as the content change
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from health_content.changes.model import Change
 
 
+@dataclass(frozen=True, slots=True)
+class EntriesRead:
+    changes: list[Change]
+    """Kept entries, oldest first (expired ones, which the store may still hold for days, are left out)."""
+    read_to: int
+    """The sequence of the last entry looked at, kept or expired (the ``after`` asked for when none was)."""
+    exhausted: bool
+    """Whether the log holds nothing after ``read_to``."""
+
+
 class ChangeLog(Protocol):
-    def entries_after(self, sequence: int, limit: int) -> list[Change]:
-        """Up to ``limit`` kept entries with a higher sequence, oldest first (expired ones are left out)."""
+    def entries_after(self, sequence: int, limit: int, *, consistent: bool = False) -> EntriesRead:
+        """Up to ``limit`` kept entries with a higher sequence; a read may stop early, having looked at a bounded
+        number of expired ones. ``consistent`` reads what every write acknowledged so far left."""
         ...
 
-    def latest_sequence(self) -> int:
+    def latest_sequence(self, *, consistent: bool = False) -> int:
         """The sequence of the newest change ever logged; 0 before the first."""
         ...
 

@@ -22,19 +22,26 @@ class PartnerCatalog:
         directory: PartnerDirectory,
         *,
         remember_for: float = 300.0,
+        retry_after_failure: float = 30.0,
         size: int = 1024,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._directory = directory
         self._known: TTLCache[str, Partner | None] = TTLCache(maxsize=size, ttl=remember_for, timer=timer)
+        # A failed lookup is not retried on every request of that key: API Gateway's control plane is throttled
+        # account-wide, and asking harder would feed the throttling.
+        self._failed: TTLCache[str, bool] = TTLCache(maxsize=size, ttl=retry_after_failure, timer=timer)
 
     def partner(self, key_id: str) -> Partner | None:
         if key_id in self._known:
             return self._known[key_id]
+        if key_id in self._failed:
+            return None
         try:
             partner = self._directory.lookup(key_id)
         except ContentUnavailable:
             logger.warning("a partner's key could not be looked up", extra={"key_id": key_id})
+            self._failed[key_id] = True
             return None
         self._known[key_id] = partner
         return partner

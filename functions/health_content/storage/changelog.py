@@ -18,11 +18,15 @@ reads again and retries.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import random
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, DocumentKindName, Retraction
 from health_content.errors import ContentUnavailable
 from health_content.vocabulary import Locale, as_locale
@@ -33,12 +37,19 @@ _OUTBOX = "OUTBOX"
 _RETRACTED = "RETRACTED"
 _UNREADABLE = "The change log could not be read."
 DEFAULT_RETENTION = dt.timedelta(days=90)
-# Reads per page of the feed at most; each skips entries that expired but are not deleted yet.
+# Reads per page of the feed at most; each skips entries that expired but are not deleted yet, and the page
+# then says where it stopped.
 _MAX_QUERIES = 4
+_MIN_BATCH = 25
 
 
 class ConcurrentWrite(Exception):
     """Another writer changed the content or took the next sequence first; read again and retry."""
+
+
+def back_off(attempt: int) -> None:
+    """Wait a little before writing again, longer each time and never in step with the other writers."""
+    time.sleep(random.uniform(0, 0.025 * 2**attempt))
 
 
 def _sort_key(sequence: int) -> str:
@@ -114,11 +125,16 @@ class DynamoChangeLog:
             {"Put": {"Item": entry, "ConditionExpression": "attribute_not_exists(pk)"}},
         ]
         if self._announce:
-            writes.append({"Put": {"Item": {**entry, "pk": _OUTBOX}}})
+            # Without expires_at: an event the bus keeps refusing stays pending, however long that takes.
+            pending = {name: value for name, value in entry.items() if name != "expires_at"}
+            writes.append({"Put": {"Item": {**pending, "pk": _OUTBOX}}})
         table_name = self._table.name
         items = [{action: {**spec, "TableName": table_name}} for write in writes for action, spec in write.items()]
+        # The same token for the same change: if botocore retries a transaction whose answer was lost, DynamoDB
+        # answers that it was done instead of failing it on its own conditions.
+        token = hashlib.sha256(f"{kind}|{id}|{locale}|{change.sequence}|{version}|{note.change}".encode()).hexdigest()
         try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
+            self._table.meta.client.transact_write_items(TransactItems=items, ClientRequestToken=token[:36])
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
                 raise ConcurrentWrite() from error
@@ -149,15 +165,17 @@ class DynamoChangeLog:
             raise ContentUnavailable(_UNREADABLE) from error
         return 0 if item is None else int(item["latest"])
 
-    def entries_after(self, sequence: int, limit: int) -> list[Change]:
+    def entries_after(self, sequence: int, limit: int, *, consistent: bool = False) -> EntriesRead:
         now = int(self._clock().timestamp())
         changes: list[Change] = []
+        read_to = sequence
         start_key: dict[str, Any] | None = None
         for _ in range(_MAX_QUERIES):
             request: dict[str, Any] = {
                 "KeyConditionExpression": "pk = :pk AND sk > :after",
                 "ExpressionAttributeValues": {":pk": _ENTRIES, ":after": _sort_key(sequence)},
-                "Limit": limit - len(changes),
+                "Limit": max(limit - len(changes), _MIN_BATCH),
+                "ConsistentRead": consistent,
             }
             if start_key:
                 request["ExclusiveStartKey"] = start_key
@@ -165,12 +183,19 @@ class DynamoChangeLog:
                 response = self._table.query(**request)
             except (ClientError, BotoCoreError) as error:
                 raise ContentUnavailable(_UNREADABLE) from error
-            # DynamoDB deletes expired items up to a few days late; they are gone to readers at once.
-            changes.extend(_change(item) for item in response.get("Items", []) if int(item["expires_at"]) > now)
+            for item in response.get("Items", []):
+                if len(changes) >= limit:
+                    return EntriesRead(changes, read_to, exhausted=False)
+                read_to = int(item["sequence"])
+                # DynamoDB deletes expired items up to a few days late; they are gone to readers at once.
+                if int(item["expires_at"]) > now:
+                    changes.append(_change(item))
             start_key = response.get("LastEvaluatedKey")
-            if not start_key or len(changes) >= limit:
+            if not start_key:
+                return EntriesRead(changes, read_to, exhausted=True)
+            if len(changes) >= limit:
                 break
-        return changes
+        return EntriesRead(changes, read_to, exhausted=False)
 
     def pending_events(self, limit: int) -> list[Change]:
         response = self._table.query(

@@ -37,7 +37,13 @@ from health_content.causes.store import PublishedCauses
 from health_content.changes.model import Change, ChangeNote, ChangeType, Retraction
 from health_content.errors import ContentUnavailable, DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.observability import logger
-from health_content.storage.changelog import ConcurrentWrite, DynamoChangeLog, retraction_item, retraction_key
+from health_content.storage.changelog import (
+    ConcurrentWrite,
+    DynamoChangeLog,
+    back_off,
+    retraction_item,
+    retraction_key,
+)
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
 # DynamoDB's limit on one item: attribute names and values together (400 KB).
@@ -182,7 +188,7 @@ class DynamoArticleStore:
         _check_size(item, f"article {published.article.slug!r}")
         article = published.article
         key = {"pk": item["pk"], "sk": item["sk"]}
-        for _ in range(_MAX_WRITE_ATTEMPTS):
+        for attempt in range(_MAX_WRITE_ATTEMPTS):
             previous = self._table.get_item(
                 Key=key,
                 ConsistentRead=True,
@@ -208,12 +214,12 @@ class DynamoArticleStore:
                     version=item["content_hash"],
                 )
             except ConcurrentWrite:
-                continue
+                back_off(attempt)
         raise ConcurrentWrite()
 
     def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
         key = {"pk": _partition(locale), "sk": _sort_key(slug)}
-        for _ in range(_MAX_WRITE_ATTEMPTS):
+        for attempt in range(_MAX_WRITE_ATTEMPTS):
             previous = self._table.get_item(Key=key, ConsistentRead=True, ProjectionExpression="content_hash").get(
                 "Item"
             )
@@ -234,7 +240,7 @@ class DynamoArticleStore:
                     at=at,
                 )
             except ConcurrentWrite:
-                continue
+                back_off(attempt)
         raise ConcurrentWrite()
 
     def search_analyses(self, locale: Locale) -> Sequence[StoredAnalysis]:
@@ -242,6 +248,8 @@ class DynamoArticleStore:
             "KeyConditionExpression": Key("pk").eq(_partition(locale)),
             "ProjectionExpression": "#search, published_at",
             "ExpressionAttributeNames": {"#search": "search"},
+            # The index is tagged with the change log's sequence read before: it must hold at least that.
+            "ConsistentRead": True,
         }
         found: list[StoredAnalysis] = []
         while True:
@@ -330,7 +338,7 @@ class DynamoCauseStore:
     def put_if_changed(self, published: PublishedCauses) -> Change | None:
         item = self._item(published)
         _check_size(item, "the cause taxonomy with its analysis")
-        for _ in range(_MAX_WRITE_ATTEMPTS):
+        for attempt in range(_MAX_WRITE_ATTEMPTS):
             previous = self._table.get_item(
                 Key=_CAUSES_KEY, ConsistentRead=True, ProjectionExpression="content_hash, analysis_version"
             ).get("Item")
@@ -352,11 +360,11 @@ class DynamoCauseStore:
                     version=item["content_hash"],
                 )
             except ConcurrentWrite:
-                continue
+                back_off(attempt)
         raise ConcurrentWrite()
 
     def delete(self, reason: str | None = None) -> Change | None:
-        for _ in range(_MAX_WRITE_ATTEMPTS):
+        for attempt in range(_MAX_WRITE_ATTEMPTS):
             previous = self._table.get_item(
                 Key=_CAUSES_KEY, ConsistentRead=True, ProjectionExpression="content_hash"
             ).get("Item")
@@ -372,7 +380,7 @@ class DynamoCauseStore:
                     version=None,
                 )
             except ConcurrentWrite:
-                continue
+                back_off(attempt)
         raise ConcurrentWrite()
 
     @staticmethod

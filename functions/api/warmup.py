@@ -1,0 +1,41 @@
+"""What a cold container would otherwise do on its first request, done in Lambda's init phase instead.
+
+Lambda runs the init phase with a full CPU burst, before any reader waits. Creating the resolver
+(routes, models, validation), the clients and the settings there, then freezing what was built
+out of the garbage collector's sight, leaves the first request with its own work only. With
+SnapStart the snapshot is taken after ``before_snapshot``, which also reads the cause index once so
+that what it loads for good (the Indonesian stemmer's dictionary, the typo index's module) is in
+the snapshot; ``after_restore`` replaces what must not be shared between restored copies: the
+container (clients with their connections and credentials, and content that may be hours old)
+and the random state.
+"""
+
+from __future__ import annotations
+
+import gc
+import random
+from contextlib import suppress
+
+from api import dependencies
+from api.dependencies import container
+from health_content.errors import ContentUnavailable
+
+
+def prepare(*, read_content: bool = False) -> None:
+    current = container()
+    _ = current.app, current.content_table, current.partners, current.reader
+    if read_content:
+        with suppress(ContentUnavailable):  # the first request reads it instead
+            current.causes.current()
+    gc.collect()
+    gc.freeze()  # what init built lives as long as the container: collections need not scan it again
+
+
+def before_snapshot() -> None:
+    prepare(read_content=True)
+
+
+def after_restore() -> None:
+    random.seed()
+    dependencies.reset()
+    prepare()
