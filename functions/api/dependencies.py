@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from api.http_caching import Renderings
 from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
 from health_content.changes.feed import ChangeFeed
@@ -89,6 +90,10 @@ class Container:
     @cached_property
     def partners(self) -> PartnerCatalog:
         return PartnerCatalog(ApiGatewayPartners(apigateway_client(API_CLIENT_CONFIG)))
+
+    @cached_property
+    def renderings(self) -> Renderings:
+        return Renderings(size=self.settings.article_cache_max_items * 4)
 
     @cached_property
     def reader(self) -> ArticleReader:

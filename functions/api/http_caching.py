@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from functools import cache
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
+from cachetools import LRUCache
 from pydantic import BaseModel
 
 Body = TypeVar("Body", bound=BaseModel | str)
@@ -45,6 +47,49 @@ _KEPT_ON_304 = (
     "Vary",
     "Access-Control-Allow-Origin",  # the embed routes' own, so a cross-origin revalidation still reads it
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    body: str
+    etag: str
+
+
+class Renderings:
+    """Each representation rendered once per content version: built, serialised and hashed once, then reused.
+
+    The key names the representation and the version of everything it shows (route, parameters, locale,
+    the links' base, the content's hash and when it last changed), so a new version is a new key and the
+    old one ages out of the bounded cache. The models are validated where they are built (pydantic), and the
+    contract suite checks what is served against the OpenAPI document."""
+
+    def __init__(self, size: int = 1024) -> None:
+        self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=size)
+
+    def get(self, key: Hashable, render: Callable[[], BaseModel]) -> Rendered:
+        kept = self._kept.get(key)
+        if kept is None:
+            body = render().model_dump_json(by_alias=True)
+            kept = self._kept[key] = Rendered(body, _etag(body))
+        return kept
+
+
+def rendered_representation(
+    rendered: Rendered,
+    *,
+    last_modified: dt.datetime,
+    language: str,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
+    """A 200 of a body rendered before, with its ETag: nothing is serialised or hashed again.
+
+    (``Any``: the route's declared models describe the body, which is their JSON already.)"""
+    return representation(
+        rendered.body,
+        last_modified=last_modified,
+        language=language,
+        headers={**(headers or {}), "ETag": rendered.etag},
+    )
 
 
 def representation(
@@ -96,7 +141,7 @@ def conditional_get(cache_control: str) -> Callable[[APIGatewayRestResolver, Nex
         body = response.body
         if not isinstance(body, str):
             body = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        etag = _etag(body)
+        etag = str(response.headers.get("ETag") or "") or _etag(body)  # rendered before: hashed already
         response.body = body
         response.headers["ETag"] = etag
         response.headers["Cache-Control"] = chosen or cache_control  # a route may choose its own lifetime

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -12,7 +13,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from api import paths
 from api.dependencies import container
 from api.fields import FieldsQuery, PartialOut, SparseOut, select
-from api.http_caching import released_at, representation
+from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
 from api.negotiation import HTML, JSON, JSON_LD, article_representation
@@ -25,6 +26,7 @@ from health_content.articles.model import TAG_PATTERN
 from health_content.articles.store import ListingFilter
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.errors import InvalidQuery
+from health_content.reading import ArticleView
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 router = Router()
@@ -44,6 +46,24 @@ def _instant(name: str, value: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case "t" and "z"
     except ValueError:
         raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
+
+
+def _version_of(what: str, view: ArticleView, links: LinkBuilder, fields: str | None) -> Hashable:
+    """What a rendering of an article shows, and the version of each part: the article's content, when
+    anything shown last changed (the causes, the review falling overdue), whether the causes were left
+    out, where links point and which fields were asked for."""
+    published = view.published
+    article = published.article
+    return (
+        what,
+        article.slug,
+        article.locale,
+        published.content_hash,
+        view.last_modified,
+        container().freshness.degraded,
+        links.base_url,
+        fields,
+    )
 
 
 def _today() -> dt.date:
@@ -133,8 +153,11 @@ def get_article(
         return representation(
             document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
         )
-    body = select(article_out(view, links, _today()), fields, SparseOut)
-    return representation(body, last_modified=view.last_modified, language=locale, headers=vary)
+    rendered = container().renderings.get(
+        _version_of("article", view, links, fields),
+        lambda: select(article_out(view, links, _today()), fields, SparseOut),
+    )
+    return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=vary)
 
 
 @router.route(
@@ -149,10 +172,13 @@ def get_article(
 )
 def list_sections(
     slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
-) -> Response[SectionListOut | SparseOut]:
+) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
     view = container().reader.view(slug, locale)
-    body = select(section_list_out(view, _links(locale)), fields, SparseOut)
-    return representation(body, last_modified=view.last_modified, language=locale)
+    links = _links(locale)
+    rendered = container().renderings.get(
+        _version_of("sections", view, links, fields), lambda: select(section_list_out(view, links), fields, SparseOut)
+    )
+    return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
 
 
 @router.route(
@@ -167,7 +193,11 @@ def list_sections(
 )
 def get_section(
     slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
-) -> Response[SectionOut | SparseOut]:
+) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
     view, section = container().reader.section_view(slug, section_id, locale)
-    body = select(section_out(view, section, _links(locale), _today()), fields, SparseOut)
-    return representation(body, last_modified=view.last_modified, language=locale)
+    links = _links(locale)
+    rendered = container().renderings.get(
+        _version_of(f"section:{section_id}", view, links, fields),
+        lambda: select(section_out(view, section, links, _today()), fields, SparseOut),
+    )
+    return rendered_representation(rendered, last_modified=view.last_modified, language=locale)

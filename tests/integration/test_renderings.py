@@ -1,0 +1,54 @@
+"""Each representation is rendered once per content version, and what is kept is what the model says."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from api.dependencies import container
+from api.fields import SparseOut
+from api.models import ArticleOut, SectionListOut, SectionOut
+from infra.local.stack import LocalStack
+from tests.conftest import SEED_KEY, document_bytes
+from tests.integration.conftest import call_api, ingest, put_document
+
+ARTICLE = "/v1/articles/kram-otot-betis"
+
+
+@pytest.fixture(autouse=True)
+def _no_article_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0")  # every request asks the store for the article
+
+
+def test_a_representation_is_rendered_once_and_each_kept_one_is_valid(seeded_fresh: LocalStack) -> None:
+    first, second = call_api("GET", ARTICLE), call_api("GET", ARTICLE)
+    assert first.get_data() == second.get_data() and first.headers["ETag"] == second.headers["ETag"]
+    call_api("GET", f"{ARTICLE}/sections")
+    call_api("GET", f"{ARTICLE}/sections/penyebab")
+    call_api("GET", ARTICLE, query={"fields": "title"})
+    kept = [rendered.body for rendered in container().renderings._kept.values()]
+    assert len(kept) == 4  # the article, its sections, a section and the sparse article: one each
+    matched = []
+    for body in kept:
+        for model in (ArticleOut, SectionListOut, SectionOut, SparseOut):
+            try:
+                model.model_validate_json(body)
+            except ValueError:
+                continue
+            matched.append(model)
+            break
+    # Each kept body is valid against its model (the sparse one only against SparseOut).
+    assert sorted(model.__name__ for model in matched) == ["ArticleOut", "SectionListOut", "SectionOut", "SparseOut"]
+
+
+def test_a_new_version_is_rendered_again_and_the_old_etag_no_longer_matches(
+    seeded_fresh: LocalStack, s3: Any, seed_document: dict[str, Any]
+) -> None:
+    before = call_api("GET", ARTICLE)
+    put_document(s3, SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
+    after = call_api("GET", ARTICLE, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.get_json()["title"] == "Judul baru"
+    again = call_api("GET", ARTICLE, headers={"If-None-Match": after.headers["ETag"]})
+    assert again.status_code == 304
