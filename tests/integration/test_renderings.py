@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -9,9 +10,10 @@ import pytest
 from api.dependencies import container
 from api.fields import SparseOut
 from api.models import ArticleOut, SectionListOut, SectionOut
+from infra import publish
 from infra.local.stack import LocalStack
 from tests.conftest import SEED_KEY, document_bytes
-from tests.integration.conftest import call_api, ingest, put_document
+from tests.integration.conftest import BUCKET, call_api, ingest, put_document
 
 ARTICLE = "/v1/articles/kram-otot-betis"
 
@@ -52,3 +54,15 @@ def test_a_new_version_is_rendered_again_and_the_old_etag_no_longer_matches(
     assert after.status_code == 200 and after.get_json()["title"] == "Judul baru"
     again = call_api("GET", ARTICLE, headers={"If-None-Match": after.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_a_kept_cause_lookup_is_not_served_once_the_article_it_mentions_is_retracted(
+    seeded_fresh: LocalStack, s3: Any
+) -> None:
+    before = call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()
+    assert any(hit["mentions"] for hit in before["items"])
+    assert call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json() == before  # kept
+    publish.unpublish(s3, BUCKET, SEED_KEY, "Ditarik", now=dt.datetime.now(dt.UTC))
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["removed"]
+    after = call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()
+    assert after["items"] and all(hit["mentions"] == [] for hit in after["items"])

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from api import paths
 from api.dependencies import container
 from api.fields import FieldsQuery, SparseOut, select
-from api.http_caching import released_at, representation
+from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
 from api.openapi import model_response, responses
@@ -88,11 +88,20 @@ def search_causes(
     limit: LimitQuery = DEFAULT_PAGE_SIZE,
     cursor: CursorQuery = None,
     fields: FieldsQuery = None,
-) -> Response[CauseSearchOut | SparseOut]:
+) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
     query = CauseQuery.of(q, category, population, code, article)
-    page = container().causes.search(query, limit, cursor)
-    body = select(search_out(page, query, locale, _links(locale), cursor, limit), fields, SparseOut)
-    return representation(body, last_modified=_published_at(page.index), language=locale)
+    catalog, links = container().causes, _links(locale)
+    index = catalog.current()
+    # One rendering per query, page and taxonomy version: a repeated lookup neither searches nor serialises.
+    version = index.version if index else None
+    key = ("causes", query.fingerprint(), locale, limit, cursor, fields, links.base_url, version)
+
+    def render() -> CauseSearchOut | SparseOut:
+        page = catalog.search(query, limit, cursor)
+        return select(search_out(page, query, locale, links, cursor, limit), fields, SparseOut)
+
+    rendered = container().renderings.get(key, render)
+    return rendered_representation(rendered, last_modified=_published_at(index), language=locale)
 
 
 @router.route(

@@ -107,7 +107,8 @@ class CauseCatalog:
         if published is None:
             self._loaded = _Loaded(None, None, None, now, withdrawn)
         else:
-            index = CauseIndex(published.taxonomy, published.analysis, published.published_at, withdrawn)
+            version = "|".join([published.content_hash, *sorted(f"{locale}/{slug}" for slug, locale in withdrawn)])
+            index = CauseIndex(published.taxonomy, published.analysis, published.published_at, withdrawn, version)
             self._loaded = _Loaded(index, published.content_hash, published.published_at, now, withdrawn)
         return self._loaded
 

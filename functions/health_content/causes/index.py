@@ -124,7 +124,9 @@ class CauseIndex:
         analysis: CauseAnalysis,
         published_at: dt.datetime | None = None,
         withdrawn: frozenset[tuple[str, Locale]] = frozenset(),
+        version: str = "",
     ) -> None:
+        self.version = version  # names what the index was built from: renderings of it are kept under it
         if withdrawn:
             taxonomy, analysis = _without_mentions_of(withdrawn, taxonomy, analysis)
         self.taxonomy = taxonomy
