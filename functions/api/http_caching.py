@@ -66,10 +66,11 @@ class Renderings:
     def __init__(self, size: int = 1024) -> None:
         self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=size)
 
-    def get(self, key: Hashable, render: Callable[[], BaseModel]) -> Rendered:
+    def get(self, key: Hashable, render: Callable[[], BaseModel | str]) -> Rendered:
         kept = self._kept.get(key)
         if kept is None:
-            body = render().model_dump_json(by_alias=True)
+            made = render()
+            body = made if isinstance(made, str) else made.model_dump_json(by_alias=True)
             kept = self._kept[key] = Rendered(body, _etag(body))
         return kept
 
@@ -79,6 +80,7 @@ def rendered_representation(
     *,
     last_modified: dt.datetime,
     language: str,
+    content_type: str = "application/json",
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     """A 200 of a body rendered before, with its ETag: nothing is serialised or hashed again.
@@ -88,6 +90,7 @@ def rendered_representation(
         rendered.body,
         last_modified=last_modified,
         language=language,
+        content_type=content_type,
         headers={**(headers or {}), "ETag": rendered.etag},
     )
 

@@ -66,3 +66,19 @@ def test_a_kept_cause_lookup_is_not_served_once_the_article_it_mentions_is_retra
     assert [r["status"] for r in ingest(seeded_fresh)] == ["removed"]
     after = call_api("GET", "/v1/causes", query={"q": "kalsium"}).get_json()
     assert after["items"] and all(hit["mentions"] == [] for hit in after["items"])
+
+
+def test_embeds_and_frames_are_rendered_once_per_version_too(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
+    paths = [
+        ("/v1/embed/kram-otot-betis/penyebab", {}),
+        ("/v1/embed/kram-otot-betis/penyebab", {"format": "json"}),
+        ("/v1/frame/kram-otot-betis/penyebab", {}),
+    ]
+    first = [call_api("GET", path, query=query) for path, query in paths]
+    again = [call_api("GET", path, query=query) for path, query in paths]
+    assert [r.get_data() for r in first] == [r.get_data() for r in again]
+    assert len(container().renderings._kept) == 3
+    put_document(s3, SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
+    changed = call_api("GET", "/v1/embed/kram-otot-betis/penyebab", query={"format": "json"}).get_json()
+    assert changed["article"]["title"] == "Judul baru"

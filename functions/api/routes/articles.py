@@ -20,7 +20,7 @@ from api.negotiation import HTML, JSON, JSON_LD, article_representation
 from api.openapi import TEXT, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
-from api.routes.pages import load_embedding, page_response
+from api.routes.pages import locate, page_response
 from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.articles.model import TAG_PATTERN
 from health_content.articles.store import ListingFilter
@@ -142,7 +142,7 @@ def get_article(
 ) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
     wanted = article_representation(router.current_event, format)
     if wanted == HTML:
-        page: Response[str] = page_response(load_embedding(router, slug, None, locale), "page")
+        page: Response[str] = page_response(locate(router, slug, None, locale), "page")
         page.headers["Vary"] = "Accept"
         return page  # type: ignore[return-value]  # Response is invariant; str is one of the bodies
     view = container().reader.view(slug, locale)

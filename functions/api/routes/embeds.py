@@ -15,13 +15,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
 from api.dependencies import container
-from api.http_caching import representation
+from api.http_caching import rendered_representation, representation
 from api.links import LinkBuilder
 from api.models import EmbedOut, OEmbedOut
 from api.openapi import JSON, TEXT, ok, responses, text_response
 from api.presenters.embeds import asset, fragment_html, oembed_out, oembed_xml
 from api.problems import UnsupportedFormat
-from api.routes.pages import HTML, OPEN, load_embedding, page_response
+from api.routes.pages import HTML, OPEN, embedding_of, load_embedding, locate, page_response
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.errors import NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
@@ -47,17 +47,22 @@ def _links(locale: Locale) -> LinkBuilder:
 
 
 def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response[str | EmbedOut]:
-    embedding = load_embedding(router, slug, section_id, locale)
-    embed, last_modified = embedding.embed, embedding.last_modified
+    located = locate(router, slug, section_id, locale)
     if format == "json":
-        return representation(embed, last_modified=last_modified, language=embed.locale, headers=OPEN)
-    return representation(
-        fragment_html(embed), last_modified=last_modified, language=embed.locale, content_type=HTML, headers=OPEN
+        rendered = container().renderings.get(located.version("embed-json"), lambda: embedding_of(located).embed)
+        content_type = "application/json"
+    else:
+        rendered = container().renderings.get(
+            located.version("embed-html"), lambda: fragment_html(embedding_of(located).embed)
+        )
+        content_type = HTML
+    return rendered_representation(
+        rendered, last_modified=located.view.last_modified, language=locale, content_type=content_type, headers=OPEN
     )
 
 
 def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
-    return page_response(load_embedding(router, slug, section_id, locale), "frame")
+    return page_response(locate(router, slug, section_id, locale), "frame")
 
 
 @router.route(

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.dependencies import container
-from api.http_caching import representation
+from api.http_caching import rendered_representation
 from api.links import LinkBuilder
 from api.models import EmbedOut
 from api.presenters.embeds import embed_out, page_html, page_security_policy
@@ -38,28 +39,66 @@ class Embedding:
         return self.view.last_modified
 
 
-def load_embedding(router: Router, slug: str, section_id: str | None, locale: Locale) -> Embedding:
+@dataclass(frozen=True, slots=True)
+class Located:
+    """What an embed or a page shows, found but not rendered yet."""
+
+    view: ArticleView
+    section: Section | None
+    links: LinkBuilder
+    locale: Locale
+
+    def version(self, representation: str) -> Hashable:
+        """Everything a rendering of it depends on: a new version of any part is a new key."""
+        published = self.view.published
+        return (
+            representation,
+            published.article.slug,
+            self.section.id if self.section else None,
+            self.locale,
+            published.content_hash,
+            self.view.last_modified,
+            container().freshness.degraded,
+            self.links.base_url,
+        )
+
+
+def locate(router: Router, slug: str, section_id: str | None, locale: Locale) -> Located:
     links = request_links(router, locale)
     if section_id is None:
         view, section = container().reader.view(slug, locale), None
     else:
         view, section = container().reader.section_view(slug, section_id, locale)
+    return Located(view, section, links, locale)
+
+
+def embedding_of(located: Located) -> Embedding:
     today = dt.datetime.now(dt.UTC).date()
-    embed = embed_out(view, section, links, container().settings.publisher_name, locale, today)
-    return Embedding(embed, view, section, links)
-
-
-def page_response(embedding: Embedding, layout: str) -> Response[str]:
-    """The embedding as a whole HTML page: ``frame`` for iframes, ``page`` to read."""
     publisher = container().settings.publisher_name
-    if embedding.section is None:
-        structured = article_jsonld(embedding.view, embedding.links, publisher)
-    else:
-        structured = section_jsonld(embedding.view, embedding.section, embedding.links, publisher)
-    return representation(
-        page_html(embedding.embed, embedding.links, structured, layout=layout),
-        last_modified=embedding.last_modified,
-        language=embedding.embed.locale,
+    embed = embed_out(located.view, located.section, located.links, publisher, located.locale, today)
+    return Embedding(embed, located.view, located.section, located.links)
+
+
+def load_embedding(router: Router, slug: str, section_id: str | None, locale: Locale) -> Embedding:
+    return embedding_of(locate(router, slug, section_id, locale))
+
+
+def page_response(located: Located, layout: str) -> Response[str]:
+    """The content as a whole HTML page (``frame`` for iframes, ``page`` to read), rendered once per version."""
+
+    def render() -> str:
+        embedding = embedding_of(located)
+        publisher = container().settings.publisher_name
+        if embedding.section is None:
+            structured = article_jsonld(embedding.view, embedding.links, publisher)
+        else:
+            structured = section_jsonld(embedding.view, embedding.section, embedding.links, publisher)
+        return page_html(embedding.embed, embedding.links, structured, layout=layout)
+
+    return rendered_representation(
+        container().renderings.get(located.version(layout), render),
+        last_modified=located.view.last_modified,
+        language=located.locale,
         content_type=HTML,
-        headers={**OPEN, "Content-Security-Policy": page_security_policy(embedding.links.origin)},
+        headers={**OPEN, "Content-Security-Policy": page_security_policy(located.links.origin)},
     )
