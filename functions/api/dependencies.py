@@ -93,7 +93,7 @@ class Container:
 
     @cached_property
     def renderings(self) -> Renderings:
-        return Renderings(size=self.settings.article_cache_max_items * 4)
+        return Renderings()
 
     @cached_property
     def reader(self) -> ArticleReader:

@@ -68,6 +68,13 @@ def select(body: Body, fields: str | None, sparse: type[Sparse]) -> Body | Spars
     return sparse.model_validate(_prune(dumped, selection))
 
 
+def normalized_fields(fields: str | None) -> str | None:
+    """One spelling per selection (order and repeats do not change what is selected), for cache keys."""
+    if fields is None:
+        return None
+    return ",".join(sorted({name.strip() for name in fields.split(",")}))
+
+
 def _parse(fields: str, model: type[BaseModel]) -> Selection:
     names = [name.strip() for name in fields.split(",")]
     if any(not name for name in names) or any(not part for name in names for part in name.split(".")):

@@ -63,15 +63,19 @@ class Renderings:
     old one ages out of the bounded cache. The models are validated where they are built (pydantic), and the
     contract suite checks what is served against the OpenAPI document."""
 
-    def __init__(self, size: int = 1024) -> None:
-        self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=size)
+    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+        # Bounded by what the bodies weigh, not by their number: keys are the clients' to vary.
+        self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=max_bytes, getsizeof=lambda kept: len(kept.body))
+        self._max_bytes = max_bytes
 
     def get(self, key: Hashable, render: Callable[[], BaseModel | str]) -> Rendered:
         kept = self._kept.get(key)
         if kept is None:
             made = render()
             body = made if isinstance(made, str) else made.model_dump_json(by_alias=True)
-            kept = self._kept[key] = Rendered(body, _etag(body))
+            kept = Rendered(body, _etag(body))
+            if len(body) <= self._max_bytes // 16:  # one body never crowds out the rest
+                self._kept[key] = kept
         return kept
 
 

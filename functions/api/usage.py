@@ -13,7 +13,6 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit, single_metric
@@ -49,13 +48,15 @@ def caller_of(event: dict[str, Any], partners: PartnerCatalog) -> Caller:
 
 
 def _per_second(name: str, rate: float) -> str:
-    """A rate as a whole quota per whole window (2.5/s is 5 per 2 s; 0.25/s is 1 per 4 s)."""
+    """A rate as a whole quota per short window, never more than the limit (2.5/s is 25 per 10 s; 0.25/s is
+    1 per 4 s)."""
     if rate <= 0:
         return f'"{name}";q=0;w=1'
-    fraction = Fraction(rate).limit_denominator(1000)
-    if fraction.numerator < fraction.denominator:
+    if rate < 1:
         return f'"{name}";q=1;w={math.ceil(1 / rate)}'
-    return f'"{name}";q={fraction.numerator};w={fraction.denominator}'
+    if rate == int(rate):
+        return f'"{name}";q={int(rate)};w=1'
+    return f'"{name}";q={math.floor(rate * 10)};w=10'
 
 
 def rate_limit_policy(caller: Caller, settings: Settings) -> str | None:

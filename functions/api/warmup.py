@@ -37,5 +37,6 @@ def before_snapshot() -> None:
 
 def after_restore() -> None:
     random.seed()
+    gc.unfreeze()  # the snapshot's container must be collectable once it is replaced
     dependencies.reset()
     prepare()

@@ -27,6 +27,8 @@ class ArticleView:
     causes_by_section: dict[str, list[str]]
     causes: list[Cause]
     last_modified: dt.datetime
+    causes_version: str | None = None
+    """The version of the cause index the causes come from (None: none, or left out)."""
 
 
 class ArticleReader:
@@ -60,7 +62,7 @@ class ArticleReader:
             for cause_id in causes.by_section.get(section.id, ()):
                 in_reading_order[cause_id] = None
         ordered = [causes.causes[cause_id] for cause_id in in_reading_order]
-        return ArticleView(published, causes.by_section, ordered, last_modified)
+        return ArticleView(published, causes.by_section, ordered, last_modified, causes.version)
 
     def _last_modified(
         self, published: PublishedArticle, causes_published_at: dt.datetime | None = None

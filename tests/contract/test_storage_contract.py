@@ -22,6 +22,7 @@ from moto import mock_aws
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
 from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.changes.feed import ChangeFeed
 from health_content.changes.log import ChangeLog
 from health_content.changes.model import ChangeType
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
@@ -339,6 +340,22 @@ def test_a_read_through_many_expired_entries_says_where_it_stopped(logged: Logge
         read = logged.log.entries_after(position, 5)
         position, kept = read.read_to, list(read.changes)
     assert [change.sequence for change in kept] == [151]
+
+
+def test_the_feed_from_its_start_walks_past_expired_entries_without_a_410(logged: LoggedContent, seed_document) -> None:
+    for number in range(300):
+        logged.articles.put_if_changed(_article(seed_document, title=f"Versi {number}"))
+    logged.clock.now = PUBLISHED_AT + dt.timedelta(days=91)
+    logged.articles.put_if_changed(_article(seed_document, title="Versi terbaru"))
+    feed, since, seen = ChangeFeed(logged.log), None, []
+    for _ in range(100):
+        page = feed.page(since, 5)
+        seen += [change.sequence for change in page.changes]
+        since = page.cursor
+        if not page.more:
+            break
+    assert seen == [301]
+    assert feed.page(since, 5).changes == []  # and the cursor kept is an ordinary one
 
 
 def test_pending_events_wait_until_sent(logged: LoggedContent, seed_document) -> None:

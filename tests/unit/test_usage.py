@@ -24,7 +24,9 @@ def test_a_rate_is_a_whole_quota_per_whole_window_without_rounding_down() -> Non
     slow = UsagePlan("slow", rate_limit=0.25, burst_limit=1, quota=None, quota_period=None)
     assert rate_limit_policy(Caller("k", Partner("k", "x", slow)), bare) == '"slow-rate";q=1;w=4;pk=:aw==:'
     odd = UsagePlan("odd", rate_limit=2.5, burst_limit=5, quota=None, quota_period=None)
-    assert rate_limit_policy(Caller("k", Partner("k", "x", odd)), bare) == '"odd-rate";q=5;w=2;pk=:aw==:'
+    assert rate_limit_policy(Caller("k", Partner("k", "x", odd)), bare) == '"odd-rate";q=25;w=10;pk=:aw==:'
+    near = UsagePlan("near", rate_limit=1.0006, burst_limit=5, quota=None, quota_period=None)
+    assert rate_limit_policy(Caller("k", Partner("k", "x", near)), bare) == '"near-rate";q=10;w=10;pk=:aw==:'
 
 
 def test_without_a_key_the_stage_limit_applies_and_without_one_configured_nothing_is_claimed() -> None:

@@ -12,7 +12,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
 from api.dependencies import container
-from api.fields import FieldsQuery, PartialOut, SparseOut, select
+from api.fields import FieldsQuery, PartialOut, SparseOut, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
@@ -59,10 +59,11 @@ def _version_of(what: str, view: ArticleView, links: LinkBuilder, fields: str | 
         article.slug,
         article.locale,
         published.content_hash,
+        view.causes_version,
         view.last_modified,
         container().freshness.degraded,
         links.base_url,
-        fields,
+        normalized_fields(fields),
     )
 
 

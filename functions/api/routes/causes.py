@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api import paths
 from api.dependencies import container
-from api.fields import FieldsQuery, SparseOut, select
+from api.fields import FieldsQuery, SparseOut, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
@@ -94,7 +94,7 @@ def search_causes(
     index = catalog.current()
     # One rendering per query, page and taxonomy version: a repeated lookup neither searches nor serialises.
     version = index.version if index else None
-    key = ("causes", query.fingerprint(), locale, limit, cursor, fields, links.base_url, version)
+    key = ("causes", query.fingerprint(), locale, limit, cursor, normalized_fields(fields), links.base_url, version)
 
     def render() -> CauseSearchOut | SparseOut:
         page = catalog.search(query, limit, cursor)

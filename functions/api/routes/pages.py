@@ -57,6 +57,7 @@ class Located:
             self.section.id if self.section else None,
             self.locale,
             published.content_hash,
+            self.view.causes_version,
             self.view.last_modified,
             container().freshness.degraded,
             self.links.base_url,

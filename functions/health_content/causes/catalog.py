@@ -34,6 +34,8 @@ class ArticleCauses:
     by_section: dict[str, list[str]]
     causes: dict[str, Cause]
     published_at: dt.datetime | None
+    version: str | None = None
+    """What the index was built from (the taxonomy's hash and the retracted articles); None without one."""
 
 
 @dataclass(slots=True)
@@ -145,7 +147,7 @@ class CauseCatalog:
         by_section = loaded.index.causes_by_section(article, locale)
         ids = {cause_id for ids in by_section.values() for cause_id in ids}
         causes = {cause_id: cause for cause_id in ids if (cause := loaded.index.get(cause_id)) is not None}
-        return ArticleCauses(by_section, causes, loaded.published_at)
+        return ArticleCauses(by_section, causes, loaded.published_at, loaded.index.version)
 
     def _fingerprint(self, query: CauseQuery) -> str:
         # A cursor is only good for the query and the taxonomy version it was issued for.

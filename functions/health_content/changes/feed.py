@@ -18,8 +18,10 @@ class ChangePage:
     more: bool
 
 
-def cursor_after(sequence: int) -> str:
-    return cursors.encode({"change": sequence})
+def cursor_after(sequence: int, *, skipping: bool = False) -> str:
+    """``skipping``: the position was reached by walking past expired entries from the start, so the entries
+    after it may be expired too without the client having missed anything."""
+    return cursors.encode({"change": sequence, "skipping": True} if skipping else {"change": sequence})
 
 
 class ChangeFeed:
@@ -27,9 +29,9 @@ class ChangeFeed:
         self._log = log
 
     def page(self, since: str | None, limit: int) -> ChangePage:
-        after = self._position(since)
+        after, skipping = self._position(since)
         read = self._log.entries_after(after, limit + 1)
-        if since is not None and (not read.changes or read.changes[0].sequence != after + 1):
+        if since is not None and not skipping and (not read.changes or read.changes[0].sequence != after + 1):
             # A gap, or nothing new: make sure with reads that see every acknowledged write (a lagging
             # replica must not send a healthy client off to resynchronise).
             read = self._log.entries_after(after, limit + 1, consistent=True)
@@ -41,15 +43,19 @@ class ChangeFeed:
                 raise ChangesExpired()
         changes = read.changes[:limit]
         more = len(read.changes) > limit or not read.exhausted
-        # With nothing kept on the page, carry on after what was looked at (expired entries are skipped).
-        position = changes[-1].sequence if changes else max(after, read.read_to)
-        return ChangePage(changes, cursor_after(position), more)
+        if changes:
+            return ChangePage(changes, cursor_after(changes[-1].sequence), more)
+        # Nothing kept on this page: carry on after what was looked at. A walk from the start past expired
+        # entries (which the store may hold for days) keeps saying so, until it reaches a kept one.
+        still_skipping = (since is None or skipping) and more
+        return ChangePage([], cursor_after(max(after, read.read_to), skipping=still_skipping), more)
 
     @staticmethod
-    def _position(since: str | None) -> int:
+    def _position(since: str | None) -> tuple[int, bool]:
         if since is None:
-            return 0
+            return 0, False
         try:
-            return cursors.non_negative_int(cursors.decode(since), "change")
+            fields = cursors.decode(since)
+            return cursors.non_negative_int(fields, "change"), fields.get("skipping") is True
         except InvalidCursor:
             raise InvalidQuery([("since", "not a cursor this feed issued; start again without it")]) from None

@@ -18,7 +18,6 @@ reads again and retries.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -130,11 +129,10 @@ class DynamoChangeLog:
             writes.append({"Put": {"Item": {**pending, "pk": _OUTBOX}}})
         table_name = self._table.name
         items = [{action: {**spec, "TableName": table_name}} for write in writes for action, spec in write.items()]
-        # The same token for the same change: if botocore retries a transaction whose answer was lost, DynamoDB
-        # answers that it was done instead of failing it on its own conditions.
-        token = hashlib.sha256(f"{kind}|{id}|{locale}|{change.sequence}|{version}|{note.change}".encode()).hexdigest()
+        # botocore gives each call an idempotency token and keeps it across its own retries, so a transaction
+        # whose answer was lost is answered as done when retried.
         try:
-            self._table.meta.client.transact_write_items(TransactItems=items, ClientRequestToken=token[:36])
+            self._table.meta.client.transact_write_items(TransactItems=items)
         except ClientError as error:
             if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
                 raise ConcurrentWrite() from error

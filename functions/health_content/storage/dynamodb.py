@@ -214,7 +214,8 @@ class DynamoArticleStore:
                     version=item["content_hash"],
                 )
             except ConcurrentWrite:
-                back_off(attempt)
+                if attempt + 1 < _MAX_WRITE_ATTEMPTS:
+                    back_off(attempt)
         raise ConcurrentWrite()
 
     def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
@@ -240,7 +241,8 @@ class DynamoArticleStore:
                     at=at,
                 )
             except ConcurrentWrite:
-                back_off(attempt)
+                if attempt + 1 < _MAX_WRITE_ATTEMPTS:
+                    back_off(attempt)
         raise ConcurrentWrite()
 
     def search_analyses(self, locale: Locale) -> Sequence[StoredAnalysis]:
@@ -360,7 +362,8 @@ class DynamoCauseStore:
                     version=item["content_hash"],
                 )
             except ConcurrentWrite:
-                back_off(attempt)
+                if attempt + 1 < _MAX_WRITE_ATTEMPTS:
+                    back_off(attempt)
         raise ConcurrentWrite()
 
     def delete(self, reason: str | None = None) -> Change | None:
@@ -380,7 +383,8 @@ class DynamoCauseStore:
                     version=None,
                 )
             except ConcurrentWrite:
-                back_off(attempt)
+                if attempt + 1 < _MAX_WRITE_ATTEMPTS:
+                    back_off(attempt)
         raise ConcurrentWrite()
 
     @staticmethod
