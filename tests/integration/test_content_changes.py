@@ -130,9 +130,22 @@ def test_a_script_url_as_source_is_rejected_at_publish(seeded_fresh: LocalStack,
     assert result["status"] == "rejected" and result["reasons"][0].startswith("source.url:")
 
 
+def _seed_article_published_at(when: dt.datetime) -> None:
+    """Move the seed article's publication (today, when the fixture published it) to a pinned instant, so that
+    tests comparing pinned instants do not depend on the day they run."""
+    table = boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE)
+    [item] = [item for item in table.scan()["Items"] if item.get("slug") == "kram-otot-betis"]
+    table.update_item(
+        Key={"pk": item["pk"], "sk": item["sk"]},
+        UpdateExpression="SET published_at = :at",
+        ExpressionAttributeValues={":at": when.isoformat()},
+    )
+
+
 def test_updated_since_returns_exactly_the_articles_changed_after_the_instant(
     seeded_fresh: LocalStack, seed_document: dict[str, Any]
 ) -> None:
+    _seed_article_published_at(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     store = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
     start = dt.datetime(2026, 12, 1, 8, 0, tzinfo=dt.UTC)
     for number in range(5):
@@ -156,6 +169,7 @@ def test_a_sparse_filter_reads_a_bounded_amount_per_request_and_its_cursors_find
 ) -> None:
     monkeypatch.setattr(dynamodb, "_FILTERED_BATCH", 5)
     monkeypatch.setattr(dynamodb, "_MAX_QUERIES", 2)
+    _seed_article_published_at(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     store = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
     old, new = dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     for number in range(30):  # only the 4th and the 27th are recent
