@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-import boto3
 from moto import mock_aws
 
 from infra.template import REPO_ROOT
@@ -84,7 +83,6 @@ def record() -> dict[str, Any]:
 def _record() -> dict[str, Any]:
     from api import dependencies
     from api.handler import lambda_handler
-    from infra import publish
     from infra.local.events import LambdaContextStub, rest_api_event
     from infra.local.stack import LocalStack
     from ingest import handler as ingest_handler
@@ -93,11 +91,7 @@ def _record() -> dict[str, Any]:
     with mock_aws():
         dependencies.reset()
         ingest_handler.reset()
-        stack = LocalStack.create("examples", "examples")
-        s3 = boto3.client("s3", region_name="us-east-1")
-        for phase in publish.phases(publish.collect()):
-            publish.upload(s3, "examples", phase)
-            stack.deliver_events(ingest_handler.lambda_handler)
+        LocalStack.create("examples", "examples").publish_content(ingest_handler.lambda_handler)
         for template, (path, query) in REQUESTS.items():
             result = lambda_handler(rest_api_event("GET", path, query=query), LambdaContextStub())
             assert result["statusCode"] == 200, (path, result["statusCode"], result.get("body"))

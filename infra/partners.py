@@ -14,13 +14,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
+from api.usage import USAGE_METRIC
 from health_content.partners.model import UsagePlan
 from health_content.storage.apigateway import usage_plan
 from infra.aws_target import ExitCode, OperatorError
+from infra.template import metrics_namespace
 
 PLANS = ("free", "partner")
-METRIC_NAMESPACE = "HealthContent"
-USAGE_METRIC = "Requests"
 
 
 @dataclass(frozen=True, slots=True)
@@ -150,7 +150,7 @@ def _quota_used(
 def _requests_by_route(cloudwatch: Any, partner: str, start: dt.date, end: dt.date) -> dict[str, int]:
     unique: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
     for page in cloudwatch.get_paginator("list_metrics").paginate(
-        Namespace=METRIC_NAMESPACE, MetricName=USAGE_METRIC, Dimensions=[{"Name": "partner", "Value": partner}]
+        Namespace=metrics_namespace(), MetricName=USAGE_METRIC, Dimensions=[{"Name": "partner", "Value": partner}]
     ):
         for metric in page.get("Metrics", []):
             # One entry per metric (moto lists one per data point).

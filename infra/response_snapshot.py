@@ -102,7 +102,6 @@ def record() -> list[dict[str, Any]]:
     os.environ.pop("AWS_ENDPOINT_URL", None)
     from api import dependencies
     from api.handler import lambda_handler
-    from infra import publish
     from infra.local.events import LambdaContextStub, rest_api_event
     from infra.local.stack import LocalStack
     from ingest import handler as ingest_handler
@@ -111,11 +110,7 @@ def record() -> list[dict[str, Any]]:
     with mock_aws():
         dependencies.reset()
         ingest_handler.reset()
-        stack = LocalStack.create("snapshot", "snapshot")
-        s3 = boto3.client("s3", region_name="us-east-1")
-        for phase in publish.phases(publish.collect()):
-            publish.upload(s3, "snapshot", phase)
-            stack.deliver_events(ingest_handler.lambda_handler)
+        LocalStack.create("snapshot", "snapshot").publish_content(ingest_handler.lambda_handler)
         table = boto3.resource("dynamodb", region_name="us-east-1").Table("snapshot")
         for item in table.scan()["Items"]:
             table.update_item(

@@ -29,6 +29,11 @@ def resource_properties(logical_id: str, template: dict[str, Any] | None = None)
     return properties
 
 
+def metrics_namespace() -> str:
+    """The CloudWatch namespace the functions' metrics go to (their Powertools setting)."""
+    return str(load_template()["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"])
+
+
 def table_definition(table_name: str) -> dict[str, Any]:
     """CreateTable arguments for the serving index, taken from the ContentTable resource."""
     properties = resource_properties("ContentTable")

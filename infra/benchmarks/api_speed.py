@@ -22,8 +22,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import boto3
-
 from infra.template import REPO_ROOT
 
 COLD_RUNS = 10
@@ -102,18 +100,6 @@ def _warm(handler: Any, path: str, query: str, headers: dict[str, str]) -> tuple
     return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
-def _publish(endpoint: str) -> None:
-    from infra import publish
-    from infra.local.stack import LocalStack
-    from ingest import handler as ingest_handler
-
-    stack = LocalStack.create("bench", "bench")
-    s3 = boto3.client("s3", endpoint_url=endpoint)
-    for phase in publish.phases(publish.collect()):
-        publish.upload(s3, "bench", phase)
-        stack.deliver_events(ingest_handler.lambda_handler)
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--code", type=Path, default=REPO_ROOT / "functions", help="Where the functions' code is.")
@@ -129,7 +115,10 @@ def main() -> int:
     environment = _environment(endpoint, options.code.resolve())
     os.environ.update(environment)
     sys.path[:0] = [str(options.code.resolve())]
-    _publish(endpoint)
+    from infra.local.stack import LocalStack
+    from ingest import handler as ingest_handler
+
+    LocalStack.create("bench", "bench").publish_content(ingest_handler.lambda_handler)
 
     print(f"API speed, {COLD_RUNS} cold starts (median) and {WARM_CALLS} warm calls per scenario; code: {options.code}")
     floor_cold = _cold("infra.benchmarks.floor", ARTICLE, environment)

@@ -73,17 +73,10 @@ def main() -> int:
 
     # Imported after the environment is set: Powertools reads its log level and switches on import.
     from api.handler import lambda_handler as api_handler
-    from health_content.publishing.report import PublishReport
-    from infra import publish
     from ingest.handler import lambda_handler as ingest_handler
 
     stack = LocalStack.create(BUCKET, TABLE, REGION)
-    s3 = boto3.client("s3", region_name=REGION)
-    reports: dict[str, PublishReport | None] = {}
-    for phase in publish.phases(publish.collect()):
-        uploads = publish.upload(s3, BUCKET, phase)
-        stack.deliver_events(ingest_handler)
-        reports.update(publish.wait_for_reports(s3, BUCKET, uploads, timeout=10))
+    reports = stack.publish_content(ingest_handler)
     rejected = {key: r for key, r in reports.items() if r is None or not r.status.served}
     if rejected:
         print(f"Some documents were not published: {rejected}", file=sys.stderr)

@@ -15,11 +15,13 @@ from typing import TYPE_CHECKING, Any
 
 import boto3
 
-from infra import template
+from infra import publish, template
 from infra.local.events import LambdaContextStub
 
 if TYPE_CHECKING:  # the stubs are a development dependency
     from mypy_boto3_s3.type_defs import QueueConfigurationTypeDef
+
+    from health_content.publishing.report import PublishReport
 
 IngestHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
@@ -80,6 +82,17 @@ class LocalStack:
             for message in messages:
                 events.append(json.loads(message["Body"]))
                 sqs.delete_message(QueueUrl=self.events_queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def publish_content(self, ingest: IngestHandler) -> dict[str, PublishReport | None]:
+        """Publish content/ as `content-api publish` does, a phase at a time, each phase's S3 events
+        delivered to ``ingest`` before the next; returns each uploaded document's ingest report."""
+        s3 = boto3.client("s3", region_name=self.region)
+        reports: dict[str, PublishReport | None] = {}
+        for phase in publish.phases(publish.collect()):
+            uploads = publish.upload(s3, self.bucket, phase)
+            self.deliver_events(ingest)
+            reports.update(publish.wait_for_reports(s3, self.bucket, uploads, timeout=10))
+        return reports
 
     def deliver_events(self, ingest: IngestHandler, wait_seconds: int = 0) -> list[dict[str, Any]]:
         """Invoke ``ingest`` with every S3 event queued so far; returns what it returned."""

@@ -56,29 +56,17 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]
             "AWS_SECRET_ACCESS_KEY": "local",
             "AWS_DEFAULT_REGION": "us-east-1",
         }
-        published = subprocess.run(
-            [
-                *(sys.executable, "-m", "infra.cli", "publish", "--bucket", "health-content-local"),
-                *("--endpoint-url", stack.moto_endpoint, "--content", str(content), "--timeout", "30"),
-            ],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert published.returncode == 0, published.stdout + published.stderr
-        retracted = subprocess.run(
-            [
-                *(sys.executable, "-m", "infra.cli", "unpublish", "artikel-ditarik", "--reason", RETRACTION_REASON),
-                *("--bucket", "health-content-local", "--endpoint-url", stack.moto_endpoint, "--timeout", "30"),
-            ],
-            env=environment,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert retracted.returncode == 0, retracted.stdout + retracted.stderr
+        target = ("--bucket", "health-content-local", "--endpoint-url", stack.moto_endpoint, "--timeout", "30")
+        _content_api("publish", "--content", str(content), *target, environment=environment)
+        _content_api("unpublish", "artikel-ditarik", "--reason", RETRACTION_REASON, *target, environment=environment)
         yield stack
+
+
+def _content_api(*arguments: str, environment: dict[str, str]) -> None:
+    """Run the operator CLI as an operator would, against the local stack."""
+    command = [sys.executable, "-m", "infra.cli", *arguments]
+    completed = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=120)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
 def fetch_json(url: str) -> Any:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler import Response
@@ -20,13 +19,12 @@ from api.negotiation import HTML, JSON, JSON_LD, article_representation
 from api.openapi import TEXT, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
-from api.routes.pages import locate, page_response
+from api.routes.pages import locate, page_response, rendering_key
 from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.articles.model import TAG_PATTERN
 from health_content.articles.store import ListingFilter
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.errors import InvalidQuery
-from health_content.reading import ArticleView
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 router = Router()
@@ -46,25 +44,6 @@ def _instant(name: str, value: str | None) -> dt.datetime | None:
         return dt.datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case "t" and "z"
     except ValueError:
         raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
-
-
-def _version_of(what: str, view: ArticleView, links: LinkBuilder, fields: str | None) -> Hashable:
-    """What a rendering of an article shows, and the version of each part: the article's content, when
-    anything shown last changed (the causes, the review falling overdue), whether the causes were left
-    out, where links point and which fields were asked for."""
-    published = view.published
-    article = published.article
-    return (
-        what,
-        article.slug,
-        article.locale,
-        published.content_hash,
-        view.causes_version,
-        view.last_modified,
-        container().freshness.degraded,
-        links.base_url,
-        normalized_fields(fields),
-    )
 
 
 def _today() -> dt.date:
@@ -155,7 +134,7 @@ def get_article(
             document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
         )
     rendered = container().renderings.get(
-        _version_of("article", view, links, fields),
+        rendering_key("article", view, links, normalized_fields(fields)),
         lambda: select(article_out(view, links, _today()), fields, SparseOut),
     )
     return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=vary)
@@ -177,7 +156,8 @@ def list_sections(
     view = container().reader.view(slug, locale)
     links = _links(locale)
     rendered = container().renderings.get(
-        _version_of("sections", view, links, fields), lambda: select(section_list_out(view, links), fields, SparseOut)
+        rendering_key("sections", view, links, normalized_fields(fields)),
+        lambda: select(section_list_out(view, links), fields, SparseOut),
     )
     return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
 
@@ -198,7 +178,7 @@ def get_section(
     view, section = container().reader.section_view(slug, section_id, locale)
     links = _links(locale)
     rendered = container().renderings.get(
-        _version_of(f"section:{section_id}", view, links, fields),
+        rendering_key(f"section:{section_id}", view, links, normalized_fields(fields)),
         lambda: select(section_out(view, section, links, _today()), fields, SparseOut),
     )
     return rendered_representation(rendered, last_modified=view.last_modified, language=locale)

@@ -49,19 +49,25 @@ class Located:
     locale: Locale
 
     def version(self, representation: str) -> Hashable:
-        """Everything a rendering of it depends on: a new version of any part is a new key."""
-        published = self.view.published
-        return (
-            representation,
-            published.article.slug,
-            self.section.id if self.section else None,
-            self.locale,
-            published.content_hash,
-            self.view.causes_version,
-            self.view.last_modified,
-            container().freshness.degraded,
-            self.links.base_url,
-        )
+        return rendering_key(representation, self.view, self.links, self.section.id if self.section else None)
+
+
+def rendering_key(representation: str, view: ArticleView, links: LinkBuilder, *parts: Hashable) -> Hashable:
+    """Everything a rendering of an article depends on, each part by its version: the content, when
+    anything shown last changed (the causes, the review falling overdue), whether the causes were
+    left out, where links point, and the ``parts`` a route adds (a section, the fields asked for)."""
+    published = view.published
+    return (
+        representation,
+        published.article.slug,
+        published.article.locale,
+        published.content_hash,
+        view.causes_version,
+        view.last_modified,
+        container().freshness.degraded,
+        links.base_url,
+        *parts,
+    )
 
 
 def locate(router: Router, slug: str, section_id: str | None, locale: Locale) -> Located:
