@@ -56,4 +56,4 @@ build: $(INSTALLED)
 	PATH="$$($(BIN)/python -m infra.python313):$$PATH" $(BIN)/sam build
 
 clean:
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .import_linter_cache
+	rm -rf $(VENV) .venv-lambda .aws-sam .pytest_cache .mypy_cache .import_linter_cache

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 
 from health_content.changes.events import EVENT_SOURCE
-from infra.python313 import python313_dir
 from infra.template import REPO_ROOT, load_template, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
@@ -31,23 +30,6 @@ def test_sam_validate_with_lint_passes() -> None:
     result = _sam("validate", "--lint")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "is a valid SAM Template" in result.stdout
-
-
-@pytest.mark.slow
-def test_sam_build_packages_both_functions(tmp_path: Path) -> None:
-    python313 = python313_dir()
-    assert python313 is not None, "sam build needs python3.13 for the functions' runtime"
-    build_dir = tmp_path / "build"
-    result = _sam("build", "--build-dir", str(build_dir), "--cache-dir", str(tmp_path / "cache"), extra_path=python313)
-    assert result.returncode == 0, result.stdout + result.stderr
-    for function, handler_module in (
-        ("ApiFunction", "api/handler.py"),
-        ("IngestFunction", "ingest/handler.py"),
-    ):
-        package = build_dir / function
-        assert (package / handler_module).is_file()
-        assert (package / "health_content" / "articles" / "model.py").is_file()
-        assert (package / "cachetools").is_dir(), "requirements.txt dependencies must be packaged"
 
 
 def _resource(logical_id: str) -> dict[str, Any]:

