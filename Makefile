@@ -44,7 +44,7 @@ openapi: $(INSTALLED)
 schemas: $(INSTALLED)
 	$(BIN)/content-api schemas --write
 
-bench: $(INSTALLED)
+bench: build
 	$(BIN)/python -m infra.benchmarks.cause_lookup
 	$(BIN)/python -m infra.benchmarks.article_search
 	$(BIN)/python -m infra.benchmarks.api_speed

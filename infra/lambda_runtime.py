@@ -75,7 +75,6 @@ def environment(package: Path, *, endpoint: str, table: str, also: Sequence[Path
         "POWERTOOLS_SERVICE_NAME": "health-content-api",
         "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
         "POWERTOOLS_LOG_LEVEL": "WARNING",
-        "POWERTOOLS_METRICS_DISABLED": "true",  # metrics go to stdout, which the harness reads
         "AWS_LAMBDA_FUNCTION_NAME": "ApiFunction",  # as on Lambda: the init hooks run and the tracer is on
         "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",  # no X-Ray daemon to send segments to
     }

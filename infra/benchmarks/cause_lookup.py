@@ -41,7 +41,7 @@ QUERIES = [
 ROUNDS = 200
 
 
-def _load() -> tuple[CauseTaxonomy, ArticleLookup]:
+def load() -> tuple[CauseTaxonomy, ArticleLookup]:
     article = Article.model_validate_json((REPO_ROOT / "content/articles/id/kram-otot-betis.json").read_bytes())
     taxonomy = CauseTaxonomy.model_validate_json(
         (REPO_ROOT / "content/causes/causes.json").read_bytes(), context={"icd10_exists": icd10.exists}
@@ -111,7 +111,7 @@ def _measure(taxonomy: CauseTaxonomy, articles: ArticleLookup) -> dict[str, floa
 
 
 def main() -> None:
-    taxonomy, articles = _load()
+    taxonomy, articles = load()
     print(f"Cause lookup, {len(QUERIES)} queries, in-process, top 20 per query.")
     print(f"warm: {ROUNDS} rounds with the container's per-word cache; cold: the words seen for the first time.")
     header = ("taxonomy", "records", "publish", "build", "memory", "warm p50", "warm p99", "cold p50", "cold p99")

@@ -6,21 +6,22 @@ Kept in the repository as the benchmark's reference (``infra/benchmarks/api_spee
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import boto3
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 
-# A body the size of the seed article's JSON, serialized once.
-BODY = '{"padding":"' + "x" * int(os.environ.get("FLOOR_BODY_BYTES", "14000")) + '"}'
+from infra.benchmarks.reference_body import BODY, ETAG
+
 _client = boto3.client("dynamodb")
 app = APIGatewayRestResolver()
 
 
 @app.get("/v1/articles/<slug>")
 def article(slug: str) -> Response[str]:
-    return Response(200, "application/json", BODY, headers={"ETag": '"floor"'})
+    if app.current_event.headers.get("If-None-Match") == ETAG:
+        return Response(304, headers={"ETag": ETAG})
+    return Response(200, "application/json", BODY, headers={"ETag": ETAG})
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

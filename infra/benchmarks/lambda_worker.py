@@ -1,0 +1,149 @@
+"""What the speed bench runs inside the Lambda-like runtime (``infra/lambda_runtime.py``), one process each:
+
+    python -m infra.benchmarks.lambda_worker cold MODULE PATH
+    python -m infra.benchmarks.lambda_worker warm MODULE SCENARIOS_JSON CALLS [PREPARED_TAXONOMY_JSON]
+
+and prints one JSON line. It imports the standard library, the local runner's events and the measured
+handler module, nothing else, so each subject pays only for its own imports.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import io
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+from infra.local.events import LambdaContextStub, rest_api_event
+
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+def cold(module_name: str, path: str) -> dict[str, float]:
+    """Import the handler's module and answer its first request, as a Lambda cold start does."""
+    started = time.perf_counter()
+    module = importlib.import_module(module_name)
+    imported = time.perf_counter()
+    with contextlib.redirect_stdout(io.StringIO()):
+        result = module.lambda_handler(rest_api_event("GET", path), LambdaContextStub())
+    answered = time.perf_counter()
+    assert result["statusCode"] == 200, result
+    return {"import_ms": (imported - started) * 1000, "first_ms": (answered - imported) * 1000}
+
+
+def _etag(result: dict[str, Any]) -> str:
+    """The ETag of a proxy result, wherever and however the framework wrote it."""
+    single = {name.lower(): value for name, value in (result.get("headers") or {}).items()}
+    multiple = {name.lower(): values[0] for name, values in (result.get("multiValueHeaders") or {}).items()}
+    return str({**single, **multiple}["etag"])
+
+
+def warm(module_name: str, scenarios: dict[str, list[list[Any]]], calls: int) -> dict[str, dict[str, Any]]:
+    """Per scenario (requests called in turn, `calls` in all): p50 and p99 in µs, and the slowest first call
+    of a request (rendered for the first time by this container), the statuses and the largest body.
+    `<etag>` in a header is replaced by the
+    ETag the same request answers with."""
+    handler: Handler = importlib.import_module(module_name).lambda_handler
+    context = LambdaContextStub()
+    figures = {}
+    with contextlib.redirect_stdout(io.StringIO()):  # the functions' logs and metrics
+        for name, requests in scenarios.items():
+            events, firsts, statuses, sizes = [], [], set(), []
+            for path, query, headers in requests:
+                etag = ""
+                if any("<etag>" in value for value in headers.values()):
+                    etag = _etag(handler(rest_api_event("GET", path, query=query), context))
+                event = rest_api_event(
+                    "GET", path, query=query, headers={k: v.replace("<etag>", etag) for k, v in headers.items()}
+                )
+                started = time.perf_counter_ns()
+                result = handler(event, context)
+                firsts.append((time.perf_counter_ns() - started) / 1000)
+                statuses.add(result["statusCode"])
+                sizes.append(len(result.get("body") or ""))
+                events.append(event)
+            for number in range(50):  # the first calls after a rendering (caches, branch predictors)
+                handler(events[number % len(events)], context)
+            samples = []
+            for number in range(calls):
+                event = events[number % len(events)]
+                started = time.perf_counter_ns()
+                handler(event, context)
+                samples.append((time.perf_counter_ns() - started) / 1000)
+            samples.sort()
+            figures[name] = {
+                "p50": statistics.median(samples),
+                "p99": samples[int(len(samples) * 0.99) - 1],
+                "first_max": max(firsts),
+                "statuses": sorted(statuses),
+                "bytes": max(sizes),
+            }
+    return figures
+
+
+class PreparedCauses:
+    """A taxonomy and its analysis prepared by the harness, served from memory: at 100x the taxonomy is over
+    the serving index's item size, so the bench serves it the way the API would once read."""
+
+    def __init__(self, taxonomy_file: str) -> None:
+        import datetime as dt
+        from pathlib import Path
+
+        from health_content.causes.model import CauseTaxonomy
+        from health_content.causes.prepare import CauseAnalysis
+        from health_content.causes.store import PublishedCauses
+
+        prepared = json.loads(Path(taxonomy_file).read_bytes())
+        self._published = PublishedCauses(
+            taxonomy=CauseTaxonomy.model_validate(prepared["taxonomy"]),
+            analysis=CauseAnalysis.model_validate(prepared["analysis"]),
+            content_hash=prepared["content_hash"],
+            published_at=dt.datetime.now(dt.UTC),
+        )
+
+    def get(self) -> Any:
+        return self._published
+
+    def current_hash(self) -> str | None:
+        return self._published.content_hash
+
+    def check_fits(self, published: Any) -> None:
+        raise NotImplementedError("read-only")
+
+    def put_if_changed(self, published: Any) -> Any:
+        raise NotImplementedError("read-only")
+
+    def delete(self, reason: str | None = None) -> Any:
+        raise NotImplementedError("read-only")
+
+
+def serve_causes_from(taxonomy_file: str) -> None:
+    """Give the API's container a cause catalog over ``taxonomy_file`` before its first request."""
+    from api import dependencies
+    from health_content.causes.catalog import CauseCatalog
+
+    dependencies.reset()  # forget the container that init prepared from the serving index
+    container = dependencies.container()
+    container.causes = CauseCatalog(  # replaces the cached property's value
+        PreparedCauses(taxonomy_file), withdrawn=container.article_store.withdrawn, freshness=container.freshness
+    )
+
+
+def main(arguments: list[str]) -> None:
+    mode, module_name, *rest = arguments
+    if mode == "cold":
+        print(json.dumps(cold(module_name, rest[0])))
+        return
+    if len(rest) > 2:
+        importlib.import_module(module_name)  # init first, as Lambda runs it
+        serve_causes_from(rest[2])
+    print(json.dumps(warm(module_name, json.loads(rest[0]), int(rest[1]))))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
