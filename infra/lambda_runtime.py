@@ -17,9 +17,12 @@ from importlib.metadata import version
 from pathlib import Path
 
 from infra.python313 import python313_dir
-from infra.template import REPO_ROOT
+from infra.template import REPO_ROOT, load_template
 
 RUNTIME_DIR = REPO_ROOT / ".venv-lambda"
+# What Lambda sets for an invocation X-Ray samples, here the first one (segments go to UDP port 2000, where
+# no daemon listens here; on Lambda one does). The bench's warm calls each get their own header.
+SAMPLED_TRACE = "Root=1-67891233-abcdef012345678912345678;Parent=53995c3f42cd8ad8;Sampled=1"
 
 
 def provided() -> list[str]:
@@ -58,6 +61,12 @@ def python(extra: Sequence[str] = ()) -> Path:
     return interpreter
 
 
+def template_settings() -> dict[str, str]:
+    """The functions' environment as template.yaml sets it, where it is a plain value (not a reference)."""
+    variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    return {name: value for name, value in variables.items() if isinstance(value, str)}
+
+
 def environment(package: Path, *, endpoint: str, table: str, also: Sequence[Path] = ()) -> dict[str, str]:
     """Variables for a process that runs ``package`` the way Lambda does: imported from its directory without
     writing bytecode (Lambda's file system is read-only), tracing on as the template sets it, AWS at
@@ -72,9 +81,9 @@ def environment(package: Path, *, endpoint: str, table: str, also: Sequence[Path
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": "us-east-1",
         "CONTENT_TABLE_NAME": table,
-        "POWERTOOLS_SERVICE_NAME": "health-content-api",
-        "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
+        **template_settings(),
         "POWERTOOLS_LOG_LEVEL": "WARNING",
         "AWS_LAMBDA_FUNCTION_NAME": "ApiFunction",  # as on Lambda: the init hooks run and the tracer is on
-        "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",  # no X-Ray daemon to send segments to
+        "LAMBDA_TASK_ROOT": str(package),  # how the X-Ray SDK knows it runs in Lambda (no sampler to set up)
+        "_X_AMZN_TRACE_ID": SAMPLED_TRACE,
     }

@@ -42,6 +42,7 @@ def test_functions_run_python_313_on_arm64_with_the_powertools_layer() -> None:
     assert function_globals["Architectures"] == ["arm64"]
     assert function_globals["Tracing"] == "Active"
     assert function_globals["Layers"] == [{"Ref": "PowertoolsLayerArn"}]
+    assert function_globals["Environment"]["Variables"]["POWERTOOLS_TRACER_CAPTURE_RESPONSE"] == "false"
     assert resource_properties("ApiFunction")["Handler"] == "api.handler.lambda_handler"
     assert resource_properties("IngestFunction")["Handler"] == "ingest.handler.lambda_handler"
 
