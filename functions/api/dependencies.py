@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from api.answers import Answers
 from api.http_caching import Renderings
 from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
@@ -94,6 +95,13 @@ class Container:
     @cached_property
     def renderings(self) -> Renderings:
         return Renderings()
+
+    @cached_property
+    def answers(self) -> Answers:
+        # Never longer than the content cache: a deployment that reads the store on every request
+        # (a TTL of 0) wants every change seen at once.
+        settings = self.settings
+        return Answers(min(settings.answer_cache_seconds, settings.content_cache_ttl_seconds))
 
     @cached_property
     def reader(self) -> ArticleReader:

@@ -9,9 +9,10 @@ from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api import warmup
-from api.dependencies import container
+from api.dependencies import Container, container
 from api.http_policy import finish
 from api.usage import caller_of, rate_limit_policy, record_usage
+from health_content.freshness import Freshness
 from health_content.observability import logger, metrics, tracer
 
 
@@ -20,15 +21,12 @@ from health_content.observability import logger, metrics, tracer
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     current = container()
-    current.freshness.reset()
-    response = current.app.resolve(event, context)
-    origins = current.settings.cors_allowed_origins
-    finished = finish(
-        response,
-        method=str(event.get("httpMethod")),
-        varies_by_origin=bool(origins) and origins != ["*"],
-        freshness=current.freshness,
-    )
+    answer_key = current.answers.key(event)
+    finished = current.answers.get(answer_key) if answer_key is not None else None
+    if finished is None:
+        finished, rendered = _answer(current, event, context)
+        if answer_key is not None and rendered and _repeatable(current.freshness, finished):
+            current.answers.keep(answer_key, finished)
     caller = caller_of(event, current.partners)
     policy = rate_limit_policy(caller, current.settings)
     headers = finished["multiValueHeaders"]
@@ -40,6 +38,26 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         headers["Vary"] = [", ".join([*vary, "x-api-key"])]
     record_usage(caller, str(event.get("path") or ""), metrics.namespace)
     return finished
+
+
+def _answer(current: Container, event: dict[str, Any], context: LambdaContext) -> tuple[dict[str, Any], bool]:
+    """The resolver's finished answer, and whether a route built it from a rendering."""
+    current.freshness.reset()
+    handed_out = current.renderings.handed_out
+    response = current.app.resolve(event, context)
+    origins = current.settings.cors_allowed_origins
+    finished = finish(
+        response,
+        method=str(event.get("httpMethod")),
+        varies_by_origin=bool(origins) and origins != ["*"],
+        freshness=current.freshness,
+    )
+    return finished, current.renderings.handed_out > handed_out
+
+
+def _repeatable(freshness: Freshness, finished: dict[str, Any]) -> bool:
+    """Read fresh and whole, and a 200 or a 304: what a repeat of the request may be answered with."""
+    return freshness.stale_age is None and not freshness.degraded and finished.get("statusCode") in (200, 304)
 
 
 def _at_init() -> None:

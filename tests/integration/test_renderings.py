@@ -82,3 +82,28 @@ def test_embeds_and_frames_are_rendered_once_per_version_too(seeded_fresh: Local
     assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
     changed = call_api("GET", "/v1/embed/kram-otot-betis/penyebab", query={"format": "json"}).get_json()
     assert changed["article"]["title"] == "Judul baru"
+
+
+def test_a_repeated_read_is_answered_without_the_route_for_a_moment(
+    seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "60")
+    renderings = container().renderings
+    first = call_api("GET", ARTICLE)
+    handed_out = renderings.handed_out
+    again = call_api("GET", ARTICLE)
+    assert again.get_data() == first.get_data() and again.headers["ETag"] == first.headers["ETag"]
+    assert renderings.handed_out == handed_out  # repeated from the answer cache
+    revalidated = call_api("GET", ARTICLE, headers={"If-None-Match": first.headers["ETag"]})
+    assert revalidated.status_code == 304 and renderings.handed_out == handed_out + 1  # a new request
+    html = call_api("GET", ARTICLE, headers={"Accept": "text/html"})
+    assert html.headers["Content-Type"].startswith("text/html")
+
+
+def test_answers_are_never_kept_longer_than_the_content_cache(seeded_fresh: LocalStack) -> None:
+    # This module reads the store on every request (a TTL of 0): no answer is repeated either.
+    renderings = container().renderings
+    call_api("GET", ARTICLE)
+    handed_out = renderings.handed_out
+    call_api("GET", ARTICLE)
+    assert renderings.handed_out == handed_out + 1
