@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from api.answers import Answers
 from api.http_caching import Renderings
+from api.usage import UsageMeter
 from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
 from health_content.changes.feed import ChangeFeed
 from health_content.freshness import Freshness
+from health_content.observability import metrics
 from health_content.partners.catalog import PartnerCatalog
 from health_content.reading import ArticleReader
 from health_content.search.catalog import SearchCatalog
@@ -95,6 +97,10 @@ class Container:
     @cached_property
     def renderings(self) -> Renderings:
         return Renderings()
+
+    @cached_property
+    def usage(self) -> UsageMeter:
+        return UsageMeter(metrics.namespace)
 
     @cached_property
     def answers(self) -> Answers:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import base64
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from aws_lambda_powertools.metrics import MetricUnit, single_metric
+from aws_lambda_powertools.metrics import EphemeralMetrics, MetricUnit
 from aws_lambda_powertools.metrics.functions import is_metrics_disabled
 
 from api import paths
@@ -75,14 +76,23 @@ def rate_limit_policy(caller: Caller, settings: Settings) -> str | None:
     return ", ".join(policies) or None
 
 
+class UsageMeter:
+    """Writes the usage metric, one EMF record per request, through one metric set kept by the container
+    (``single_metric`` builds a new set, with its lists of valid units, on every request)."""
+
+    def __init__(self, namespace: str | None) -> None:
+        self._metrics = EphemeralMetrics(namespace=namespace)
+
+    def record(self, caller: Caller, path: str) -> None:
+        if is_metrics_disabled():  # a disabled set is never flushed, so never cleared: add nothing to it
+            return
+        self._metrics.add_dimension(name="partner", value=caller.name)
+        self._metrics.add_dimension(name="route", value=route_of(path))
+        self._metrics.add_metric(name=USAGE_METRIC, unit=MetricUnit.Count, value=1)
+        self._metrics.flush_metrics()  # prints the record and clears the set for the next request
+
+
+@lru_cache(maxsize=1024)  # paths are the clients' to vary; the popular ones repeat
 def route_of(path: str) -> str:
     """The route template a path belongs to (a dimension with few values), or `unmatched`."""
     return next((route.template for route in paths.ALL if route.match(path) is not None), "unmatched")
-
-
-def record_usage(caller: Caller, path: str, namespace: str | None) -> None:
-    if is_metrics_disabled():  # single_metric prints whatever POWERTOOLS_METRICS_DISABLED says
-        return
-    with single_metric(name=USAGE_METRIC, unit=MetricUnit.Count, value=1, namespace=namespace) as metric:
-        metric.add_dimension(name="partner", value=caller.name)
-        metric.add_dimension(name="route", value=route_of(path))

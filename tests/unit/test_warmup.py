@@ -29,6 +29,7 @@ def test_in_lambda_the_container_is_ready_before_the_first_request(monkeypatch: 
     current = dependencies.container()
     assert "app" in current.__dict__ and "content_table" in current.__dict__  # built, not waiting for a request
     assert gc.get_freeze_count() > 0
+    assert gc.isenabled()  # off while the module and the container were built, on again for requests
 
 
 # before_snapshot tries to read the cause index; the suite's socket guard refuses, as an unreachable store would.
@@ -43,6 +44,7 @@ def test_with_snapstart_the_hooks_prepare_the_snapshot_and_renew_each_copy(monke
 
     importlib.reload(handler)
     assert registered == {"before": warmup.before_snapshot, "after": warmup.after_restore}
+    assert gc.isenabled()
     assert "app" not in dependencies.container().__dict__  # nothing built until the runtime calls the hook
     warmup.before_snapshot()  # no store to read here: the cause index is left for the first request
     snapshot = dependencies.container()

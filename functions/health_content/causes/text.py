@@ -13,8 +13,6 @@ from collections.abc import Callable
 from functools import cache, lru_cache
 from typing import Any
 
-import snowballstemmer
-
 from health_content.vocabulary import Locale
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -117,6 +115,8 @@ def _indonesian() -> Any:
 
 @cache
 def _english() -> Any:
+    import snowballstemmer  # imports every language's stemmer (14 ms): only once an English word is stemmed
+
     return snowballstemmer.stemmer("english")
 
 
