@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from health_content.changes.events import EVENT_SOURCE
+from health_content.settings import Settings
 from infra.template import REPO_ROOT, load_template, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
@@ -277,6 +278,19 @@ def test_operators_get_the_parameters_and_outputs_they_need() -> None:
     assert api_environment["ENABLE_DOCS"] == {"Ref": "EnableDocs"}
     assert api_environment["CORS_ALLOWED_ORIGINS"] == {"Ref": "CorsAllowedOrigins"}
     assert api_environment["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+    assert api_environment["ANSWER_CACHE_SECONDS"] == {"Ref": "AnswerCacheSeconds"}
+
+
+def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:
+    # Settings ignore unknown variables, so a misspelt name in the template would go unread.
+    read = {field.alias for field in Settings.model_fields.values()}
+    for function in ("ApiFunction", "IngestFunction", "EventRelayFunction", "ReviewCheckFunction"):
+        variables = {
+            **load_template()["Globals"]["Function"]["Environment"]["Variables"],
+            **(resource_properties(function).get("Environment") or {}).get("Variables", {}),
+        }
+        unread = {name for name in variables if not name.startswith("POWERTOOLS_")} - read
+        assert not unread, f"{function} gets {sorted(unread)}, which no setting reads"
 
 
 def _as_list(value: str | list[str]) -> list[str]:
