@@ -19,7 +19,7 @@ Href = Annotated[str, Field(description="Link relative to the API host.", exampl
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, defer_build=True)
+    model_config = ConfigDict(frozen=True)
 
 
 class _LinkSet(_Out):
