@@ -19,12 +19,12 @@ from api.dependencies import Container, container
 from api.http_policy import finish
 from api.usage import caller_of, rate_limit_policy
 from health_content.freshness import Freshness
-from health_content.observability import logger, metrics, tracer
+from health_content.observability import logger, metrics, trace_sampled_invocations
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
+@trace_sampled_invocations
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # What correlation_paths.API_GATEWAY_REST selects, without a JMESPath search per request (8 µs).
     logger.set_correlation_id((event.get("requestContext") or {}).get("requestId"))

@@ -5,7 +5,10 @@ POWERTOOLS_METRICS_NAMESPACE, which template.yaml sets for every function; the
 both fall back to defaults so that a missing variable never fails a request.
 """
 
+import functools
 import os
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
@@ -13,3 +16,24 @@ _SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "health-content-api")
 logger = Logger(service=_SERVICE)
 tracer = Tracer(service=_SERVICE)
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "HealthContent"), service=_SERVICE)
+
+T = TypeVar("T")
+
+
+def trace_sampled_invocations(handler: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:
+    """``tracer.capture_lambda_handler`` on the invocations X-Ray samples and on the first (whose trace
+    carries the cold-start annotation); the others run bare. Unsampled, the decorator records nothing
+    anyone sees, yet costs about 23 µs on Python 3.13 (the X-Ray SDK parses the trace header six times
+    per invocation): a third of what a cached answer costs. Downstream calls are traced either way."""
+    traced = cast(Callable[[Any, Any], T], tracer.capture_lambda_handler(handler))
+    first = True
+
+    @functools.wraps(handler)
+    def invoke(event: Any, context: Any) -> T:
+        nonlocal first
+        if first or "Sampled=0" not in os.environ.get("_X_AMZN_TRACE_ID", ""):
+            first = False
+            return traced(event, context)
+        return handler(event, context)
+
+    return invoke
