@@ -13,6 +13,7 @@ import contextlib
 import importlib
 import io
 import json
+import os
 import statistics
 import sys
 import time
@@ -22,6 +23,15 @@ from typing import Any
 from infra.local.events import LambdaContextStub, rest_api_event
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+SAMPLED_ONE_IN = 20
+"""X-Ray's default sampling rule past its reservoir of one request a second: 5% of a burst is traced."""
+
+
+def _new_invocation(number: int) -> None:
+    """The trace header Lambda gives each invocation: a new trace, sampled as X-Ray's default rule samples."""
+    sampled = int(number % SAMPLED_ONE_IN == 0)
+    os.environ["_X_AMZN_TRACE_ID"] = f"Root=1-5759e988-{number:024x};Parent=53995c3f42cd8ad8;Sampled={sampled}"
 
 
 def cold(module_name: str, path: str) -> dict[str, float]:
@@ -46,8 +56,8 @@ def _etag(result: dict[str, Any]) -> str:
 def warm(module_name: str, scenarios: dict[str, list[list[Any]]], calls: int) -> dict[str, dict[str, Any]]:
     """Per scenario (requests called in turn, `calls` in all): p50 and p99 in µs, and the slowest first call
     of a request (rendered for the first time by this container), the statuses and the largest body.
-    `<etag>` in a header is replaced by the
-    ETag the same request answers with."""
+    `<etag>` in a header is replaced by the ETag the same request answers with. Each call is a new
+    invocation with its own trace header, one in SAMPLED_ONE_IN of them sampled."""
     handler: Handler = importlib.import_module(module_name).lambda_handler
     context = LambdaContextStub()
     figures = {}
@@ -68,10 +78,12 @@ def warm(module_name: str, scenarios: dict[str, list[list[Any]]], calls: int) ->
                 sizes.append(len(result.get("body") or ""))
                 events.append(event)
             for number in range(50):  # the first calls after a rendering (caches, branch predictors)
+                _new_invocation(number + 1)
                 handler(events[number % len(events)], context)
             samples = []
             for number in range(calls):
                 event = events[number % len(events)]
+                _new_invocation(number)
                 started = time.perf_counter_ns()
                 handler(event, context)
                 samples.append((time.perf_counter_ns() - started) / 1000)
