@@ -144,10 +144,9 @@ class CauseCatalog:
         loaded = self._current()
         if loaded.index is None:
             return ArticleCauses({}, {}, None)
-        by_section = loaded.index.causes_by_section(article, locale)
-        ids = {cause_id for ids in by_section.values() for cause_id in ids}
-        causes = {cause_id: cause for cause_id in ids if (cause := loaded.index.get(cause_id)) is not None}
-        return ArticleCauses(by_section, causes, loaded.published_at, loaded.index.version)
+        index = loaded.index
+        by_section, causes = index.causes_by_section(article, locale), index.mentioned_in(article, locale)
+        return ArticleCauses(by_section, causes, loaded.published_at, index.version)
 
     def _fingerprint(self, query: CauseQuery) -> str:
         # A cursor is only good for the query and the taxonomy version it was issued for.

@@ -134,6 +134,10 @@ class CauseIndex:
         self.causes = list(taxonomy.causes)
         self._position = {cause.id: n for n, cause in enumerate(self.causes)}
         self._sections_by_article = _causes_by_article_section(self.causes)
+        self._mentioned_in = {
+            key: {cause_id: self.causes[self._position[cause_id]] for ids in sections.values() for cause_id in ids}
+            for key, sections in self._sections_by_article.items()
+        }
         self._order = sorted(range(len(self.causes)), key=lambda n: self.causes[n].id)
         self._id_rank = {number: rank for rank, number in enumerate(self._order)}
         self.icd10_titles = dict(analysis.icd10_titles)
@@ -181,6 +185,10 @@ class CauseIndex:
     def causes_by_section(self, article: str, locale: Locale) -> dict[str, list[str]]:
         """For each section of an article, the ids of the causes it mentions (shared: read, never change)."""
         return self._sections_by_article.get((article, locale), {})
+
+    def mentioned_in(self, article: str, locale: Locale) -> dict[str, Cause]:
+        """The causes an article mentions, by id (shared: read, never change)."""
+        return self._mentioned_in.get((article, locale), {})
 
     def forget_cached_words(self) -> None:
         """Drop the per-word and per-phrase caches (the benchmark measures queries without them)."""
