@@ -149,3 +149,65 @@ def test_the_built_api_serves_every_kind_of_route_with_only_the_layer_and_the_ru
     served = json.loads(result.stdout.strip().splitlines()[-1])
     assert served["api"] == str(api / "api" / "__init__.py") and served["bytecode"] is True
     assert served["statuses"] == {f"{path}?{query}": 200 for path, query in REQUESTS}
+
+
+# The publishing functions from their packages: ingest publishes the article and the taxonomy (validation,
+# ICD-10 titles, the analysis for search and cause lookup), then the relay and the review check run.
+_PUBLISH_FROM_PACKAGE = """
+import importlib.util, json, sys
+from infra.local.events import LambdaContextStub
+assert importlib.util.find_spec("api") is None and importlib.util.find_spec("jinja2") is None
+from ingest import handler, relay
+from reviews import handler as reviews
+bucket, keys = sys.argv[1], json.loads(sys.argv[2])
+statuses = []
+for key in keys:
+    record = {"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
+              "s3": {"bucket": {"name": bucket}, "object": {"key": key}}}
+    result = handler.lambda_handler({"Records": [record]}, LambdaContextStub(function_name="IngestFunction"))
+    statuses += [(outcome["key"], outcome["status"]) for outcome in result["results"]]
+relay.lambda_handler({}, LambdaContextStub(function_name="EventRelayFunction"))
+reviews.lambda_handler({}, LambdaContextStub(function_name="ReviewCheckFunction"))
+print(json.dumps(statuses))
+"""
+
+
+@pytest.mark.enable_socket
+def test_the_built_publishing_functions_run_with_only_the_layer_and_the_runtime_beside_them(
+    build_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    from infra.local.stack import LocalStack
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        stack = LocalStack.create("built-functions", "built-functions")
+        keys = ["articles/id/kram-otot-betis.json", "causes/causes.json"]
+        s3 = boto3.client("s3", region_name="us-east-1")
+        for key in keys:
+            s3.put_object(Bucket=stack.bucket, Key=key, Body=(REPO_ROOT / "content" / key).read_bytes())
+        environment = lambda_runtime.environment(
+            build_dir / "IngestFunction", endpoint=endpoint, table=stack.table_name, also=[REPO_ROOT]
+        )
+        environment["EVENT_BUS_NAME"] = f"{stack.table_name}-changes"
+        result = subprocess.run(
+            [str(lambda_runtime.python()), "-c", _PUBLISH_FROM_PACKAGE, stack.bucket, json.dumps(keys)],
+            env={
+                **environment,
+                "PYTHONPATH": f"{build_dir / 'IngestFunction'}{os.pathsep}"
+                f"{build_dir / 'ReviewCheckFunction'}{os.pathsep}{REPO_ROOT}",
+            },
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        server.stop()
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1]) == [[key, "published"] for key in keys]
