@@ -13,6 +13,7 @@ import pytest
 from typer.testing import CliRunner
 from werkzeug.test import Client
 
+from api import dependencies
 from api import handler as api_handler
 from infra.aws_target import ExitCode
 from infra.cli import app as cli
@@ -126,3 +127,22 @@ def test_the_stage_limit_is_the_policy_of_callers_without_a_key(
     assert answered.headers["RateLimit-Policy"] == '"stage";q=100;w=1'
     problem = _runner(seeded_fresh, required=False).get("/v1/articles/tidak-ada")
     assert problem.status_code == 404 and problem.headers["RateLimit-Policy"] == '"stage";q=100;w=1'  # errors too
+
+
+def test_repeated_answers_still_carry_each_callers_own_policy(seeded_fresh: LocalStack) -> None:
+    klinik, apotek = _add("klinik-berulang", "partner"), _add("apotek-berulang", "free")
+    api = _runner(seeded_fresh)
+    article = "/v1/articles/kram-otot-betis"
+    callers = [{"x-api-key": klinik}, {"x-api-key": apotek}]
+    first = [api.get(article, headers=headers) for headers in callers]
+    handed_out = dependencies.container().renderings.handed_out
+    again = [api.get(article, headers=headers) for headers in reversed(callers)][::-1]
+    assert dependencies.container().renderings.handed_out == handed_out  # both repeated, neither routed
+    for before, repeated in zip(first, again, strict=True):
+        assert repeated.status_code == 200 and repeated.get_data() == before.get_data()
+        assert repeated.headers["RateLimit-Policy"] == before.headers["RateLimit-Policy"]
+        assert repeated.headers["Vary"] == before.headers["Vary"] and "x-api-key" in repeated.headers["Vary"]
+    assert "partner-rate" in again[0].headers["RateLimit-Policy"]
+    assert "free-rate" in again[1].headers["RateLimit-Policy"]
+    head = api.head(article, headers=callers[0])
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["ETag"] == first[0].headers["ETag"]

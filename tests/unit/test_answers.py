@@ -49,6 +49,7 @@ def test_the_headers_the_api_reads_and_the_path_tell_answers_apart() -> None:
     assert plain != answers.key(_event(**{"If-None-Match": '"1"'}))
     assert plain != answers.key(_event(Origin="https://partner.example"))
     assert plain != answers.key(_event(path="/v1/articles/b"))
+    assert plain != answers.key(_event("HEAD"))  # a HEAD answer has no body to give a GET
     assert answers.key({**_event(), "requestContext": {"stage": "v1", "identity": {"apiKeyId": "k1"}}}) != plain
 
 

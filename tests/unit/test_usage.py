@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from api.usage import Caller, rate_limit_policy, route_of
+import json
+
+import pytest
+
+from api.usage import Caller, UsageMeter, rate_limit_policy, route_of
 from health_content.partners.catalog import PartnerCatalog
 from health_content.partners.model import Partner, UsagePlan
 from health_content.settings import Settings
@@ -61,3 +65,30 @@ def test_a_key_is_looked_up_once_per_container_while_it_is_remembered() -> None:
     now[0] = 301
     catalog.partner("known")
     assert directory.lookups == 3
+
+
+def test_each_request_is_one_usage_record_with_only_its_own_partner_and_route(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "false")
+    meter = UsageMeter("HealthContent")
+    capsys.readouterr()
+    meter.record(Caller("k1", Partner("k1", "klinik", PLAN)), "/v1/articles/kram-otot-betis")
+    meter.record(Caller(None, None), "/v1/causes")
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    for record, partner, route in ((first, "klinik", "/v1/articles/<slug>"), (second, "anonymous", "/v1/causes")):
+        [directive] = record["_aws"]["CloudWatchMetrics"]
+        assert directive["Namespace"] == "HealthContent"
+        assert [metric["Name"] for metric in directive["Metrics"]] == ["Requests"]
+        assert sorted(directive["Dimensions"][0]) == ["partner", "route", "service"]
+        assert (record["partner"], record["route"], record["Requests"]) == (partner, route, [1.0])
+
+
+def test_with_metrics_disabled_nothing_is_written(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    meter = UsageMeter("HealthContent")
+    capsys.readouterr()
+    meter.record(Caller(None, None), "/v1/causes")
+    assert capsys.readouterr().out == ""
