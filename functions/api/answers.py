@@ -1,11 +1,13 @@
-"""Finished answers to repeated reads, kept for a moment: a burst of one request (a popular article, a
-CDN or browsers revalidating) skips routing, parameter validation and the route.
+"""Finished answers to repeated reads: a repeat (a popular article, CDNs or browsers revalidating)
+skips routing, parameter validation and the route, and costs a dictionary lookup.
 
 Only answers built from a rendering (``http_caching.Renderings``) are kept, only when everything in
-them was read fresh (nothing stale, nothing left out), and for ``lifetime`` seconds at most: a new
-version of the content reaches readers at most that much later than the content cache alone allows.
-The key holds everything a rendered answer depends on: method, path, query, the headers the API reads
-(Accept, Origin, the conditional ones), the stage, domain and path API Gateway reports, and the key.
+them was read fresh (nothing stale, nothing left out), and only until the first cached copy they were
+built from is due for a check against the store (``Freshness.due_at``), ``lifetime`` seconds at most.
+So a repeat is never older than the content cache alone would serve: a new version reaches readers
+as soon as it would without this cache. The key holds everything a rendered answer depends on:
+method, path, query, the headers the API reads (Accept, Origin, the conditional ones), the stage,
+domain and path API Gateway reports, and the key.
 """
 
 from __future__ import annotations
@@ -59,10 +61,14 @@ class Answers:
         headers = answer["multiValueHeaders"]
         return {**answer, "multiValueHeaders": {name: list(values) for name, values in headers.items()}}
 
-    def keep(self, key: Hashable, answer: dict[str, Any]) -> None:
+    def keep(self, key: Hashable, answer: dict[str, Any], until: float) -> None:
+        """Keep ``answer`` until ``until`` (by the timer), for ``lifetime`` seconds at most."""
+        until = min(until, self._timer() + self._lifetime)
+        if until <= self._timer():
+            return
         headers = answer.get("multiValueHeaders") or {}
         copy = {**answer, "multiValueHeaders": {name: list(values) for name, values in headers.items()}}
-        self._kept[key] = (copy, self._timer() + self._lifetime)
+        self._kept[key] = (copy, until)
 
 
 def _multi(event: dict[str, Any], part: str) -> dict[str, list[str]]:

@@ -104,10 +104,7 @@ class Container:
 
     @cached_property
     def answers(self) -> Answers:
-        # Never longer than the content cache: a deployment that reads the store on every request
-        # (a TTL of 0) wants every change seen at once.
-        settings = self.settings
-        return Answers(min(settings.answer_cache_seconds, settings.content_cache_ttl_seconds))
+        return Answers(self.settings.answer_cache_seconds)
 
     @cached_property
     def reader(self) -> ArticleReader:

@@ -33,8 +33,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     finished = current.answers.get(answer_key) if answer_key is not None else None
     if finished is None:
         finished, rendered = _answer(current, event, context)
-        if answer_key is not None and rendered and _repeatable(current.freshness, finished):
-            current.answers.keep(answer_key, finished)
+        due_at = current.freshness.due_at
+        if answer_key is not None and rendered and due_at is not None and _repeatable(current.freshness, finished):
+            current.answers.keep(answer_key, finished, until=due_at)
     caller = caller_of(event, current.partners)
     policy = rate_limit_policy(caller, current.settings)
     headers = finished["multiValueHeaders"]

@@ -42,12 +42,12 @@ class Settings(BaseModel):
     )
     article_cache_max_items: int = Field(default=256, alias="ARTICLE_CACHE_MAX_ITEMS", ge=1, le=100_000)
     answer_cache_seconds: float = Field(
-        default=5.0,
+        default=60.0,
         alias="ANSWER_CACHE_SECONDS",
         ge=0,
-        le=60,
-        description="How long a warm container repeats a finished answer to the same read (0: never); "
-        "never longer than CONTENT_CACHE_TTL_SECONDS.",
+        le=3600,
+        description="How long at most a warm container repeats a finished answer to the same read (0: never); "
+        "never once the content it was built from is due for a check (CONTENT_CACHE_TTL_SECONDS).",
     )
     http_max_age_seconds: int = Field(default=300, alias="HTTP_MAX_AGE_SECONDS", ge=0, le=86_400)
     http_stale_seconds: int = Field(default=86_400, alias="HTTP_STALE_SECONDS", ge=0, le=604_800)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import pytest
@@ -84,7 +85,7 @@ def test_embeds_and_frames_are_rendered_once_per_version_too(seeded_fresh: Local
     assert changed["article"]["title"] == "Judul baru"
 
 
-def test_a_repeated_read_is_answered_without_the_route_for_a_moment(
+def test_a_repeated_read_is_answered_without_the_route_while_its_content_is_fresh(
     seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "60")
@@ -107,3 +108,14 @@ def test_answers_are_never_kept_longer_than_the_content_cache(seeded_fresh: Loca
     handed_out = renderings.handed_out
     call_api("GET", ARTICLE)
     assert renderings.handed_out == handed_out + 1
+
+
+def test_a_repeated_answer_gives_way_to_a_new_version_when_the_content_cache_would(
+    seeded_fresh: LocalStack, s3: Any, seed_document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0.5")  # answers are kept for 60 s at most, by default
+    assert call_api("GET", ARTICLE).status_code == 200  # kept
+    put_document(s3, SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
+    time.sleep(0.55)  # the copy the kept answer was built from is now due for a check
+    assert call_api("GET", ARTICLE).get_json()["title"] == "Judul baru"

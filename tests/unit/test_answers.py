@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from api.answers import Answers
@@ -29,16 +30,35 @@ def _answer(body: str = "{}") -> dict[str, Any]:
     return {"statusCode": 200, "body": body, "multiValueHeaders": {"ETag": ['"1"']}}
 
 
-def test_an_answer_is_repeated_until_its_lifetime_ends() -> None:
+def test_an_answer_is_repeated_until_what_it_was_built_from_is_due_for_a_check() -> None:
     clock = Clock()
-    answers = Answers(5.0, timer=clock)
+    answers = Answers(60.0, timer=clock)
     key = answers.key(_event())
     assert key is not None and answers.get(key) is None
-    answers.keep(key, _answer("kept"))
+    answers.keep(key, _answer("kept"), until=clock.now + 5)
     clock.now += 4.9
     assert answers.get(key) == _answer("kept")
     clock.now += 0.1
     assert answers.get(key) is None
+
+
+def test_an_answer_is_repeated_for_its_lifetime_at_most() -> None:
+    clock = Clock()
+    answers = Answers(5.0, timer=clock)
+    key = answers.key(_event())
+    assert key is not None
+    answers.keep(key, _answer("kept"), until=clock.now + 60)
+    clock.now += 5
+    assert answers.get(key) is None
+
+
+def test_an_answer_already_due_is_not_kept() -> None:
+    clock = Clock()
+    answers = Answers(60.0, timer=clock)
+    key = answers.key(_event())
+    assert key is not None
+    answers.keep(key, _answer(), until=clock.now)
+    assert answers.get(key) is None and not answers._kept
 
 
 def test_the_headers_the_api_reads_and_the_path_tell_answers_apart() -> None:
@@ -63,7 +83,7 @@ def test_a_caller_changing_its_copy_does_not_change_what_is_kept() -> None:
     key = answers.key(_event())
     assert key is not None
     answer = _answer()
-    answers.keep(key, answer)
+    answers.keep(key, answer, until=time.monotonic() + 5)
     answer["multiValueHeaders"]["ETag"].append("changed")
     repeated = answers.get(key)
     assert repeated is not None and repeated["multiValueHeaders"]["ETag"] == ['"1"']

@@ -11,6 +11,7 @@ from health_content.articles.catalog import ArticleCatalog
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle
 from health_content.errors import ArticleNotFound, SectionNotFound
+from health_content.freshness import Freshness
 from health_content.publishing.kinds import content_hash
 from health_content.reading import ArticleReader
 from tests.fakes import InMemoryArticleStore
@@ -52,6 +53,20 @@ def test_a_new_version_is_served_once_the_ttl_has_passed(index, seed_document) -
     assert catalog.get_article("kram-otot-betis", "id").article.title != "Versi baru"
     clock.now = 61
     assert catalog.get_article("kram-otot-betis", "id").article.title == "Versi baru"
+
+
+def test_a_request_learns_when_the_copy_it_was_served_is_due_for_a_check(index: InMemoryArticleStore) -> None:
+    clock, freshness = Clock(), Freshness()
+    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock, freshness=freshness)
+    clock.now = 10
+    catalog.get_article("kram-otot-betis", "id")  # read from the store
+    assert freshness.due_at == 70
+    freshness.reset()
+    clock.now = 50
+    catalog.get_article("kram-otot-betis", "id")  # the copy read at 10
+    assert freshness.due_at == 70
+    freshness.reset()
+    assert freshness.due_at is None
 
 
 def test_the_cache_is_bounded(index, seed_document) -> None:

@@ -45,6 +45,7 @@ class ArticleCatalog:
         now = self._timer()
         copy = self._copies.get(key)
         if copy is not None and now - copy[1] < self._ttl:
+            self._freshness.read_copy(copy[1] + self._ttl)
             return copy[0]
         try:
             published = self._store.get(locale, slug)
@@ -60,6 +61,7 @@ class ArticleCatalog:
                 raise ArticleRetracted(slug, locale, retraction.reason, retraction.at)
             raise ArticleNotFound(slug, locale)
         self._copies[key] = (published, now)
+        self._freshness.read_copy(now + self._ttl)
         return published
 
     def list_articles(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:

@@ -84,6 +84,7 @@ class CauseCatalog:
         now = self._timer()
         loaded = self._loaded
         if loaded is not None and now - loaded.checked_at < self._refresh_after:
+            self._freshness.read_copy(loaded.checked_at + self._refresh_after)
             return loaded
         if loaded is None and self._failure is not None and now - self._failure[1] < self._retry_after_failure:
             raise self._failure[0].with_traceback(None)  # its frames, not every earlier request's
@@ -97,6 +98,7 @@ class CauseCatalog:
             self._freshness.served_stale(now - loaded.checked_at)
             return loaded
         self._failure = None
+        self._freshness.read_copy(current.checked_at + self._refresh_after)
         return current
 
     def _refresh(self, loaded: _Loaded | None, now: float) -> _Loaded:
