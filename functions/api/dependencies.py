@@ -92,7 +92,7 @@ class Container:
 
     @cached_property
     def partners(self) -> PartnerCatalog:
-        return PartnerCatalog(ApiGatewayPartners(apigateway_client(API_CLIENT_CONFIG)))
+        return PartnerCatalog(ApiGatewayPartners(lambda: apigateway_client(API_CLIENT_CONFIG)))
 
     @cached_property
     def renderings(self) -> Renderings:

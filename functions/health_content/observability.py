@@ -14,7 +14,9 @@ from aws_lambda_powertools import Logger, Metrics, Tracer
 
 _SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "health-content-api")
 logger = Logger(service=_SERVICE)
-tracer = Tracer(service=_SERVICE)
+# Only botocore: the X-Ray SDK's default patches every library it knows (sqlite3, http.client, ...),
+# importing some of them at start-up (6 ms) for calls these functions never make.
+tracer = Tracer(service=_SERVICE, patch_modules=["botocore"])
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "HealthContent"), service=_SERVICE)
 
 T = TypeVar("T")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -24,8 +26,14 @@ def usage_plan(item: dict[str, Any]) -> UsagePlan:
 class ApiGatewayPartners:
     """PartnerDirectory on API Gateway: the key's name is the partner's; its usage plan gives the policy."""
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(self, connect: Callable[[], Any]) -> None:
+        # The client is made on the first lookup: without partner keys (the default) there never is one,
+        # and a cold start need not load API Gateway's service model (7 ms).
+        self._connect = connect
+
+    @cached_property
+    def _client(self) -> Any:
+        return self._connect()
 
     def lookup(self, key_id: str) -> Partner | None:
         try:
