@@ -36,6 +36,10 @@ class Freshness:
         """A cached copy was used that is good until ``due_at``, when its catalog asks the store again."""
         self.due_at = due_at if self.due_at is None else min(self.due_at, due_at)
 
+    def changes_in(self, seconds: float) -> None:
+        """What was read will be presented differently ``seconds`` from now (a review falling overdue)."""
+        self.read_copy(self.timer() + seconds)
+
     def served_stale(self, age: float) -> None:
         self.stale_age = age if self.stale_age is None else max(self.stale_age, age)
         self.last_trouble_at = self.timer()

@@ -110,7 +110,9 @@ def test_an_article_counts_as_modified_when_its_review_falls_overdue(seed_docume
     store = InMemoryArticleStore()
     store.put_if_changed(_published(seed_document, review=review))
     now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
-    reader = ArticleReader(ArticleCatalog(store), clock=lambda: now)
+    freshness = Freshness(timer=lambda: 1000.0)
+    reader = ArticleReader(ArticleCatalog(store, cache_ttl=3 * 86_400), freshness=freshness, clock=lambda: now)
     assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+    assert freshness.due_at == 1000.0 + 2 * 86_400  # an answer built now is not repeated once it is overdue
     now = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
     assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 12, 2, tzinfo=dt.UTC)
