@@ -58,17 +58,20 @@ class Answers:
         if self._timer() >= until:
             del self._kept[key]
             return None
-        headers = answer["multiValueHeaders"]
-        return {**answer, "multiValueHeaders": {name: list(values) for name, values in headers.items()}}
+        return _copied(answer)
 
     def keep(self, key: Hashable, answer: dict[str, Any], until: float) -> None:
         """Keep ``answer`` until ``until`` (by the timer), for ``lifetime`` seconds at most."""
         until = min(until, self._timer() + self._lifetime)
         if until <= self._timer():
             return
-        headers = answer.get("multiValueHeaders") or {}
-        copy = {**answer, "multiValueHeaders": {name: list(values) for name, values in headers.items()}}
-        self._kept[key] = (copy, until)
+        self._kept[key] = (_copied(answer), until)
+
+
+def _copied(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer with header lists of its own: callers add headers per request, kept answers stay as kept."""
+    headers = answer.get("multiValueHeaders") or {}
+    return {**answer, "multiValueHeaders": {name: list(values) for name, values in headers.items()}}
 
 
 def _multi(event: dict[str, Any], part: str) -> dict[str, list[str]]:

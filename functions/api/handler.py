@@ -16,7 +16,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api import warmup
 from api.dependencies import Container, container
-from api.http_policy import finish
+from api.http_policy import finish, vary_on
 from api.usage import caller_of, rate_limit_policy
 from health_content.freshness import Freshness
 from health_content.observability import logger, metrics, trace_sampled_invocations
@@ -33,9 +33,9 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     finished = current.answers.get(answer_key) if answer_key is not None else None
     if finished is None:
         finished, rendered = _answer(current, event, context)
-        due_at = current.freshness.due_at
-        if answer_key is not None and rendered and due_at is not None and _repeatable(current.freshness, finished):
-            current.answers.keep(answer_key, finished, until=due_at)
+        until = _repeatable_until(current.freshness, finished) if rendered else None
+        if answer_key is not None and until is not None:
+            current.answers.keep(answer_key, finished, until=until)
     caller = caller_of(event, current.partners)
     policy = rate_limit_policy(caller, current.settings)
     headers = finished["multiValueHeaders"]
@@ -43,8 +43,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         headers["RateLimit-Policy"] = [policy]
     if caller.key_id is not None:
         # The answer names the key's partition, and a shared cache must not give keyed content to others.
-        vary = [value.strip() for values in headers.get("Vary", []) for value in values.split(",") if value.strip()]
-        headers["Vary"] = [", ".join([*vary, "x-api-key"])]
+        vary_on(headers, "x-api-key")
     current.usage.record(caller, str(event.get("path") or ""))
     return finished
 
@@ -64,9 +63,12 @@ def _answer(current: Container, event: dict[str, Any], context: LambdaContext) -
     return finished, current.renderings.handed_out > handed_out
 
 
-def _repeatable(freshness: Freshness, finished: dict[str, Any]) -> bool:
-    """Read fresh and whole, and a 200 or a 304: what a repeat of the request may be answered with."""
-    return freshness.stale_age is None and not freshness.degraded and finished.get("statusCode") in (200, 304)
+def _repeatable_until(freshness: Freshness, finished: dict[str, Any]) -> float | None:
+    """Until when a repeat of the request may get this answer: one read fresh and whole from cached copies,
+    a 200 or a 304, until the first of those copies is due for a check. None: never."""
+    if freshness.stale_age is not None or freshness.degraded or finished.get("statusCode") not in (200, 304):
+        return None
+    return freshness.due_at
 
 
 def _at_init() -> None:

@@ -42,8 +42,7 @@ def finish(
     if freshness is not None and response.get("statusCode", 500) < 400:
         _say_how_fresh(headers, freshness)
     if varies_by_origin and headers.get("Access-Control-Allow-Origin") != ["*"]:
-        vary = [value.strip() for values in headers.get("Vary", []) for value in values.split(",") if value.strip()]
-        headers["Vary"] = [", ".join([*vary, "Origin"])] if "Origin" not in vary else headers["Vary"]
+        vary_on(headers, "Origin")
     if method == "HEAD":
         # RFC 9110: HEAD is GET without the body, and its Content-Length is the one GET would send
         # (a 304 or 204 has none to state).
@@ -53,6 +52,13 @@ def finish(
         response["body"] = None
         response["isBase64Encoded"] = False
     return response
+
+
+def vary_on(headers: dict[str, list[str]], field: str) -> None:
+    """Add ``field`` to the response's Vary, once, in a new list (the old one may be a kept answer's)."""
+    vary = [value.strip() for values in headers.get("Vary", []) for value in values.split(",") if value.strip()]
+    if field not in vary:
+        headers["Vary"] = [", ".join([*vary, field])]
 
 
 def _say_how_fresh(headers: dict[str, list[str]], freshness: Freshness) -> None:
