@@ -45,12 +45,12 @@ def content_schemas() -> dict[Path, str]:
 
 
 def openapi_document() -> dict[Path, str]:
-    from api.app import create_app
+    from api.app import build_api
     from api.openapi import openapi_json
 
     # The document depends on the routes and models only, never on deployment settings.
-    app = create_app(Settings.from_environ({"CONTENT_TABLE_NAME": "openapi-generation"}))
-    return {OPENAPI_PATH: _dump(json.loads(openapi_json(app)))}
+    api = build_api(Settings.from_environ({"CONTENT_TABLE_NAME": "openapi-generation"}))
+    return {OPENAPI_PATH: _dump(json.loads(openapi_json(api.resolver)))}
 
 
 def stale(files: dict[Path, str]) -> list[Path]:

@@ -81,7 +81,7 @@ def record() -> dict[str, Any]:
 
 
 def _record() -> dict[str, Any]:
-    from api import dependencies
+    from api import handler as api_handler
     from api.handler import lambda_handler
     from infra.local.events import LambdaContextStub, rest_api_event
     from infra.local.stack import LocalStack
@@ -89,7 +89,7 @@ def _record() -> dict[str, Any]:
 
     examples: dict[str, Any] = {}
     with mock_aws():
-        dependencies.reset()
+        api_handler.reset()
         ingest_handler.reset()
         LocalStack.create("examples", "examples").publish_content(ingest_handler.lambda_handler)
         for template, (path, query) in REQUESTS.items():
@@ -101,7 +101,7 @@ def _record() -> dict[str, Any]:
             body = result.get("body") or ""
             example = trim(json.loads(body)) if "json" in media else trim(body)
             examples[template] = {"media_type": media, "example": example}
-    dependencies.reset()
+    api_handler.reset()
     ingest_handler.reset()
     return examples
 

@@ -100,7 +100,7 @@ REQUESTS: list[tuple[str, str, str, dict[str, str], dict[str, Any]]] = [
 def record() -> list[dict[str, Any]]:
     os.environ.update(ENVIRONMENT)
     os.environ.pop("AWS_ENDPOINT_URL", None)
-    from api import dependencies
+    from api import handler as api_handler
     from api.handler import lambda_handler
     from infra.local.events import LambdaContextStub, rest_api_event
     from infra.local.stack import LocalStack
@@ -108,7 +108,7 @@ def record() -> list[dict[str, Any]]:
 
     recorded: list[dict[str, Any]] = []
     with mock_aws():
-        dependencies.reset()
+        api_handler.reset()
         ingest_handler.reset()
         LocalStack.create("snapshot", "snapshot").publish_content(ingest_handler.lambda_handler)
         table = boto3.resource("dynamodb", region_name="us-east-1").Table("snapshot")

@@ -1,11 +1,14 @@
-"""The API as a Powertools resolver, assembled from its routers."""
+"""The API as a Powertools resolver, assembled from its routers over one container."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 
 from api import paths
+from api.container import Container
 from api.http_caching import conditional_get, released_at, representation
 from api.http_policy import canonical_paths
 from api.openapi import DESCRIPTION, TITLE, ContentApiResolver, openapi_json
@@ -29,7 +32,9 @@ def _cors(settings: Settings) -> CORSConfig | None:
     )
 
 
-def create_app(settings: Settings) -> APIGatewayRestResolver:
+def create_app(container: Container) -> APIGatewayRestResolver:
+    """The resolver over ``container``: every router and error handler gets what it needs from it."""
+    settings = container.settings
     app = ContentApiResolver(enable_validation=True, cors=_cors(settings))
     stale = settings.http_stale_seconds
     app.use(
@@ -41,9 +46,9 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
             ),
         ]
     )
-    for router in (articles.router, causes.router, search.router, embeds.router, changes.router, service.router):
-        app.include_router(router)
-    register_problem_handlers(app)
+    for area in (articles, causes, search, embeds, changes, service):
+        app.include_router(area.routes(container))
+    register_problem_handlers(app, settings)
 
     document: list[str] = []  # generated on first request, then reused by the warm container
 
@@ -56,3 +61,16 @@ def create_app(settings: Settings) -> APIGatewayRestResolver:
     if settings.enable_docs:
         app.enable_swagger(path=str(paths.DOCS), title=TITLE, version=__version__, description=DESCRIPTION)
     return app
+
+
+@dataclass(frozen=True, slots=True)
+class Api:
+    """One Lambda container's API: what the routes read from, and the resolver over it."""
+
+    container: Container
+    resolver: APIGatewayRestResolver
+
+
+def build_api(settings: Settings) -> Api:
+    container = Container(settings)
+    return Api(container, create_app(container))

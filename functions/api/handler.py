@@ -1,4 +1,5 @@
-"""Entry point of the API function: Powertools decorators around one resolver per container."""
+"""Entry point of the API function, and its composition root: the settings, the container and the
+resolver are built here once per Lambda container, and nothing else in the API builds or looks them up."""
 
 from __future__ import annotations
 
@@ -10,16 +11,30 @@ if os.environ.get("AWS_LAMBDA_FUNCTION_NAME"):
     # are built (60-80 ms of a cold start, measured); _at_init freezes what was built and turns it back on.
     gc.disable()
 
+from functools import cache
 from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from api import warmup
-from api.dependencies import Container, container
+from api.app import Api, build_api
 from api.http_policy import finish, vary_on
 from api.usage import caller_of, rate_limit_policy
 from health_content.freshness import Freshness
 from health_content.observability import logger, metrics, trace_sampled_invocations
+from health_content.settings import Settings
+
+
+@cache
+def this_containers_api() -> Api:
+    """The API of this Lambda container, built from the environment on first use."""
+    return build_api(Settings.from_environ())
+
+
+def reset() -> None:
+    """Forget the container and the resolver: the next request starts as a cold container would
+    (tests and the local runner change the environment in between)."""
+    this_containers_api.cache_clear()
 
 
 @metrics.log_metrics(capture_cold_start_metric=True)
@@ -28,11 +43,12 @@ from health_content.observability import logger, metrics, trace_sampled_invocati
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     # What correlation_paths.API_GATEWAY_REST selects, without a JMESPath search per request (8 µs).
     logger.set_correlation_id((event.get("requestContext") or {}).get("requestId"))
-    current = container()
+    api = this_containers_api()
+    current = api.container
     answer_key = current.answers.key(event)
     finished = current.answers.get(answer_key) if answer_key is not None else None
     if finished is None:
-        finished, rendered = _answer(current, event, context)
+        finished, rendered = _answer(api, event, context)
         until = _repeatable_until(current.freshness, finished) if rendered else None
         if answer_key is not None and until is not None:
             current.answers.keep(answer_key, finished, until=until)
@@ -48,11 +64,12 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return finished
 
 
-def _answer(current: Container, event: dict[str, Any], context: LambdaContext) -> tuple[dict[str, Any], bool]:
+def _answer(api: Api, event: dict[str, Any], context: LambdaContext) -> tuple[dict[str, Any], bool]:
     """The resolver's finished answer, and whether a route built it from a rendering."""
+    current = api.container
     current.freshness.reset()
     handed_out = current.renderings.handed_out
-    response = current.app.resolve(event, context)
+    response = api.resolver.resolve(event, context)
     origins = current.settings.cors_allowed_origins
     finished = finish(
         response,
@@ -71,6 +88,15 @@ def _repeatable_until(freshness: Freshness, finished: dict[str, Any]) -> float |
     return freshness.due_at
 
 
+def before_snapshot() -> None:
+    warmup.before_snapshot(this_containers_api())
+
+
+def after_restore() -> None:
+    """Each restored copy gets an API of its own, built from a fresh container."""
+    warmup.after_restore(replaced=reset, renewed=this_containers_api)
+
+
 def _at_init() -> None:
     """In Lambda only (tests build their containers themselves): prepare the container during init, or, with
     SnapStart, register the hooks that prepare the snapshot and refresh each restored copy."""
@@ -80,10 +106,10 @@ def _at_init() -> None:
         if os.environ.get("AWS_LAMBDA_INITIALIZATION_TYPE") == "snap-start":
             from snapshot_restore_py import register_after_restore, register_before_snapshot  # Lambda's has it
 
-            register_before_snapshot(warmup.before_snapshot)
-            register_after_restore(warmup.after_restore)
+            register_before_snapshot(before_snapshot)
+            register_after_restore(after_restore)
             return
-        warmup.prepare()
+        warmup.prepare(this_containers_api())
     finally:
         gc.enable()
 

@@ -23,6 +23,8 @@ from aws_lambda_powertools.event_handler.middlewares import NextMiddleware
 from cachetools import LRUCache
 from pydantic import BaseModel
 
+from api.media_types import JSON
+
 Body = TypeVar("Body", bound=BaseModel | str)
 _SOURCE_FILES = {".py", ".j2", ".css", ".js"}
 
@@ -87,7 +89,7 @@ def rendered_representation(
     *,
     last_modified: dt.datetime,
     language: str,
-    content_type: str = "application/json",
+    content_type: str = JSON,
     headers: dict[str, str] | None = None,
 ) -> Response[Any]:
     """A 200 of a body rendered before, with its ETag: nothing is serialised or hashed again.
@@ -107,7 +109,7 @@ def representation(
     *,
     last_modified: dt.datetime | None = None,
     language: str | None = None,
-    content_type: str = "application/json",
+    content_type: str = JSON,
     headers: dict[str, str] | None = None,
 ) -> Response[Body]:
     """A cacheable 200 response for a route to return."""

@@ -11,7 +11,8 @@ from functools import lru_cache
 import mimeparse
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
-JSON, JSON_LD, HTML = "application/json", "application/ld+json", "text/html"
+from api.media_types import HTML, JSON, JSON_LD
+
 FORMATS = {"json": JSON, "jsonld": JSON_LD, "html": HTML}
 # mimeparse breaks ties in favour of the last candidate: JSON wins them, then JSON-LD.
 _CANDIDATES = [HTML, JSON_LD, JSON]

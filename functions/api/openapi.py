@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any, cast
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
-from api.problems import problem_responses
+from api.media_types import HTML, JSON
+from api.problem_types import problem_responses
 from health_content import __version__
 
 if TYPE_CHECKING:  # Powertools' OpenAPI models take about 70 ms to import; only /openapi.json needs them
@@ -27,7 +28,6 @@ DESCRIPTION = (
     "ETag and Last-Modified and answers If-None-Match and If-Modified-Since with 304; HEAD is GET without "
     "the body. A URL with a trailing slash or an empty segment is not a resource (404)."
 )
-JSON = "application/json"
 TEXT = {"schema": {"type": "string"}}
 
 # Header objects may say `required` (OpenAPI 3.1), which Powertools' TypedDict leaves out.
@@ -77,7 +77,7 @@ def responses(
     if html_problems:
         for status in problems:
             content = described[status].get("content", {})
-            described[status] = cast(OpenAPIResponse, {**described[status], "content": {**content, "text/html": TEXT}})
+            described[status] = cast(OpenAPIResponse, {**described[status], "content": {**content, HTML: TEXT}})
     return {**documented, **described}
 
 

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 import gc
 import random
+from collections.abc import Callable
 from contextlib import suppress
 
-from api import dependencies
-from api.dependencies import container
+from api.app import Api
 from health_content.errors import ContentUnavailable
 
 
-def prepare(*, read_content: bool = False, collect: bool = False) -> None:
-    current = container()
-    _ = current.app, current.content_table, current.partners, current.reader
+def prepare(api: Api, *, read_content: bool = False, collect: bool = False) -> None:
+    current = api.container
+    _ = current.content_table, current.partners, current.reader
     if read_content:
         with suppress(ContentUnavailable):  # the first request reads it instead
             current.causes.current()
@@ -34,12 +34,13 @@ def prepare(*, read_content: bool = False, collect: bool = False) -> None:
     gc.freeze()  # what init built lives as long as the container: collections need not scan it again
 
 
-def before_snapshot() -> None:
-    prepare(read_content=True)
+def before_snapshot(api: Api) -> None:
+    prepare(api, read_content=True)
 
 
-def after_restore() -> None:
+def after_restore(*, replaced: Callable[[], None], renewed: Callable[[], Api]) -> None:
+    """``replaced`` forgets the snapshot's API, ``renewed`` builds this copy's own."""
     random.seed()
     gc.unfreeze()  # the snapshot's container must be collectable once it is replaced
-    dependencies.reset()
-    prepare(collect=True)
+    replaced()
+    prepare(renewed(), collect=True)

@@ -90,10 +90,10 @@ def _timings(handler: Any, calls: list[Any], before_each: Any = None) -> tuple[f
 
 
 def _first_search_ms(handler: Any) -> float:
-    from api import dependencies
+    from api import handler as api_handler
     from infra.local.events import LambdaContextStub, rest_api_event
 
-    dependencies.reset()
+    api_handler.reset()
     with contextlib.redirect_stdout(io.StringIO()):
         handler(rest_api_event("GET", "/v1/health"), LambdaContextStub())  # the container, warm
         started = time.perf_counter()
@@ -130,9 +130,9 @@ def main() -> int:
         label = f"{SYNTHETIC_ARTICLES} articles"
         print(f"{label:<28}{p50:>10.1f}{p99:>10.1f}{p50 / floor_p50:>10.0f}x{first:>12.1f}ms")
         # Every query as if no one had asked it before: nothing of it is cached.
-        from api.dependencies import container
+        from api import handler as api_handler
 
-        index = container().search.index("id")
+        index = api_handler.this_containers_api().container.search.index("id")
         p50, p99 = _timings(api_handler, searches[: len(QUERIES) * 25], index.forget_cached_queries)
         label = f"{SYNTHETIC_ARTICLES} articles, first asked"
         print(f"{label:<28}{p50:>10.1f}{p99:>10.1f}{p50 / floor_p50:>10.0f}x")

@@ -136,11 +136,11 @@ class PreparedCauses:
 
 def serve_causes_from(taxonomy_file: str) -> None:
     """Give the API's container a cause catalog over ``taxonomy_file`` before its first request."""
-    from api import dependencies
+    from api import handler as api_handler
     from health_content.causes.catalog import CauseCatalog
 
-    dependencies.reset()  # forget the container that init prepared from the serving index
-    container = dependencies.container()
+    api_handler.reset()  # forget the container that init prepared from the serving index
+    container = api_handler.this_containers_api().container
     container.causes = CauseCatalog(  # replaces the cached property's value
         PreparedCauses(taxonomy_file), withdrawn=container.article_store.withdrawn, freshness=container.freshness
     )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from api.problems import PROBLEM_TYPES
+from api.problem_types import PROBLEM_TYPES
 from health_content.publishing.report import PublishStatus
 from infra.template import REPO_ROOT, load_template, resource_properties
 

@@ -17,7 +17,6 @@ import pytest
 from moto import mock_aws
 from werkzeug.wrappers import Response
 
-from api import dependencies
 from api import handler as api_handler
 from infra import publish
 from infra.local.events import LambdaContextStub, rest_api_event
@@ -34,7 +33,7 @@ _shared_stack_active = False
 
 def reset_containers() -> None:
     """Every function starts cold on its next invocation, reading the environment again."""
-    dependencies.reset()
+    api_handler.reset()
     ingest_handler.reset()
     review_handler.reset()
 

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from api import dependencies
+from api import handler as api_handler
 from health_content.observability import logger
 from infra.local.stack import LocalStack
 from infra.template import REPO_ROOT
@@ -225,7 +225,7 @@ def test_an_unexpected_failure_is_a_500_that_leaks_nothing(seeded, monkeypatch) 
     def explode(*_: object) -> None:
         raise RuntimeError("secret stack detail /var/task/health_content")
 
-    monkeypatch.setattr(dependencies.container().articles, "get_article", explode)
+    monkeypatch.setattr(api_handler.this_containers_api().container.articles, "get_article", explode)
     response = call_api("GET", ARTICLE)
     body = assert_problem(response, 500, "/problems/internal-error")
     assert "secret" not in response.get_data(as_text=True)
@@ -237,7 +237,7 @@ def test_logs_carry_the_request_id_the_client_sees(seeded, monkeypatch) -> None:
     def explode(*_: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(dependencies.container().reader, "view", explode)
+    monkeypatch.setattr(api_handler.this_containers_api().container.reader, "view", explode)
     buffer = io.StringIO()
     previous = logger.registered_handler.setStream(buffer)
     try:
@@ -281,7 +281,7 @@ def test_problem_types_are_documented(seeded: LocalStack) -> None:
 def _restart_with(monkeypatch: pytest.MonkeyPatch, **environment: str) -> None:
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
-    dependencies.reset()
+    api_handler.reset()
 
 
 def test_swagger_ui_is_served_only_when_enabled(seeded: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -12,7 +12,7 @@ from typing import Any
 import boto3
 import pytest
 
-from api import dependencies
+from api import handler as api_handler
 from health_content.changes.feed import cursor_after
 from infra import publish
 from infra.local.events import LambdaContextStub
@@ -191,7 +191,7 @@ def test_a_retracted_article_is_gone_with_its_reason_everywhere(seeded_fresh: Lo
     assert any(cause["mentions"] for cause in causes_before["items"])
     reason = "Ditarik untuk ditinjau ulang oleh dokter"
     assert _retract(seeded_fresh, s3, ARTICLE_KEY, reason) == ["removed"]
-    dependencies.reset()  # a warm container serves its copy for the cache TTL; the next one does not
+    api_handler.reset()  # a warm container serves its copy for the cache TTL; the next one does not
 
     for path, query in ROUTES_NAMING_THE_ARTICLE:
         response = call_api("GET", path, query=query, domain_name="api.example.org")

@@ -9,7 +9,7 @@ from xml.etree import ElementTree
 import pytest
 from pyld import jsonld
 
-from api import dependencies
+from api import handler as api_handler
 from infra.local.stack import LocalStack
 from tests.html_checks import parse
 from tests.integration.conftest import assert_problem, call_api
@@ -38,7 +38,7 @@ def test_a_section_fragment_is_self_contained_html(seeded: LocalStack) -> None:
 
 def test_fragments_are_open_to_any_origin_while_json_keeps_its_allow_list(seeded, monkeypatch) -> None:
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example")
-    dependencies.reset()
+    api_handler.reset()
     partner = {"Origin": "https://klinik.example"}
     assert call_api("GET", SECTION, headers=partner).headers["Access-Control-Allow-Origin"] == "*"
     assert "Access-Control-Allow-Origin" not in call_api("GET", "/v1/articles/kram-otot-betis", headers=partner).headers
@@ -59,7 +59,7 @@ def test_the_whole_article_as_a_fragment(seeded: LocalStack) -> None:
 
 def test_a_public_base_url_replaces_the_stage_url_in_embeds(seeded: LocalStack, monkeypatch) -> None:
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://sehat.example/api")
-    dependencies.reset()
+    api_handler.reset()
     body = call_api("GET", SECTION, query={"format": "json"}, stage="prod", stage_in_path=True).get_json()
     assert body["article"]["url"] == "https://sehat.example/api/v1/articles/kram-otot-betis"
     url = "https://sehat.example/api/v1/articles/kram-otot-betis"

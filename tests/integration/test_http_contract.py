@@ -7,7 +7,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
-from api import dependencies
+from api import handler as api_handler
 from infra.local.stack import LocalStack
 from tests.integration.conftest import assert_problem, call_api
 
@@ -129,7 +129,7 @@ def test_links_ignore_hosts_and_schemes_a_client_sends(seeded: LocalStack, path:
 
 def test_responses_that_depend_on_origin_say_so(seeded: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "https://app.example,https://partner.example")
-    dependencies.reset()
+    api_handler.reset()
     for origin in ({"Origin": "https://app.example"}, {"Origin": "https://evil.example"}, {}):
         for path in (ARTICLE, "/v1/articles/tidak-ada", "/v1/causes"):
             vary = call_api("GET", path, headers=origin).headers.get("Vary", "")

@@ -6,8 +6,8 @@ from collections import deque
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from api import handler as api_handler
 from api import paths
-from api.dependencies import container
 from health_content.causes.model import RESERVED_CAUSE_IDS
 from infra.local.stack import LocalStack
 from tests.html_checks import parse
@@ -110,7 +110,7 @@ def test_every_link_in_every_response_resolves(seeded: LocalStack) -> None:
 
 def test_every_route_of_the_app_is_in_the_table_of_paths() -> None:
     table = {str(route) for route in _ROUTES}
-    app = container().app
+    app = api_handler.this_containers_api().resolver
     registered = {route.path for route in app._static_routes + app._dynamic_routes}
     assert registered <= table  # no route outside the table
     assert table - registered == {str(paths.DOCS)}  # and every path of it is served (the docs when enabled)

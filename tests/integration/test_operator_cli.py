@@ -12,7 +12,7 @@ import boto3
 import pytest
 from typer.testing import CliRunner
 
-from api import dependencies
+from api import handler as api_handler
 from health_content import __version__
 from infra import publish
 from infra.aws_target import ExitCode
@@ -112,7 +112,7 @@ def test_unpublishing_keeps_the_history_and_the_reason(seeded_fresh: LocalStack,
     assert report["status"] == "removed"
     outcome = json.loads(s3.get_object(Bucket=BUCKET, Key=f"reports/{SEED_KEY}")["Body"].read())
     assert outcome["reason"] == reason
-    dependencies.reset()  # a warm container keeps serving its copy for the cache TTL; a new one does not
+    api_handler.reset()  # a warm container keeps serving its copy for the cache TTL; a new one does not
     gone = call_api("GET", "/v1/articles/kram-otot-betis")
     assert gone.status_code == 410 and gone.get_json()["reason"] == reason
     versions = s3.list_object_versions(Bucket=BUCKET, Prefix=SEED_KEY)

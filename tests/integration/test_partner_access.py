@@ -13,7 +13,6 @@ import pytest
 from typer.testing import CliRunner
 from werkzeug.test import Client
 
-from api import dependencies
 from api import handler as api_handler
 from infra.aws_target import ExitCode
 from infra.cli import app as cli
@@ -120,9 +119,8 @@ def test_the_stage_limit_is_the_policy_of_callers_without_a_key(
     seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("STAGE_RATE_LIMIT", "100")
-    from api import dependencies
 
-    dependencies.reset()
+    api_handler.reset()
     answered = _runner(seeded_fresh, required=False).get("/v1/articles")
     assert answered.headers["RateLimit-Policy"] == '"stage";q=100;w=1'
     problem = _runner(seeded_fresh, required=False).get("/v1/articles/tidak-ada")
@@ -135,9 +133,11 @@ def test_repeated_answers_still_carry_each_callers_own_policy(seeded_fresh: Loca
     article = "/v1/articles/kram-otot-betis"
     callers = [{"x-api-key": klinik}, {"x-api-key": apotek}]
     first = [api.get(article, headers=headers) for headers in callers]
-    handed_out = dependencies.container().renderings.handed_out
+    handed_out = api_handler.this_containers_api().container.renderings.handed_out
     again = [api.get(article, headers=headers) for headers in reversed(callers)][::-1]
-    assert dependencies.container().renderings.handed_out == handed_out  # both repeated, neither routed
+    assert (
+        api_handler.this_containers_api().container.renderings.handed_out == handed_out
+    )  # both repeated, neither routed
     for before, repeated in zip(first, again, strict=True):
         assert repeated.status_code == 200 and repeated.get_data() == before.get_data()
         assert repeated.headers["RateLimit-Policy"] == before.headers["RateLimit-Policy"]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from api.dependencies import container
+from api import handler as api_handler
 from api.fields import SparseOut
 from api.models import ArticleOut, SectionListOut, SectionOut
 from infra import publish
@@ -30,7 +30,7 @@ def test_a_representation_is_rendered_once_and_each_kept_one_is_valid(seeded_fre
     call_api("GET", f"{ARTICLE}/sections")
     call_api("GET", f"{ARTICLE}/sections/penyebab")
     call_api("GET", ARTICLE, query={"fields": "title"})
-    kept = [rendered.body for rendered in container().renderings._kept.values()]
+    kept = [rendered.body for rendered in api_handler.this_containers_api().container.renderings._kept.values()]
     assert len(kept) == 4  # the article, its sections, a section and the sparse article: one each
     matched = []
     for body in kept:
@@ -78,7 +78,7 @@ def test_embeds_and_frames_are_rendered_once_per_version_too(seeded_fresh: Local
     first = [call_api("GET", path, query=query) for path, query in paths]
     again = [call_api("GET", path, query=query) for path, query in paths]
     assert [r.get_data() for r in first] == [r.get_data() for r in again]
-    assert len(container().renderings._kept) == 3
+    assert len(api_handler.this_containers_api().container.renderings._kept) == 3
     put_document(s3, SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
     assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
     changed = call_api("GET", "/v1/embed/kram-otot-betis/penyebab", query={"format": "json"}).get_json()
@@ -89,7 +89,7 @@ def test_a_repeated_read_is_answered_without_the_route_while_its_content_is_fres
     seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "60")
-    renderings = container().renderings
+    renderings = api_handler.this_containers_api().container.renderings
     first = call_api("GET", ARTICLE)
     handed_out = renderings.handed_out
     again = call_api("GET", ARTICLE)
@@ -103,7 +103,7 @@ def test_a_repeated_read_is_answered_without_the_route_while_its_content_is_fres
 
 def test_answers_are_never_kept_longer_than_the_content_cache(seeded_fresh: LocalStack) -> None:
     # This module reads the store on every request (a TTL of 0): no answer is repeated either.
-    renderings = container().renderings
+    renderings = api_handler.this_containers_api().container.renderings
     call_api("GET", ARTICLE)
     handed_out = renderings.handed_out
     call_api("GET", ARTICLE)

@@ -21,7 +21,7 @@ import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from api import dependencies
+from api import handler as api_handler
 from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
 from tests.conftest import SEED_KEY, document_bytes
@@ -125,7 +125,7 @@ def test_a_cold_container_answers_503_with_retry_after_in_time(monkeypatch: pyte
     monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
     with make() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
-        dependencies.reset()
+        api_handler.reset()
         for path in (ARTICLE, "/v1/causes", "/v1/embed/kram-otot-betis/penyebab?format=json", "/v1/health"):
             started = time.monotonic()
             response = call_api("GET", path.split("?")[0], query=path.partition("?")[2])
@@ -148,7 +148,7 @@ def _fail_every_store_call() -> None:
     def unreachable(**_: Any) -> None:
         raise EndpointConnectionError(endpoint_url="https://dynamodb.us-east-1.amazonaws.com")
 
-    client = dependencies.container().content_table.meta.client
+    client = api_handler.this_containers_api().container.content_table.meta.client
     client.meta.events.register_first("before-send.dynamodb", unreachable)
 
 
@@ -156,7 +156,7 @@ def _fail_every_store_call() -> None:
 def warm_stack(seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch) -> LocalStack:
     # The container re-checks the store on every request (no TTL), so a fault shows at once.
     monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0")
-    dependencies.reset()
+    api_handler.reset()
     return seeded_fresh
 
 
@@ -192,7 +192,7 @@ def test_a_warm_container_keeps_serving_what_it_served_when_the_store_fails(warm
 
 def test_the_stale_window_ends(warm_stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTP_STALE_SECONDS", "1")
-    dependencies.reset()
+    api_handler.reset()
     assert call_api("GET", ARTICLE).status_code == 200
     _fail_every_store_call()
     assert call_api("GET", ARTICLE).status_code == 200
@@ -291,11 +291,11 @@ def test_a_stale_answer_is_not_repeated_from_the_answer_cache(
     seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0.2")  # answers are kept as long, at most
-    dependencies.reset()
+    api_handler.reset()
     assert call_api("GET", ARTICLE).status_code == 200
     time.sleep(0.25)  # the kept answer and the cached article are both due for a check
     _fail_every_store_call()
-    renderings = dependencies.container().renderings
+    renderings = api_handler.this_containers_api().container.renderings
     for _ in range(2):
         handed_out = renderings.handed_out
         response = call_api("GET", ARTICLE)

@@ -6,7 +6,7 @@ from api import paths
 from api.links import LinkBuilder
 from api.models import HomeLinks, HomeOut
 from api.openapi import DESCRIPTION
-from api.problems import PROBLEM_TYPES
+from api.problem_types import PROBLEM_TYPES
 
 
 def home_out(links: LinkBuilder, name: str, version: str, *, docs: bool) -> HomeOut:

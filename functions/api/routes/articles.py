@@ -10,16 +10,17 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
-from api.dependencies import container
+from api.container import Container
 from api.fields import FieldsQuery, PartialOut, SparseOut, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
+from api.media_types import HTML, JSON, JSON_LD
 from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
-from api.negotiation import HTML, JSON, JSON_LD, article_representation
+from api.negotiation import article_representation
 from api.openapi import TEXT, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
-from api.routes.pages import locate, page_response, rendering_key
+from api.routes.pages import Pages, rendering_key
 from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.articles.model import TAG_PATTERN
 from health_content.articles.store import ListingFilter
@@ -27,158 +28,159 @@ from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.errors import InvalidQuery
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
-router = Router()
-
 # RFC 3339 date-time: a date, a time and an offset (what `updated_since` takes).
 RFC_3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
 
 
-def _links(locale: Locale) -> LinkBuilder:
-    return request_links(router, locale)
+def routes(container: Container) -> Router:
+    """The article routes, answering from ``container``."""
+    router = Router()
+    pages = Pages(container)
 
+    def _links(locale: Locale) -> LinkBuilder:
+        return request_links(router, locale, container.settings.public_base_url)
 
-def _instant(name: str, value: str | None) -> dt.datetime | None:
-    if value is None:
-        return None
-    try:
-        return dt.datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case "t" and "z"
-    except ValueError:
-        raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
+    def _instant(name: str, value: str | None) -> dt.datetime | None:
+        if value is None:
+            return None
+        try:
+            return dt.datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case "t" and "z"
+        except ValueError:
+            raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
 
+    def _today() -> dt.date:
+        """Whether a review is overdue depends on the date (in UTC)."""
+        return dt.datetime.now(dt.UTC).date()
 
-def _today() -> dt.date:
-    """Whether a review is overdue depends on the date (in UTC)."""
-    return dt.datetime.now(dt.UTC).date()
-
-
-@router.route(
-    str(paths.ARTICLES),
-    method=READ_METHODS,
-    summary="List published articles",
-    description=(
-        "Articles in slug order, `limit` at a time; follow `next_cursor` (or `links.next`) for the next page. "
-        "`updated_since` keeps those published after an instant and `tag` those with a tag; each item carries "
-        "its `version`, so a client can tell what changed without fetching every article."
-    ),
-    tags=["Articles"],
-    responses=responses(model_response(ArticleListOut | PartialOut, "One page of articles"), 400, 503),
-)
-def list_articles(
-    locale: LocaleQuery = DEFAULT_LOCALE,
-    limit: LimitQuery = DEFAULT_PAGE_SIZE,
-    cursor: CursorQuery = None,
-    updated_since: Annotated[
-        str | None,
-        Query(
-            pattern=RFC_3339,
-            description="Only articles published after this instant (RFC 3339, with its offset).",
-            examples=["2026-11-24T00:00:00Z"],
+    @router.route(
+        str(paths.ARTICLES),
+        method=READ_METHODS,
+        summary="List published articles",
+        description=(
+            "Articles in slug order, `limit` at a time; follow `next_cursor` (or `links.next`) for the next page. "
+            "`updated_since` keeps those published after an instant and `tag` those with a tag; each item carries "
+            "its `version`, so a client can tell what changed without fetching every article."
         ),
-    ] = None,
-    tag: Annotated[
-        str | None, Query(pattern=TAG_PATTERN, description="Only articles with this tag.", examples=["kejang"])
-    ] = None,
-    fields: FieldsQuery = None,
-) -> Response[ArticleListOut | PartialOut]:
-    only = ListingFilter(_instant("updated_since", updated_since), tag)
-    page = container().articles.list_articles(locale, limit, cursor, only)
-    # A page changed when the newest article on it was published (or, empty, when the code was).
-    last_modified = max((item.published_at for item in page.items), default=released_at())
-    body = article_list_out(page, _links(locale), cursor, limit, only)
-    return representation(select(body, fields, PartialOut), last_modified=last_modified, language=locale)
+        tags=["Articles"],
+        responses=responses(model_response(ArticleListOut | PartialOut, "One page of articles"), 400, 503),
+    )
+    def list_articles(
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        limit: LimitQuery = DEFAULT_PAGE_SIZE,
+        cursor: CursorQuery = None,
+        updated_since: Annotated[
+            str | None,
+            Query(
+                pattern=RFC_3339,
+                description="Only articles published after this instant (RFC 3339, with its offset).",
+                examples=["2026-11-24T00:00:00Z"],
+            ),
+        ] = None,
+        tag: Annotated[
+            str | None, Query(pattern=TAG_PATTERN, description="Only articles with this tag.", examples=["kejang"])
+        ] = None,
+        fields: FieldsQuery = None,
+    ) -> Response[ArticleListOut | PartialOut]:
+        only = ListingFilter(_instant("updated_since", updated_since), tag)
+        page = container.articles.list_articles(locale, limit, cursor, only)
+        # A page changed when the newest article on it was published (or, empty, when the code was).
+        last_modified = max((item.published_at for item in page.items), default=released_at())
+        body = article_list_out(page, _links(locale), cursor, limit, only)
+        return representation(select(body, fields, PartialOut), last_modified=last_modified, language=locale)
 
-
-@router.route(
-    str(paths.ARTICLE),
-    method=READ_METHODS,
-    summary="Get an article",
-    description=(
-        "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
-        "application/ld+json` (or `format=jsonld`) the same article as schema.org JSON-LD: a MedicalWebPage whose "
-        "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes. A browser "
-        "(`Accept: text/html`, or `format=html`) gets the article as a page to read, where embeds link to."
-    ),
-    tags=["Articles"],
-    responses=responses(
-        ok(
-            "The article, as JSON, schema.org JSON-LD or a page to read",
-            {JSON: {"model": ArticleOut | SparseOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
+    @router.route(
+        str(paths.ARTICLE),
+        method=READ_METHODS,
+        summary="Get an article",
+        description=(
+            "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
+            "application/ld+json` (or `format=jsonld`) the same article as schema.org JSON-LD: a MedicalWebPage whose "
+            "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes. A browser "
+            "(`Accept: text/html`, or `format=html`) gets the article as a page to read, where embeds link to."
         ),
-        400,
-        404,
-        410,
-        503,
-        html_problems=True,  # a browser asking for the page gets its errors as a page too
-    ),
-)
-def get_article(
-    slug: SlugPath,
-    locale: LocaleQuery = DEFAULT_LOCALE,
-    format: Annotated[
-        Literal["json", "jsonld", "html"] | None,
-        Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
-    ] = None,
-    fields: FieldsQuery = None,
-) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
-    wanted = article_representation(router.current_event, format)
-    if wanted == HTML:
-        page: Response[str] = page_response(locate(router, slug, None, locale), "page")
-        page.headers["Vary"] = "Accept"
-        return page  # type: ignore[return-value]  # Response is invariant; str is one of the bodies
-    view = container().reader.view(slug, locale)
-    links = _links(locale)
-    vary = {"Vary": "Accept"}
-    if wanted == JSON_LD:
-        document = JsonLdOut(article_jsonld(view, links, container().settings.publisher_name))
-        return representation(
-            document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
+        tags=["Articles"],
+        responses=responses(
+            ok(
+                "The article, as JSON, schema.org JSON-LD or a page to read",
+                {JSON: {"model": ArticleOut | SparseOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
+            ),
+            400,
+            404,
+            410,
+            503,
+            html_problems=True,  # a browser asking for the page gets its errors as a page too
+        ),
+    )
+    def get_article(
+        slug: SlugPath,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        format: Annotated[
+            Literal["json", "jsonld", "html"] | None,
+            Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
+        ] = None,
+        fields: FieldsQuery = None,
+    ) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
+        wanted = article_representation(router.current_event, format)
+        if wanted == HTML:
+            page: Response[str] = pages.page_response(pages.locate(_links(locale), slug, None, locale), "page")
+            page.headers["Vary"] = "Accept"
+            return page  # type: ignore[return-value]  # Response is invariant; str is one of the bodies
+        view = container.reader.view(slug, locale)
+        links = _links(locale)
+        vary = {"Vary": "Accept"}
+        if wanted == JSON_LD:
+            document = JsonLdOut(article_jsonld(view, links, container.settings.publisher_name))
+            return representation(
+                document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
+            )
+        rendered = container.renderings.get(
+            rendering_key("article", view, links, container.freshness.degraded, normalized_fields(fields)),
+            lambda: select(article_out(view, links, _today()), fields, SparseOut),
         )
-    rendered = container().renderings.get(
-        rendering_key("article", view, links, normalized_fields(fields)),
-        lambda: select(article_out(view, links, _today()), fields, SparseOut),
+        return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=vary)
+
+    @router.route(
+        str(paths.SECTIONS),
+        method=READ_METHODS,
+        summary="List an article's sections",
+        description="The table of contents: each section's id, heading and health aspect.",
+        tags=["Sections"],
+        responses=responses(
+            model_response(SectionListOut | SparseOut, "The article's table of contents"), 400, 404, 410, 503
+        ),
     )
-    return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=vary)
+    def list_sections(
+        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
+    ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
+        view = container.reader.view(slug, locale)
+        links = _links(locale)
+        rendered = container.renderings.get(
+            rendering_key("sections", view, links, container.freshness.degraded, normalized_fields(fields)),
+            lambda: select(section_list_out(view, links), fields, SparseOut),
+        )
+        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
 
-
-@router.route(
-    str(paths.SECTIONS),
-    method=READ_METHODS,
-    summary="List an article's sections",
-    description="The table of contents: each section's id, heading and health aspect.",
-    tags=["Sections"],
-    responses=responses(
-        model_response(SectionListOut | SparseOut, "The article's table of contents"), 400, 404, 410, 503
-    ),
-)
-def list_sections(
-    slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
-) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
-    view = container().reader.view(slug, locale)
-    links = _links(locale)
-    rendered = container().renderings.get(
-        rendering_key("sections", view, links, normalized_fields(fields)),
-        lambda: select(section_list_out(view, links), fields, SparseOut),
+    @router.route(
+        str(paths.SECTION),
+        method=READ_METHODS,
+        summary="Get one section",
+        description="One section with the article's attribution and disclaimer, ready to show on its own.",
+        tags=["Sections"],
+        responses=responses(
+            model_response(SectionOut | SparseOut, "The section with attribution and disclaimer"), 400, 404, 410, 503
+        ),
     )
-    return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
+    def get_section(
+        slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
+    ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
+        view, section = container.reader.section_view(slug, section_id, locale)
+        links = _links(locale)
+        rendered = container.renderings.get(
+            rendering_key(
+                f"section:{section_id}", view, links, container.freshness.degraded, normalized_fields(fields)
+            ),
+            lambda: select(section_out(view, section, links, _today()), fields, SparseOut),
+        )
+        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
 
-
-@router.route(
-    str(paths.SECTION),
-    method=READ_METHODS,
-    summary="Get one section",
-    description="One section with the article's attribution and disclaimer, ready to show on its own.",
-    tags=["Sections"],
-    responses=responses(
-        model_response(SectionOut | SparseOut, "The section with attribution and disclaimer"), 400, 404, 410, 503
-    ),
-)
-def get_section(
-    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
-) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
-    view, section = container().reader.section_view(slug, section_id, locale)
-    links = _links(locale)
-    rendered = container().renderings.get(
-        rendering_key(f"section:{section_id}", view, links, normalized_fields(fields)),
-        lambda: select(section_out(view, section, links, _today()), fields, SparseOut),
-    )
-    return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
+    return router

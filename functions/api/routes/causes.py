@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api import paths
-from api.dependencies import container
+from api.container import Container
 from api.fields import FieldsQuery, SparseOut, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
@@ -22,8 +22,6 @@ from health_content.causes import icd10
 from health_content.causes.index import CauseIndex, CauseQuery
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
-
-router = Router()
 
 TextQuery = Annotated[
     str | None,
@@ -58,95 +56,97 @@ ArticleQuery = Annotated[
 ]
 
 
-def _links(locale: Locale) -> LinkBuilder:
-    return request_links(router, locale)
+def routes(container: Container) -> Router:
+    """The cause lookup routes, answering from ``container``."""
+    router = Router()
 
+    def _links(locale: Locale) -> LinkBuilder:
+        return request_links(router, locale, container.settings.public_base_url)
 
-def _published_at(index: CauseIndex | None) -> dt.datetime:
-    """Cause responses change when the taxonomy is published (or, with none yet, when the code is)."""
-    return (index.published_at if index else None) or released_at()
+    def _published_at(index: CauseIndex | None) -> dt.datetime:
+        """Cause responses change when the taxonomy is published (or, with none yet, when the code is)."""
+        return (index.published_at if index else None) or released_at()
 
-
-@router.route(
-    str(paths.CAUSES),
-    method=READ_METHODS,
-    summary="Look up causes",
-    description=(
-        "Causes of cramps and seizures that match every filter given, best first, each with its score, "
-        "the words that matched, and links to where the article discusses it. No match is an empty list."
-    ),
-    tags=["Causes"],
-    responses=responses(model_response(CauseSearchOut | SparseOut, "Matching causes, best first"), 400, 503),
-)
-def search_causes(
-    q: TextQuery = None,
-    category: CategoryQuery = None,
-    population: PopulationQuery = None,
-    code: CodeQuery = None,
-    article: ArticleQuery = None,
-    locale: LocaleQuery = DEFAULT_LOCALE,
-    limit: LimitQuery = DEFAULT_PAGE_SIZE,
-    cursor: CursorQuery = None,
-    fields: FieldsQuery = None,
-) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
-    query = CauseQuery.of(q, category, population, code, article)
-    catalog, links = container().causes, _links(locale)
-    index = catalog.current()
-    # One rendering per query, page and taxonomy version: a repeated lookup neither searches nor serialises.
-    version = index.version if index else None
-    key = ("causes", query.fingerprint(), locale, limit, cursor, normalized_fields(fields), links.base_url, version)
-
-    def render() -> CauseSearchOut | SparseOut:
-        page = catalog.search(query, limit, cursor)
-        return select(search_out(page, query, locale, links, cursor, limit), fields, SparseOut)
-
-    rendered = container().renderings.get(key, render)
-    return rendered_representation(rendered, last_modified=_published_at(index), language=locale)
-
-
-@router.route(
-    str(paths.CAUSE_FACETS),
-    method=READ_METHODS,
-    summary="Count causes per category and population",
-    description="For building filters: each count applies the other filters given, but not its own.",
-    tags=["Causes"],
-    responses=responses(model_response(CauseFacetsOut, "Counts per category and population"), 400, 503),
-)
-def cause_facets(
-    q: TextQuery = None,
-    category: CategoryQuery = None,
-    population: PopulationQuery = None,
-    code: CodeQuery = None,
-    article: ArticleQuery = None,
-    locale: LocaleQuery = DEFAULT_LOCALE,
-) -> Response[CauseFacetsOut]:
-    query = CauseQuery.of(q, category, population, code, article)
-    facets, index = container().causes.facets(query)
-    body = facets_out(facets, index, query, locale, _links(locale))
-    return representation(body, last_modified=_published_at(index), language=locale)
-
-
-@router.route(
-    str(paths.CAUSE),
-    method=READ_METHODS,
-    summary="Get one cause",
-    description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
-    tags=["Causes"],
-    responses=responses(model_response(CauseDetailOut | SparseOut, "The cause"), 400, 404, 503),
-)
-def get_cause(
-    cause_id: Annotated[
-        str,
-        Path(
-            pattern=SLUG_PATTERN,
-            max_length=SLUG_MAX_LENGTH,
-            description="The cause's id.",
-            examples=["hipokalsemia"],
+    @router.route(
+        str(paths.CAUSES),
+        method=READ_METHODS,
+        summary="Look up causes",
+        description=(
+            "Causes of cramps and seizures that match every filter given, best first, each with its score, "
+            "the words that matched, and links to where the article discusses it. No match is an empty list."
         ),
-    ],
-    locale: LocaleQuery = DEFAULT_LOCALE,
-    fields: FieldsQuery = None,
-) -> Response[CauseDetailOut | SparseOut]:
-    cause, index = container().causes.get(cause_id)
-    body = select(cause_out(cause, index, locale, _links(locale)), fields, SparseOut)
-    return representation(body, last_modified=_published_at(index), language=locale)
+        tags=["Causes"],
+        responses=responses(model_response(CauseSearchOut | SparseOut, "Matching causes, best first"), 400, 503),
+    )
+    def search_causes(
+        q: TextQuery = None,
+        category: CategoryQuery = None,
+        population: PopulationQuery = None,
+        code: CodeQuery = None,
+        article: ArticleQuery = None,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        limit: LimitQuery = DEFAULT_PAGE_SIZE,
+        cursor: CursorQuery = None,
+        fields: FieldsQuery = None,
+    ) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
+        query = CauseQuery.of(q, category, population, code, article)
+        catalog, links = container.causes, _links(locale)
+        index = catalog.current()
+        # One rendering per query, page and taxonomy version: a repeated lookup neither searches nor serialises.
+        version = index.version if index else None
+        key = ("causes", query.fingerprint(), locale, limit, cursor, normalized_fields(fields), links.base_url, version)
+
+        def render() -> CauseSearchOut | SparseOut:
+            page = catalog.search(query, limit, cursor)
+            return select(search_out(page, query, locale, links, cursor, limit), fields, SparseOut)
+
+        rendered = container.renderings.get(key, render)
+        return rendered_representation(rendered, last_modified=_published_at(index), language=locale)
+
+    @router.route(
+        str(paths.CAUSE_FACETS),
+        method=READ_METHODS,
+        summary="Count causes per category and population",
+        description="For building filters: each count applies the other filters given, but not its own.",
+        tags=["Causes"],
+        responses=responses(model_response(CauseFacetsOut, "Counts per category and population"), 400, 503),
+    )
+    def cause_facets(
+        q: TextQuery = None,
+        category: CategoryQuery = None,
+        population: PopulationQuery = None,
+        code: CodeQuery = None,
+        article: ArticleQuery = None,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+    ) -> Response[CauseFacetsOut]:
+        query = CauseQuery.of(q, category, population, code, article)
+        facets, index = container.causes.facets(query)
+        body = facets_out(facets, index, query, locale, _links(locale))
+        return representation(body, last_modified=_published_at(index), language=locale)
+
+    @router.route(
+        str(paths.CAUSE),
+        method=READ_METHODS,
+        summary="Get one cause",
+        description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
+        tags=["Causes"],
+        responses=responses(model_response(CauseDetailOut | SparseOut, "The cause"), 400, 404, 503),
+    )
+    def get_cause(
+        cause_id: Annotated[
+            str,
+            Path(
+                pattern=SLUG_PATTERN,
+                max_length=SLUG_MAX_LENGTH,
+                description="The cause's id.",
+                examples=["hipokalsemia"],
+            ),
+        ],
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        fields: FieldsQuery = None,
+    ) -> Response[CauseDetailOut | SparseOut]:
+        cause, index = container.causes.get(cause_id)
+        body = select(cause_out(cause, index, locale, _links(locale)), fields, SparseOut)
+        return representation(body, last_modified=_published_at(index), language=locale)
+
+    return router

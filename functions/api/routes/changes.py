@@ -9,7 +9,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
-from api.dependencies import container
+from api.container import Container
 from api.http_caching import representation
 from api.models import ChangeFeedOut
 from api.openapi import model_response, responses
@@ -18,34 +18,42 @@ from api.routes.params import READ_METHODS, LimitQuery, request_links
 from health_content.cursor import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH
 from health_content.vocabulary import DEFAULT_LOCALE
 
-router = Router()
-
 # A client polls the newest page; a cache may answer for half a minute, and revalidating is a 304.
 FEED_CACHE_CONTROL = "public, max-age=30"
 
 
-@router.route(
-    str(paths.CHANGES),
-    method=READ_METHODS,
-    summary="Follow changes to the content",
-    description=(
-        "Every change to published content (articles and the cause taxonomy), oldest first: published, updated, "
-        "corrected (with the correction's reason) and retracted (with the editors' reason). Keep `cursor` and "
-        "ask again later with `since=<cursor>` for what happened after; an empty page returns the same cursor, "
-        "and with `If-None-Match` a 304. Changes are kept 90 days: a `since` older than that is a 410, after "
-        "which a client resynchronises from the article and cause lists and follows the feed from its start."
-    ),
-    tags=["Changes"],
-    responses=responses(model_response(ChangeFeedOut, "One page of changes"), 400, 410, 503),
-)
-def list_changes(
-    since: Annotated[
-        str | None,
-        Query(max_length=MAX_CURSOR_LENGTH, description="The `cursor` of an earlier page: only what came after it."),
-    ] = None,
-    limit: LimitQuery = DEFAULT_PAGE_SIZE,
-) -> Response[ChangeFeedOut]:
-    page = container().changes.page(since, limit)
-    last_modified = page.changes[-1].at if page.changes else None
-    body = change_feed_out(page, request_links(router, DEFAULT_LOCALE), since, limit)
-    return representation(body, last_modified=last_modified, headers={"Cache-Control": FEED_CACHE_CONTROL})
+def routes(container: Container) -> Router:
+    """The change feed route, answering from ``container``."""
+    router = Router()
+
+    @router.route(
+        str(paths.CHANGES),
+        method=READ_METHODS,
+        summary="Follow changes to the content",
+        description=(
+            "Every change to published content (articles and the cause taxonomy), oldest first: published, updated, "
+            "corrected (with the correction's reason) and retracted (with the editors' reason). Keep `cursor` and "
+            "ask again later with `since=<cursor>` for what happened after; an empty page returns the same cursor, "
+            "and with `If-None-Match` a 304. Changes are kept 90 days: a `since` older than that is a 410, after "
+            "which a client resynchronises from the article and cause lists and follows the feed from its start."
+        ),
+        tags=["Changes"],
+        responses=responses(model_response(ChangeFeedOut, "One page of changes"), 400, 410, 503),
+    )
+    def list_changes(
+        since: Annotated[
+            str | None,
+            Query(
+                max_length=MAX_CURSOR_LENGTH, description="The `cursor` of an earlier page: only what came after it."
+            ),
+        ] = None,
+        limit: LimitQuery = DEFAULT_PAGE_SIZE,
+    ) -> Response[ChangeFeedOut]:
+        page = container.changes.page(since, limit)
+        last_modified = page.changes[-1].at if page.changes else None
+        body = change_feed_out(
+            page, request_links(router, DEFAULT_LOCALE, container.settings.public_base_url), since, limit
+        )
+        return representation(body, last_modified=last_modified, headers={"Cache-Control": FEED_CACHE_CONTROL})
+
+    return router

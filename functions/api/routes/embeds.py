@@ -14,183 +14,187 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
-from api.dependencies import container
+from api.container import Container
 from api.http_caching import rendered_representation, representation
 from api.links import LinkBuilder
+from api.media_types import CSS, HTML, JAVASCRIPT, JSON, XML, with_charset
 from api.models import EmbedOut, OEmbedOut
-from api.openapi import JSON, TEXT, ok, responses, text_response
+from api.openapi import TEXT, ok, responses, text_response
 from api.presenters.embeds import asset, fragment_html, oembed_out, oembed_xml
-from api.problems import UnsupportedFormat
-from api.routes.pages import HTML, OPEN, embedding_of, load_embedding, locate, page_response
+from api.problem_types import UnsupportedFormat
+from api.routes.pages import HTML_PAGE, OPEN, Pages
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.errors import NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
-router = Router()
-
-
 OEMBED_FORMATS = ("json", "xml")
-XML = "text/xml; charset=utf-8"
 FormatQuery = Annotated[
     Literal["html", "json"],
     Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
 ]
 _FRAGMENT = ok(
     "An HTML fragment (`format=html`), or what it shows as JSON (`format=json`)",
-    {"text/html": TEXT, JSON: {"model": EmbedOut}},
+    {HTML: TEXT, JSON: {"model": EmbedOut}},
 )
-_PAGE = text_response("text/html", "A full HTML page with the content, its disclaimer and attribution")
+_PAGE = text_response(HTML, "A full HTML page with the content, its disclaimer and attribution")
 
 
-def _links(locale: Locale) -> LinkBuilder:
-    return request_links(router, locale)
+def routes(container: Container) -> Router:
+    """The embed routes, answering from ``container``."""
+    router = Router()
+    pages = Pages(container)
 
+    def _links(locale: Locale) -> LinkBuilder:
+        return request_links(router, locale, container.settings.public_base_url)
 
-def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response[str | EmbedOut]:
-    located = locate(router, slug, section_id, locale)
-    if format == "json":
-        rendered = container().renderings.get(located.version("embed-json"), lambda: embedding_of(located).embed)
-        content_type = "application/json"
-    else:
-        rendered = container().renderings.get(
-            located.version("embed-html"), lambda: fragment_html(embedding_of(located).embed)
+    def _fragment(slug: str, section_id: str | None, locale: Locale, format: str) -> Response[str | EmbedOut]:
+        located = pages.locate(_links(locale), slug, section_id, locale)
+        if format == "json":
+            rendered = container.renderings.get(
+                located.version("embed-json"), lambda: pages.embedding_of(located).embed
+            )
+            content_type = JSON
+        else:
+            rendered = container.renderings.get(
+                located.version("embed-html"), lambda: fragment_html(pages.embedding_of(located).embed)
+            )
+            content_type = HTML_PAGE
+        return rendered_representation(
+            rendered, last_modified=located.view.last_modified, language=locale, content_type=content_type, headers=OPEN
         )
-        content_type = HTML
-    return rendered_representation(
-        rendered, last_modified=located.view.last_modified, language=locale, content_type=content_type, headers=OPEN
+
+    def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
+        return pages.page_response(pages.locate(_links(locale), slug, section_id, locale), "frame")
+
+    @router.route(
+        str(paths.EMBED_ARTICLE),
+        method=READ_METHODS,
+        summary="Embed a whole article",
+        description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
     )
+    def embed_article(
+        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
+    ) -> Response[str | EmbedOut]:
+        return _fragment(slug, None, locale, format)
 
+    @router.route(
+        str(paths.EMBED_SECTION),
+        method=READ_METHODS,
+        summary="Embed one section",
+        description=(
+            "A section as a self-contained HTML fragment: heading, blocks, disclaimer and attribution, with `kse-` "
+            "classes to style and no script. `format=json` gives the same content for the embed script."
+        ),
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
+    )
+    def embed_section(
+        slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
+    ) -> Response[str | EmbedOut]:
+        return _fragment(slug, section_id, locale, format)
 
-def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
-    return page_response(locate(router, slug, section_id, locale), "frame")
+    @router.route(
+        str(paths.FRAME_ARTICLE),
+        method=READ_METHODS,
+        summary="Article as a page for an iframe",
+        description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(_PAGE, 400, 404, 410, 503, html_problems=True),
+    )
+    def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
+        return _frame(slug, None, locale)
 
+    @router.route(
+        str(paths.FRAME_SECTION),
+        method=READ_METHODS,
+        summary="Section as a page for an iframe",
+        description="A full HTML page of one section, for an iframe.",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(_PAGE, 400, 404, 410, 503, html_problems=True),
+    )
+    def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
+        return _frame(slug, section_id, locale)
 
-@router.route(
-    str(paths.EMBED_ARTICLE),
-    method=READ_METHODS,
-    summary="Embed a whole article",
-    description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
-)
-def embed_article(
-    slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
-) -> Response[str | EmbedOut]:
-    return _fragment(slug, None, locale, format)
+    @router.route(
+        str(paths.OEMBED),
+        method=READ_METHODS,
+        summary="oEmbed provider",
+        description=(
+            "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
+            "`/v1/articles/{slug}/sections/{id}`, and the frame and embed URLs). "
+            "The `html` is an iframe of a frame page."
+        ),
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(
+            ok("An oEmbed 1.0 rich response, as JSON or XML", {JSON: {"model": OEmbedOut}, XML: TEXT}),
+            400,
+            404,
+            410,
+            501,
+            503,
+        ),
+    )
+    def oembed(
+        url: Annotated[str, Query(max_length=2048, description="The URL to embed.")],
+        format: Annotated[
+            str, Query(max_length=20, description="`json` or `xml`; any other format is 501, as oEmbed 1.0 says.")
+        ] = "json",
+        maxwidth: Annotated[
+            int | None, Query(ge=1, le=10_000, description="Widest the embed may be, in pixels.")
+        ] = None,
+        maxheight: Annotated[int | None, Query(ge=1, le=10_000, description="Tallest it may be, in pixels.")] = None,
+    ) -> Response[OEmbedOut | str]:
+        if format not in OEMBED_FORMATS:
+            raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json or xml.")
+        target = urlsplit(url)
+        locale = as_locale(parse_qs(target.query).get("locale", [DEFAULT_LOCALE])[0])
+        path = _links(DEFAULT_LOCALE).relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
+        page = paths.match_embeddable(path) if path else None
+        if page is None or locale is None:
+            raise NotFound(f"{url!r} is not an article or section of this API.")
+        slug, section_id = page
+        embedding = pages.embedding_of(pages.locate(_links(locale), slug, section_id, locale))
+        body = oembed_out(
+            embedding.embed, embedding.links, maxwidth, maxheight, container.settings.http_max_age_seconds
+        )
+        if format == "xml":
+            xml = oembed_xml(body)
+            return representation(
+                xml, last_modified=embedding.last_modified, content_type=with_charset(XML), headers=OPEN
+            )
+        return representation(body, last_modified=embedding.last_modified, headers=OPEN)
 
+    def _static(route: paths.RoutePath, content_type: str) -> Response[str]:
+        file = asset(route)
+        return representation(file.text, last_modified=file.modified, content_type=content_type, headers=OPEN)
 
-@router.route(
-    str(paths.EMBED_SECTION),
-    method=READ_METHODS,
-    summary="Embed one section",
-    description=(
-        "A section as a self-contained HTML fragment: heading, blocks, disclaimer and attribution, with `kse-` "
-        "classes to style and no script. `format=json` gives the same content for the embed script."
-    ),
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
-)
-def embed_section(
-    slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
-) -> Response[str | EmbedOut]:
-    return _fragment(slug, section_id, locale, format)
+    @router.route(
+        str(paths.EMBED_STYLESHEET),
+        method=READ_METHODS,
+        summary="Default stylesheet for embeds",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(text_response(CSS, "The stylesheet")),
+    )
+    def stylesheet() -> Response[str]:
+        return _static(paths.EMBED_STYLESHEET, with_charset(CSS))
 
+    @router.route(
+        str(paths.EMBED_SCRIPT),
+        method=READ_METHODS,
+        summary="The embed script",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(text_response(JAVASCRIPT, "The script")),
+    )
+    def script() -> Response[str]:
+        return _static(paths.EMBED_SCRIPT, with_charset(JAVASCRIPT))
 
-@router.route(
-    str(paths.FRAME_ARTICLE),
-    method=READ_METHODS,
-    summary="Article as a page for an iframe",
-    description="A full HTML page (the iframe that oEmbed hands out), with oEmbed discovery in its head.",
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(_PAGE, 400, 404, 410, 503, html_problems=True),
-)
-def frame_article(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
-    return _frame(slug, None, locale)
-
-
-@router.route(
-    str(paths.FRAME_SECTION),
-    method=READ_METHODS,
-    summary="Section as a page for an iframe",
-    description="A full HTML page of one section, for an iframe.",
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(_PAGE, 400, 404, 410, 503, html_problems=True),
-)
-def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
-    return _frame(slug, section_id, locale)
-
-
-@router.route(
-    str(paths.OEMBED),
-    method=READ_METHODS,
-    summary="oEmbed provider",
-    description=(
-        "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
-        "`/v1/articles/{slug}/sections/{id}`, and the frame and embed URLs). The `html` is an iframe of a frame page."
-    ),
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(
-        ok("An oEmbed 1.0 rich response, as JSON or XML", {JSON: {"model": OEmbedOut}, "text/xml": TEXT}),
-        400,
-        404,
-        410,
-        501,
-        503,
-    ),
-)
-def oembed(
-    url: Annotated[str, Query(max_length=2048, description="The URL to embed.")],
-    format: Annotated[
-        str, Query(max_length=20, description="`json` or `xml`; any other format is 501, as oEmbed 1.0 says.")
-    ] = "json",
-    maxwidth: Annotated[int | None, Query(ge=1, le=10_000, description="Widest the embed may be, in pixels.")] = None,
-    maxheight: Annotated[int | None, Query(ge=1, le=10_000, description="Tallest it may be, in pixels.")] = None,
-) -> Response[OEmbedOut | str]:
-    if format not in OEMBED_FORMATS:
-        raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json or xml.")
-    target = urlsplit(url)
-    locale = as_locale(parse_qs(target.query).get("locale", [DEFAULT_LOCALE])[0])
-    path = _links(DEFAULT_LOCALE).relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
-    page = paths.match_embeddable(path) if path else None
-    if page is None or locale is None:
-        raise NotFound(f"{url!r} is not an article or section of this API.")
-    embedding = load_embedding(router, *page, locale)
-    body = oembed_out(embedding.embed, embedding.links, maxwidth, maxheight, container().settings.http_max_age_seconds)
-    if format == "xml":
-        xml = oembed_xml(body)
-        return representation(xml, last_modified=embedding.last_modified, content_type=XML, headers=OPEN)
-    return representation(body, last_modified=embedding.last_modified, headers=OPEN)
-
-
-def _static(route: paths.RoutePath, content_type: str) -> Response[str]:
-    file = asset(route)
-    return representation(file.text, last_modified=file.modified, content_type=content_type, headers=OPEN)
-
-
-@router.route(
-    str(paths.EMBED_STYLESHEET),
-    method=READ_METHODS,
-    summary="Default stylesheet for embeds",
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(text_response("text/css", "The stylesheet")),
-)
-def stylesheet() -> Response[str]:
-    return _static(paths.EMBED_STYLESHEET, "text/css; charset=utf-8")
-
-
-@router.route(
-    str(paths.EMBED_SCRIPT),
-    method=READ_METHODS,
-    summary="The embed script",
-    tags=["Embeds"],
-    cors=False,
-    responses=responses(text_response("text/javascript", "The script")),
-)
-def script() -> Response[str]:
-    return _static(paths.EMBED_SCRIPT, "text/javascript; charset=utf-8")
+    return router

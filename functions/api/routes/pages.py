@@ -7,20 +7,19 @@ from collections.abc import Hashable
 from dataclasses import dataclass
 
 from aws_lambda_powertools.event_handler import Response
-from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from api.dependencies import container
+from api.container import Container
 from api.http_caching import rendered_representation
 from api.links import LinkBuilder
+from api.media_types import HTML, with_charset
 from api.models import EmbedOut
 from api.presenters.embeds import embed_out, page_html, page_security_policy
 from api.presenters.jsonld import article_jsonld, section_jsonld
-from api.routes.params import request_links
 from health_content.articles.model import Section
 from health_content.reading import ArticleView
 from health_content.vocabulary import Locale
 
-HTML = "text/html; charset=utf-8"
+HTML_PAGE = with_charset(HTML)
 # Embeds are for any site: any origin may read them (the JSON routes keep the CORS allow-list).
 OPEN = {"Access-Control-Allow-Origin": "*"}
 
@@ -47,12 +46,17 @@ class Located:
     section: Section | None
     links: LinkBuilder
     locale: Locale
+    degraded: bool
+    """Whether something was left out of the view because it could not be read."""
 
     def version(self, representation: str) -> Hashable:
-        return rendering_key(representation, self.view, self.links, self.section.id if self.section else None)
+        section_id = self.section.id if self.section else None
+        return rendering_key(representation, self.view, self.links, self.degraded, section_id)
 
 
-def rendering_key(representation: str, view: ArticleView, links: LinkBuilder, *parts: Hashable) -> Hashable:
+def rendering_key(
+    representation: str, view: ArticleView, links: LinkBuilder, degraded: bool, *parts: Hashable
+) -> Hashable:
     """Everything a rendering of an article depends on, each part by its version: the content, when
     anything shown last changed (the causes, the review falling overdue), whether the causes were
     left out, where links point, and the ``parts`` a route adds (a section, the fields asked for)."""
@@ -64,48 +68,48 @@ def rendering_key(representation: str, view: ArticleView, links: LinkBuilder, *p
         published.content_hash,
         view.causes_version,
         view.last_modified,
-        container().freshness.degraded,
+        degraded,
         links.base_url,
         *parts,
     )
 
 
-def locate(router: Router, slug: str, section_id: str | None, locale: Locale) -> Located:
-    links = request_links(router, locale)
-    if section_id is None:
-        view, section = container().reader.view(slug, locale), None
-    else:
-        view, section = container().reader.section_view(slug, section_id, locale)
-    return Located(view, section, links, locale)
+class Pages:
+    """Finds what an embed or a page shows, and renders each version once, from one app's container."""
 
+    def __init__(self, container: Container) -> None:
+        self._container = container
 
-def embedding_of(located: Located) -> Embedding:
-    today = dt.datetime.now(dt.UTC).date()
-    publisher = container().settings.publisher_name
-    embed = embed_out(located.view, located.section, located.links, publisher, located.locale, today)
-    return Embedding(embed, located.view, located.section, located.links)
-
-
-def load_embedding(router: Router, slug: str, section_id: str | None, locale: Locale) -> Embedding:
-    return embedding_of(locate(router, slug, section_id, locale))
-
-
-def page_response(located: Located, layout: str) -> Response[str]:
-    """The content as a whole HTML page (``frame`` for iframes, ``page`` to read), rendered once per version."""
-
-    def render() -> str:
-        embedding = embedding_of(located)
-        publisher = container().settings.publisher_name
-        if embedding.section is None:
-            structured = article_jsonld(embedding.view, embedding.links, publisher)
+    def locate(self, links: LinkBuilder, slug: str, section_id: str | None, locale: Locale) -> Located:
+        reader = self._container.reader
+        if section_id is None:
+            view, section = reader.view(slug, locale), None
         else:
-            structured = section_jsonld(embedding.view, embedding.section, embedding.links, publisher)
-        return page_html(embedding.embed, embedding.links, structured, layout=layout)
+            view, section = reader.section_view(slug, section_id, locale)
+        return Located(view, section, links, locale, self._container.freshness.degraded)
 
-    return rendered_representation(
-        container().renderings.get(located.version(layout), render),
-        last_modified=located.view.last_modified,
-        language=located.locale,
-        content_type=HTML,
-        headers={**OPEN, "Content-Security-Policy": page_security_policy(located.links.origin)},
-    )
+    def embedding_of(self, located: Located) -> Embedding:
+        today = dt.datetime.now(dt.UTC).date()
+        publisher = self._container.settings.publisher_name
+        embed = embed_out(located.view, located.section, located.links, publisher, located.locale, today)
+        return Embedding(embed, located.view, located.section, located.links)
+
+    def page_response(self, located: Located, layout: str) -> Response[str]:
+        """The content as a whole HTML page (``frame`` for iframes, ``page`` to read), rendered once per version."""
+
+        def render() -> str:
+            embedding = self.embedding_of(located)
+            publisher = self._container.settings.publisher_name
+            if embedding.section is None:
+                structured = article_jsonld(embedding.view, embedding.links, publisher)
+            else:
+                structured = section_jsonld(embedding.view, embedding.section, embedding.links, publisher)
+            return page_html(embedding.embed, embedding.links, structured, layout=layout)
+
+        return rendered_representation(
+            self._container.renderings.get(located.version(layout), render),
+            last_modified=located.view.last_modified,
+            language=located.locale,
+            content_type=HTML_PAGE,
+            headers={**OPEN, "Content-Security-Policy": page_security_policy(located.links.origin)},
+        )

@@ -8,7 +8,6 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
-from api.dependencies import container
 from api.links import LinkBuilder
 from health_content.cursor import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
 from health_content.vocabulary import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
@@ -36,8 +35,8 @@ CursorQuery = Annotated[
 ]
 
 
-def request_links(router: Router, locale: Locale) -> LinkBuilder:
+def request_links(router: Router, locale: Locale, public_base_url: str | None) -> LinkBuilder:
     """Links for the current request: its stage prefix and host, or the configured public base URL."""
     event = router.current_event
     assert isinstance(event, APIGatewayProxyEvent)  # the API is a REST resolver
-    return LinkBuilder.for_request(event, locale, container().settings.public_base_url)
+    return LinkBuilder.for_request(event, locale, public_base_url)

@@ -9,97 +9,103 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from api import paths
-from api.dependencies import container
+from api.container import Container
 from api.http_caching import released_at, representation
+from api.media_types import JSON
 from api.models import HealthOut, HomeOut
-from api.openapi import JSON, model_response, ok, responses
+from api.openapi import model_response, ok, responses
 from api.presenters.home import home_out
-from api.problems import PROBLEM_TYPES, ProblemTypeOut
+from api.problem_types import PROBLEM_TYPES, ProblemTypeOut
 from api.routes.params import READ_METHODS, request_links
 from health_content import __version__
 from health_content.errors import ContentUnavailable, NotFound
 from health_content.vocabulary import DEFAULT_LOCALE
 
-router = Router()
 TROUBLE_WINDOW_SECONDS = 300
 
 
-@router.route(
-    str(paths.HEALTH),
-    method=READ_METHODS,
-    summary="Health check",
-    description=(
-        "Whether the content can be served: `ok`; `degraded` when part of it is unreadable or this container "
-        "served warm copies in the last five minutes because the store failed; `unavailable` (503) when "
-        "articles cannot be read at all. Never cached."
-    ),
-    tags=["Service"],
-    responses={
-        **responses(ok("Serving", {JSON: {"model": HealthOut}}, validators=False), cacheable=False),
-        503: {"description": "Unavailable", "content": {JSON: {"model": HealthOut}}},
-    },
-)
-def health() -> Response[HealthOut]:
-    current = container()
-    checks: dict[str, Literal["ok", "stale", "unavailable"]] = {}
-    for part, read in (
-        ("articles", lambda: current.articles.list_articles(DEFAULT_LOCALE, 1, None)),
-        ("causes", current.causes.current),
-    ):
-        try:
-            read()
-            checks[part] = "ok"
-        except ContentUnavailable:
-            checks[part] = "unavailable"
-    if checks["causes"] == "ok" and current.freshness.stale_age is not None:
-        checks["causes"] = "stale"
-    status: Literal["ok", "degraded", "unavailable"] = "ok"
-    if checks["articles"] == "unavailable":
-        status = "unavailable"
-    elif set(checks.values()) != {"ok"} or current.freshness.troubled_within(TROUBLE_WINDOW_SECONDS):
-        status = "degraded"
-    body = HealthOut(status=status, checks=checks)
-    return Response(503 if status == "unavailable" else 200, JSON, body, headers={"Cache-Control": "no-store"})
+def routes(container: Container) -> Router:
+    """The service routes, answering from ``container``."""
+    router = Router()
 
-
-@router.route(
-    str(paths.PROBLEM_TYPE),
-    method=READ_METHODS,
-    summary="Describe a problem type",
-    description="What a `type` in a problem+json error means.",
-    tags=["Service"],
-    responses=responses(model_response(ProblemTypeOut, "What the problem type means"), 400, 404),
-)
-def problem_type(
-    name: Annotated[str, Path(pattern=r"^[a-z-]{1,40}$", description="The last part of the type URI.")],
-) -> Response[ProblemTypeOut]:
-    problem = PROBLEM_TYPES.get(name)
-    if problem is None:
-        raise NotFound(f"There is no problem type {name!r}.")
-    return representation(
-        ProblemTypeOut(type=problem.uri, title=problem.title, status=problem.status, description=problem.description),
-        last_modified=released_at(),
+    @router.route(
+        str(paths.HEALTH),
+        method=READ_METHODS,
+        summary="Health check",
+        description=(
+            "Whether the content can be served: `ok`; `degraded` when part of it is unreadable or this container "
+            "served warm copies in the last five minutes because the store failed; `unavailable` (503) when "
+            "articles cannot be read at all. Never cached."
+        ),
+        tags=["Service"],
+        responses={
+            **responses(ok("Serving", {JSON: {"model": HealthOut}}, validators=False), cacheable=False),
+            503: {"description": "Unavailable", "content": {JSON: {"model": HealthOut}}},
+        },
     )
+    def health() -> Response[HealthOut]:
+        current = container
+        checks: dict[str, Literal["ok", "stale", "unavailable"]] = {}
+        for part, read in (
+            ("articles", lambda: current.articles.list_articles(DEFAULT_LOCALE, 1, None)),
+            ("causes", current.causes.current),
+        ):
+            try:
+                read()
+                checks[part] = "ok"
+            except ContentUnavailable:
+                checks[part] = "unavailable"
+        if checks["causes"] == "ok" and current.freshness.stale_age is not None:
+            checks["causes"] = "stale"
+        status: Literal["ok", "degraded", "unavailable"] = "ok"
+        if checks["articles"] == "unavailable":
+            status = "unavailable"
+        elif set(checks.values()) != {"ok"} or current.freshness.troubled_within(TROUBLE_WINDOW_SECONDS):
+            status = "degraded"
+        body = HealthOut(status=status, checks=checks)
+        return Response(503 if status == "unavailable" else 200, JSON, body, headers={"Cache-Control": "no-store"})
 
+    @router.route(
+        str(paths.PROBLEM_TYPE),
+        method=READ_METHODS,
+        summary="Describe a problem type",
+        description="What a `type` in a problem+json error means.",
+        tags=["Service"],
+        responses=responses(model_response(ProblemTypeOut, "What the problem type means"), 400, 404),
+    )
+    def problem_type(
+        name: Annotated[str, Path(pattern=r"^[a-z-]{1,40}$", description="The last part of the type URI.")],
+    ) -> Response[ProblemTypeOut]:
+        problem = PROBLEM_TYPES.get(name)
+        if problem is None:
+            raise NotFound(f"There is no problem type {name!r}.")
+        return representation(
+            ProblemTypeOut(
+                type=problem.uri, title=problem.title, status=problem.status, description=problem.description
+            ),
+            last_modified=released_at(),
+        )
 
-@router.route(
-    str(paths.HOME),
-    method=READ_METHODS,
-    summary="The API's home",
-    description="What the API offers: links to each collection, the OpenAPI document, its docs and problem types.",
-    tags=["Service"],
-    responses=responses(model_response(HomeOut, "The API's index")),
-)
-@router.route(
-    str(paths.VERSION_HOME),
-    method=READ_METHODS,
-    summary="Version 1's home",
-    description="The same index as `/`, for clients that start from the version prefix.",
-    tags=["Service"],
-    responses=responses(model_response(HomeOut, "The API's index")),
-)
-def home() -> Response[HomeOut]:
-    settings = container().settings
-    links = request_links(router, DEFAULT_LOCALE)
-    body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
-    return representation(body, last_modified=released_at())
+    @router.route(
+        str(paths.HOME),
+        method=READ_METHODS,
+        summary="The API's home",
+        description="What the API offers: links to each collection, the OpenAPI document, its docs and problem types.",
+        tags=["Service"],
+        responses=responses(model_response(HomeOut, "The API's index")),
+    )
+    @router.route(
+        str(paths.VERSION_HOME),
+        method=READ_METHODS,
+        summary="Version 1's home",
+        description="The same index as `/`, for clients that start from the version prefix.",
+        tags=["Service"],
+        responses=responses(model_response(HomeOut, "The API's index")),
+    )
+    def home() -> Response[HomeOut]:
+        settings = container.settings
+        links = request_links(router, DEFAULT_LOCALE, container.settings.public_base_url)
+        body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
+        return representation(body, last_modified=released_at())
+
+    return router

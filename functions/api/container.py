@@ -1,14 +1,13 @@
-"""What the routes depend on, built once per container on first use.
+"""What the routes depend on: one Lambda container's clients and catalogs, each built on first use.
 
-Nothing here runs at import time. Tests and the local runner change the environment and
-call ``reset()``, the one call that makes the next request build everything again, as a
-new Lambda container would.
+``api.handler`` (the composition root) builds one per Lambda container from the settings and hands it
+to ``create_app``; nothing here runs at import time and nothing here knows the resolver.
 """
 
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from api.answers import Answers
 from api.http_caching import Renderings
@@ -27,16 +26,12 @@ from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dyn
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 
-if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
-
 
 class Container:
     """One Lambda container's settings, clients and catalogs."""
 
-    @cached_property
-    def settings(self) -> Settings:
-        return Settings.from_environ()
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
 
     @cached_property
     def freshness(self) -> Freshness:
@@ -109,25 +104,3 @@ class Container:
     @cached_property
     def reader(self) -> ArticleReader:
         return ArticleReader(self.articles, self.causes, self.freshness)
-
-    @cached_property
-    def app(self) -> APIGatewayRestResolver:
-        from api.app import create_app  # the app's routes import this module
-
-        return create_app(self.settings)
-
-
-_current: Container | None = None
-
-
-def container() -> Container:
-    global _current
-    if _current is None:
-        _current = Container()
-    return _current
-
-
-def reset() -> None:
-    """Forget settings, clients, caches and the resolver: the next request starts as a cold container."""
-    global _current
-    _current = None
