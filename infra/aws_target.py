@@ -1,7 +1,7 @@
 """Which stack or bucket the operator CLI works on, and what to tell the operator when AWS says no.
 
 Every AWS or setup error becomes one or two plain lines naming the cause and the fix, with an
-exit code of its own (README, "Operations"); ``--debug`` shows the traceback instead.
+exit code of its own (docs/deploying.md, "Exit codes"); ``--debug`` shows the traceback instead.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 validate, publish, unpublish and status work on a deployed stack (``--stack``) or a bucket
 (``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
-one or two plain lines and an exit code (``ExitCode``; the README's "Operations" lists them);
+one or two plain lines and an exit code (``ExitCode``; docs/deploying.md lists them);
 ``--debug`` shows the traceback instead.
 """
 

@@ -57,7 +57,13 @@ def test_an_alarm_watches_each_way_the_service_can_fail() -> None:
         }, name
         # A daily count keeps its state between runs; every other alarm is clear when nothing happens.
         assert alarm["TreatMissingData"] == ("ignore" if name == "OverdueReviewsAlarm" else "notBreaching"), name
-        assert "README" in str(alarm["AlarmDescription"])  # the runbook says what to do
+        assert "docs/operations.md" in str(alarm["AlarmDescription"]), name  # where the runbook is
+
+
+def test_the_runbook_says_what_to_do_about_every_alarm() -> None:
+    runbook = (REPO_ROOT / "docs" / "operations.md").read_text(encoding="utf-8")
+    alarms_table = runbook.split("## Alarms", 1)[1].split("\n## ", 1)[0]
+    assert [name for name in sorted(_alarms()) if f"`{name}`" not in alarms_table] == []
 
 
 def test_the_metrics_alarms_watch_are_the_ones_the_functions_emit() -> None:

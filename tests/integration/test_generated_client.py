@@ -1,4 +1,4 @@
-"""The README's typed client: generated from the committed openapi.json, it reads the API through the local runner."""
+"""The typed client in docs/api.md: generated from the committed openapi.json, it reads the API locally."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The README's example responses are what the API answers today.
+"""The example responses in the README and in docs/ are what the API answers today.
 
 An example follows a marker `<!-- checked example: GET /path?query -->` as a console block: the
 curl line, then the response as JSON in which `"…"` stands for what the example leaves out (any
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -23,9 +24,15 @@ ELIDED = "…"
 _EXAMPLE = re.compile(r"<!-- checked example: GET (?P<url>\S+) -->\n```console\n\$ [^\n]*\n(?P<body>.*?)\n```", re.S)
 
 
-def _examples() -> list[tuple[str, Any]]:
-    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
-    return [(found["url"], json.loads(found["body"])) for found in _EXAMPLE.finditer(readme)]
+PAGES = [REPO_ROOT / "README.md", *sorted((REPO_ROOT / "docs").glob("*.md"))]
+
+
+def _examples(pages: list[Path] = PAGES) -> list[tuple[str, Any]]:
+    return [
+        (found["url"], json.loads(found["body"]))
+        for page in pages
+        for found in _EXAMPLE.finditer(page.read_text(encoding="utf-8"))
+    ]
 
 
 def _mismatches(shown: Any, actual: Any, where: str = "") -> list[str]:
@@ -50,8 +57,9 @@ def _mismatches(shown: Any, actual: Any, where: str = "") -> list[str]:
     return [] if shown == actual else [f"{where}: {actual!r}, not {shown!r}"]
 
 
-def test_the_readme_has_checked_examples() -> None:
-    assert len(_examples()) >= 3
+def test_the_readme_and_the_docs_have_checked_examples() -> None:
+    assert len(_examples(PAGES[:1])) >= 1  # the README shows at least one answer
+    assert len(_examples()) >= 4
 
 
 @pytest.mark.parametrize(("url", "shown"), _examples(), ids=[url for url, _ in _examples()])
