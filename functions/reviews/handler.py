@@ -24,7 +24,8 @@ from health_content.vocabulary import LOCALES
 
 
 @cache
-def _articles() -> ArticleStore:
+def this_containers_articles() -> ArticleStore:
+    """The composition root: this Lambda container's article store, built from the environment on first use."""
     return DynamoArticleStore(dynamodb_table(Settings.from_environ().table_name, INGEST_CLIENT_CONFIG))
 
 
@@ -46,7 +47,7 @@ def overdue(articles: ArticleStore, today: dt.date) -> list[str]:
 @metrics.log_metrics
 @logger.inject_lambda_context(clear_state=True)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    late = overdue(_articles(), dt.datetime.now(dt.UTC).date())
+    late = overdue(this_containers_articles(), dt.datetime.now(dt.UTC).date())
     metrics.add_metric(name="ArticlesOverdueForReview", unit=MetricUnit.Count, value=len(late))
     if late:
         logger.warning("articles past their next medical review", extra={"articles": late})
@@ -55,4 +56,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
 
 def reset() -> None:
     """Forget the per-container client (tests change the environment)."""
-    _articles.cache_clear()
+    this_containers_articles.cache_clear()

@@ -277,7 +277,7 @@ def test_ingest_fails_for_a_retry_and_changes_nothing_when_s3_is_down(
         raise EndpointConnectionError(endpoint_url="https://s3.amazonaws.com")
 
     ingest_handler.reset()
-    client = ingest_handler._s3_client()
+    client = ingest_handler.this_containers_publishing().s3_client
     client.meta.events.register_first("before-send.s3", unreachable)
     with pytest.raises(EndpointConnectionError):  # Lambda retries the event, then the failure queue keeps it
         seeded_fresh.deliver_events(ingest_handler.lambda_handler)

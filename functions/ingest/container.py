@@ -1,0 +1,64 @@
+"""What the publishing functions (ingest and the scheduled relay) depend on, each built on first use.
+
+The entry points build one per Lambda container from the settings; nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+from aws_lambda_powertools.metrics import MetricUnit
+
+from health_content.changes.relay import EventRelay
+from health_content.observability import metrics
+from health_content.publishing.kinds import ServingIndex
+from health_content.publishing.publisher import Publisher
+from health_content.settings import Settings
+from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table, events_client, s3_client
+from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
+from health_content.storage.eventbridge import EventBridgeBus
+from health_content.storage.s3 import S3ContentSource
+
+
+class PublishingContainer:
+    """One Lambda container's clients, serving index and relay."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    @cached_property
+    def s3_client(self) -> Any:
+        return s3_client(INGEST_CLIENT_CONFIG)
+
+    @cached_property
+    def change_log(self) -> DynamoChangeLog:
+        table = dynamodb_table(self.settings.table_name, INGEST_CLIENT_CONFIG)
+        return DynamoChangeLog(table, announce=self.settings.event_bus_name is not None)
+
+    @cached_property
+    def serving_index(self) -> ServingIndex:
+        log = self.change_log
+        return ServingIndex(articles=DynamoArticleStore(log.table, log), causes=DynamoCauseStore(log.table, log))
+
+    @cached_property
+    def relay(self) -> EventRelay | None:
+        bus_name = self.settings.event_bus_name
+        if bus_name is None:
+            return None
+        return EventRelay(self.change_log, EventBridgeBus(events_client(INGEST_CLIENT_CONFIG), bus_name))
+
+    def publisher_for(self, bucket: str) -> Publisher:
+        return Publisher(S3ContentSource(self.s3_client, bucket), self.serving_index)
+
+    def relay_pending_events(self) -> None:
+        """Announce the changes whose events are pending. A bus that fails costs a delay, never a change:
+        the events stay pending for the next publication or the scheduled relay, and the failure is counted."""
+        if self.relay is None:
+            return
+        outcome = self.relay.flush()
+        if outcome.sent:
+            metrics.add_metric(name="ChangeEventsSent", unit=MetricUnit.Count, value=outcome.sent)
+        if outcome.failed:
+            metrics.add_metric(name="ChangeEventsFailed", unit=MetricUnit.Count, value=outcome.failed)
