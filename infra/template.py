@@ -29,6 +29,12 @@ def resource_properties(logical_id: str, template: dict[str, Any] | None = None)
     return properties
 
 
+def gateway_response(response_type: str) -> dict[str, Any]:
+    """One of the API's gateway responses (StatusCode, ResponseParameters, ResponseTemplates)."""
+    response: dict[str, Any] = resource_properties("Api")["GatewayResponses"][response_type]
+    return response
+
+
 def metrics_namespace() -> str:
     """The CloudWatch namespace the functions' metrics go to (their Powertools setting)."""
     return str(load_template()["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"])

@@ -72,21 +72,12 @@ class KeyGate:
 
 
 def _forbidden(path: str) -> dict[str, Any]:
-    """The template's INVALID_API_KEY gateway response."""
-    problem = {
-        "type": "/problems/forbidden",
-        "title": "Forbidden",
-        "status": 403,
-        "detail": "Forbidden",
-        "instance": path,
-        "request_id": "local",
-    }
-    return {
-        "statusCode": 403,
-        "multiValueHeaders": {
-            "Content-Type": ["application/problem+json"],
-            "Cache-Control": ["no-store"],
-            "X-Content-Type-Options": ["nosniff"],
-        },
-        "body": json.dumps(problem),
-    }
+    """The template's INVALID_API_KEY gateway response, filled in as API Gateway fills it."""
+    response = template.gateway_response("INVALID_API_KEY")
+    # messageString comes quoted; the path goes between the quotes the template puts around it.
+    context = {"$context.error.messageString": json.dumps("Forbidden"), "$context.path": json.dumps(path)[1:-1]}
+    body = response["ResponseTemplates"]["application/json"]
+    for variable, value in {**context, "$context.requestId": "local"}.items():
+        body = body.replace(variable, value)
+    headers = {name: [value.strip("'")] for name, value in response["ResponseParameters"]["Headers"].items()}
+    return {"statusCode": int(response["StatusCode"]), "multiValueHeaders": headers, "body": body}

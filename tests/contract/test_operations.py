@@ -106,4 +106,5 @@ def test_a_gateway_answer_is_a_complete_problem_document_of_a_documented_type(na
     assert set(body) == {"type", "title", "status", "detail", "instance", "request_id"}
     slug = body["type"].removeprefix("/problems/")
     assert slug in PROBLEM_TYPES, f"{body['type']} is not documented by /problems/{{type}}"
+    assert body["title"] == PROBLEM_TYPES[slug].title  # word for word, as the API's own problems say it
     assert PROBLEM_TYPES[slug].status // 100 == status // 100
