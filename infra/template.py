@@ -21,7 +21,21 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict[str, Any]:
     """The template as plain data; intrinsic functions stay as {"Fn::...": ...} values."""
     # cfn-lint understands the short intrinsic tags (!Sub, !Ref); the round trip drops its node types.
     template: dict[str, Any] = json.loads(json.dumps(loads(path.read_text(encoding="utf-8"), str(path))))
-    return template
+    resolved: dict[str, Any] = _with_mappings_found(template, template.get("Mappings", {}))
+    return resolved
+
+
+def _with_mappings_found(node: Any, mappings: dict[str, Any]) -> Any:
+    """``node`` with each Fn::FindInMap of literal keys replaced by its value, as CloudFormation will."""
+    if isinstance(node, dict):
+        found = node.get("Fn::FindInMap")
+        if len(node) == 1 and isinstance(found, list) and all(isinstance(key, str) for key in found):
+            name, top, second = found
+            return mappings[name][top][second]
+        return {key: _with_mappings_found(value, mappings) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_with_mappings_found(value, mappings) for value in node]
+    return node
 
 
 def resource_properties(logical_id: str, template: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -35,9 +49,14 @@ def gateway_response(response_type: str) -> dict[str, Any]:
     return response
 
 
+def service_name() -> str:
+    """The service's name in logs, traces and metric dimensions (the template's Service mapping)."""
+    return str(load_template()["Mappings"]["Service"]["Names"]["Service"])
+
+
 def metrics_namespace() -> str:
-    """The CloudWatch namespace the functions' metrics go to (their Powertools setting)."""
-    return str(load_template()["Globals"]["Function"]["Environment"]["Variables"]["POWERTOOLS_METRICS_NAMESPACE"])
+    """The CloudWatch namespace the functions' metrics go to (the template's Service mapping)."""
+    return str(load_template()["Mappings"]["Service"]["Names"]["MetricsNamespace"])
 
 
 def table_definition(table_name: str) -> dict[str, Any]:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from infra import template
 from infra.template import REPO_ROOT
 
 SEED_ARTICLE_PATH = REPO_ROOT / "content" / "articles" / "id" / "kram-otot-betis.json"
@@ -21,8 +22,8 @@ TEST_ENVIRONMENT = {
     "AWS_SECURITY_TOKEN": "testing",
     "AWS_SESSION_TOKEN": "testing",
     "AWS_DEFAULT_REGION": "us-east-1",
-    "POWERTOOLS_SERVICE_NAME": "health-content-api",
-    "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
+    "POWERTOOLS_SERVICE_NAME": template.service_name(),
+    "POWERTOOLS_METRICS_NAMESPACE": template.metrics_namespace(),
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     # The local stack's bus (LocalStack.create names it after the table, as the template does after the stack).

@@ -1,8 +1,9 @@
-"""Powertools logger, tracer and metrics shared by both functions.
+"""Powertools logger, tracer and metrics shared by every function.
 
 Service name and metrics namespace come from POWERTOOLS_SERVICE_NAME and
-POWERTOOLS_METRICS_NAMESPACE, which template.yaml sets for every function; the
-both fall back to defaults so that a missing variable never fails a request.
+POWERTOOLS_METRICS_NAMESPACE, which template.yaml sets for every function from its Service
+mapping; both fall back to the same names (a test keeps them equal), so that a missing
+variable never fails a request.
 """
 
 import functools
@@ -12,12 +13,14 @@ from typing import Any, TypeVar, cast
 
 from aws_lambda_powertools import Logger, Metrics, Tracer
 
-_SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "health-content-api")
+SERVICE_NAME, METRICS_NAMESPACE = "health-content-api", "HealthContent"
+
+_SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", SERVICE_NAME)
 logger = Logger(service=_SERVICE)
 # Only botocore: the X-Ray SDK's default patches every library it knows (sqlite3, http.client, ...),
 # importing some of them at start-up (6 ms) for calls these functions never make.
 tracer = Tracer(service=_SERVICE, patch_modules=["botocore"])
-metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "HealthContent"), service=_SERVICE)
+metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE), service=_SERVICE)
 
 T = TypeVar("T")
 

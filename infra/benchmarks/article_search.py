@@ -20,6 +20,7 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+from infra import template
 from infra.template import REPO_ROOT
 
 QUERIES = [
@@ -40,8 +41,8 @@ ENVIRONMENT = {
     "AWS_DEFAULT_REGION": "us-east-1",
     "CONTENT_TABLE_NAME": "bench-search",
     "EVENT_BUS_NAME": "bench-search-changes",
-    "POWERTOOLS_SERVICE_NAME": "health-content-api",
-    "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
+    "POWERTOOLS_SERVICE_NAME": template.service_name(),
+    "POWERTOOLS_METRICS_NAMESPACE": template.metrics_namespace(),
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_TRACE_DISABLED": "true",

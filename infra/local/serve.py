@@ -23,6 +23,7 @@ import boto3
 from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
+from infra import template
 from infra.local.gateway import KeyGate
 from infra.local.http_adapter import ApiGatewayAdapter
 from infra.local.stack import LocalStack
@@ -37,8 +38,8 @@ LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "CONTENT_TABLE_NAME": TABLE,
     "EVENT_BUS_NAME": f"{TABLE}-changes",
-    "POWERTOOLS_SERVICE_NAME": "health-content-api",
-    "POWERTOOLS_METRICS_NAMESPACE": "HealthContent",
+    "POWERTOOLS_SERVICE_NAME": template.service_name(),
+    "POWERTOOLS_METRICS_NAMESPACE": template.metrics_namespace(),
     "POWERTOOLS_TRACE_DISABLED": "true",
     "POWERTOOLS_METRICS_DISABLED": "true",
     "POWERTOOLS_LOG_LEVEL": "WARNING",

@@ -12,8 +12,9 @@ from pathlib import Path
 import pytest
 
 from api.problem_types import PROBLEM_TYPES
+from health_content import observability
 from health_content.publishing.report import PublishStatus
-from infra.template import REPO_ROOT, load_template, resource_properties
+from infra.template import REPO_ROOT, load_template, metrics_namespace, resource_properties
 
 STATEFUL = ("AWS::S3::Bucket", "AWS::DynamoDB::Table", "AWS::Logs::LogGroup", "AWS::SQS::Queue")
 
@@ -34,6 +35,9 @@ def test_every_stateful_resource_is_kept_when_the_stack_goes() -> None:
         assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
 
 
+NAMESPACE = metrics_namespace()
+
+
 def _alarms() -> dict[str, dict[str, object]]:
     resources = load_template()["Resources"]
     return {name: r["Properties"] for name, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
@@ -43,13 +47,13 @@ def test_an_alarm_watches_each_way_the_service_can_fail() -> None:
     watched = {(alarm["Namespace"], alarm["MetricName"]) for alarm in _alarms().values()}
     assert watched >= {
         ("AWS/SQS", "ApproximateNumberOfMessagesVisible"),  # ingest events that failed after retries
-        ("HealthContent", "DocumentsRejected"),
+        (NAMESPACE, "DocumentsRejected"),
         ("AWS/ApiGateway", "5XXError"),
         ("AWS/Lambda", "Errors"),
         ("AWS/Lambda", "Throttles"),
-        ("HealthContent", "StaleResponses"),
-        ("HealthContent", "UnreadableDocuments"),
-        ("HealthContent", "ArticlesOverdueForReview"),  # medical review, not uptime
+        (NAMESPACE, "StaleResponses"),
+        (NAMESPACE, "UnreadableDocuments"),
+        (NAMESPACE, "ArticlesOverdueForReview"),  # medical review, not uptime
     }
     for name, alarm in _alarms().items():
         assert alarm["AlarmActions"] == {
@@ -70,7 +74,7 @@ def test_the_metrics_alarms_watch_are_the_ones_the_functions_emit() -> None:
     source = "\n".join(path.read_text() for path in (REPO_ROOT / "functions").rglob("*.py"))
     emitted = set(re.findall(r'add_metric\(name="(\w+)"', source))
     emitted |= {f"Documents{status.value.title()}" for status in PublishStatus}  # ingest: one per outcome
-    custom = {str(alarm["MetricName"]) for alarm in _alarms().values() if alarm["Namespace"] == "HealthContent"}
+    custom = {str(alarm["MetricName"]) for alarm in _alarms().values() if alarm["Namespace"] == NAMESPACE}
     assert custom <= emitted
 
 
@@ -108,3 +112,9 @@ def test_a_gateway_answer_is_a_complete_problem_document_of_a_documented_type(na
     assert slug in PROBLEM_TYPES, f"{body['type']} is not documented by /problems/{{type}}"
     assert body["title"] == PROBLEM_TYPES[slug].title  # word for word, as the API's own problems say it
     assert PROBLEM_TYPES[slug].status // 100 == status // 100
+
+
+def test_the_functions_fall_back_to_the_service_names_the_template_gives_them() -> None:
+    from infra.template import service_name
+
+    assert (service_name(), metrics_namespace()) == (observability.SERVICE_NAME, observability.METRICS_NAMESPACE)
