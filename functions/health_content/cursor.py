@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 import json
 from typing import Any
 
@@ -42,3 +43,25 @@ def non_negative_int(fields: dict[str, Any], name: str) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise InvalidCursor()
     return value
+
+
+def next_offset_cursor(offset: int, limit: int, total: int, *scope: str) -> str | None:
+    """The cursor of the page after ``offset`` in a ranked list of ``total``, None after the last page.
+    ``scope`` names what the offsets count in (the query and the index version): a cursor is good only there."""
+    if offset + limit >= total:
+        return None
+    return encode({"offset": offset + limit, "scope": _scope(scope)})
+
+
+def offset_of(cursor: str | None, *scope: str) -> int:
+    """Where the page a cursor asks for starts; 0 without one. A cursor of another scope is invalid."""
+    if cursor is None:
+        return 0
+    fields = decode(cursor)
+    if fields.get("scope") != _scope(scope):
+        raise InvalidCursor()
+    return non_negative_int(fields, "offset")
+
+
+def _scope(parts: tuple[str, ...]) -> str:
+    return hashlib.sha256("#".join(parts).encode()).hexdigest()[:16]

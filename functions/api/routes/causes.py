@@ -17,7 +17,7 @@ from api.links import LinkBuilder
 from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
 from api.openapi import model_response, responses
 from api.presenters.causes import cause_out, facets_out, search_out
-from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, request_links
+from api.routes.params import READ_METHODS, TYPED_TEXT_PATTERN, CursorQuery, LimitQuery, LocaleQuery, request_links
 from health_content.causes import icd10
 from health_content.causes.index import CauseIndex, CauseQuery
 from health_content.cursor import DEFAULT_PAGE_SIZE
@@ -27,7 +27,7 @@ TextQuery = Annotated[
     str | None,
     Query(
         max_length=200,
-        pattern=r"^[^\x00-\x1f\x7f]*$",
+        pattern=TYPED_TEXT_PATTERN,
         description="Words in Indonesian or English; stems, lay synonyms and one typo per longer word are matched.",
         examples=["kekurangan kalsium"],
     ),

@@ -12,6 +12,9 @@ from api.links import LinkBuilder
 from health_content.cursor import MAX_CURSOR_LENGTH, MAX_PAGE_SIZE
 from health_content.vocabulary import SLUG_MAX_LENGTH, SLUG_PATTERN, Locale
 
+# What a person types into a query: any characters but control characters (which no query needs, and
+# which would end up in logs and in answers that quote the query).
+TYPED_TEXT_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 # Every route answers HEAD as GET without the body (RFC 9110); the entry point drops the body.
 READ_METHODS = ["GET", "HEAD"]
 

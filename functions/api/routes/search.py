@@ -14,7 +14,7 @@ from api.http_caching import released_at, representation
 from api.models import SearchOut
 from api.openapi import model_response, responses
 from api.presenters.search import search_out
-from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, request_links
+from api.routes.params import READ_METHODS, TYPED_TEXT_PATTERN, CursorQuery, LimitQuery, LocaleQuery, request_links
 from health_content.articles.model import TAG_PATTERN, HealthAspect
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.search.index import MAX_QUERY_LENGTH, SearchQuery
@@ -44,7 +44,7 @@ def routes(container: Container) -> Router:
             str,
             Query(
                 max_length=MAX_QUERY_LENGTH,
-                pattern=r"^[^\x00-\x1f\x7f]*$",
+                pattern=TYPED_TEXT_PATTERN,
                 description="What to look for, in Indonesian or English words.",
                 examples=["kekurangan kalsium"],
             ),

@@ -7,7 +7,6 @@ taxonomy is loaded and the index rebuilt only when that hash has changed.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -122,11 +121,11 @@ class CauseCatalog:
             if cursor is not None:
                 raise InvalidCursor()
             return CausePage([], 0, None, None)
-        fingerprint = self._fingerprint(query)
-        offset = _decode(cursor, fingerprint) if cursor else 0
+        # A cursor is only good for the query and the taxonomy version it was issued for.
+        scope = (query.fingerprint(), (self._loaded.content_hash if self._loaded else None) or "")
+        offset = cursors.offset_of(cursor, *scope)
         hits, total = index.search(query, offset, limit)
-        more = offset + limit < total
-        return CausePage(hits, total, _encode(offset + limit, fingerprint) if more else None, index)
+        return CausePage(hits, total, cursors.next_offset_cursor(offset, limit, total, *scope), index)
 
     def facets(self, query: CauseQuery) -> tuple[Facets, CauseIndex | None]:
         index = self.current()
@@ -149,19 +148,3 @@ class CauseCatalog:
         index = loaded.index
         by_section, causes = index.causes_by_section(article, locale), index.mentioned_in(article, locale)
         return ArticleCauses(by_section, causes, loaded.published_at, index.version)
-
-    def _fingerprint(self, query: CauseQuery) -> str:
-        # A cursor is only good for the query and the taxonomy version it was issued for.
-        content_hash = self._loaded.content_hash if self._loaded else ""
-        return hashlib.sha256(f"{query.fingerprint()}#{content_hash}".encode()).hexdigest()[:16]
-
-
-def _encode(offset: int, fingerprint: str) -> str:
-    return cursors.encode({"offset": offset, "query": fingerprint})
-
-
-def _decode(cursor: str, fingerprint: str) -> int:
-    fields = cursors.decode(cursor)
-    if fields.get("query") != fingerprint:
-        raise InvalidCursor()
-    return cursors.non_negative_int(fields, "offset")

@@ -7,7 +7,6 @@ store fails, the index last built keeps being served for up to ``stale_after`` s
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from health_content import cursor as cursors
 from health_content.articles.store import StoredAnalysis
 from health_content.causes.catalog import CauseCatalog
 from health_content.causes.index import CauseIndex
-from health_content.errors import ContentUnavailable, InvalidCursor
+from health_content.errors import ContentUnavailable
 from health_content.freshness import Freshness
 from health_content.observability import logger
 from health_content.search.analysis import decode
@@ -99,14 +98,7 @@ class SearchCatalog:
             return None  # the articles' own words still match; English lay names wait for the taxonomy
 
     def search(self, query: SearchQuery, locale: Locale, limit: int, cursor: str | None) -> SearchPage:
-        fingerprint = hashlib.sha256(f"{query.fingerprint()}#{locale}".encode()).hexdigest()[:16]
-        offset = 0
-        if cursor is not None:
-            fields = cursors.decode(cursor)
-            if fields.get("search") != fingerprint:
-                raise InvalidCursor()
-            offset = cursors.non_negative_int(fields, "offset")
+        scope = (query.fingerprint(), locale)
+        offset = cursors.offset_of(cursor, *scope)
         hits, total = self.index(locale).search(query, offset, limit)
-        more = offset + limit < total
-        next_cursor = cursors.encode({"offset": offset + limit, "search": fingerprint}) if more else None
-        return SearchPage(hits, total, next_cursor)
+        return SearchPage(hits, total, cursors.next_offset_cursor(offset, limit, total, *scope))
