@@ -14,7 +14,7 @@ from api import paths
 from api.links import LinkBuilder
 from api.media_types import HTML, PROBLEM_JSON, with_charset
 from api.negotiation import article_representation
-from api.presenters.embeds import error_html, page_security_policy
+from api.presenters.html import error_html, page_security_policy
 from api.problem_types import PROBLEM_TYPES, InvalidParam, Problem, UnsupportedFormat
 from health_content.errors import (
     ArticleRetracted,

@@ -9,7 +9,8 @@ import pytest
 
 from api import paths
 from api.links import LinkBuilder
-from api.presenters.embeds import embed_out, oembed_out
+from api.presenters.embeds import embed_out
+from api.presenters.oembed import oembed_out
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle
 from health_content.publishing.kinds import content_hash

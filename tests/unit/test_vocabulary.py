@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from api.presenters.embeds import LABELS
+from api.presenters.labels import LABELS
 from health_content.causes import text
 from health_content.vocabulary import (
     DEFAULT_LOCALE,

@@ -20,7 +20,9 @@ from api.links import LinkBuilder
 from api.media_types import CSS, HTML, JAVASCRIPT, JSON, XML, with_charset
 from api.models import EmbedOut, OEmbedOut
 from api.openapi import TEXT, ok, responses, text_response
-from api.presenters.embeds import asset, fragment_html, oembed_out, oembed_xml
+from api.presenters.assets import asset
+from api.presenters.html import fragment_html
+from api.presenters.oembed import oembed_out, oembed_xml
 from api.problem_types import UnsupportedFormat
 from api.routes.pages import HTML_PAGE, OPEN, Pages
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links

@@ -13,7 +13,8 @@ from api.http_caching import rendered_representation
 from api.links import LinkBuilder
 from api.media_types import HTML, with_charset
 from api.models import EmbedOut
-from api.presenters.embeds import embed_out, page_html, page_security_policy
+from api.presenters.embeds import embed_out
+from api.presenters.html import page_html, page_security_policy
 from api.presenters.jsonld import article_jsonld, section_jsonld
 from health_content.articles.model import Section
 from health_content.reading import ArticleView
