@@ -18,6 +18,7 @@ from health_content.causes.store import PublishedCauses
 from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
 from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
+from health_content.kept import KeepPolicy
 from health_content.publishing.report import PublishReport
 from health_content.publishing.source import SourceObject
 from health_content.vocabulary import Locale
@@ -248,3 +249,10 @@ class InMemoryContentSource:
 
     def retraction_reason(self, key: str) -> str | None:
         return self.retractions.get(key)
+
+
+def keeping(
+    refresh_after: float = 60.0, *, stale_after: float = 86_400.0, retry_after_failure: float = 5.0
+) -> KeepPolicy:
+    """A catalog's keep policy (the deployed one comes from Settings), with the defaults Settings has."""
+    return KeepPolicy(refresh_after=refresh_after, stale_after=stale_after, retry_after_failure=retry_after_failure)

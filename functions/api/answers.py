@@ -22,7 +22,7 @@ _READ_HEADERS = ("accept", "origin", "if-none-match", "if-modified-since")
 
 
 class Answers:
-    def __init__(self, lifetime: float, max_bytes: int = 8 * 1024 * 1024, timer: Callable[[], float] = time.monotonic):
+    def __init__(self, lifetime: float, max_bytes: int, timer: Callable[[], float] = time.monotonic):
         self._lifetime = lifetime
         self._timer = timer
         self._kept: LRUCache[Hashable, tuple[dict[str, Any], float]] = LRUCache(

@@ -16,6 +16,7 @@ from health_content.articles.catalog import ArticleCatalog
 from health_content.causes.catalog import CauseCatalog
 from health_content.changes.feed import ChangeFeed
 from health_content.freshness import Freshness
+from health_content.kept import KeepPolicy
 from health_content.observability import metrics
 from health_content.partners.catalog import PartnerCatalog
 from health_content.reading import ArticleReader
@@ -55,12 +56,22 @@ class Container:
         return DynamoArticleStore(self.content_table, self.change_log)
 
     @cached_property
+    def keeping(self) -> KeepPolicy:
+        """How every catalog keeps what it read: trusted for the content TTL, served stale on failure for
+        as long as HTTP caches may (stale-if-error)."""
+        settings = self.settings
+        return KeepPolicy(
+            refresh_after=settings.content_cache_ttl_seconds,
+            stale_after=settings.http_stale_seconds,
+            retry_after_failure=settings.content_retry_after_failure_seconds,
+        )
+
+    @cached_property
     def causes(self) -> CauseCatalog:
         return CauseCatalog(
             DynamoCauseStore(self.content_table, self.change_log),
+            self.keeping,
             withdrawn=self.article_store.withdrawn,
-            refresh_after=self.settings.content_cache_ttl_seconds,
-            stale_after=self.settings.http_stale_seconds,
             freshness=self.freshness,
         )
 
@@ -68,9 +79,8 @@ class Container:
     def articles(self) -> ArticleCatalog:
         return ArticleCatalog(
             self.article_store,
-            cache_ttl=self.settings.content_cache_ttl_seconds,
+            self.keeping,
             cache_size=self.settings.article_cache_max_items,
-            stale_after=self.settings.http_stale_seconds,
             freshness=self.freshness,
         )
 
@@ -80,18 +90,23 @@ class Container:
             self.article_store.search_analyses,
             self.change_log.latest_sequence,
             self.causes,
-            refresh_after=self.settings.content_cache_ttl_seconds,
-            stale_after=self.settings.http_stale_seconds,
+            self.keeping,
             freshness=self.freshness,
         )
 
     @cached_property
     def partners(self) -> PartnerCatalog:
-        return PartnerCatalog(ApiGatewayPartners(lambda: apigateway_client(API_CLIENT_CONFIG)))
+        settings = self.settings
+        return PartnerCatalog(
+            ApiGatewayPartners(lambda: apigateway_client(API_CLIENT_CONFIG)),
+            remember_for=settings.partner_cache_seconds,
+            retry_after_failure=settings.partner_retry_after_failure_seconds,
+            size=settings.partner_cache_max_items,
+        )
 
     @cached_property
     def renderings(self) -> Renderings:
-        return Renderings()
+        return Renderings(self.settings.rendering_cache_max_bytes)
 
     @cached_property
     def usage(self) -> UsageMeter:
@@ -99,7 +114,7 @@ class Container:
 
     @cached_property
     def answers(self) -> Answers:
-        return Answers(self.settings.answer_cache_seconds)
+        return Answers(self.settings.answer_cache_seconds, self.settings.answer_cache_max_bytes)
 
     @cached_property
     def reader(self) -> ArticleReader:

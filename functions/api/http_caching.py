@@ -65,7 +65,7 @@ class Renderings:
     old one ages out of the bounded cache. The models are validated where they are built (pydantic), and the
     contract suite checks what is served against the OpenAPI document."""
 
-    def __init__(self, max_bytes: int = 32 * 1024 * 1024) -> None:
+    def __init__(self, max_bytes: int) -> None:
         # Bounded by what the bodies weigh, not by their number: keys are the clients' to vary.
         self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=max_bytes, getsizeof=lambda kept: len(kept.body))
         self._max_bytes = max_bytes

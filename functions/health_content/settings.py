@@ -40,7 +40,37 @@ class Settings(BaseModel):
         le=3600,
         description="How long a warm container reuses an article or the cause index before checking again.",
     )
+    content_retry_after_failure_seconds: float = Field(
+        default=5.0,
+        alias="CONTENT_RETRY_AFTER_FAILURE_SECONDS",
+        ge=0,
+        le=300,
+        description="With nothing read yet to fall back on, how long a failed read is answered from memory "
+        "before the store is asked again.",
+    )
     article_cache_max_items: int = Field(default=256, alias="ARTICLE_CACHE_MAX_ITEMS", ge=1, le=100_000)
+    rendering_cache_max_bytes: int = Field(
+        default=32 * 1024 * 1024,
+        alias="RENDERING_CACHE_MAX_BYTES",
+        ge=0,
+        description="Rendered bodies a warm container keeps, by their size.",
+    )
+    partner_cache_seconds: float = Field(
+        default=300.0, alias="PARTNER_CACHE_SECONDS", ge=0, description="How long a key's partner is remembered."
+    )
+    partner_retry_after_failure_seconds: float = Field(
+        default=30.0,
+        alias="PARTNER_RETRY_AFTER_FAILURE_SECONDS",
+        ge=0,
+        description="How long a key whose lookup failed is not looked up again.",
+    )
+    partner_cache_max_items: int = Field(default=1024, alias="PARTNER_CACHE_MAX_ITEMS", ge=1, le=100_000)
+    trouble_window_seconds: float = Field(
+        default=300.0,
+        alias="TROUBLE_WINDOW_SECONDS",
+        ge=0,
+        description="How long the health check reports `degraded` after a container served stale or partial content.",
+    )
     answer_cache_seconds: float = Field(
         default=60.0,
         alias="ANSWER_CACHE_SECONDS",
@@ -48,6 +78,9 @@ class Settings(BaseModel):
         le=3600,
         description="How long at most a warm container repeats a finished answer to the same read (0: never); "
         "never once the content it was built from is due for a check (CONTENT_CACHE_TTL_SECONDS).",
+    )
+    answer_cache_max_bytes: int = Field(
+        default=8 * 1024 * 1024, alias="ANSWER_CACHE_MAX_BYTES", ge=0, description="Finished answers kept, by size."
     )
     http_max_age_seconds: int = Field(default=300, alias="HTTP_MAX_AGE_SECONDS", ge=0, le=86_400)
     http_stale_seconds: int = Field(default=86_400, alias="HTTP_STALE_SECONDS", ge=0, le=604_800)

@@ -142,7 +142,10 @@ def serve_causes_from(taxonomy_file: str) -> None:
     api_handler.reset()  # forget the container that init prepared from the serving index
     container = api_handler.this_containers_api().container
     container.causes = CauseCatalog(  # replaces the cached property's value
-        PreparedCauses(taxonomy_file), withdrawn=container.article_store.withdrawn, freshness=container.freshness
+        PreparedCauses(taxonomy_file),
+        container.keeping,
+        withdrawn=container.article_store.withdrawn,
+        freshness=container.freshness,
     )
 
 

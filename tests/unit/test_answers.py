@@ -32,7 +32,7 @@ def _answer(body: str = "{}") -> dict[str, Any]:
 
 def test_an_answer_is_repeated_until_what_it_was_built_from_is_due_for_a_check() -> None:
     clock = Clock()
-    answers = Answers(60.0, timer=clock)
+    answers = Answers(60.0, 8 * 1024 * 1024, timer=clock)
     key = answers.key(_event())
     assert key is not None and answers.get(key) is None
     answers.keep(key, _answer("kept"), until=clock.now + 5)
@@ -44,7 +44,7 @@ def test_an_answer_is_repeated_until_what_it_was_built_from_is_due_for_a_check()
 
 def test_an_answer_is_repeated_for_its_lifetime_at_most() -> None:
     clock = Clock()
-    answers = Answers(5.0, timer=clock)
+    answers = Answers(5.0, 8 * 1024 * 1024, timer=clock)
     key = answers.key(_event())
     assert key is not None
     answers.keep(key, _answer("kept"), until=clock.now + 60)
@@ -54,7 +54,7 @@ def test_an_answer_is_repeated_for_its_lifetime_at_most() -> None:
 
 def test_an_answer_already_due_is_not_kept() -> None:
     clock = Clock()
-    answers = Answers(60.0, timer=clock)
+    answers = Answers(60.0, 8 * 1024 * 1024, timer=clock)
     key = answers.key(_event())
     assert key is not None
     answers.keep(key, _answer(), until=clock.now)
@@ -62,7 +62,7 @@ def test_an_answer_already_due_is_not_kept() -> None:
 
 
 def test_the_headers_the_api_reads_and_the_path_tell_answers_apart() -> None:
-    answers = Answers(5.0)
+    answers = Answers(5.0, 8 * 1024 * 1024)
     plain = answers.key(_event())
     assert plain == answers.key(_event(**{"User-Agent": "other"}))  # a header the API never reads
     assert plain != answers.key(_event(Accept="text/html"))
@@ -74,12 +74,12 @@ def test_the_headers_the_api_reads_and_the_path_tell_answers_apart() -> None:
 
 
 def test_writes_and_a_zero_lifetime_are_never_kept() -> None:
-    assert Answers(5.0).key(_event("POST")) is None
-    assert Answers(0).key(_event()) is None
+    assert Answers(5.0, 8 * 1024 * 1024).key(_event("POST")) is None
+    assert Answers(0, 8 * 1024 * 1024).key(_event()) is None
 
 
 def test_a_caller_changing_its_copy_does_not_change_what_is_kept() -> None:
-    answers = Answers(5.0)
+    answers = Answers(5.0, 8 * 1024 * 1024)
     key = answers.key(_event())
     assert key is not None
     answer = _answer()

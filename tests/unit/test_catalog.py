@@ -14,7 +14,7 @@ from health_content.errors import ArticleNotFound, SectionNotFound
 from health_content.freshness import Freshness
 from health_content.publishing.kinds import content_hash
 from health_content.reading import ArticleReader
-from tests.fakes import InMemoryArticleStore
+from tests.fakes import InMemoryArticleStore, keeping
 
 
 class Clock:
@@ -39,7 +39,7 @@ def index(seed_document: dict[str, Any]) -> InMemoryArticleStore:
 
 def test_a_warm_container_reads_an_article_once_within_the_ttl(index: InMemoryArticleStore) -> None:
     clock = Clock()
-    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock)
+    catalog = ArticleCatalog(index, keeping(60), cache_size=10, timer=clock)
     for _ in range(5):
         catalog.get_article("kram-otot-betis", "id")
     assert index.gets == 1
@@ -47,7 +47,7 @@ def test_a_warm_container_reads_an_article_once_within_the_ttl(index: InMemoryAr
 
 def test_a_new_version_is_served_once_the_ttl_has_passed(index, seed_document) -> None:
     clock = Clock()
-    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock)
+    catalog = ArticleCatalog(index, keeping(60), cache_size=10, timer=clock)
     catalog.get_article("kram-otot-betis", "id")
     index.put_if_changed(_published(seed_document, title="Versi baru"))
     assert catalog.get_article("kram-otot-betis", "id").article.title != "Versi baru"
@@ -57,7 +57,7 @@ def test_a_new_version_is_served_once_the_ttl_has_passed(index, seed_document) -
 
 def test_a_request_learns_when_the_copy_it_was_served_is_due_for_a_check(index: InMemoryArticleStore) -> None:
     clock, freshness = Clock(), Freshness()
-    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=10, timer=clock, freshness=freshness)
+    catalog = ArticleCatalog(index, keeping(60), cache_size=10, timer=clock, freshness=freshness)
     clock.now = 10
     catalog.get_article("kram-otot-betis", "id")  # read from the store
     assert freshness.due_at == 70
@@ -72,7 +72,7 @@ def test_a_request_learns_when_the_copy_it_was_served_is_due_for_a_check(index: 
 def test_the_cache_is_bounded(index, seed_document) -> None:
     for number in range(5):
         index.put_if_changed(_published(seed_document, slug=f"artikel-{number}"))
-    catalog = ArticleCatalog(index, cache_ttl=60, cache_size=2, timer=Clock())
+    catalog = ArticleCatalog(index, keeping(60), cache_size=2, timer=Clock())
     for number in range(5):
         catalog.get_article(f"artikel-{number}", "id")
     reads = index.gets
@@ -81,14 +81,14 @@ def test_the_cache_is_bounded(index, seed_document) -> None:
 
 
 def test_a_zero_ttl_disables_the_cache(index) -> None:
-    catalog = ArticleCatalog(index, cache_ttl=0)
+    catalog = ArticleCatalog(index, keeping(0), cache_size=256)
     catalog.get_article("kram-otot-betis", "id")
     catalog.get_article("kram-otot-betis", "id")
     assert index.gets == 2
 
 
 def test_unknown_articles_and_sections_raise_not_found(index) -> None:
-    catalog = ArticleCatalog(index)
+    catalog = ArticleCatalog(index, keeping(), cache_size=256)
     with pytest.raises(ArticleNotFound, match="'tidak-ada'"):
         catalog.get_article("tidak-ada", "id")
     with pytest.raises(ArticleNotFound, match="locale 'en'"):
@@ -111,7 +111,9 @@ def test_an_article_counts_as_modified_when_its_review_falls_overdue(seed_docume
     store.put_if_changed(_published(seed_document, review=review))
     now = dt.datetime(2026, 11, 30, tzinfo=dt.UTC)
     freshness = Freshness(timer=lambda: 1000.0)
-    reader = ArticleReader(ArticleCatalog(store, cache_ttl=3 * 86_400), freshness=freshness, clock=lambda: now)
+    reader = ArticleReader(
+        ArticleCatalog(store, keeping(3 * 86_400), cache_size=256), freshness=freshness, clock=lambda: now
+    )
     assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
     assert freshness.due_at == 1000.0 + 2 * 86_400  # an answer built now is not repeated once it is overdue
     now = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)

@@ -17,7 +17,7 @@ from health_content.freshness import Freshness
 from health_content.publishing.kinds import content_hash
 from health_content.reading import ArticleReader
 from tests.causes_fixtures import real_index
-from tests.fakes import InMemoryArticleStore, InMemoryCauseStore
+from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, keeping
 
 
 class Clock:
@@ -36,7 +36,7 @@ def _published(updated: str = "2026-11-24") -> PublishedCauses:
 
 def test_the_index_is_loaded_once_and_only_its_hash_is_rechecked() -> None:
     store, clock = InMemoryCauseStore(_published()), Clock()
-    catalog = CauseCatalog(store, refresh_after=60, timer=clock)
+    catalog = CauseCatalog(store, keeping(60), timer=clock)
     first = catalog.current()
     assert catalog.current() is first and store.reads == 1 and store.hash_reads == 0
     clock.now = 61
@@ -46,7 +46,7 @@ def test_the_index_is_loaded_once_and_only_its_hash_is_rechecked() -> None:
 
 def test_a_new_taxonomy_replaces_the_index_after_the_refresh_interval() -> None:
     store, clock = InMemoryCauseStore(_published()), Clock()
-    catalog = CauseCatalog(store, refresh_after=60, timer=clock)
+    catalog = CauseCatalog(store, keeping(60), timer=clock)
     first = catalog.current()
     store.put_if_changed(_published("2026-12-01"))
     assert catalog.current() is first
@@ -58,7 +58,7 @@ def test_a_new_taxonomy_replaces_the_index_after_the_refresh_interval() -> None:
 
 def test_a_request_learns_when_the_index_it_was_served_is_due_for_a_check() -> None:
     store, clock, freshness = InMemoryCauseStore(_published()), Clock(), Freshness()
-    catalog = CauseCatalog(store, refresh_after=60, timer=clock, freshness=freshness)
+    catalog = CauseCatalog(store, keeping(60), timer=clock, freshness=freshness)
     clock.now = 5
     catalog.current()
     assert freshness.due_at == 65
@@ -74,7 +74,7 @@ def test_a_request_learns_when_the_index_it_was_served_is_due_for_a_check() -> N
 
 def test_a_cold_container_that_failed_to_read_tries_again_after_seconds_not_minutes() -> None:
     store, clock = InMemoryCauseStore(_published()), Clock()
-    catalog = CauseCatalog(store, refresh_after=60, retry_after_failure=5, timer=clock)
+    catalog = CauseCatalog(store, keeping(60, retry_after_failure=5), timer=clock)
     fetch = store.get
     store.get = _unavailable  # type: ignore[method-assign]
     with pytest.raises(ContentUnavailable):
@@ -92,7 +92,7 @@ def _unavailable() -> PublishedCauses:
 
 
 def test_without_a_published_taxonomy_lookups_are_empty() -> None:
-    catalog = CauseCatalog(InMemoryCauseStore())
+    catalog = CauseCatalog(InMemoryCauseStore(), keeping())
     page = catalog.search(CauseQuery.of(q="kalsium"), 20, None)
     assert (page.hits, page.total, page.next_cursor) == ([], 0, None)
     assert catalog.for_article("kram-otot-betis", "id") == ArticleCauses({}, {}, None)
@@ -101,7 +101,7 @@ def test_without_a_published_taxonomy_lookups_are_empty() -> None:
 
 
 def test_cursors_walk_the_results_and_belong_to_their_query() -> None:
-    catalog = CauseCatalog(InMemoryCauseStore(_published()))
+    catalog = CauseCatalog(InMemoryCauseStore(_published()), keeping())
     query = CauseQuery.of(q="kejang")
     first = catalog.search(query, 10, None)
     second = catalog.search(query, 10, first.next_cursor)
@@ -117,7 +117,9 @@ def test_an_article_view_lists_its_causes_in_reading_order(seed_document) -> Non
     articles = InMemoryArticleStore()
     article = Article.model_validate(seed_document)
     articles.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
-    reader = ArticleReader(ArticleCatalog(articles), CauseCatalog(InMemoryCauseStore(_published())))
+    reader = ArticleReader(
+        ArticleCatalog(articles, keeping(), cache_size=256), CauseCatalog(InMemoryCauseStore(_published()), keeping())
+    )
     view = reader.view("kram-otot-betis", "id")
     ids = [cause.id for cause in view.causes]
     assert ids[:2] == ["hipokalsemia", "gangguan-ekstrapiramidal"]  # the overview comes first

@@ -19,7 +19,7 @@ from health_content.errors import ChangesExpired, InvalidQuery
 from health_content.publishing.kinds import content_hash
 from health_content.vocabulary import Locale
 from tests.causes_fixtures import real_index, seed_article
-from tests.fakes import InMemoryCauseStore, InMemoryChangeLog
+from tests.fakes import InMemoryCauseStore, InMemoryChangeLog, keeping
 
 START = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
 
@@ -146,7 +146,7 @@ def test_a_retraction_reaches_the_cause_index_at_its_next_refresh() -> None:
     withdrawn: frozenset[tuple[str, Locale]] = frozenset()
     now = [0.0]
     catalog = CauseCatalog(
-        InMemoryCauseStore(published), withdrawn=lambda: withdrawn, refresh_after=60, timer=lambda: now[0]
+        InMemoryCauseStore(published), keeping(60), withdrawn=lambda: withdrawn, timer=lambda: now[0]
     )
     first = catalog.current()
     assert first is not None and any(cause.mentions for cause in first.causes)

@@ -59,7 +59,7 @@ class Directory:
 def test_a_key_is_looked_up_once_per_container_while_it_is_remembered() -> None:
     now = [0.0]
     directory = Directory()
-    catalog = PartnerCatalog(directory, remember_for=300, timer=lambda: now[0])
+    catalog = PartnerCatalog(directory, remember_for=300, retry_after_failure=30, size=1024, timer=lambda: now[0])
     assert catalog.partner("known") == catalog.partner("known") and directory.lookups == 1
     assert catalog.partner("unknown") is None and catalog.partner("unknown") is None and directory.lookups == 2
     now[0] = 301

@@ -21,8 +21,6 @@ from health_content import __version__
 from health_content.errors import ContentUnavailable, NotFound
 from health_content.vocabulary import DEFAULT_LOCALE
 
-TROUBLE_WINDOW_SECONDS = 300
-
 
 def routes(container: Container) -> Router:
     """The service routes, answering from ``container``."""
@@ -44,23 +42,25 @@ def routes(container: Container) -> Router:
         },
     )
     def health() -> Response[HealthOut]:
-        current = container
+
         checks: dict[str, Literal["ok", "stale", "unavailable"]] = {}
         for part, read in (
-            ("articles", lambda: current.articles.list_articles(DEFAULT_LOCALE, 1, None)),
-            ("causes", current.causes.current),
+            ("articles", lambda: container.articles.list_articles(DEFAULT_LOCALE, 1, None)),
+            ("causes", container.causes.current),
         ):
             try:
                 read()
                 checks[part] = "ok"
             except ContentUnavailable:
                 checks[part] = "unavailable"
-        if checks["causes"] == "ok" and current.freshness.stale_age is not None:
+        if checks["causes"] == "ok" and container.freshness.stale_age is not None:
             checks["causes"] = "stale"
         status: Literal["ok", "degraded", "unavailable"] = "ok"
         if checks["articles"] == "unavailable":
             status = "unavailable"
-        elif set(checks.values()) != {"ok"} or current.freshness.troubled_within(TROUBLE_WINDOW_SECONDS):
+        elif set(checks.values()) != {"ok"} or container.freshness.troubled_within(
+            container.settings.trouble_window_seconds
+        ):
             status = "degraded"
         body = HealthOut(status=status, checks=checks)
         return Response(503 if status == "unavailable" else 200, JSON, body, headers={"Cache-Control": "no-store"})

@@ -21,9 +21,9 @@ class PartnerCatalog:
         self,
         directory: PartnerDirectory,
         *,
-        remember_for: float = 300.0,
-        retry_after_failure: float = 30.0,
-        size: int = 1024,
+        remember_for: float,
+        retry_after_failure: float,
+        size: int,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._directory = directory

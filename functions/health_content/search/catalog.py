@@ -1,8 +1,8 @@
 """The article search index as a warm container sees it: rebuilt when the published content changes.
 
-After ``refresh_after`` seconds the catalog reads one number, the change log's newest sequence; it
-reloads the articles' analyses only when that moved (or the cause index was replaced). When the
-store fails, the index last built keeps being served for up to ``stale_after`` seconds.
+When its copy is due, the catalog reads one number, the change log's newest sequence; it reloads the
+articles' analyses only when that moved (or the cause index was replaced). When the store fails, the
+index last built keeps being served while it is young enough (``health_content.kept``).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from health_content.causes.catalog import CauseCatalog
 from health_content.causes.index import CauseIndex
 from health_content.errors import ContentUnavailable
 from health_content.freshness import Freshness
+from health_content.kept import KeepPolicy, KeptCopy
 from health_content.observability import logger
 from health_content.search.analysis import decode
 from health_content.search.index import ArticleSearchIndex, SearchHit, SearchQuery
@@ -30,53 +31,44 @@ class SearchPage:
     next_cursor: str | None
 
 
-@dataclass(slots=True)
+@dataclass(frozen=True, slots=True)
 class _Built:
     index: ArticleSearchIndex
     sequence: int
     causes: CauseIndex | None
-    checked_at: float
 
 
 class SearchCatalog:
+    """One index per locale, each kept under ``policy`` (``health_content.kept``)."""
+
     def __init__(
         self,
         analyses: Callable[[Locale], Sequence[StoredAnalysis]],
         latest_change: Callable[[], int],
-        causes: CauseCatalog | None = None,
+        causes: CauseCatalog | None,
+        policy: KeepPolicy,
         *,
-        refresh_after: float = 60.0,
-        stale_after: float = 86_400.0,
         freshness: Freshness | None = None,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
         self._analyses = analyses
         self._latest_change = latest_change
         self._causes = causes
-        self._refresh_after = refresh_after
-        self._stale_after = stale_after
+        self._policy = policy
         self._freshness = freshness or Freshness()
         self._timer = timer
-        self._built: dict[Locale, _Built] = {}
+        self._built: dict[Locale, KeptCopy[_Built]] = {}
 
     def index(self, locale: Locale) -> ArticleSearchIndex:
-        now = self._timer()
-        built = self._built.get(locale)
-        if built is not None and now - built.checked_at < self._refresh_after:
-            return built.index
-        try:
-            return self._refresh(locale, built, now).index
-        except ContentUnavailable:
-            if built is None or now - built.checked_at > self._stale_after:
-                raise
-            self._freshness.served_stale(now - built.checked_at)
-            return built.index
+        kept = self._built.get(locale)
+        if kept is None:
+            kept = self._built[locale] = KeptCopy(self._policy, self._freshness, self._timer)
+        return kept.get(lambda built: self._refresh(locale, built)).index
 
-    def _refresh(self, locale: Locale, built: _Built | None, now: float) -> _Built:
+    def _refresh(self, locale: Locale, built: _Built | None) -> _Built:
         sequence = self._latest_change()
         causes = self._cause_index()
         if built is not None and built.sequence == sequence and built.causes is causes:
-            built.checked_at = now
             return built
         analyses = []
         for stored in self._analyses(locale):
@@ -85,9 +77,7 @@ class SearchCatalog:
                 logger.error("an article's search analysis is of another version; publish it again")
                 continue
             analyses.append((analysis, stored.published_at))
-        fresh = _Built(ArticleSearchIndex(analyses, locale, causes), sequence, causes, now)
-        self._built[locale] = fresh
-        return fresh
+        return _Built(ArticleSearchIndex(analyses, locale, causes), sequence, causes)
 
     def _cause_index(self) -> CauseIndex | None:
         if self._causes is None:
