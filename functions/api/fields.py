@@ -15,7 +15,7 @@ from typing import Annotated, Any, TypeVar, Union
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.models import Attribution, Disclaimer
+from api.models.common import Attribution, Disclaimer
 from health_content.errors import InvalidQuery
 
 MAX_FIELDS = 30

@@ -10,7 +10,7 @@ import pytest
 
 from api import handler as api_handler
 from api.fields import SparseOut
-from api.models import ArticleOut, SectionListOut, SectionOut
+from api.models.articles import ArticleOut, SectionListOut, SectionOut
 from infra import publish
 from infra.local.stack import LocalStack
 from tests.conftest import SEED_KEY, document_bytes

@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from api.links import LinkBuilder
-from api.models import (
+from api.models.articles import (
     ArticleListOut,
     ArticleOut,
-    ArticleRef,
     ArticleSummaryOut,
-    Links,
     RelatedArticle,
     RelatedArticles,
-    SectionBody,
     SectionListOut,
     SectionOut,
     SectionSummaryOut,
 )
+from api.models.common import ArticleRef, Links, SectionBody
 from api.presenters.review import review_out
 from health_content.articles.model import Section
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TypedDict
 
 from api.links import LinkBuilder
-from api.models import (
+from api.models.causes import (
     CauseDetailOut,
     CauseFacetsOut,
     CauseHitOut,
@@ -13,11 +13,11 @@ from api.models import (
     CauseSearchOut,
     FacetOut,
     Icd10Out,
-    Links,
     MatchOut,
     MentionOut,
     TermOut,
 )
+from api.models.common import Links
 from health_content.causes.catalog import CausePage
 from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
 from health_content.causes.model import Cause

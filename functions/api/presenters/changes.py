@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from api.links import LinkBuilder
-from api.models import ChangeFeedOut, ChangeLinks, ChangeOut, Links
+from api.models.changes import ChangeFeedOut, ChangeLinks, ChangeOut
+from api.models.common import Links
 from health_content.changes.feed import ChangePage
 from health_content.changes.model import Change
 

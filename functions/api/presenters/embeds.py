@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from api.links import LinkBuilder
-from api.models import EmbedArticle, EmbedOut, EmbedProvider, EmbedSection, Links
+from api.models.common import Links
+from api.models.embeds import EmbedArticle, EmbedOut, EmbedProvider, EmbedSection
 from api.presenters.labels import LABELS
 from api.presenters.review import review_out
 from health_content.articles.model import Section

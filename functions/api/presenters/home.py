@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from api import paths
 from api.links import LinkBuilder
-from api.models import HomeLinks, HomeOut
+from api.models.service import HomeLinks, HomeOut
 from api.openapi import DESCRIPTION
 from api.problem_types import PROBLEM_TYPES
 

@@ -13,7 +13,7 @@ from pydantic import JsonValue
 
 from api import paths
 from api.links import LinkBuilder
-from api.models import EmbedOut
+from api.models.embeds import EmbedOut
 from api.presenters.embeds import embed_section_id, embed_title
 from api.presenters.labels import LABELS, REFUSED, RETRACTED
 from health_content.vocabulary import Locale

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from api.models import EmbedLabels
+from api.models.embeds import EmbedLabels
 from health_content.vocabulary import Locale
 
 LABELS: dict[Locale, EmbedLabels] = {

@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from api import paths
 from api.links import LinkBuilder
-from api.models import EmbedOut, OEmbedOut
+from api.models.embeds import EmbedOut, OEmbedOut
 from api.presenters.embeds import embed_id, embed_section_id, embed_title
 from health_content.articles.model import ListBlock
 

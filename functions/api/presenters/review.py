@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from api.models import ReviewOut
+from api.models.common import ReviewOut
 from health_content.articles.model import Review
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from api.links import LinkBuilder
-from api.models import (
-    ArticleRef,
+from api.models.common import ArticleRef, Links
+from api.models.search import (
     Highlight,
-    Links,
     SearchHitOut,
     SearchMatchOut,
     SearchOut,

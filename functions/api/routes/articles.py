@@ -15,7 +15,7 @@ from api.fields import FieldsQuery, PartialOut, SparseOut, normalized_fields, se
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.media_types import HTML, JSON, JSON_LD
-from api.models import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
+from api.models.articles import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
 from api.negotiation import article_representation
 from api.openapi import TEXT, model_response, ok, responses
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out

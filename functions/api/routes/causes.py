@@ -14,7 +14,7 @@ from api.container import Container
 from api.fields import FieldsQuery, SparseOut, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
-from api.models import CauseDetailOut, CauseFacetsOut, CauseSearchOut
+from api.models.causes import CauseDetailOut, CauseFacetsOut, CauseSearchOut
 from api.openapi import model_response, responses
 from api.presenters.causes import cause_out, facets_out, search_out
 from api.routes.params import READ_METHODS, TYPED_TEXT_PATTERN, CursorQuery, LimitQuery, LocaleQuery, request_links

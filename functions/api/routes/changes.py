@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from api import paths
 from api.container import Container
 from api.http_caching import representation
-from api.models import ChangeFeedOut
+from api.models.changes import ChangeFeedOut
 from api.openapi import model_response, responses
 from api.presenters.changes import change_feed_out
 from api.routes.params import READ_METHODS, LimitQuery, request_links

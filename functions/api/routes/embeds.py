@@ -18,7 +18,7 @@ from api.container import Container
 from api.http_caching import rendered_representation, representation
 from api.links import LinkBuilder
 from api.media_types import CSS, HTML, JAVASCRIPT, JSON, XML, with_charset
-from api.models import EmbedOut, OEmbedOut
+from api.models.embeds import EmbedOut, OEmbedOut
 from api.openapi import TEXT, ok, responses, text_response
 from api.presenters.assets import asset
 from api.presenters.html import fragment_html

@@ -12,7 +12,7 @@ from api.container import Container
 from api.http_caching import rendered_representation
 from api.links import LinkBuilder
 from api.media_types import HTML, with_charset
-from api.models import EmbedOut
+from api.models.embeds import EmbedOut
 from api.presenters.embeds import embed_out
 from api.presenters.html import page_html, page_security_policy
 from api.presenters.jsonld import article_jsonld, section_jsonld

@@ -11,7 +11,7 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 from api import paths
 from api.container import Container
 from api.http_caching import released_at, representation
-from api.models import SearchOut
+from api.models.search import SearchOut
 from api.openapi import model_response, responses
 from api.presenters.search import search_out
 from api.routes.params import READ_METHODS, TYPED_TEXT_PATTERN, CursorQuery, LimitQuery, LocaleQuery, request_links

@@ -12,7 +12,7 @@ from api import paths
 from api.container import Container
 from api.http_caching import released_at, representation
 from api.media_types import JSON
-from api.models import HealthOut, HomeOut
+from api.models.service import HealthOut, HomeOut
 from api.openapi import model_response, ok, responses
 from api.presenters.home import home_out
 from api.problem_types import PROBLEM_TYPES, ProblemTypeOut
