@@ -28,7 +28,8 @@ from health_content.articles.model import Article, Review
 from health_content.errors import DocumentRejected
 from health_content.publishing.kinds import ARTICLES, KEY_LAYOUTS, DocumentKind, ServingIndex, SourceVersion, kind_of
 from health_content.publishing.report import PublishReport, PublishStatus
-from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
+from health_content.storage.articles import DynamoArticleStore
+from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource, is_missing
 from health_content.vocabulary import Locale
 from infra.template import REPO_ROOT

@@ -23,9 +23,10 @@ from health_content.reading import ArticleReader
 from health_content.search.catalog import SearchCatalog
 from health_content.settings import Settings
 from health_content.storage.apigateway import ApiGatewayPartners
+from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table
+from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
-from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 
 
 class Container:

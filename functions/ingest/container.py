@@ -15,9 +15,10 @@ from health_content.observability import metrics
 from health_content.publishing.kinds import ServingIndex
 from health_content.publishing.publisher import Publisher
 from health_content.settings import Settings
+from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table, events_client, s3_client
+from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
-from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.eventbridge import EventBridgeBus
 from health_content.storage.s3 import S3ContentSource
 

@@ -18,8 +18,8 @@ from health_content.articles.store import ArticleStore
 from health_content.cursor import MAX_PAGE_SIZE
 from health_content.observability import logger, metrics
 from health_content.settings import Settings
+from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table
-from health_content.storage.dynamodb import DynamoArticleStore
 from health_content.vocabulary import LOCALES
 
 

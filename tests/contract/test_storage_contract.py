@@ -29,8 +29,9 @@ from health_content.errors import ContentUnavailable, DocumentRejected, InvalidC
 from health_content.publishing.kinds import content_hash
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import ContentSource
+from health_content.storage.articles import DynamoArticleStore
+from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
-from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index

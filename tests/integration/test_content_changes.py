@@ -14,8 +14,8 @@ import pytest
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle
 from health_content.publishing.kinds import CAUSES, content_hash
-from health_content.storage import dynamodb
-from health_content.storage.dynamodb import DynamoArticleStore
+from health_content.storage import articles as article_items
+from health_content.storage.articles import DynamoArticleStore
 from infra.local.stack import LocalStack
 from tests.causes_fixtures import taxonomy_document
 from tests.conftest import document_bytes
@@ -167,8 +167,8 @@ def test_updated_since_returns_exactly_the_articles_changed_after_the_instant(
 def test_a_sparse_filter_reads_a_bounded_amount_per_request_and_its_cursors_find_every_match(
     seeded_fresh: LocalStack, seed_document: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(dynamodb, "_FILTERED_BATCH", 5)
-    monkeypatch.setattr(dynamodb, "_MAX_QUERIES", 2)
+    monkeypatch.setattr(article_items, "_FILTERED_BATCH", 5)
+    monkeypatch.setattr(article_items, "_MAX_QUERIES", 2)
     _seed_article_published_at(dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
     store = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
     old, new = dt.datetime(2026, 1, 1, tzinfo=dt.UTC), dt.datetime(2026, 12, 1, tzinfo=dt.UTC)

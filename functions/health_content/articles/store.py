@@ -1,6 +1,6 @@
 """The port to the serving index for articles, and the records that cross it.
 
-``health_content.storage.dynamodb.DynamoArticleStore`` implements it on DynamoDB; every
+``health_content.storage.articles.DynamoArticleStore`` implements it on DynamoDB; every
 implementation passes the same specification (``tests/contract/test_storage_contract.py``).
 """
 

@@ -1,6 +1,6 @@
 """The port to the serving index for the cause taxonomy, and the record that crosses it.
 
-``health_content.storage.dynamodb.DynamoCauseStore`` implements it on DynamoDB; every
+``health_content.storage.causes.DynamoCauseStore`` implements it on DynamoDB; every
 implementation passes the same specification (``tests/contract/test_storage_contract.py``).
 """
 

@@ -1,7 +1,7 @@
 """The ports of the change log and of the event bus its entries are announced on.
 
 The stores append to the log in the same atomic write as the content change
-(``health_content.storage.dynamodb``); the feed and the relay read it through this port.
+(``health_content.storage.articles`` and ``causes``); the feed and the relay read it through this port.
 """
 
 from __future__ import annotations
