@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from health_content.causes import text
+from health_content.text import analysis as text
 from infra.local.stack import LocalStack
 from infra.template import REPO_ROOT
 from tests.integration.conftest import assert_problem, call_api

@@ -12,7 +12,7 @@ import string
 import sys
 
 from health_content.causes.index import CauseIndex, CauseQuery
-from health_content.causes.text import STEM_CACHE_SIZE
+from health_content.text.analysis import STEM_CACHE_SIZE
 from tests.causes_fixtures import real_index
 
 WARM_UP = STEM_CACHE_SIZE + 4_096  # enough new words to fill every bounded cache

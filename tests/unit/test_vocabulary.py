@@ -6,7 +6,7 @@ import pytest
 from pydantic import ValidationError
 
 from api.presenters.labels import LABELS
-from health_content.causes import text
+from health_content.text import analysis as text
 from health_content.vocabulary import (
     DEFAULT_LOCALE,
     LOCALES,

@@ -11,20 +11,19 @@ from __future__ import annotations
 
 import datetime as dt
 import heapq
-import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from itertools import islice
 
-from symspellpy import SymSpell, Verbosity
-
-from health_content.causes import icd10, text
+from health_content.causes import icd10
 from health_content.causes.model import Cause, CauseTaxonomy, Mention
 from health_content.causes.prepare import CauseAnalysis
 from health_content.errors import InvalidQuery
-from health_content.vocabulary import LOCALES, Locale
+from health_content.text import analysis as text
+from health_content.text.matching import QUALITY, MatchKind, Terms, rarity
+from health_content.vocabulary import Locale
 
 FIELD_WEIGHTS = {
     "name": 3.0,
@@ -34,10 +33,7 @@ FIELD_WEIGHTS = {
     "category": 1.0,
     "population": 1.0,
 }
-EXACT, STEM, TYPO = "exact", "stem", "typo"
-QUALITY = {EXACT: 1.0, STEM: 0.8, TYPO: 0.6}
 CODE_SCORE = {icd10.EXACT: 3.0, icd10.NARROWER: 2.0, icd10.BROADER: 1.0}
-TYPO_MIN_LENGTH = 5
 WHOLE_PHRASE_BONUS = 4.0
 
 
@@ -109,7 +105,7 @@ class WordHits:
     """Everything one query word matches, scored and ranked once, then reused from a cache."""
 
     scores: dict[int, float]
-    details: dict[int, tuple[Posting, str]]
+    details: dict[int, tuple[Posting, MatchKind]]
     ranked: list[int]  # by score, then id
 
     @property
@@ -142,8 +138,8 @@ class CauseIndex:
         self._id_rank = {number: rank for rank, number in enumerate(self._order)}
         self.icd10_titles = dict(analysis.icd10_titles)
         self.excerpts = {entry.id: entry.excerpts for entry in analysis.causes}
-        self._exact: dict[str, dict[int, Posting]] = defaultdict(dict)
-        self._stems: dict[str, dict[int, Posting]] = defaultdict(dict)
+        exact: dict[str, dict[int, Posting]] = defaultdict(dict)
+        stems: dict[str, dict[int, Posting]] = defaultdict(dict)
         self._phrase_index: dict[str, set[int]] = defaultdict(set)
         for entry in analysis.causes:
             number = self._position[entry.id]
@@ -151,14 +147,11 @@ class CauseIndex:
                 weight = FIELD_WEIGHTS[analyzed.field]
                 for word, stem in zip(analyzed.words, analyzed.stems, strict=True):
                     posting = (number, weight, analyzed.field, analyzed.language, word)
-                    _keep_best(self._exact[word], posting)
-                    _keep_best(self._stems[stem], posting)
+                    _keep_best(exact[word], posting)
+                    _keep_best(stems[stem], posting)
                 if analyzed.field in {"name", "synonym"}:
                     self._phrase_index[analyzed.phrase].add(number)
-        self._typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
-        for word in self._exact:
-            if len(word) >= TYPO_MIN_LENGTH - 1:
-                self._typos.create_dictionary_entry(word, 1)
+        self._terms = Terms(exact, stems)
         self._codes: dict[str, set[int]] = defaultdict(set)  # compact code -> records filed at it
         self._code_prefixes: dict[str, set[int]] = defaultdict(set)  # compact code or ancestor -> records
         for number, cause in enumerate(self.causes):
@@ -358,15 +351,9 @@ class CauseIndex:
         return hit
 
     def _compute_word_hits(self, word: str) -> WordHits:
-        candidates: list[tuple[dict[int, Posting], str]] = [(self._exact.get(word, {}), EXACT)]
-        for stem in dict.fromkeys(text.stem(word, locale) for locale in LOCALES):
-            candidates.append((self._stems.get(stem, {}), STEM))
-        if not any(postings for postings, _ in candidates) and len(word) >= TYPO_MIN_LENGTH:
-            for suggestion in self._typos.lookup(word, Verbosity.ALL, max_edit_distance=1):
-                candidates.append((self._exact.get(suggestion.term, {}), TYPO))
         best: dict[int, float] = {}
-        details: dict[int, tuple[Posting, str]] = {}
-        for postings, kind in candidates:
+        details: dict[int, tuple[Posting, MatchKind]] = {}
+        for postings, _, kind in self._terms.candidates(word):
             quality = QUALITY[kind]
             for number, posting in postings.items():
                 score = posting[1] * quality
@@ -374,9 +361,8 @@ class CauseIndex:
                     best[number] = score
                     details[number] = (posting, kind)
         if best:
-            # Rarer words weigh more (an inverse document frequency).
-            rarity = math.log(1 + len(self.causes) / len(best))
-            best = {number: score * rarity for number, score in best.items()}
+            weight = rarity(len(self.causes), len(best))
+            best = {number: score * weight for number, score in best.items()}
         ranked = sorted(best, key=lambda n: (-best[n], self.causes[n].id))
         return WordHits(best, details, ranked)
 

@@ -12,9 +12,10 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from health_content.articles.model import Article, ListBlock
 from health_content.articles.store import ArticleLookup
-from health_content.causes import icd10, text
+from health_content.causes import icd10
 from health_content.causes.model import Cause, CauseTaxonomy, Mention
 from health_content.errors import DocumentRejected
+from health_content.text import analysis as text
 from health_content.vocabulary import LOCALES, Locale
 
 # Bump when the analysis changes shape or meaning: stores refuse an analysis of another version,

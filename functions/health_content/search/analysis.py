@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from health_content.articles.model import Article, ListBlock, Paragraph
-from health_content.causes import text
+from health_content.text import analysis as text
 from health_content.vocabulary import Locale, Source
 
 # Bump when the analysis changes shape or meaning: an article analysed by another version is left out of

@@ -11,25 +11,21 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import math
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
-from symspellpy import SymSpell, Verbosity
-
-from health_content.causes import text
 from health_content.causes.index import CauseIndex, CauseQuery
 from health_content.errors import InvalidQuery
 from health_content.search.analysis import ArticleAnalysis, Passage, SectionInfo
-from health_content.vocabulary import LOCALES, Locale
+from health_content.text import analysis as text
+from health_content.text.matching import QUALITY, Terms, rarity
+from health_content.vocabulary import Locale
 
 MAX_QUERY_LENGTH = 200
 FIELD_WEIGHTS = {"title": 3.0, "heading": 2.0, "item": 1.5, "paragraph": 1.0}
-QUALITY = {"exact": 1.0, "stem": 0.8, "typo": 0.6}
-TYPO_MIN_LENGTH = 5
 # What a cause found by the query adds to each passage that discusses it, scaled by how well it matched.
 CAUSE_WEIGHT = 3.0
 CAUSES_CONSIDERED = 10
@@ -37,6 +33,7 @@ SNIPPET_LENGTH = 200
 CACHE_SIZE = 1024
 _TOKEN = re.compile(r"\w+")
 
+# How a passage matched: by one of the query's words (exactly, by stem, with a typo) or through a cause it found.
 MatchKind = Literal["exact", "stem", "typo", "cause"]
 
 
@@ -119,8 +116,8 @@ class ArticleSearchIndex:
         self._passages: list[tuple[int, Passage]] = []
         self._sections: dict[tuple[int, str], SectionInfo] = {}
         self._by_place: dict[tuple[str, str, int | None, int | None], int] = {}
-        self._exact: dict[str, dict[int, float]] = defaultdict(dict)
-        self._stems: dict[str, dict[int, float]] = defaultdict(dict)
+        exact: dict[str, dict[int, float]] = defaultdict(dict)
+        stems: dict[str, dict[int, float]] = defaultdict(dict)
         for number, article in enumerate(self.articles):
             for section in article.sections:
                 self._sections[(number, section.id)] = section
@@ -131,12 +128,9 @@ class ArticleSearchIndex:
                     self._by_place[(article.slug, passage.section, passage.block, passage.item)] = position
                 weight = FIELD_WEIGHTS[passage.field]
                 for word, stem in zip(passage.words, passage.stems, strict=True):
-                    self._exact[word][position] = weight
-                    self._stems[stem][position] = weight
-        self._typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
-        for word in self._exact:
-            if len(word) >= TYPO_MIN_LENGTH - 1:
-                self._typos.create_dictionary_entry(word, 1)
+                    exact[word][position] = weight
+                    stems[stem][position] = weight
+        self._terms = Terms(exact, stems)
         # The index never changes: what a word, a query's causes and a whole query match is worked out once.
         self._word_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_word_hits)
         self._cause_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_cause_hits)
@@ -178,22 +172,16 @@ class ArticleSearchIndex:
 
     def _compute_word_hits(self, word: str) -> dict[int, tuple[float, str, MatchKind]]:
         """Each passage the word matches: its score (field weight, match quality, rarity) and how it matched."""
-        candidates: list[tuple[dict[int, float], str, MatchKind]] = [(self._exact.get(word, {}), word, "exact")]
-        for stem in dict.fromkeys(text.stem(word, locale) for locale in LOCALES):
-            candidates.append((self._stems.get(stem, {}), stem, "stem"))
-        if not any(postings for postings, _, _ in candidates) and len(word) >= TYPO_MIN_LENGTH:
-            for suggestion in self._typos.lookup(word, Verbosity.ALL, max_edit_distance=1):
-                candidates.append((self._exact.get(suggestion.term, {}), suggestion.term, "typo"))
         best: dict[int, tuple[float, str, MatchKind]] = {}
-        for postings, term, kind in candidates:
+        for postings, term, kind in self._terms.candidates(word):
             quality = QUALITY[kind]
             for position, weight in postings.items():
                 score = weight * quality
                 if position not in best or score > best[position][0]:
                     best[position] = (score, term, kind)
         if best:
-            rarity = math.log(1 + len(self._passages) / len(best))  # rarer words weigh more
-            best = {position: (score * rarity, term, kind) for position, (score, term, kind) in best.items()}
+            weight = rarity(len(self._passages), len(best))
+            best = {position: (score * weight, term, kind) for position, (score, term, kind) in best.items()}
         return best
 
     def _compute_cause_hits(
