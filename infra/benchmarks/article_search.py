@@ -73,15 +73,13 @@ def _publish(stack: Any, documents: list[tuple[str, bytes]]) -> None:
         stack.deliver_events(ingest_handler.lambda_handler)
 
 
-def _timings(handler: Any, calls: list[Any], before_each: Any = None) -> tuple[float, float]:
+def _timings(handler: Any, calls: list[Any]) -> tuple[float, float]:
     from infra.local.events import LambdaContextStub
 
     context = LambdaContextStub()
     samples = []
     with contextlib.redirect_stdout(io.StringIO()):
         for event in calls:
-            if before_each is not None:
-                before_each()
             started = time.perf_counter_ns()
             result = handler(event, context)
             samples.append((time.perf_counter_ns() - started) / 1000)
@@ -100,6 +98,27 @@ def _first_search_ms(handler: Any) -> float:
         started = time.perf_counter()
         handler(rest_api_event("GET", "/v1/search", query={"q": "kejang"}), LambdaContextStub())
     return (time.perf_counter() - started) * 1000
+
+
+def _first_asked(rounds: int = 25) -> tuple[float, float]:
+    """Each query asked of an index that never saw it: a fresh index per round, built from what the
+    API's container reads from the store, so no word or ranking of an earlier query is cached."""
+    from api import handler
+    from health_content.search.analysis import decode
+    from health_content.search.index import ArticleSearchIndex, SearchQuery
+
+    container = handler.this_containers_api().container
+    stored = container.article_store.search_analyses("id")
+    analyses = [(analysis, item.published_at) for item in stored if (analysis := decode(item.analysis)) is not None]
+    samples = []
+    for _ in range(rounds):
+        index = ArticleSearchIndex(analyses, "id", container.causes.current())
+        for q in QUERIES:
+            started = time.perf_counter_ns()
+            index.search(SearchQuery.of(q), 0, 20)
+            samples.append((time.perf_counter_ns() - started) / 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.99) - 1]
 
 
 def main() -> int:
@@ -130,13 +149,9 @@ def main() -> int:
         p50, p99 = _timings(api_handler, searches)
         label = f"{SYNTHETIC_ARTICLES} articles"
         print(f"{label:<28}{p50:>10.1f}{p99:>10.1f}{p50 / floor_p50:>10.0f}x{first:>12.1f}ms")
-        # Every query as if no one had asked it before: nothing of it is cached.
-        from api import handler as api_handler
-
-        index = api_handler.this_containers_api().container.search.index("id")
-        p50, p99 = _timings(api_handler, searches[: len(QUERIES) * 25], index.forget_cached_queries)
+        p50, p99 = _first_asked()
         label = f"{SYNTHETIC_ARTICLES} articles, first asked"
-        print(f"{label:<28}{p50:>10.1f}{p99:>10.1f}{p50 / floor_p50:>10.0f}x")
+        print(f"{label:<28}{p50:>10.1f}{p99:>10.1f}{'':>11}  (the index alone, each query new to it)")
     print("target: p99 <= 2,000 µs on 100 articles")
     return 0
 

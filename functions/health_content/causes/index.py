@@ -183,11 +183,6 @@ class CauseIndex:
         """The causes an article mentions, by id (shared: read, never change)."""
         return self._mentioned_in.get((article, locale), {})
 
-    def forget_cached_words(self) -> None:
-        """Drop the per-word and per-phrase caches (the benchmark measures queries without them)."""
-        self._word_hits.cache_clear()
-        self._phrase_cache.cache_clear()
-
     def excerpt(self, cause: Cause, mention: Mention) -> str:
         return self.excerpts[cause.id][cause.mentions.index(mention)]
 

