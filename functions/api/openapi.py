@@ -7,6 +7,7 @@ carries), 304 for conditional requests, and each problem it can send; nothing it
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -14,11 +15,13 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver
 from aws_lambda_powertools.event_handler.openapi.types import OpenAPIResponse
 
 from api.media_types import HTML, JSON
+from api.paths import RoutePath
 from api.problem_types import problem_responses
 from health_content import __version__
 
 if TYPE_CHECKING:  # Powertools' OpenAPI models take about 70 ms to import; only /openapi.json needs them
     from aws_lambda_powertools.event_handler.openapi.models import OpenAPI
+    from aws_lambda_powertools.shared.types import AnyCallableT
 
 TITLE = "Konten Sehat API"
 DESCRIPTION = (
@@ -82,10 +85,28 @@ def responses(
 
 
 class ContentApiResolver(APIGatewayRestResolver):
-    """The REST resolver, with an OpenAPI document that says only what the API does.
+    """The REST resolver, with an OpenAPI document that says only what the API does, and which methods
+    each path answers.
 
     With validation on, Powertools documents a 422 on every operation; this API answers invalid
     requests with 400 problems (``problems.py``), so the 422 and its schemas are left out."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(**options)
+        self._methods: dict[RoutePath, set[str]] = {}
+
+    def route(
+        self, rule: str, method: str | list[str] | tuple[str], *args: Any, **kwargs: Any
+    ) -> Callable[[AnyCallableT], AnyCallableT]:
+        methods = [method] if isinstance(method, str) else list(method)
+        self._methods.setdefault(RoutePath(rule), set()).update(name.upper() for name in methods)
+        return super().route(rule, method, *args, **kwargs)
+
+    def allowed_methods(self, path: str) -> set[str]:
+        """The methods registered for ``path`` (Powertools reports a method it lacks as "not found")."""
+        return {
+            method for route, methods in self._methods.items() if route.has_the_shape_of(path) for method in methods
+        }
 
     def get_openapi_schema(self, **options: Any) -> OpenAPI:
         document = super().get_openapi_schema(**options)

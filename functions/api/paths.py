@@ -20,12 +20,15 @@ _PARAMETER = re.compile(r"<(\w+)>")
 class RoutePath:
     template: str
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
+    _shape: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Parameters of our own URLs are slugs (a problem type's name is one too).
         parts = _PARAMETER.split(self.template)  # literal, name, literal, name, ...
         regex = "".join(re.escape(part) if n % 2 == 0 else f"(?P<{part}>{SLUG_BODY})" for n, part in enumerate(parts))
         object.__setattr__(self, "_pattern", re.compile(f"^{regex}$"))
+        shape = "".join(re.escape(part) if n % 2 == 0 else "[^/]+" for n, part in enumerate(parts))
+        object.__setattr__(self, "_shape", re.compile(f"^{shape}$"))
 
     def __str__(self) -> str:
         return self.template
@@ -44,6 +47,10 @@ class RoutePath:
         """The parameters of ``path`` if it is this route's, else None."""
         found = self._pattern.match(path)
         return None if found is None else found.groupdict()
+
+    def has_the_shape_of(self, path: str) -> bool:
+        """Whether ``path`` is this route's, whatever its parameters' values (valid or not)."""
+        return self._shape.match(path) is not None
 
 
 ARTICLES = RoutePath("/v1/articles")

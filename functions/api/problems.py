@@ -14,6 +14,7 @@ from api import paths
 from api.links import LinkBuilder
 from api.media_types import HTML, PROBLEM_JSON, with_charset
 from api.negotiation import article_representation
+from api.openapi import ContentApiResolver
 from api.presenters.html import error_html, page_security_policy
 from api.problem_types import PROBLEM_TYPES, InvalidParam, Problem, UnsupportedFormat
 from health_content.errors import (
@@ -117,13 +118,7 @@ def _invalid_params(error: RequestValidationError) -> list[InvalidParam]:
     return params
 
 
-def _allowed_methods(app: APIGatewayRestResolver, path: str) -> set[str]:
-    # Powertools reports an unmatched method as "not found"; its route table tells 404 from 405.
-    routes = app._static_routes + app._dynamic_routes
-    return {route.method for route in routes if route.rule.match(path)}
-
-
-def register_problem_handlers(app: APIGatewayRestResolver, settings: Settings) -> None:
+def register_problem_handlers(app: ContentApiResolver, settings: Settings) -> None:
     @app.exception_handler(RequestValidationError)
     def invalid_request(error: RequestValidationError) -> Response[str]:
         params = _invalid_params(error)
@@ -169,7 +164,7 @@ def register_problem_handlers(app: APIGatewayRestResolver, settings: Settings) -
     @app.not_found
     def no_route(_: NotFoundError) -> Response[str]:
         path = app.current_event.path
-        allowed = _allowed_methods(app, path)
+        allowed = app.allowed_methods(path)
         if allowed:
             allow = ", ".join(sorted(allowed | {"OPTIONS"}))
             if app.current_event.http_method == "OPTIONS":  # no CORS configured: just say what is allowed

@@ -162,8 +162,10 @@ def test_unknown_article_and_section(seeded: LocalStack) -> None:
 
 
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE"])
-def test_other_methods_are_not_allowed(seeded: LocalStack, method: str) -> None:
-    response = call_api(method, ARTICLE, body=b"{}")
+@pytest.mark.parametrize("path", [ARTICLE, "/v1/articles/NOT-A-SLUG"])
+def test_other_methods_are_not_allowed(seeded: LocalStack, method: str, path: str) -> None:
+    """Whatever its parameters' values, a path the API serves says which methods it answers."""
+    response = call_api(method, path, body=b"{}")
     assert_problem(response, 405, "/problems/method-not-allowed")
     assert response.headers["Allow"] == "GET, HEAD, OPTIONS"
 
