@@ -11,16 +11,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
 from api.container import Container
-from api.fields import FieldsQuery, PartialOut, SparseOut, normalized_fields, select
-from api.http_caching import released_at, rendered_representation, representation
+from api.fields import FieldsQuery, PartialOut, SparseOut
 from api.links import LinkBuilder
 from api.media_types import HTML, JSON, JSON_LD
 from api.models.articles import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
 from api.negotiation import article_representation
 from api.openapi import TEXT, model_response, ok, responses
-from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
-from api.presenters.jsonld import article_jsonld
-from api.routes.pages import Pages, rendering_key
+from api.routes.article_responses import ArticleResponses
 from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.articles.model import TAG_PATTERN
 from health_content.articles.store import ListingFilter
@@ -35,7 +32,7 @@ RFC_3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}
 def routes(container: Container) -> Router:
     """The article routes, answering from ``container``."""
     router = Router()
-    pages = Pages(container)
+    answers = ArticleResponses(container)
 
     def _links(locale: Locale) -> LinkBuilder:
         return request_links(router, locale, container.settings.public_base_url)
@@ -47,10 +44,6 @@ def routes(container: Container) -> Router:
             return dt.datetime.fromisoformat(value.upper())  # RFC 3339 allows a lower-case "t" and "z"
         except ValueError:
             raise InvalidQuery([(name, "not a date and time that exists (RFC 3339, with its offset)")]) from None
-
-    def _today() -> dt.date:
-        """Whether a review is overdue depends on the date (in UTC)."""
-        return dt.datetime.now(dt.UTC).date()
 
     @router.route(
         str(paths.ARTICLES),
@@ -82,11 +75,7 @@ def routes(container: Container) -> Router:
         fields: FieldsQuery = None,
     ) -> Response[ArticleListOut | PartialOut]:
         only = ListingFilter(_instant("updated_since", updated_since), tag)
-        page = container.articles.list_articles(locale, limit, cursor, only)
-        # A page changed when the newest article on it was published (or, empty, when the code was).
-        last_modified = max((item.published_at for item in page.items), default=released_at())
-        body = article_list_out(page, _links(locale), cursor, limit, only)
-        return representation(select(body, fields, PartialOut), last_modified=last_modified, language=locale)
+        return answers.listing(_links(locale), locale, limit, cursor, only, fields)
 
     @router.route(
         str(paths.ARTICLE),
@@ -120,24 +109,13 @@ def routes(container: Container) -> Router:
         ] = None,
         fields: FieldsQuery = None,
     ) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
+        links = _links(locale)
         wanted = article_representation(router.current_event, format)
         if wanted == HTML:
-            page: Response[str] = pages.page_response(pages.locate(_links(locale), slug, None, locale), "page")
-            page.headers["Vary"] = "Accept"
-            return page  # type: ignore[return-value]  # Response is invariant; str is one of the bodies
-        view = container.reader.view(slug, locale)
-        links = _links(locale)
-        vary = {"Vary": "Accept"}
+            return answers.page(links, slug, locale)  # type: ignore[return-value]  # Response is invariant
         if wanted == JSON_LD:
-            document = JsonLdOut(article_jsonld(view, links, container.settings.publisher_name))
-            return representation(
-                document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=vary
-            )
-        rendered = container.renderings.get(
-            rendering_key("article", view, links, container.freshness.degraded, normalized_fields(fields)),
-            lambda: select(article_out(view, links, _today()), fields, SparseOut),
-        )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=vary)
+            return answers.jsonld(links, slug, locale)  # type: ignore[return-value]
+        return answers.article(links, slug, locale, fields)  # type: ignore[return-value]
 
     @router.route(
         str(paths.SECTIONS),
@@ -152,13 +130,7 @@ def routes(container: Container) -> Router:
     def list_sections(
         slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
     ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
-        view = container.reader.view(slug, locale)
-        links = _links(locale)
-        rendered = container.renderings.get(
-            rendering_key("sections", view, links, container.freshness.degraded, normalized_fields(fields)),
-            lambda: select(section_list_out(view, links), fields, SparseOut),
-        )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
+        return answers.sections(_links(locale), slug, locale, fields)
 
     @router.route(
         str(paths.SECTION),
@@ -173,14 +145,6 @@ def routes(container: Container) -> Router:
     def get_section(
         slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
     ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
-        view, section = container.reader.section_view(slug, section_id, locale)
-        links = _links(locale)
-        rendered = container.renderings.get(
-            rendering_key(
-                f"section:{section_id}", view, links, container.freshness.degraded, normalized_fields(fields)
-            ),
-            lambda: select(section_out(view, section, links, _today()), fields, SparseOut),
-        )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
+        return answers.section(_links(locale), slug, section_id, locale, fields)
 
     return router
