@@ -63,6 +63,15 @@ def _publish_content(stack: LocalStack) -> None:
     assert statuses == ["published", "published"]  # the article, then the cause taxonomy
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With workers (`make test`), the tests of a module that read its `seeded` stack all run on one worker,
+    so that the module publishes content/ once rather than once per worker."""
+    for item in items:
+        if "seeded" in getattr(item, "fixturenames", ()) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(f"seeded-{item.path.stem}"))
+
+
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[LocalStack]:
     """content/ published the way operators do it, shared by the read-only tests of a module."""
