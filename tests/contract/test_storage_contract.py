@@ -17,7 +17,6 @@ from typing import Any, Protocol
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
@@ -34,7 +33,7 @@ from health_content.storage.dynamodb import DynamoArticleStore, DynamoCauseStore
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
-from tests.conftest import too_large_to_store
+from tests.conftest import moto_mock, too_large_to_store
 from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryChangeLog, InMemoryContentSource
 
 BACKENDS = ["in-memory", "aws-on-moto"]
@@ -43,7 +42,7 @@ PUBLISHED_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 
 @pytest.fixture
 def moto_table() -> Iterator[Any]:
-    with mock_aws():
+    with moto_mock():
         boto3.client("dynamodb", region_name="us-east-1").create_table(**template.table_definition("contract"))
         yield boto3.resource("dynamodb", region_name="us-east-1").Table("contract")
 
@@ -435,7 +434,7 @@ def bucket(request: pytest.FixtureRequest) -> Iterator[tuple[ContentSource, Buck
         fake = InMemoryContentSource()
         yield fake, _FakeEditor(fake)
         return
-    with mock_aws():
+    with moto_mock():
         client = boto3.client("s3", region_name="us-east-1")
         client.create_bucket(Bucket="contract")
         client.put_bucket_versioning(Bucket="contract", VersioningConfiguration=template.bucket_versioning())
