@@ -62,8 +62,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """The memory probe (a process of its own, about 20 s of one core) overlaps the rest of the suite.
 
     In one process, it starts now and its test runs last. With workers (`make test`), each worker collects
-    every test, so the probe is started by the test itself, on whichever worker runs it, and that test
-    comes first, while the other worker goes on with the rest."""
+    every test, so the probe is started by the test itself, on whichever worker runs it, while the other
+    worker goes on with the rest; the test is put first, so that it is not left for the end (pytest-xdist
+    still sends the groups of tests before single ones)."""
     worker = hasattr(config, "workerinput")
     if worker:
         # Workers are sent tests by node id: two tests with one id would run as one, silently.
@@ -112,7 +113,7 @@ def moto_mock() -> MockAWS:
     """moto's mock, keeping boto3's default session from one test to the next.
 
     By default moto gives each mock a new session, so that one holding moto's fake credentials cannot reach AWS
-    in a later, unmocked test. Here every test has fake credentials and no network (`_isolated_environment`,
+    in a later, unmocked test. Here every test has fake credentials and none can reach AWS (`_isolated_environment`,
     pytest-socket), and a new session costs each test about 0.3 s of CPU reading service models and endpoint
     rules again. A test that registers a handler on the session removes it when done."""
     return mock_aws(config={"core": {"reset_boto3_session": False}})
