@@ -24,8 +24,10 @@ browser:
 		echo "Installing Debian's chromium for the browser tests"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
+# One worker per core, at most four (pytest-xdist). Tests that share an expensive fixture (Chromium, sam build,
+# a module's seeded stack, schemathesis) carry an xdist_group mark: each group runs whole on one worker.
 test: $(INSTALLED) browser check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto --maxprocesses 4 --dist loadgroup
 
 # Static checks: lint, types (mypy, strict) and the layers (import-linter contracts in pyproject.toml).
 check: $(INSTALLED)

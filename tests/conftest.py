@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from moto import mock_aws
+from moto.core.models import MockAWS
 
 from infra import template
 from infra.template import REPO_ROOT
@@ -31,21 +35,51 @@ TEST_ENVIRONMENT = {
 }
 
 
-GENERATED_REQUESTS = pytest.StashKey[int]()
+GENERATED_REQUESTS = "generated_requests"
+"""The user property under which the schemathesis module reports how many requests it sent."""
 MEMORY_PROBE = pytest.StashKey["subprocess.Popen[str]"]()
 
 
+def start_memory_probe() -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.probes.search_memory"],
+        cwd=REPO_ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        # pytest-xdist's workers start with COLUMNS=80 and LINES=24 in their environment. rich reads them once, when
+        # a Console is made (infra/cli.py makes one on import): without them, a worker sizes the operator CLI's
+        # output at each print, as one process does, and a test can widen it with COLUMNS.
+        for name in ("COLUMNS", "LINES"):
+            os.environ.pop(name, None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """When the memory test will run, start its probe now, on the other core, and run the test last."""
-    if any(item.path.name == "test_memory.py" for item in items):
-        items.sort(key=lambda item: item.path.name == "test_memory.py")
-        config.stash[MEMORY_PROBE] = subprocess.Popen(
-            [sys.executable, "-m", "tests.probes.search_memory"],
-            cwd=REPO_ROOT,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+    """The memory probe (a process of its own, about 20 s of one core) overlaps the rest of the suite.
+
+    In one process, it starts now and its test runs last. With workers (`make test`), each worker collects
+    every test, so the probe is started by the test itself, on whichever worker runs it, while the other
+    worker goes on with the rest; the test is put first, so that it is not left for the end (pytest-xdist
+    still sends the groups of tests before single ones)."""
+    worker = hasattr(config, "workerinput")
+    if worker:
+        # Workers are sent tests by node id: two tests with one id would run as one, silently.
+        twins = sorted(nodeid for nodeid, count in Counter(item.nodeid for item in items).items() if count > 1)
+        if twins:
+            raise pytest.UsageError(f"tests share a node id, so a worker would run only one of each: {twins[:3]}")
+    memory = [item for item in items if item.path.name == "test_memory.py"]
+    if not memory:
+        return
+    if worker:
+        items[:] = memory + [item for item in items if item not in memory]
+    else:
+        items[:] = [item for item in items if item not in memory] + memory
+        config.stash[MEMORY_PROBE] = start_memory_probe()
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
@@ -54,10 +88,16 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
         probe.kill()
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    sent = config.stash.get(GENERATED_REQUESTS, None)
-    if sent is not None:
-        terminalreporter.write_line(f"schemathesis: {sent} generated requests checked against openapi.json")
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Reports come back from the workers with their user properties: the schemathesis module's count is there."""
+    counts = [
+        value
+        for report in terminalreporter.stats.get("passed", [])
+        for name, value in getattr(report, "user_properties", [])
+        if name == GENERATED_REQUESTS
+    ]
+    if counts:
+        terminalreporter.write_line(f"schemathesis: {sum(counts)} generated requests checked against openapi.json")
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +108,16 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for name, value in TEST_ENVIRONMENT.items():
         monkeypatch.setenv(name, value)
     yield
+
+
+def moto_mock() -> MockAWS:
+    """moto's mock, keeping boto3's default session from one test to the next.
+
+    By default moto gives each mock a new session, so that one holding moto's fake credentials cannot reach AWS
+    in a later, unmocked test. Here every test has fake credentials and none can reach AWS (`_isolated_environment`,
+    pytest-socket), and a new session costs each test about 0.3 s of CPU reading service models and endpoint
+    rules again. A test that registers a handler on the session removes it when done."""
+    return mock_aws(config={"core": {"reset_boto3_session": False}})
 
 
 @pytest.fixture

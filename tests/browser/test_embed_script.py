@@ -15,7 +15,8 @@ from tests.browser.conftest import OUTPUT, RETRACTION_REASON, PartnerSite, fetch
 from tests.hostile_content import HOSTILE
 from tests.local_stack_process import LocalStackProcess
 
-pytestmark = [pytest.mark.enable_socket, pytest.mark.browser]
+# One worker runs every browser test: the local stack process and Chromium start once (tests/browser/conftest.py).
+pytestmark = [pytest.mark.enable_socket, pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 PARTNER_PAGE = """<!doctype html>
 <html lang="id">

@@ -19,7 +19,8 @@ from tests.browser.conftest import OUTPUT, PartnerSite, fetch_json
 from tests.conftest import SEED_ARTICLE_PATH
 from tests.local_stack_process import LocalStackProcess
 
-pytestmark = [pytest.mark.enable_socket, pytest.mark.browser]
+# One worker runs every browser test: the local stack process and Chromium start once (tests/browser/conftest.py).
+pytestmark = [pytest.mark.enable_socket, pytest.mark.browser, pytest.mark.xdist_group("browser")]
 
 WIDTHS = [320, 390, 768, 1280]
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}

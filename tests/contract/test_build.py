@@ -28,7 +28,9 @@ HANDLERS = {
 API_PACKAGE_BUDGET = 6_000_000  # bytes unzipped, bytecode included (issue 13)
 HASH_BASED_UNCHECKED = 0b01  # PEP 552 flags: bytecode the runtime trusts without reading the source's time
 
-pytestmark = pytest.mark.slow
+# With workers, `sam build` runs once, only one process fills .venv-lambda (infra/lambda_runtime.py), and no
+# two sam commands run at once (they share ~/.aws-sam): the "sam" group runs on one worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("sam")]
 
 
 @pytest.fixture(scope="module")

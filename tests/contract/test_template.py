@@ -27,6 +27,7 @@ def _sam(*args: str, extra_path: Path | None = None) -> subprocess.CompletedProc
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("sam")  # one sam command at a time (tests/contract/test_build.py)
 def test_sam_validate_with_lint_passes() -> None:
     result = _sam("validate", "--lint")
     assert result.returncode == 0, result.stdout + result.stderr
@@ -244,6 +245,7 @@ def test_keys_are_required_on_every_content_route_only_when_the_operator_says_so
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("sam")  # one sam command at a time (tests/contract/test_build.py)
 def test_sam_validate_with_lint_passes_with_keys_on_too(tmp_path: Path) -> None:
     """The committed template has keys off by default; the same template with them on lints clean too."""
     text = (REPO_ROOT / "template.yaml").read_text(encoding="utf-8")

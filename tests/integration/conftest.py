@@ -14,7 +14,6 @@ from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 from werkzeug.wrappers import Response
 
 from api import handler as api_handler
@@ -24,7 +23,7 @@ from infra.local.http_adapter import to_wsgi_response
 from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
 from reviews import handler as review_handler
-from tests.conftest import TEST_ENVIRONMENT
+from tests.conftest import TEST_ENVIRONMENT, moto_mock
 
 BUCKET = "health-content-test"
 TABLE = "health-content-test"
@@ -62,11 +61,20 @@ def _publish_content(stack: LocalStack) -> None:
     assert statuses == ["published", "published"]  # the article, then the cause taxonomy
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With workers (`make test`), the tests of a module that read its `seeded` stack all run on one worker,
+    so that the module publishes content/ once rather than once per worker."""
+    for item in items:
+        if "seeded" in getattr(item, "fixturenames", ()) and item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(f"seeded-{item.path.stem}"))
+
+
 @pytest.fixture(scope="module")
 def seeded() -> Iterator[LocalStack]:
     """content/ published the way operators do it, shared by the read-only tests of a module."""
     global _shared_stack_active
-    with pytest.MonkeyPatch.context() as environment, mock_aws():
+    with pytest.MonkeyPatch.context() as environment, moto_mock():
         for name, value in {**TEST_ENVIRONMENT, "CONTENT_TABLE_NAME": TABLE}.items():
             environment.setenv(name, value)
         environment.delenv("AWS_ENDPOINT_URL", raising=False)
@@ -86,7 +94,7 @@ def stack() -> Iterator[LocalStack]:
     """An empty stack of its own for one test."""
     if _shared_stack_active:
         pytest.fail("this module already uses the shared `seeded` stack; move tests that change content elsewhere")
-    with mock_aws():
+    with moto_mock():
         reset_containers()
         yield LocalStack.create(BUCKET, TABLE)
 

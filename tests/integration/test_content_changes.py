@@ -23,42 +23,6 @@ from tests.hostile_content import HOSTILE, hostile_article
 from tests.html_checks import parse
 from tests.integration.conftest import TABLE, assert_problem, call_api, ingest, put_document
 
-# --- the article list over many articles ------------------------------------------------------
-
-
-def _add_articles(seed_document: dict[str, Any], count: int) -> None:
-    index = DynamoArticleStore(boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE))
-    for number in range(count):
-        article = Article.model_validate({**seed_document, "slug": f"artikel-{number:03d}"})
-        index.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime.now(dt.UTC)))
-
-
-@pytest.mark.parametrize(("limit", "pages"), [("7", 19), ("20", 7), ("100", 2)])
-def test_following_next_visits_every_article_once_at_the_page_size_asked(
-    seeded_fresh: LocalStack, seed_document: dict[str, Any], limit: str, pages: int
-) -> None:
-    _add_articles(seed_document, 129)  # 130 with the seed article
-    seen: list[str] = []
-    sizes: list[int] = []
-    link: str | None = f"/v1/articles?limit={limit}" if limit != "20" else "/v1/articles"
-    while link is not None:
-        parts = urlsplit(link)
-        body = call_api("GET", parts.path, query=dict(parse_qsl(parts.query))).get_json()
-        sizes.append(len(body["items"]))
-        seen.extend(item["slug"] for item in body["items"])
-        assert body["links"]["self"] == link
-        link = body["links"].get("next")
-        assert (link is None) == (body["next_cursor"] is None)
-    assert len(sizes) == pages and all(size == int(limit) for size in sizes[:-1])
-    assert len(seen) == 130 and len(set(seen)) == 130 and seen == sorted(seen)
-
-
-def test_default_and_maximum_page_sizes(seeded_fresh: LocalStack, seed_document: dict[str, Any]) -> None:
-    _add_articles(seed_document, 120)
-    assert len(call_api("GET", "/v1/articles").get_json()["items"]) == 20
-    assert len(call_api("GET", "/v1/articles", query={"limit": "100"}).get_json()["items"]) == 100
-
-
 # --- service routes, CORS, docs ----------------------------------------------------------
 
 

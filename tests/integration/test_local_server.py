@@ -17,7 +17,8 @@ import pytest
 from infra.template import REPO_ROOT
 from tests.local_stack_process import LocalStackProcess, running_local_stack
 
-pytestmark = pytest.mark.enable_socket
+# One worker runs the module, so that the local stack process starts once.
+pytestmark = [pytest.mark.enable_socket, pytest.mark.xdist_group("local-server")]
 
 
 @pytest.fixture(scope="module")

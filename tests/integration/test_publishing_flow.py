@@ -45,13 +45,19 @@ def test_published_content_is_served(seeded_fresh: LocalStack, s3: Any) -> None:
     assert _report(s3, SEED_KEY)["status"] == "published"
 
 
-def test_a_new_version_replaces_the_article_in_one_write(seeded_fresh: LocalStack, s3: Any, seed_document) -> None:
+def test_a_new_version_replaces_the_article_in_one_write(
+    seeded_fresh: LocalStack, s3: Any, seed_document, request: pytest.FixtureRequest
+) -> None:
     writes: list[str] = []
     write_operations = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
-    boto3._get_default_session().events.register(
-        "before-call.dynamodb",
-        lambda model, **_: writes.append(model.name) if model.name in write_operations else None,
-    )
+
+    def record(model: Any, **_: Any) -> None:
+        if model.name in write_operations:
+            writes.append(model.name)
+
+    events = boto3._get_default_session().events
+    events.register("before-call.dynamodb", record)
+    request.addfinalizer(lambda: events.unregister("before-call.dynamodb", record))  # the session outlives the test
     ingest_handler.reset()  # the next invocation builds its client on the session that records calls
     changed = {**seed_document, "title": "Judul baru", "sections": seed_document["sections"][:3]}
     put_document(s3, SEED_KEY, document_bytes(changed))
