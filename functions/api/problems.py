@@ -165,7 +165,8 @@ def register_problem_handlers(app: ContentApiResolver, settings: Settings) -> No
     def no_route(_: NotFoundError) -> Response[str]:
         path = app.current_event.path
         allowed = app.allowed_methods(path)
-        if allowed:
+        # A method the path's routes answer, yet no route matched: a parameter no route accepts (404).
+        if allowed and app.current_event.http_method not in allowed:
             allow = ", ".join(sorted(allowed | {"OPTIONS"}))
             if app.current_event.http_method == "OPTIONS":  # no CORS configured: just say what is allowed
                 return Response(204, headers={"Allow": allow, "Cache-Control": "no-store"})
