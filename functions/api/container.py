@@ -9,7 +9,6 @@ from __future__ import annotations
 from functools import cached_property
 from typing import Any
 
-from api.answers import Answers
 from api.http_caching import Renderings
 from api.usage import UsageMeter
 from health_content.articles.catalog import ArticleCatalog
@@ -112,10 +111,6 @@ class Container:
     @cached_property
     def usage(self) -> UsageMeter:
         return UsageMeter(metrics.namespace)
-
-    @cached_property
-    def answers(self) -> Answers:
-        return Answers(self.settings.answer_cache_seconds, self.settings.answer_cache_max_bytes)
 
     @cached_property
     def reader(self) -> ArticleReader:

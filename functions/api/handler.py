@@ -20,7 +20,6 @@ from api import warmup
 from api.app import Api, build_api
 from api.http_policy import finish, vary_on
 from api.usage import caller_of, rate_limit_policy
-from health_content.freshness import Freshness
 from health_content.observability import logger, metrics, trace_sampled_invocations
 from health_content.settings import Settings
 
@@ -45,13 +44,14 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.set_correlation_id((event.get("requestContext") or {}).get("requestId"))
     api = this_containers_api()
     current = api.container
-    answer_key = current.answers.key(event)
-    finished = current.answers.get(answer_key) if answer_key is not None else None
-    if finished is None:
-        finished, rendered = _answer(api, event, context)
-        until = _repeatable_until(current.freshness, finished) if rendered else None
-        if answer_key is not None and until is not None:
-            current.answers.keep(answer_key, finished, until=until)
+    current.freshness.reset()
+    origins = current.settings.cors_allowed_origins
+    finished = finish(
+        api.resolver.resolve(event, context),
+        method=str(event.get("httpMethod")),
+        varies_by_origin=bool(origins) and origins != ["*"],
+        freshness=current.freshness,
+    )
     caller = caller_of(event, current.partners)
     policy = rate_limit_policy(caller, current.settings)
     headers = finished["multiValueHeaders"]
@@ -62,30 +62,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         vary_on(headers, "x-api-key")
     current.usage.record(caller, str(event.get("path") or ""))
     return finished
-
-
-def _answer(api: Api, event: dict[str, Any], context: LambdaContext) -> tuple[dict[str, Any], bool]:
-    """The resolver's finished answer, and whether a route built it from a rendering."""
-    current = api.container
-    current.freshness.reset()
-    handed_out = current.renderings.handed_out
-    response = api.resolver.resolve(event, context)
-    origins = current.settings.cors_allowed_origins
-    finished = finish(
-        response,
-        method=str(event.get("httpMethod")),
-        varies_by_origin=bool(origins) and origins != ["*"],
-        freshness=current.freshness,
-    )
-    return finished, current.renderings.handed_out > handed_out
-
-
-def _repeatable_until(freshness: Freshness, finished: dict[str, Any]) -> float | None:
-    """Until when a repeat of the request may get this answer: one read fresh and whole from cached copies,
-    a 200 or a 304, until the first of those copies is due for a check. None: never."""
-    if freshness.stale_age is not None or freshness.degraded or finished.get("statusCode") not in (200, 304):
-        return None
-    return freshness.due_at
 
 
 def before_snapshot() -> None:

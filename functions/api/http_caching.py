@@ -69,11 +69,8 @@ class Renderings:
         # Bounded by what the bodies weigh, not by their number: keys are the clients' to vary.
         self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=max_bytes, getsizeof=lambda kept: len(kept.body))
         self._max_bytes = max_bytes
-        self.handed_out = 0
-        """How many renderings were handed out so far: the entry point compares it around a request."""
 
     def get(self, key: Hashable, render: Callable[[], BaseModel | str]) -> Rendered:
-        self.handed_out += 1
         kept = self._kept.get(key)
         if kept is None:
             made = render()

@@ -1,5 +1,5 @@
-"""How fresh what a request was served from is: until when its cached copies are good, and whether
-anything could not be read as it is now.
+"""How fresh what a request was served from is: whether a stale copy was used, and whether anything
+could not be read as it is now.
 
 A warm container keeps the last good copy of what it read. When the store fails, catalogs
 serve that copy (within the stale window) and say so here; the API turns it into headers
@@ -20,9 +20,6 @@ class Freshness:
     """Seconds since the oldest stale copy used was read, if one was used (this request)."""
     degraded: bool = False
     """Something was left out of the response because it could not be read (this request)."""
-    due_at: float | None = None
-    """When the first cached copy this request read is due for a check against the store (by ``timer``);
-    None when it read none. A finished answer may be repeated until then, and no longer."""
     last_trouble_at: float | None = None
     """When this container last served stale or partial content (across requests), by ``timer``."""
     timer: Callable[[], float] = field(default=time.monotonic, repr=False)
@@ -30,15 +27,6 @@ class Freshness:
     def reset(self) -> None:
         self.stale_age = None
         self.degraded = False
-        self.due_at = None
-
-    def read_copy(self, due_at: float) -> None:
-        """A cached copy was used that is good until ``due_at``, when its catalog asks the store again."""
-        self.due_at = due_at if self.due_at is None else min(self.due_at, due_at)
-
-    def changes_in(self, seconds: float) -> None:
-        """What was read will be presented differently ``seconds`` from now (a review falling overdue)."""
-        self.read_copy(self.timer() + seconds)
 
     def served_stale(self, age: float) -> None:
         self.stale_age = age if self.stale_age is None else max(self.stale_age, age)

@@ -45,7 +45,6 @@ class KeptCopy(Generic[T]):
         now = self._timer()
         copy, policy = self._copy, self._policy
         if copy is not None and now - self._confirmed_at < policy.refresh_after:
-            self._freshness.read_copy(self._confirmed_at + policy.refresh_after)
             return copy
         if copy is None and self._failure is not None and now - self._failure[1] < policy.retry_after_failure:
             raise self._failure[0].with_traceback(None)  # its frames, not every earlier request's
@@ -59,5 +58,4 @@ class KeptCopy(Generic[T]):
             self._freshness.served_stale(now - self._confirmed_at)
             return copy
         self._copy, self._confirmed_at, self._failure = fresh, now, None
-        self._freshness.read_copy(now + policy.refresh_after)
         return fresh

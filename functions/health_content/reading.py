@@ -73,12 +73,8 @@ class ArticleReader:
         if causes_published_at is not None:
             changes.append(causes_published_at)
         overdue_from = published.article.review.overdue_from()
-        if overdue_from is not None:
-            now = self._clock()
-            if overdue_from <= now:
-                changes.append(overdue_from)
-            else:  # what is said about it changes then: nothing built now may be repeated past it
-                self._freshness.changes_in((overdue_from - now).total_seconds())
+        if overdue_from is not None and overdue_from <= self._clock():
+            changes.append(overdue_from)
         return max(changes)
 
     def section_view(self, slug: str, section_id: str, locale: Locale) -> tuple[ArticleView, Section]:

@@ -71,17 +71,6 @@ class Settings(BaseModel):
         ge=0,
         description="How long the health check reports `degraded` after a container served stale or partial content.",
     )
-    answer_cache_seconds: float = Field(
-        default=60.0,
-        alias="ANSWER_CACHE_SECONDS",
-        ge=0,
-        le=3600,
-        description="How long at most a warm container repeats a finished answer to the same read (0: never); "
-        "never once the content it was built from is due for a check (CONTENT_CACHE_TTL_SECONDS).",
-    )
-    answer_cache_max_bytes: int = Field(
-        default=8 * 1024 * 1024, alias="ANSWER_CACHE_MAX_BYTES", ge=0, description="Finished answers kept, by size."
-    )
     http_max_age_seconds: int = Field(default=300, alias="HTTP_MAX_AGE_SECONDS", ge=0, le=86_400)
     http_stale_seconds: int = Field(default=86_400, alias="HTTP_STALE_SECONDS", ge=0, le=604_800)
     publisher_name: str = Field(default="Konten Sehat API", alias="PUBLISHER_NAME", min_length=1)

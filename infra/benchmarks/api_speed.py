@@ -6,9 +6,8 @@
 The floor (``floor.py``: a bare Powertools resolver and one boto3 client) and the peer (``peer.py``:
 FastAPI behind Mangum) answer with a body of the article's size, made beforehand, in the same runtime.
 Content is published through the real ingest handler to a moto server on loopback; the cause lookup
-also runs over the taxonomy a hundred times over. Warm calls are run twice for the API: as configured
-(a repeat within ANSWER_CACHE_SECONDS is answered from the answer cache) and with that cache off (every
-call routed, its rendering reused). Figures and ratios are printed; nothing is asserted, so a slow
+also runs over the taxonomy a hundred times over. Every warm call goes through the resolver (a repeated
+read reuses its rendering). Figures and ratios are printed; nothing is asserted, so a slow
 or busy machine cannot fail anything.
 """
 
@@ -34,8 +33,6 @@ COLD_RUNS = 10
 WARM_CALLS = 3_000
 ARTICLE = "/v1/articles/kram-otot-betis"
 FLOOR, PEER, API = "floor", "FastAPI + Mangum", "this API"
-API_RENDERED = "this API, routed"  # ANSWER_CACHE_SECONDS=0: every call through the resolver, renderings reused
-WARM_LABELS = {API: "this API, a repeat", API_RENDERED: API_RENDERED}  # as deployed, a repeat is a cached answer
 MODULES = {FLOOR: "infra.benchmarks.floor", PEER: "infra.benchmarks.peer", API: "api.handler"}
 REFERENCE_SCENARIOS = {"article": [[ARTICLE, "", {}]], "304": [[ARTICLE, "", {"If-None-Match": "<etag>"}]]}
 API_SCENARIOS = {
@@ -122,13 +119,11 @@ def _print_warm(warm: dict[str, dict[str, dict[str, float]]]) -> None:
     for subject in (FLOOR, PEER):
         for name, f in warm[subject].items():
             print(f"{subject + ': ' + name:<50}{f['p50']:>9.1f}{f['p99']:>9.1f}")
-    for subject in (API_RENDERED, API):
-        for name, f in warm[subject].items():
-            reference = name if name in floor else "article"
-            ratios = f"{f['p50'] / floor[reference]['p50']:>10.1f}x"
-            ratios += f"{f['p99'] / peer[reference]['p99']:>9.2f}x" if reference == name else f"{'':>10}"
-            label = f"{WARM_LABELS[subject]}: {name}"
-            print(f"{label:<50}{f['p50']:>9.1f}{f['p99']:>9.1f}{ratios}{f['first_max']:>9.0f}")
+    for name, f in warm[API].items():
+        reference = name if name in floor else "article"
+        ratios = f"{f['p50'] / floor[reference]['p50']:>10.1f}x"
+        ratios += f"{f['p99'] / peer[reference]['p99']:>9.2f}x" if reference == name else f"{'':>10}"
+        print(f"{API + ': ' + name:<50}{f['p50']:>9.1f}{f['p99']:>9.1f}{ratios}{f['first_max']:>9.0f}")
 
 
 def main() -> int:
@@ -158,13 +153,10 @@ def main() -> int:
     interpreter = lambda_runtime.python(extra=[f"fastapi=={version('fastapi')}", f"mangum=={version('mangum')}"])
     api_environment = lambda_runtime.environment(package, endpoint=endpoint, table="bench", also=[REPO_ROOT])
     warm = {API: _warm(interpreter, api_environment, MODULES[API], API_SCENARIOS)}
-    rendered_only = {**api_environment, "ANSWER_CACHE_SECONDS": "0"}
-    warm[API_RENDERED] = _warm(interpreter, rendered_only, MODULES[API], API_SCENARIOS)
     lookups = {f"cause lookup, {SCALE}x taxonomy": [["/v1/causes", query, {}] for query in CAUSE_QUERIES]}
     with tempfile.TemporaryDirectory() as directory:
         taxonomy = str(_prepare_scaled_taxonomy(Path(directory)))
         warm[API].update(_warm(interpreter, api_environment, MODULES[API], lookups, taxonomy))
-        warm[API_RENDERED].update(_warm(interpreter, rendered_only, MODULES[API], lookups, taxonomy))
 
     article_bytes = int(warm[API]["article"]["bytes"])
     reference = lambda_runtime.environment(REPO_ROOT, endpoint=endpoint, table="bench")

@@ -280,7 +280,6 @@ def test_operators_get_the_parameters_and_outputs_they_need() -> None:
     assert api_environment["ENABLE_DOCS"] == {"Ref": "EnableDocs"}
     assert api_environment["CORS_ALLOWED_ORIGINS"] == {"Ref": "CorsAllowedOrigins"}
     assert api_environment["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
-    assert api_environment["ANSWER_CACHE_SECONDS"] == {"Ref": "AnswerCacheSeconds"}
 
 
 def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:

@@ -287,17 +287,14 @@ def test_ingest_fails_for_a_retry_and_changes_nothing_when_s3_is_down(
     )
 
 
-def test_a_stale_answer_is_not_repeated_from_the_answer_cache(
+def test_every_answer_served_from_a_stale_copy_says_so(
     seeded_fresh: LocalStack, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0.2")  # answers are kept as long, at most
+    monkeypatch.setenv("CONTENT_CACHE_TTL_SECONDS", "0.2")
     api_handler.reset()
     assert call_api("GET", ARTICLE).status_code == 200
-    time.sleep(0.25)  # the kept answer and the cached article are both due for a check
+    time.sleep(0.25)  # the cached article is due for a check
     _fail_every_store_call()
-    renderings = api_handler.this_containers_api().container.renderings
     for _ in range(2):
-        handed_out = renderings.handed_out
         response = call_api("GET", ARTICLE)
         assert response.headers["Cache-Status"] == "konten-sehat-api; hit; detail=stale-if-error"
-        assert renderings.handed_out == handed_out + 1  # answered by the route each time, not repeated

@@ -55,20 +55,6 @@ def test_a_new_version_is_served_once_the_ttl_has_passed(index, seed_document) -
     assert catalog.get_article("kram-otot-betis", "id").article.title == "Versi baru"
 
 
-def test_a_request_learns_when_the_copy_it_was_served_is_due_for_a_check(index: InMemoryArticleStore) -> None:
-    clock, freshness = Clock(), Freshness()
-    catalog = ArticleCatalog(index, keeping(60), cache_size=10, timer=clock, freshness=freshness)
-    clock.now = 10
-    catalog.get_article("kram-otot-betis", "id")  # read from the store
-    assert freshness.due_at == 70
-    freshness.reset()
-    clock.now = 50
-    catalog.get_article("kram-otot-betis", "id")  # the copy read at 10
-    assert freshness.due_at == 70
-    freshness.reset()
-    assert freshness.due_at is None
-
-
 def test_the_cache_is_bounded(index, seed_document) -> None:
     for number in range(5):
         index.put_if_changed(_published(seed_document, slug=f"artikel-{number}"))
@@ -115,6 +101,5 @@ def test_an_article_counts_as_modified_when_its_review_falls_overdue(seed_docume
         ArticleCatalog(store, keeping(3 * 86_400), cache_size=256), freshness=freshness, clock=lambda: now
     )
     assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
-    assert freshness.due_at == 1000.0 + 2 * 86_400  # an answer built now is not repeated once it is overdue
     now = dt.datetime(2026, 12, 5, tzinfo=dt.UTC)
     assert reader.view("kram-otot-betis", "id").last_modified == dt.datetime(2026, 12, 2, tzinfo=dt.UTC)

@@ -13,7 +13,6 @@ from health_content.causes.catalog import ArticleCauses, CauseCatalog
 from health_content.causes.index import CauseQuery
 from health_content.causes.store import PublishedCauses
 from health_content.errors import CauseNotFound, ContentUnavailable, InvalidCursor
-from health_content.freshness import Freshness
 from health_content.publishing.kinds import content_hash
 from health_content.reading import ArticleReader
 from tests.causes_fixtures import real_index
@@ -54,22 +53,6 @@ def test_a_new_taxonomy_replaces_the_index_after_the_refresh_interval() -> None:
     second = catalog.current()
     assert second is not first and second is not None
     assert second.taxonomy.updated_at == dt.date(2026, 12, 1)
-
-
-def test_a_request_learns_when_the_index_it_was_served_is_due_for_a_check() -> None:
-    store, clock, freshness = InMemoryCauseStore(_published()), Clock(), Freshness()
-    catalog = CauseCatalog(store, keeping(60), timer=clock, freshness=freshness)
-    clock.now = 5
-    catalog.current()
-    assert freshness.due_at == 65
-    freshness.reset()
-    clock.now = 64
-    catalog.current()
-    assert freshness.due_at == 65  # the index checked at 5
-    freshness.reset()
-    clock.now = 70
-    catalog.current()  # checked again: the hash is unchanged
-    assert freshness.due_at == 130
 
 
 def test_a_cold_container_that_failed_to_read_tries_again_after_seconds_not_minutes() -> None:
