@@ -2,6 +2,7 @@
 
     python -m infra.benchmarks.lambda_worker cold MODULE PATH
     python -m infra.benchmarks.lambda_worker warm MODULE SCENARIOS_JSON CALLS [PREPARED_TAXONOMY_JSON]
+    python -m infra.benchmarks.lambda_worker mix MODULE MIX_FILE
 
 and prints one JSON line. It imports the standard library, the local runner's events and the measured
 handler module, nothing else, so each subject pays only for its own imports.
@@ -9,6 +10,7 @@ handler module, nothing else, so each subject pays only for its own imports.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
 import io
@@ -98,6 +100,121 @@ def warm(module_name: str, scenarios: dict[str, list[list[Any]]], calls: int) ->
     return figures
 
 
+def _json_body(result: dict[str, Any]) -> dict[str, Any]:
+    body = result.get("body") or "{}"
+    return dict(json.loads(base64.b64decode(body) if result.get("isBase64Encoded") else body))
+
+
+class _MixEvents:
+    """Events for a request mix's ``[kind, path, query, headers]`` entries. Placeholders take what an earlier
+    answer said, as a client would: `<etag>` in a header the ETag of the same request without it, and
+    `<page:N>` as the `cursor` the cursor of the N-th page after the first (following `next_cursor`)."""
+
+    def __init__(self, handler: Handler, context: Any) -> None:
+        self._handler, self._context = handler, context
+        self._etags: dict[str, str] = {}
+        self._cursors: dict[str, tuple[list[str], bool]] = {}  # per listing: the cursors of its pages, all of them?
+
+    def event(self, path: str, query: dict[str, str], headers: dict[str, str]) -> dict[str, Any]:
+        query = dict(query)
+        if query.get("cursor", "").startswith("<page:"):
+            cursor = self._cursor(path, query, int(query["cursor"][len("<page:") : -1]))
+            if cursor is None:
+                del query["cursor"]  # a single page
+            else:
+                query["cursor"] = cursor
+        if any("<etag>" in value for value in headers.values()):
+            key = json.dumps([path, query])
+            if key not in self._etags:
+                self._etags[key] = _etag(self._ok(path, query))
+            headers = {name: value.replace("<etag>", self._etags[key]) for name, value in headers.items()}
+        return rest_api_event("GET", path, query=query, headers=headers)
+
+    def _cursor(self, path: str, query: dict[str, str], pages: int) -> str | None:
+        """The cursor of the page ``pages`` after the first, or of the last page if there are fewer."""
+        first = {name: value for name, value in query.items() if name != "cursor"}
+        key = json.dumps([path, first])
+        cursors, complete = self._cursors.setdefault(key, ([], False))
+        while len(cursors) < pages and not complete:
+            following = _json_body(self._ok(path, {**first, **({"cursor": cursors[-1]} if cursors else {})}))
+            if following["next_cursor"] is None:
+                complete = True
+                self._cursors[key] = (cursors, complete)
+            else:
+                cursors.append(following["next_cursor"])
+        return cursors[min(pages, len(cursors)) - 1] if cursors else None
+
+    def _ok(self, path: str, query: dict[str, str], attempts: int = 3) -> dict[str, Any]:
+        """The answer to ``path?query``, asked up to ``attempts`` times while it is a 503 (the API's answer when
+        its store is slower than its read timeout, as the local moto server can be); an error if not a 200."""
+        for _ in range(attempts):
+            answer = self._handler(rest_api_event("GET", path, query=query), self._context)
+            if answer["statusCode"] != 503:
+                break
+            time.sleep(1)
+        if answer["statusCode"] != 200:
+            raise RuntimeError(f"{path}?{query}: expected a 200, got {answer['statusCode']}: {answer.get('body')}")
+        return answer
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * share) - 1)]
+
+
+def mix(module_name: str, mix_file: str) -> dict[str, Any]:
+    """A request mix through the handler, as one container serves it: every event prepared first (placeholders
+    resolved), then the `warmup` requests, then the `measured` ones timed: CPU (time.process_time) over the
+    whole pass and per request, and wall time per request. Each call is a new invocation, as in ``warm``."""
+    import resource  # Unix only, as Lambda is
+
+    handler: Handler = importlib.import_module(module_name).lambda_handler
+    context = LambdaContextStub()
+    with open(mix_file, encoding="utf-8") as file:
+        requests = json.load(file)
+    with contextlib.redirect_stdout(io.StringIO()):  # the functions' logs and metrics
+        events = _MixEvents(handler, context)
+        warmup = [events.event(path, query, headers) for _, path, query, headers in requests["warmup"]]
+        measured = [(kind, events.event(path, query, headers)) for kind, path, query, headers in requests["measured"]]
+        for number, event in enumerate(warmup):
+            _new_invocation(number)
+            handler(event, context)
+        kinds: dict[str, dict[str, list[float]]] = {}
+        statuses: dict[str, int] = {}
+        walls = []
+        cpu_started, wall_started = time.process_time(), time.perf_counter()
+        for number, (kind, event) in enumerate(measured):
+            _new_invocation(number)
+            cpu_before, started = time.process_time_ns(), time.perf_counter_ns()
+            result = handler(event, context)
+            wall, cpu = (time.perf_counter_ns() - started) / 1000, (time.process_time_ns() - cpu_before) / 1000
+            walls.append(wall)
+            figures = kinds.setdefault(kind, {"wall": [], "cpu": []})
+            figures["wall"].append(wall)
+            figures["cpu"].append(cpu)
+            status = str(result["statusCode"])
+            statuses[status] = statuses.get(status, 0) + 1
+        cpu_total, wall_total = time.process_time() - cpu_started, time.perf_counter() - wall_started
+    return {
+        "requests": len(measured),
+        "cpu_us": cpu_total * 1e6 / len(measured),
+        "wall_s": wall_total,
+        "p50_us": statistics.median(walls),
+        "p99_us": _percentile(walls, 0.99),
+        "statuses": statuses,
+        "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "kinds": {
+            kind: {
+                "count": len(figures["wall"]),
+                "cpu_us": statistics.fmean(figures["cpu"]),
+                "p50_us": statistics.median(figures["wall"]),
+                "p99_us": _percentile(figures["wall"], 0.99),
+            }
+            for kind, figures in sorted(kinds.items())
+        },
+    }
+
+
 class PreparedCauses:
     """A taxonomy and its analysis prepared by the harness, served from memory: at 100x the taxonomy is over
     the serving index's item size, so the bench serves it the way the API would once read."""
@@ -150,6 +267,9 @@ def main(arguments: list[str]) -> None:
     mode, module_name, *rest = arguments
     if mode == "cold":
         print(json.dumps(cold(module_name, rest[0])))
+        return
+    if mode == "mix":
+        print(json.dumps(mix(module_name, rest[0])))
         return
     if len(rest) > 2:
         importlib.import_module(module_name)  # init first, as Lambda runs it
