@@ -180,6 +180,16 @@ def _percentile(samples: list[float], share: float) -> float:
     return ordered[max(0, int(len(ordered) * share) - 1)]
 
 
+def _peak_memory_mb() -> float:
+    """The process's peak resident memory since it started this program (VmHWM: getrusage's maximum would
+    count the harness's memory too, as the process had it between fork and exec)."""
+    with open("/proc/self/status", encoding="ascii") as status:  # Linux, as Lambda is
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def serve(module_name: str, mix_file: str) -> None:
     """Serve a concrete mix (``resolve``'s) as one container, a stretch at a time as the harness asks on stdin,
     so that two containers can take turns a few requests at a time and share the machine's ups and downs:
@@ -190,8 +200,6 @@ def serve(module_name: str, mix_file: str) -> None:
         done               print the figures of everything measured and stop
 
     It answers each command with one JSON line. Each call is a new invocation, as in ``warm``."""
-    import resource  # Unix only, as Lambda is
-
     handler: Handler = importlib.import_module(module_name).lambda_handler
     context = LambdaContextStub()
     with open(mix_file, encoding="utf-8") as file:
@@ -243,7 +251,7 @@ def serve(module_name: str, mix_file: str) -> None:
                 "p50_us": statistics.median(walls),
                 "p99_us": _percentile(walls, 0.99),
                 "statuses": statuses,
-                "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "max_rss_mb": _peak_memory_mb(),
                 "kinds": {
                     kind: {
                         "count": len(figures["wall"]),

@@ -353,11 +353,15 @@ def _report(runs: dict[str, list[dict[str, Any]]], answer_seconds: float, mix: M
     stretch = statistics.median(f["stretch_s"] for f in on)
     print(f"CPU saved by the answer cache: {_range(savings)}% over {len(savings)} pairs")
     print(f"  on the kinds whose answers it keeps ({', '.join(kept)}) alone: {kept_saving:.1f}%")
-    if stretch < answer_seconds:
-        print(
-            f"  the measured stretch took {stretch:.0f} s, both containers taking turns, under one answer lifetime "
-            f"({answer_seconds:g} s): a container this busy is the cache's best case"
+    rate = len(mix.measured) / stretch
+    print(
+        f"  the measured stretch took {stretch:.0f} s with both containers taking turns ({rate:.0f} requests/s each): "
+        + (
+            f"within one answer lifetime ({answer_seconds:g} s), the cache's best case"
+            if stretch < answer_seconds
+            else f"answers kept at most {answer_seconds:g} s"
         )
+    )
     verdict = "keep it" if statistics.median(savings) >= KEEP_THRESHOLD else "remove it"
     print(f"issue 18 keeps the answer cache if it saves at least {KEEP_THRESHOLD:g}% of the CPU: {verdict}")
 
@@ -374,6 +378,13 @@ def main(arguments: Sequence[str] | None = None) -> int:
     parser.add_argument("--pairs", type=int, default=4, help="Pairs of fresh containers (cache on, off).")
     parser.add_argument("--zipf", type=float, default=1.1, help="Exponent s of the popularity of articles.")
     parser.add_argument("--seed", type=int, default=catalogue.DEFAULT_SEED)
+    parser.add_argument(
+        "--lifetime",
+        type=float,
+        help="Seconds both containers keep content (CONTENT_CACHE_TTL_SECONDS) and the first keeps answers "
+        "(ANSWER_CACHE_SECONDS); 3600 lets nothing expire during the run, the answer cache's best case. "
+        "Default: as configured.",
+    )
     options = parser.parse_args(arguments)
     locales = [locale for name in options.locales for locale in LOCALES if locale == name]
     package = options.package.resolve()
@@ -415,6 +426,8 @@ def main(arguments: Sequence[str] | None = None) -> int:
             environment = lambda_runtime.environment(package, endpoint=endpoint, table=TABLE, also=[REPO_ROOT])
             concrete = Path(temporary) / "concrete-mix.json"
             _resolve(interpreter, environment, mix_file, concrete)
+            if options.lifetime is not None:
+                environment["CONTENT_CACHE_TTL_SECONDS"] = environment["ANSWER_CACHE_SECONDS"] = f"{options.lifetime:g}"
             settings = {"on": environment, "off": {**environment, "ANSWER_CACHE_SECONDS": "0"}}
             runs: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
             for pair in range(options.pairs):
@@ -426,7 +439,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
     finally:
         server.stop()
 
-    answer_seconds = Settings.model_fields["answer_cache_seconds"].default
+    answer_seconds = options.lifetime or Settings.model_fields["answer_cache_seconds"].default
     documents = sum(verdicts.values())
     print(
         f"Request mix: {options.articles:,} articles x {len(locales)} locale(s) ({', '.join(locales)}), "
