@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix catalogue clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,19 @@ bench: build
 	$(BIN)/python -m infra.benchmarks.cause_lookup
 	$(BIN)/python -m infra.benchmarks.article_search
 	$(BIN)/python -m infra.benchmarks.api_speed
+
+# Whether the answer cache earns its place: CPU per request on a Zipf mix over 1,000 synthetic articles,
+# published through ingest on moto (several minutes), with the cache on and off (issue 18).
+bench-mix: build
+	$(BIN)/python -m infra.benchmarks.request_mix
+
+# A synthetic catalogue laid out like content/, for publishing or measuring at scale (issue 19):
+# make catalogue ARTICLES=1000 CAUSES=76 OUT=/tmp/catalogue, then content-api publish --content /tmp/catalogue
+ARTICLES ?= 1000
+CAUSES ?= 76
+OUT ?= /tmp/synthetic-catalogue
+catalogue: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.catalogue --articles $(ARTICLES) --causes $(CAUSES) --out $(OUT)
 
 validate: $(INSTALLED)
 	$(BIN)/sam validate --lint

@@ -2,6 +2,8 @@
 
     python -m infra.benchmarks.lambda_worker cold MODULE PATH
     python -m infra.benchmarks.lambda_worker warm MODULE SCENARIOS_JSON CALLS [PREPARED_TAXONOMY_JSON]
+    python -m infra.benchmarks.lambda_worker resolve MODULE MIX_FILE CONCRETE_MIX_FILE
+    python -m infra.benchmarks.lambda_worker serve MODULE CONCRETE_MIX_FILE   (then commands on stdin)
 
 and prints one JSON line. It imports the standard library, the local runner's events and the measured
 handler module, nothing else, so each subject pays only for its own imports.
@@ -9,6 +11,7 @@ handler module, nothing else, so each subject pays only for its own imports.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import importlib
 import io
@@ -98,6 +101,173 @@ def warm(module_name: str, scenarios: dict[str, list[list[Any]]], calls: int) ->
     return figures
 
 
+def _json_body(result: dict[str, Any]) -> dict[str, Any]:
+    body = result.get("body") or "{}"
+    return dict(json.loads(base64.b64decode(body) if result.get("isBase64Encoded") else body))
+
+
+class _Resolver:
+    """Makes a request mix's placeholders concrete, as a client would from earlier answers: `<etag>` in a
+    header becomes the ETag of the same request without it, and a `cursor` of `<page:N>` the cursor of the
+    N-th page after the first (following `next_cursor`; the last page's if there are fewer)."""
+
+    def __init__(self, handler: Handler, context: Any) -> None:
+        self._handler, self._context = handler, context
+        self._etags: dict[str, str] = {}
+        self._cursors: dict[str, tuple[list[str], bool]] = {}  # per listing: the cursors of its pages, all of them?
+
+    def request(self, path: str, query: dict[str, str], headers: dict[str, str]) -> tuple[dict[str, str], ...]:
+        """The query and headers of the request, concrete."""
+        query = dict(query)
+        if query.get("cursor", "").startswith("<page:"):
+            cursor = self._cursor(path, query, int(query["cursor"][len("<page:") : -1]))
+            if cursor is None:
+                del query["cursor"]  # a single page
+            else:
+                query["cursor"] = cursor
+        if any("<etag>" in value for value in headers.values()):
+            key = json.dumps([path, query])
+            if key not in self._etags:
+                self._etags[key] = _etag(self._ok(path, query))
+            headers = {name: value.replace("<etag>", self._etags[key]) for name, value in headers.items()}
+        return query, headers
+
+    def _cursor(self, path: str, query: dict[str, str], pages: int) -> str | None:
+        first = {name: value for name, value in query.items() if name != "cursor"}
+        key = json.dumps([path, first])
+        cursors, complete = self._cursors.setdefault(key, ([], False))
+        while len(cursors) < pages and not complete:
+            following = _json_body(self._ok(path, {**first, **({"cursor": cursors[-1]} if cursors else {})}))
+            if following["next_cursor"] is None:
+                complete = True
+                self._cursors[key] = (cursors, complete)
+            else:
+                cursors.append(following["next_cursor"])
+        return cursors[min(pages, len(cursors)) - 1] if cursors else None
+
+    def _ok(self, path: str, query: dict[str, str], attempts: int = 6) -> dict[str, Any]:
+        """The answer to ``path?query``, asked again while it is a 503 (the API's answer when its store is slower
+        than its read timeout, as a local moto server on a busy machine can be), waiting 1, 2, 4 ... s in between;
+        an error if it is not a 200 in the end."""
+        for attempt in range(attempts):
+            answer = self._handler(rest_api_event("GET", path, query=query), self._context)
+            if answer["statusCode"] != 503:
+                break
+            time.sleep(2**attempt)
+        if answer["statusCode"] != 200:
+            raise RuntimeError(f"{path}?{query}: expected a 200, got {answer['statusCode']}: {answer.get('body')}")
+        return answer
+
+
+def resolve(module_name: str, mix_file: str, out_file: str) -> dict[str, int]:
+    """Write the mix of ``mix_file`` with its placeholders concrete to ``out_file`` (one container answers)."""
+    handler: Handler = importlib.import_module(module_name).lambda_handler
+    with open(mix_file, encoding="utf-8") as file:
+        mix = json.load(file)
+    with contextlib.redirect_stdout(io.StringIO()):  # the functions' logs and metrics
+        resolver = _Resolver(handler, LambdaContextStub())
+        concrete = {
+            stretch: [[kind, path, *resolver.request(path, query, headers)] for kind, path, query, headers in requests]
+            for stretch, requests in mix.items()
+        }
+    with open(out_file, "w", encoding="utf-8") as file:
+        json.dump(concrete, file)
+    return {stretch: len(requests) for stretch, requests in concrete.items()}
+
+
+def _percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, int(len(ordered) * share) - 1)]
+
+
+def _peak_memory_mb() -> float:
+    """The process's peak resident memory since it started this program (VmHWM: getrusage's maximum would
+    count the harness's memory too, as the process had it between fork and exec)."""
+    with open("/proc/self/status", encoding="ascii") as status:  # Linux, as Lambda is
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def serve(module_name: str, mix_file: str) -> None:
+    """Serve a concrete mix (``resolve``'s) as one container, a stretch at a time as the harness asks on stdin,
+    so that two containers can take turns a few requests at a time and share the machine's ups and downs:
+
+        warmup START END   serve warmup[START:END], unmeasured
+        measure START END  serve measured[START:END]: CPU (time.process_time) over the whole stretch and per
+                           request, wall time per request
+        done               print the figures of everything measured and stop
+
+    It answers each command with one JSON line. Each call is a new invocation, as in ``warm``."""
+    handler: Handler = importlib.import_module(module_name).lambda_handler
+    context = LambdaContextStub()
+    with open(mix_file, encoding="utf-8") as file:
+        mix = json.load(file)
+    stretches = {
+        stretch: [
+            (kind, rest_api_event("GET", path, query=query, headers=headers)) for kind, path, query, headers in requests
+        ]
+        for stretch, requests in mix.items()
+    }
+    kinds: dict[str, dict[str, list[float]]] = {}
+    statuses: dict[str, int] = {}
+    walls: list[float] = []
+    cpu_total, invocations = 0.0, 0
+    output = sys.stdout
+    print(json.dumps({"ready": True}), file=output, flush=True)
+    with contextlib.redirect_stdout(io.StringIO()) as logs:  # the functions' logs and metrics
+        for line in sys.stdin:
+            command, *bounds = line.split()
+            if command == "done":
+                break
+            start, end = (int(bound) for bound in bounds)
+            requests = stretches["warmup" if command == "warmup" else "measured"][start:end]
+            cpu_started = time.process_time()
+            for kind, event in requests:
+                _new_invocation(invocations)
+                invocations += 1
+                cpu_before, started = time.process_time_ns(), time.perf_counter_ns()
+                result = handler(event, context)
+                wall, cpu = (time.perf_counter_ns() - started) / 1000, (time.process_time_ns() - cpu_before) / 1000
+                if command == "measure":
+                    walls.append(wall)
+                    figures = kinds.setdefault(kind, {"wall": [], "cpu": []})
+                    figures["wall"].append(wall)
+                    figures["cpu"].append(cpu)
+                    status = str(result["statusCode"])
+                    statuses[status] = statuses.get(status, 0) + 1
+            cpu = time.process_time() - cpu_started
+            if command == "measure":
+                cpu_total += cpu
+            logs.seek(0)
+            logs.truncate()
+            print(json.dumps({"cpu_s": cpu}), file=output, flush=True)
+    print(
+        json.dumps(
+            {
+                "requests": len(walls),
+                "cpu_us": cpu_total * 1e6 / max(1, len(walls)),
+                "p50_us": statistics.median(walls),
+                "p99_us": _percentile(walls, 0.99),
+                "statuses": statuses,
+                "max_rss_mb": _peak_memory_mb(),
+                "kinds": {
+                    kind: {
+                        "count": len(figures["wall"]),
+                        "cpu_us": statistics.fmean(figures["cpu"]),
+                        "p50_us": statistics.median(figures["wall"]),
+                        "p99_us": _percentile(figures["wall"], 0.99),
+                    }
+                    for kind, figures in sorted(kinds.items())
+                },
+            }
+        ),
+        file=output,
+        flush=True,
+    )
+
+
 class PreparedCauses:
     """A taxonomy and its analysis prepared by the harness, served from memory: at 100x the taxonomy is over
     the serving index's item size, so the bench serves it the way the API would once read."""
@@ -153,6 +323,12 @@ def main(arguments: list[str]) -> None:
     mode, module_name, *rest = arguments
     if mode == "cold":
         print(json.dumps(cold(module_name, rest[0])))
+        return
+    if mode == "resolve":
+        print(json.dumps(resolve(module_name, rest[0], rest[1])))
+        return
+    if mode == "serve":
+        serve(module_name, rest[0])
         return
     if len(rest) > 2:
         importlib.import_module(module_name)  # init first, as Lambda runs it
