@@ -51,10 +51,10 @@ bench: build
 	$(BIN)/python -m infra.benchmarks.article_search
 	$(BIN)/python -m infra.benchmarks.api_speed
 
-# Whether the answer cache earns its place: CPU per request on a Zipf mix over 1,000 synthetic articles,
-# published through ingest on moto (several minutes), with the cache on and off (issue 18).
+# CPU per request on a Zipf mix over 1,000 synthetic articles, published through ingest on moto (several
+# minutes), this build against another (AGAINST=path/to/.aws-sam/build/ApiFunction; default: itself).
 bench-mix: build
-	$(BIN)/python -m infra.benchmarks.request_mix
+	$(BIN)/python -m infra.benchmarks.request_mix $(if $(AGAINST),--against $(AGAINST))
 
 # A synthetic catalogue laid out like content/, for publishing or measuring at scale (issue 19):
 # make catalogue ARTICLES=1000 CAUSES=76 OUT=/tmp/catalogue, then content-api publish --content /tmp/catalogue

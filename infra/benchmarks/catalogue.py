@@ -41,9 +41,10 @@ from pathlib import Path
 from typing import Any
 
 from health_content.articles.model import Article
-from health_content.causes import icd10, text
+from health_content.causes import icd10
 from health_content.causes.model import ICD10_PATTERN, CauseTaxonomy
 from health_content.causes.prepare import resolve_mention
+from health_content.text import analysis as text
 from health_content.vocabulary import LOCALES, Locale
 from infra.template import REPO_ROOT
 

@@ -1,4 +1,4 @@
-"""Does the answer cache earn its place? CPU per request on a realistic mix, with the cache on and off (issue 18).
+"""CPU per request on a realistic mix, one API build against another (or against itself, for the noise).
 
 `make bench-mix` runs it after `make build`. A synthetic catalogue (``catalogue.py``: 1,000 articles by
 default, and a taxonomy small enough for its one item) is published through the real ingest handler to a
@@ -7,15 +7,17 @@ moto server on loopback. One deterministic request mix is drawn over it: Zipf-di
 searches with words of the catalogue, cause lookups, and conditional requests carrying the ETag of an
 earlier answer. A first API container makes the ETags and cursors concrete (``lambda_worker resolve``).
 
-Then pairs of fresh API containers (the built package on the Lambda-like runtime of ``infra/lambda_runtime.py``,
-as ``api_speed.py`` runs it), one as configured (a repeat within ANSWER_CACHE_SECONDS is answered from the
-answer cache) and one with ANSWER_CACHE_SECONDS=0, serve the same mix through ``api.handler.lambda_handler``,
-taking turns every CHUNK requests (on first, then off first, ...), so that what the machine's other tenants
-do hits both alike. Each serves a warm-up stretch, then the measured stretch (other draws from the same
-distribution, as a container that has been serving for a while sees them), and reports CPU per request
-(time.process_time over the whole stretch), wall p50/p99 and the same per kind of request. The saving is
-1 - CPU(on) / CPU(off) per pair; the median and the range over the pairs are printed. moto's own work runs in
-this process, so it is not in the API's CPU; it is in the wall times. Nothing is asserted: figures only.
+Then pairs of fresh API containers, one of the build in ``--package`` and one of the build in ``--against``
+(each on the Lambda-like runtime of ``infra/lambda_runtime.py``, as ``api_speed.py`` runs it), serve the same
+mix through ``api.handler.lambda_handler``, taking turns every CHUNK requests, so that what the machine's
+other tenants do hits both alike. Each serves a warm-up stretch, then the measured stretch, and reports CPU
+per request (time.process_time over the whole stretch), wall p50/p99 and the same per kind of request. The
+difference is 1 - CPU(this) / CPU(against) per pair. moto's own work runs in this process, so it is not in
+the API's CPU; it is in the wall times. Nothing is asserted: figures only.
+
+Issue 18 measured the answer cache this way (cache on against off, before it was removed): 3.6% of the CPU.
+To compare with an earlier commit: `git worktree add /tmp/before <commit>`, `make build` there, then
+`python -m infra.benchmarks.request_mix --against /tmp/before/.aws-sam/build/ApiFunction`.
 """
 
 from __future__ import annotations
@@ -43,9 +45,8 @@ from pathlib import Path
 from typing import Any
 
 from health_content.articles.model import Article
-from health_content.causes import text
 from health_content.causes.model import CauseTaxonomy
-from health_content.settings import Settings
+from health_content.text import analysis as text
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, Locale
 from infra import lambda_runtime
 from infra.benchmarks import catalogue
@@ -68,8 +69,6 @@ SEARCH_QUERIES = 300
 ALTERNATE_LOCALE_SHARE = 0.3  # with two locales, the share of reads in the second one
 PUBLISH_BATCH = 100
 CHUNK = 100  # requests a container serves before the other takes its turn
-KEEP_THRESHOLD = 20.0  # percent of the API's CPU per request (issue 18, item 5)
-NEVER_KEPT = ("list", "search")  # answers not built from a rendering, which the answer cache never keeps
 
 
 class _Zipf:
@@ -89,8 +88,8 @@ class Mix:
     measured: list[Request]
 
     def repeats(self) -> float:
-        """The share of measured requests identical to an earlier one (warm-up included): what the answer cache
-        could answer at best, if nothing expired or was evicted."""
+        """The share of measured requests identical to an earlier one (warm-up included): what a cache of
+        whole answers could answer at best, if nothing expired or was evicted."""
         seen = {json.dumps(request[1:], sort_keys=True) for request in self.warmup}
         repeated = 0
         for request in self.measured:
@@ -293,7 +292,7 @@ class _Container:
 
 
 def measure_pair(interpreter: Path, environments: dict[str, dict[str, str]], mix_file: Path, mix: Mix) -> Any:
-    """One container per setting, fresh, taking turns CHUNK requests at a time (on first, then off first, ...),
+    """One container per build, fresh, taking turns CHUNK requests at a time (each first in turn),
     so that what the machine's other tenants do hits both alike; each container's figures."""
     containers = {name: _Container(interpreter, environment, mix_file) for name, environment in environments.items()}
     turns, started = 0, 0.0
@@ -312,58 +311,38 @@ def _range(values: Sequence[float]) -> str:
     return f"{statistics.median(values):.1f} (range {min(values):.1f} to {max(values):.1f})"
 
 
-def _report(runs: dict[str, list[dict[str, Any]]], answer_seconds: float, mix: Mix) -> None:
-    on, off = runs["on"], runs["off"]
-    savings = [100 * (1 - a["cpu_us"] / b["cpu_us"]) for a, b in zip(on, off, strict=True)]
+def _report(runs: dict[str, list[dict[str, Any]]], mix: Mix) -> None:
+    this, against = runs["this"], runs["against"]
+    differences = [100 * (1 - a["cpu_us"] / b["cpu_us"]) for a, b in zip(this, against, strict=True)]
     print(f"{'':<28}{'CPU/request':>14}{'wall p50':>11}{'wall p99':>11}{'max RSS':>10}")
-    for label, name in ((f"answer cache on ({answer_seconds:g} s)", "on"), ("answer cache off (0 s)", "off")):
+    for name in ("this", "against"):
         figures = runs[name]
         cpu = statistics.median(f["cpu_us"] for f in figures)
         p50 = statistics.median(f["p50_us"] for f in figures)
         p99 = statistics.median(f["p99_us"] for f in figures)
         rss = statistics.median(f["max_rss_mb"] for f in figures)
-        print(f"{label:<28}{cpu:>11.0f} µs{p50:>8.0f} µs{p99:>8.0f} µs{rss:>7.0f} MB")
-    print(f"per pair (µs): on {[round(f['cpu_us']) for f in on]}, off {[round(f['cpu_us']) for f in off]}")
-    for name in ("on", "off"):
-        print(f"statuses, answer cache {name}: {[figures['statuses'] for figures in runs[name]]}")
+        print(f"{name + ' build':<28}{cpu:>11.0f} µs{p50:>8.0f} µs{p99:>8.0f} µs{rss:>7.0f} MB")
+    print(f"per pair (µs): this {[round(f['cpu_us']) for f in this]}, against {[round(f['cpu_us']) for f in against]}")
+    for name in ("this", "against"):
+        print(f"statuses, {name}: {[figures['statuses'] for figures in runs[name]]}")
     print(f"identical to an earlier request: {100 * mix.repeats():.1f}% of the measured requests")
     print()
-    columns = ("share", 7), ("CPU on", 11), ("CPU off", 11), ("saving", 9), ("p50 on", 10), ("p50 off", 10)
+    columns = ("share", 7), ("CPU this", 11), ("against", 11), ("less", 9), ("p50 this", 10), ("against", 10)
     print(f"{'per kind (median of passes)':<28}" + "".join(f"{name:>{width}}" for name, width in columns))
-    for kind in on[0]["kinds"]:
-        count = on[0]["kinds"][kind]["count"]
-        cpu_on = statistics.median(f["kinds"][kind]["cpu_us"] for f in on)
-        cpu_off = statistics.median(f["kinds"][kind]["cpu_us"] for f in off)
-        p50_on = statistics.median(f["kinds"][kind]["p50_us"] for f in on)
-        p50_off = statistics.median(f["kinds"][kind]["p50_us"] for f in off)
+    for kind in this[0]["kinds"]:
+        count = this[0]["kinds"][kind]["count"]
+        cpu_this = statistics.median(f["kinds"][kind]["cpu_us"] for f in this)
+        cpu_against = statistics.median(f["kinds"][kind]["cpu_us"] for f in against)
+        p50_this = statistics.median(f["kinds"][kind]["p50_us"] for f in this)
+        p50_against = statistics.median(f["kinds"][kind]["p50_us"] for f in against)
         share = 100 * count / len(mix.measured)
-        saving = 100 * (1 - cpu_on / cpu_off)
-        cpu = f"{cpu_on:>8.0f} µs{cpu_off:>8.0f} µs{saving:>8.1f}%"
-        print(f"{kind:<28}{share:>6.0f}%{cpu}{p50_on:>7.0f} µs{p50_off:>7.0f} µs")
+        less = 100 * (1 - cpu_this / cpu_against)
+        cpu = f"{cpu_this:>8.0f} µs{cpu_against:>8.0f} µs{less:>8.1f}%"
+        print(f"{kind:<28}{share:>6.0f}%{cpu}{p50_this:>7.0f} µs{p50_against:>7.0f} µs")
     print()
-    kept = [kind for kind in on[0]["kinds"] if kind not in NEVER_KEPT]
-    weighted = {
-        name: sum(
-            statistics.median(f["kinds"][kind]["cpu_us"] for f in runs[name]) * on[0]["kinds"][kind]["count"]
-            for kind in kept
-        )
-        for name in ("on", "off")
-    }
-    kept_saving = 100 * (1 - weighted["on"] / weighted["off"])
-    stretch = statistics.median(f["stretch_s"] for f in on)
-    print(f"CPU saved by the answer cache: {_range(savings)}% over {len(savings)} pairs")
-    print(f"  on the kinds whose answers it keeps ({', '.join(kept)}) alone: {kept_saving:.1f}%")
-    rate = len(mix.measured) / stretch
-    print(
-        f"  the measured stretch took {stretch:.0f} s with both containers taking turns ({rate:.0f} requests/s each): "
-        + (
-            f"within one answer lifetime ({answer_seconds:g} s), the cache's best case"
-            if stretch < answer_seconds
-            else f"answers kept at most {answer_seconds:g} s"
-        )
-    )
-    verdict = "keep it" if statistics.median(savings) >= KEEP_THRESHOLD else "remove it"
-    print(f"issue 18 keeps the answer cache if it saves at least {KEEP_THRESHOLD:g}% of the CPU: {verdict}")
+    stretch = statistics.median(f["stretch_s"] for f in this)
+    print(f"CPU per request, this build against the other: {_range(differences)}% less over {len(differences)} pairs")
+    print(f"  the measured stretch took {stretch:.0f} s with both containers taking turns")
 
 
 def main(arguments: Sequence[str] | None = None) -> int:
@@ -375,21 +354,22 @@ def main(arguments: Sequence[str] | None = None) -> int:
     parser.add_argument("--locales", nargs="+", default=["id"], choices=list(LOCALES))
     parser.add_argument("--warmup", type=int, default=2_000, help="Requests served before measuring.")
     parser.add_argument("--requests", type=int, default=5_000, help="Requests measured per process.")
-    parser.add_argument("--pairs", type=int, default=4, help="Pairs of fresh containers (cache on, off).")
+    parser.add_argument("--pairs", type=int, default=4, help="Pairs of fresh containers (this build, the other).")
+    parser.add_argument(
+        "--against", type=Path, help="The build to compare with (its ApiFunction package); default: --package again."
+    )
     parser.add_argument("--zipf", type=float, default=1.1, help="Exponent s of the popularity of articles.")
     parser.add_argument("--seed", type=int, default=catalogue.DEFAULT_SEED)
     parser.add_argument(
-        "--lifetime",
-        type=float,
-        help="Seconds both containers keep content (CONTENT_CACHE_TTL_SECONDS) and the first keeps answers "
-        "(ANSWER_CACHE_SECONDS); 3600 lets nothing expire during the run, the answer cache's best case. "
-        "Default: as configured.",
+        "--lifetime", type=float, help="Seconds both containers keep content (CONTENT_CACHE_TTL_SECONDS)."
     )
     options = parser.parse_args(arguments)
     locales = [locale for name in options.locales for locale in LOCALES if locale == name]
     package = options.package.resolve()
-    if not (package / "api" / "handler.py").is_file():
-        parser.error(f"no API package in {package}: run `make build` first")
+    against = (options.against or options.package).resolve()
+    for built in (package, against):
+        if not (built / "api" / "handler.py").is_file():
+            parser.error(f"no API package in {built}: run `make build` first")
 
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
@@ -426,20 +406,21 @@ def main(arguments: Sequence[str] | None = None) -> int:
             environment = lambda_runtime.environment(package, endpoint=endpoint, table=TABLE, also=[REPO_ROOT])
             concrete = Path(temporary) / "concrete-mix.json"
             _resolve(interpreter, environment, mix_file, concrete)
+            other = lambda_runtime.environment(against, endpoint=endpoint, table=TABLE, also=[REPO_ROOT])
             if options.lifetime is not None:
-                environment["CONTENT_CACHE_TTL_SECONDS"] = environment["ANSWER_CACHE_SECONDS"] = f"{options.lifetime:g}"
-            settings = {"on": environment, "off": {**environment, "ANSWER_CACHE_SECONDS": "0"}}
-            runs: dict[str, list[dict[str, Any]]] = {"on": [], "off": []}
+                for each in (environment, other):
+                    each["CONTENT_CACHE_TTL_SECONDS"] = f"{options.lifetime:g}"
+            settings = {"this": environment, "against": other}
+            runs: dict[str, list[dict[str, Any]]] = {"this": [], "against": []}
             for pair in range(options.pairs):
                 figures = measure_pair(interpreter, settings, concrete, mix)
                 for name in runs:
                     runs[name].append(figures[name])
-                on, off = figures["on"]["cpu_us"], figures["off"]["cpu_us"]
-                say(f"  pair {pair + 1}/{options.pairs}: {on:.0f} µs CPU/request with the answer cache, {off:.0f} off")
+                mine, theirs = figures["this"]["cpu_us"], figures["against"]["cpu_us"]
+                say(f"  pair {pair + 1}/{options.pairs}: {mine:.0f} µs CPU/request, the other build {theirs:.0f}")
     finally:
         server.stop()
 
-    answer_seconds = options.lifetime or Settings.model_fields["answer_cache_seconds"].default
     documents = sum(verdicts.values())
     print(
         f"Request mix: {options.articles:,} articles x {len(locales)} locale(s) ({', '.join(locales)}), "
@@ -451,9 +432,9 @@ def main(arguments: Sequence[str] | None = None) -> int:
         f"catalogue generated in {generated:.1f} s; {documents:,} documents published through ingest in "
         f"{published:.0f} s ({published / documents:.2f} s each): {verdicts}"
     )
-    print(f"API package: {package} on {interpreter}")
+    print(f"API packages: {package} against {against} on {interpreter}")
     print()
-    _report(runs, answer_seconds, mix)
+    _report(runs, mix)
     return 0
 
 

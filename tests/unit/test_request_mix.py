@@ -1,4 +1,4 @@
-"""The answer-cache bench draws one realistic request mix, the same every time, over what the catalogue has."""
+"""The request-mix bench draws one realistic request mix, the same every time, over what the catalogue has."""
 
 from __future__ import annotations
 
