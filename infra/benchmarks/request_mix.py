@@ -211,26 +211,11 @@ def publish_catalogue(directory: Path, progress: Callable[[str], None]) -> dict[
                 warnings.filterwarnings("ignore", "No application metrics to publish")  # metrics are off
                 stack.deliver_events(ingest_handler.lambda_handler)
             reports = publish.wait_for_reports(s3, stack.bucket, uploads, timeout=30)
-            _forget_moto_copies()
             verdicts.update(report.status.value if report else "pending" for report in reports.values())
             done += len(batch)
             elapsed = time.perf_counter() - started
             progress(f"  published {done:,}/{len(documents):,} documents in {elapsed:.0f} s ({dict(verdicts)})")
     return dict(verdicts)
-
-
-def _forget_moto_copies() -> None:
-    """Let go of the DynamoDB model instances moto keeps a list of (for its dashboard only).
-
-    moto appends every model instance it makes to a list on its class (``moto.core.common_models.BaseModel``),
-    deep copies included, and copies the whole table for every transaction (``transact_write_items``) in case
-    it must roll back: so publishing keeps every copy of the table. Without this, publishing 1,000 articles
-    held 9 GB in this process, and its garbage collector's passes over them made the moto server answer the
-    API (0.8 s read timeout) late enough to fail."""
-    from moto.core.model_instances import model_data
-
-    for model in model_data["dynamodb"].values():
-        model.instances_tracked = []  # type: ignore[attr-defined]  # as moto's own reset_model_data does
 
 
 def _batches(documents: Sequence[Any]) -> list[Sequence[Any]]:

@@ -103,7 +103,9 @@ class LocalStack:
                 QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
             ).get("Messages", [])
             if not messages:
-                return results + self._deliver_removals(ingest)
+                results += self._deliver_removals(ingest)
+                _forget_moto_copies()
+                return results
             for message in messages:
                 event = json.loads(message["Body"])
                 if "Records" in event:  # S3 also sends a one-off s3:TestEvent without records
@@ -125,6 +127,17 @@ class LocalStack:
                 event = s3_removal_event(self.bucket, marker["Key"], self.region)
                 results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
         return results
+
+
+def _forget_moto_copies() -> None:
+    """Let go of the DynamoDB model instances moto keeps a list of (for its dashboard only), as its own
+    reset does. moto copies the whole table for every transaction in case it must roll back, and that list
+    keeps every copy alive: 150 publishes grew the process from 205 to 786 MB, 624 MB without the copies,
+    and 1,000 to about 10 GB (issue 19). Harmless where moto runs elsewhere: the list is then empty."""
+    from moto.core.model_instances import model_data
+
+    for model in model_data["dynamodb"].values():
+        model.instances_tracked = []  # type: ignore[attr-defined]
 
 
 def _api_with_usage_plans(stack_name: str, region: str) -> str:
