@@ -15,7 +15,7 @@ per request (time.process_time over the whole stretch), wall p50/p99 and the sam
 difference is 1 - CPU(this) / CPU(against) per pair. moto's own work runs in this process, so it is not in
 the API's CPU; it is in the wall times. Nothing is asserted: figures only.
 
-Issue 18 measured the answer cache this way (cache on against off, before it was removed): 3.6% of the CPU.
+Issue 18 measured the answer cache this way (cache on against off, before it was removed): 3.3-3.6% of the CPU.
 To compare with an earlier commit: `git worktree add /tmp/before <commit>`, `make build` there, then
 `python -m infra.benchmarks.request_mix --against /tmp/before/.aws-sam/build/ApiFunction`.
 """

@@ -25,6 +25,9 @@ def test_a_cursor_is_refused_for_another_query_or_index_version(scope: tuple[str
 
 @pytest.mark.parametrize("fields", [{"offset": -1}, {"offset": True}, {"offset": "3"}, {}])
 def test_a_forged_offset_is_refused(fields: dict[str, object]) -> None:
-    forged = cursor.encode({**fields, "scope": cursor._scope(("kejang", "v1"))})
+    issued = cursor.next_offset_cursor(0, 20, 45, "kejang", "v1")
+    assert issued is not None
+    scope = cursor.decode(issued)["scope"]  # a real scope, so that only the offset is wrong
+    forged = cursor.encode({**fields, "scope": scope})
     with pytest.raises(InvalidCursor):
         cursor.offset_of(forged, "kejang", "v1")
