@@ -112,7 +112,7 @@ def _first_asked(rounds: int = 25) -> tuple[float, float]:
     analyses = [(analysis, item.published_at) for item in stored if (analysis := decode(item.analysis)) is not None]
     samples = []
     for _ in range(rounds):
-        index = ArticleSearchIndex(analyses, "id", container.causes.current())
+        index = ArticleSearchIndex.of(analyses, "id", container.causes.current())
         for q in QUERIES:
             started = time.perf_counter_ns()
             index.search(SearchQuery.of(q), 0, 20)

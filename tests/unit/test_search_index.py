@@ -25,7 +25,7 @@ def test_hostile_text_is_found_and_shown_as_text() -> None:
     blocks = [first.blocks[0].model_copy(update={"text": f"kalsium {hostile}"}), *first.blocks[1:]]
     sections = [first.model_copy(update={"blocks": blocks}), *article.sections[1:]]
     article = article.model_copy(update={"sections": sections})
-    index = ArticleSearchIndex([(analyze(article), PUBLISHED)], "id")
+    index = ArticleSearchIndex.of([(analyze(article), PUBLISHED)], "id")
     hits, _ = index.search(SearchQuery.of("kalsium"), 0, 50)
     shown = next(hit.snippet for hit in hits if hostile in hit.snippet.text)
     assert "<script" not in shown.html.lower() and "<img" not in shown.html.lower()
@@ -33,7 +33,7 @@ def test_hostile_text_is_found_and_shown_as_text() -> None:
 
 def test_a_long_paragraph_is_cut_around_its_first_match_with_offsets_that_still_point_at_it() -> None:
     article = seed_article()
-    index = ArticleSearchIndex([(analyze(article), PUBLISHED)], "id")
+    index = ArticleSearchIndex.of([(analyze(article), PUBLISHED)], "id")
     hits, _ = index.search(SearchQuery.of("mioklonik"), 0, 5)
     snippet = hits[0].snippet
     assert len(snippet.text) <= 204 and snippet.highlights

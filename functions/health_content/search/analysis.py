@@ -57,9 +57,10 @@ class ArticleAnalysis(BaseModel):
     passages: list[Passage]
 
 
-def _passage(
+def passage_of(
     locale: Locale, field: PassageField, value: str, section: str | None, block: int | None, item: int | None
 ) -> Passage:
+    """A passage with its words and stems, as publishing analyses it."""
     found = text.words(value)
     return Passage(
         section=section,
@@ -74,15 +75,15 @@ def _passage(
 
 def analyze(article: Article) -> ArticleAnalysis:
     locale = article.locale
-    passages = [_passage(locale, "title", article.title, None, None, None)]
+    passages = [passage_of(locale, "title", article.title, None, None, None)]
     for section in article.sections:
-        passages.append(_passage(locale, "heading", section.heading, section.id, None, None))
+        passages.append(passage_of(locale, "heading", section.heading, section.id, None, None))
         for number, block in enumerate(section.blocks):
             if isinstance(block, Paragraph):
-                passages.append(_passage(locale, "paragraph", block.text, section.id, number, None))
+                passages.append(passage_of(locale, "paragraph", block.text, section.id, number, None))
             elif isinstance(block, ListBlock):
                 passages.extend(
-                    _passage(locale, "item", item, section.id, number, position)
+                    passage_of(locale, "item", item, section.id, number, position)
                     for position, item in enumerate(block.items)
                 )
     return ArticleAnalysis(

@@ -77,7 +77,7 @@ class SearchCatalog:
                 logger.error("an article's search analysis is of another version; publish it again")
                 continue
             analyses.append((analysis, stored.published_at))
-        return _Built(ArticleSearchIndex(analyses, locale, causes), sequence, causes)
+        return _Built(ArticleSearchIndex.of(analyses, locale, causes), sequence, causes)
 
     def _cause_index(self) -> CauseIndex | None:
         if self._causes is None:

@@ -19,7 +19,8 @@ from typing import Literal
 
 from health_content.causes.index import CauseIndex, CauseQuery
 from health_content.errors import InvalidQuery
-from health_content.search.analysis import ArticleAnalysis, Passage, SectionInfo
+from health_content.search.analysis import ArticleAnalysis, Passage, PassageField, SectionInfo
+from health_content.search.database import SearchDatabase
 from health_content.text import analysis as text
 from health_content.text.matching import QUALITY, Terms, rarity
 from health_content.vocabulary import Locale
@@ -101,41 +102,41 @@ class SearchHit:
 
 
 class ArticleSearchIndex:
-    def __init__(
-        self,
-        analyses: list[tuple[ArticleAnalysis, dt.datetime]],
-        locale: Locale,
-        causes: CauseIndex | None = None,
-    ) -> None:
-        """``analyses``: each published article's analysis, with when that version was published."""
-        self.locale = locale
+    """Ranks one locale's passages for a query, over its ``SearchDatabase`` (which it never changes: an index
+    brought up to date is a new ``ArticleSearchIndex`` over the same database)."""
+
+    def __init__(self, database: SearchDatabase, causes: CauseIndex | None = None) -> None:
+        self.locale = database.locale
         self.causes = causes
-        ordered = sorted(analyses, key=lambda entry: entry[0].slug)
-        self.articles = [analysis for analysis, _ in ordered]
-        self._published_at = [published_at for _, published_at in ordered]
-        self._passages: list[tuple[int, Passage]] = []
-        self._sections: dict[tuple[int, str], SectionInfo] = {}
-        self._by_place: dict[tuple[str, str, int | None, int | None], int] = {}
-        exact: dict[str, dict[int, float]] = defaultdict(dict)
-        stems: dict[str, dict[int, float]] = defaultdict(dict)
-        for number, article in enumerate(self.articles):
-            for section in article.sections:
-                self._sections[(number, section.id)] = section
-            for passage in article.passages:
-                position = len(self._passages)
-                self._passages.append((number, passage))
-                if passage.section is not None:
-                    self._by_place[(article.slug, passage.section, passage.block, passage.item)] = position
-                weight = FIELD_WEIGHTS[passage.field]
-                for word, stem in zip(passage.words, passage.stems, strict=True):
-                    exact[word][position] = weight
-                    stems[stem][position] = weight
-        self._terms = Terms(exact, stems)
+        self._db = database
+        self._passage_count = database.passage_count()
+        self._terms: Terms[float] = Terms(
+            lambda term: self._weighted(database.postings("words", term)),
+            lambda term: self._weighted(database.postings("stems", term)),
+            database.corrections,
+        )
         # The index never changes: what a word, a query's causes and a whole query match is worked out once.
         self._word_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_word_hits)
         self._cause_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_cause_hits)
         self._ranked = lru_cache(maxsize=CACHE_SIZE)(self._rank)
         self._hit = lru_cache(maxsize=CACHE_SIZE * 8)(self._compute_hit)
+        self._article = lru_cache(maxsize=CACHE_SIZE)(database.article)
+
+    @classmethod
+    def of(
+        cls,
+        analyses: list[tuple[ArticleAnalysis, dt.datetime]],
+        locale: Locale,
+        causes: CauseIndex | None = None,
+    ) -> ArticleSearchIndex:
+        """An index in memory of ``analyses``: each article's analysis, with when that version was published."""
+        database = SearchDatabase.create(locale)
+        database.update(sorted(analyses, key=lambda entry: entry[0].slug), (), 0)
+        return cls(database, causes)
+
+    @staticmethod
+    def _weighted(postings: dict[int, PassageField]) -> dict[int, float]:
+        return {position: FIELD_WEIGHTS[field] for position, field in postings.items()}
 
     def search(self, query: SearchQuery, offset: int = 0, limit: int = 20) -> tuple[list[SearchHit], int]:
         """One page of hits, best first, and how many passages match in all."""
@@ -155,11 +156,8 @@ class ArticleSearchIndex:
         for position, (score, covered, _, _) in causes.items():
             coverage[position] = max(coverage[position], len(covered))
             scores[position] += score
-        entries = [
-            (-coverage[position], -score, position)
-            for position, score in scores.items()
-            if (aspect is None and tag is None) or self._admits(position, aspect, tag)
-        ]
+        admitted = scores.keys() if aspect is None and tag is None else self._db.admitted(scores, aspect, tag)
+        entries = [(-coverage[position], -scores[position], position) for position in admitted]
         entries.sort()
         return tuple(position for _, _, position in entries)
 
@@ -173,7 +171,7 @@ class ArticleSearchIndex:
                 if position not in best or score > best[position][0]:
                     best[position] = (score, term, kind)
         if best:
-            weight = rarity(len(self._passages), len(best))
+            weight = rarity(self._passage_count, len(best))
             best = {position: (score * weight, term, kind) for position, (score, term, kind) in best.items()}
         return best
 
@@ -194,15 +192,24 @@ class ArticleSearchIndex:
             return found
         best = [hit for hit, covered in zip(hits, coverage, strict=True) if covered == max(coverage)]
         top = best[0].score or 1.0
+        places = {}
+        for hit in best:
+            for mention in hit.cause.mentions:
+                place = (mention.article, mention.section, mention.block, mention.item)
+                if mention.locale == self.locale and place not in places:
+                    places[place] = self._db.position_of(*place)
+        fields = self._db.fields(position for position in places.values() if position is not None)
         for hit in best:
             names = [hit.cause.name.in_(self.locale), *hit.cause.synonyms.in_(self.locale)]
             marks = {text.stem(word, self.locale) for name in names for word in text.words(name)}
             for mention in hit.cause.mentions:
-                position = self._by_place.get((mention.article, mention.section, mention.block, mention.item))
-                if mention.locale != self.locale or position is None:
+                if mention.locale != self.locale:
+                    continue
+                position = places[(mention.article, mention.section, mention.block, mention.item)]
+                if position is None:
                     continue
                 # A mention of a list item is precise; one of a paragraph points at a whole paragraph.
-                precision = FIELD_WEIGHTS[self._passages[position][1].field] / FIELD_WEIGHTS["item"]
+                precision = FIELD_WEIGHTS[fields[position]] / FIELD_WEIGHTS["item"]
                 score, covered, matches, marked = found.get(position, (0.0, set(), [], set()))
                 found[position] = (
                     score + CAUSE_WEIGHT * precision * hit.score / top,
@@ -212,18 +219,10 @@ class ArticleSearchIndex:
                 )
         return found
 
-    def _admits(self, position: int, aspect: str | None, tag: str | None) -> bool:
-        number, passage = self._passages[position]
-        if tag is not None and tag not in self.articles[number].tags:
-            return False
-        if aspect is None:
-            return True
-        section = self._sections.get((number, passage.section)) if passage.section else None
-        return section is not None and section.aspect == aspect
-
     def _compute_hit(self, position: int, words: tuple[str, ...]) -> SearchHit:
         """A ranked passage with its score and why each word matched (worked out for the page only)."""
-        number, passage = self._passages[position]
+        stored = self._db.passage(position)
+        passage = stored.passage
         score, matches, marks = 0.0, [], set()
         for word in words:
             hit = self._word_hits(word).get(position)
@@ -238,10 +237,10 @@ class ArticleSearchIndex:
             matches += cause[2]
             marks |= cause[3]
         unique = list({(m.word, m.term, m.kind): m for m in matches}.values())
-        article = self.articles[number]
-        section = self._sections.get((number, passage.section)) if passage.section else None
+        article, published_at = self._article(stored.article)
+        section = next((s for s in article.sections if s.id == passage.section), None) if passage.section else None
         snippet = self._snippet(passage, marks)
-        return SearchHit(article, self._published_at[number], section, passage, round(score, 3), unique, snippet)
+        return SearchHit(article, published_at, section, passage, round(score, 3), unique, snippet)
 
     def _snippet(self, passage: Passage, marks: set[str]) -> Snippet:
         """The passage (or a window of it around the first match) with the offsets of every matched word."""

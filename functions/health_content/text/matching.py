@@ -6,6 +6,7 @@ and rarer words weigh more than common ones."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Generic, Literal, TypeVar
 
 from symspellpy import SymSpell, Verbosity
@@ -22,24 +23,41 @@ Posting = TypeVar("Posting")
 
 
 class Terms(Generic[Posting]):
-    """Postings by word and by stem (record number to whatever the index keeps about the match)."""
+    """Postings by word and by stem (record number to whatever the index keeps about the match).
 
-    def __init__(self, exact: dict[str, dict[int, Posting]], stems: dict[str, dict[int, Posting]]) -> None:
+    ``exact`` and ``stems`` look a term's postings up (an empty dict when none); ``corrections`` gives the
+    known words one typo away from a word. ``Terms.of`` builds all three over dictionaries in memory."""
+
+    def __init__(
+        self,
+        exact: Callable[[str], dict[int, Posting]],
+        stems: Callable[[str], dict[int, Posting]],
+        corrections: Callable[[str], list[str]],
+    ) -> None:
         self.exact = exact
         self.stems = stems
-        self._typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+        self.corrections = corrections
+
+    @classmethod
+    def of(cls, exact: dict[str, dict[int, Posting]], stems: dict[str, dict[int, Posting]]) -> Terms[Posting]:
+        typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
         for word in exact:
             if len(word) >= TYPO_MIN_LENGTH - 1:
-                self._typos.create_dictionary_entry(word, 1)
+                typos.create_dictionary_entry(word, 1)
+
+        def corrections(word: str) -> list[str]:
+            return [suggestion.term for suggestion in typos.lookup(word, Verbosity.ALL, max_edit_distance=1)]
+
+        return cls(lambda term: exact.get(term, {}), lambda term: stems.get(term, {}), corrections)
 
     def candidates(self, word: str) -> list[tuple[dict[int, Posting], str, MatchKind]]:
         """The postings ``word`` may match, each with the term that matched and how."""
-        found: list[tuple[dict[int, Posting], str, MatchKind]] = [(self.exact.get(word, {}), word, "exact")]
+        found: list[tuple[dict[int, Posting], str, MatchKind]] = [(self.exact(word), word, "exact")]
         for stem in dict.fromkeys(analysis.stem(word, locale) for locale in LOCALES):
-            found.append((self.stems.get(stem, {}), stem, "stem"))
+            found.append((self.stems(stem), stem, "stem"))
         if not any(postings for postings, _, _ in found) and len(word) >= TYPO_MIN_LENGTH:
-            for suggestion in self._typos.lookup(word, Verbosity.ALL, max_edit_distance=1):
-                found.append((self.exact.get(suggestion.term, {}), suggestion.term, "typo"))
+            for term in self.corrections(word):
+                found.append((self.exact(term), term, "typo"))
         return found
 
 
