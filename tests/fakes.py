@@ -144,6 +144,12 @@ class InMemoryArticleStore:
             if loc == locale and published.search_analysis is not None
         ]
 
+    def search_analysis(self, locale: Locale, slug: str) -> StoredAnalysis | None:
+        published = self.items.get((locale, slug))
+        if published is None or published.search_analysis is None:
+            return None
+        return StoredAnalysis(published.search_analysis, published.published_at)
+
     def retraction(self, locale: Locale, slug: str) -> Retraction | None:
         return self.changes.retractions.get((locale, slug))
 

@@ -20,12 +20,14 @@ from health_content.observability import metrics
 from health_content.partners.catalog import PartnerCatalog
 from health_content.reading import ArticleReader
 from health_content.search.catalog import SearchCatalog
+from health_content.search.updating import AnalysisSource
 from health_content.settings import Settings
 from health_content.storage.apigateway import ApiGatewayPartners
 from health_content.storage.articles import DynamoArticleStore
-from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table
+from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table, s3_client
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.search_files import S3SearchIndexFiles
 
 
 class Container:
@@ -86,9 +88,11 @@ class Container:
 
     @cached_property
     def search(self) -> SearchCatalog:
+        store = self.article_store
+        bucket = self.settings.content_bucket_name
         return SearchCatalog(
-            self.article_store.search_analyses,
-            self.change_log.latest_sequence,
+            AnalysisSource(store.search_analyses, store.search_analysis, self.change_log),
+            S3SearchIndexFiles(s3_client(API_CLIENT_CONFIG), bucket) if bucket else None,
             self.causes,
             self.keeping,
             freshness=self.freshness,

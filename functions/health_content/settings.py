@@ -95,6 +95,15 @@ class Settings(BaseModel):
         max_length=256,
         description="The EventBridge bus that changes are announced on; none to keep only the change feed.",
     )
+    content_bucket_name: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="CONTENT_BUCKET_NAME",
+        max_length=63,
+        description=(
+            "The content bucket, where the indexer keeps each locale's search index file; none to build the "
+            "search index from every article's analysis in each container."
+        ),
+    )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

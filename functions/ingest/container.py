@@ -14,6 +14,8 @@ from health_content.changes.relay import EventRelay
 from health_content.observability import metrics
 from health_content.publishing.kinds import ServingIndex
 from health_content.publishing.publisher import Publisher
+from health_content.search.indexer import SearchIndexer
+from health_content.search.updating import AnalysisSource
 from health_content.settings import Settings
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table, events_client, s3_client
@@ -21,10 +23,12 @@ from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.eventbridge import EventBridgeBus
 from health_content.storage.s3 import S3ContentSource
+from health_content.storage.search_files import S3SearchIndexFiles
+from health_content.vocabulary import LOCALES
 
 
 class PublishingContainer:
-    """One Lambda container's clients, serving index and relay."""
+    """One Lambda container's clients, serving index, relay and search indexer."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -49,6 +53,18 @@ class PublishingContainer:
         if bus_name is None:
             return None
         return EventRelay(self.change_log, EventBridgeBus(events_client(INGEST_CLIENT_CONFIG), bus_name))
+
+    @cached_property
+    def search_indexer(self) -> SearchIndexer:
+        bucket = self.settings.content_bucket_name
+        if bucket is None:
+            raise RuntimeError("CONTENT_BUCKET_NAME is not set: the indexer has nowhere to keep the index files")
+        articles = self.serving_index.articles
+        return SearchIndexer(
+            AnalysisSource(articles.search_analyses, articles.search_analysis, self.change_log),
+            S3SearchIndexFiles(self.s3_client, bucket),
+            LOCALES,
+        )
 
     def publisher_for(self, bucket: str) -> Publisher:
         return Publisher(S3ContentSource(self.s3_client, bucket), self.serving_index)

@@ -38,6 +38,7 @@ LOCAL_ENVIRONMENT = {
     "AWS_DEFAULT_REGION": REGION,
     "CONTENT_TABLE_NAME": TABLE,
     "EVENT_BUS_NAME": f"{TABLE}-changes",
+    "CONTENT_BUCKET_NAME": BUCKET,
     "POWERTOOLS_SERVICE_NAME": template.service_name(),
     "POWERTOOLS_METRICS_NAMESPACE": template.metrics_namespace(),
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -53,7 +54,8 @@ LOCAL_ENVIRONMENT = {
 def _pump_events(stack: LocalStack, ingest: Any, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
-            stack.deliver_events(ingest, wait_seconds=1)
+            if stack.deliver_events(ingest, wait_seconds=1):
+                stack.index_search()
         except Exception as error:  # keep serving; the next poll retries
             print(f"ingest event delivery failed: {error}", file=sys.stderr)
             time.sleep(1)
@@ -78,6 +80,7 @@ def main() -> int:
 
     stack = LocalStack.create(BUCKET, TABLE, REGION)
     reports = stack.publish_content(ingest_handler)
+    stack.index_search()
     rejected = {key: r for key, r in reports.items() if r is None or not r.status.served}
     if rejected:
         print(f"Some documents were not published: {rejected}", file=sys.stderr)

@@ -113,6 +113,13 @@ class LocalStack:
                 sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
             wait_seconds = 0
 
+    def index_search(self) -> dict[str, Any]:
+        """Run the scheduled search indexer once, as its schedule would (CONTENT_BUCKET_NAME names the bucket)."""
+        from ingest.indexer import lambda_handler  # after the caller has set the environment
+
+        result: dict[str, Any] = lambda_handler({}, LambdaContextStub(function_name="SearchIndexFunction"))
+        return result
+
     def _deliver_removals(self, ingest: IngestHandler) -> list[dict[str, Any]]:
         """The ObjectRemoved:DeleteMarkerCreated events S3 would have sent for new delete markers."""
         s3 = boto3.client("s3", region_name=self.region)

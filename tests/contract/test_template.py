@@ -136,10 +136,23 @@ def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -
 
 
 def test_the_api_function_can_only_read() -> None:
-    read_table, read_partners = resource_properties("ApiFunction")["Policies"]
+    read_table, read_index_files, read_partners = resource_properties("ApiFunction")["Policies"]
     assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
+    [files] = read_index_files["Statement"]
+    # the search index files only: never the documents, never a write
+    assert (files["Action"], files["Resource"]) == ("s3:GetObject", {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"})
     [statement] = read_partners["Statement"]
     assert statement["Action"] == "apigateway:GET"  # a key's partner and plan, never a write
+
+
+def test_the_search_indexer_runs_alone_and_writes_only_its_files() -> None:
+    indexer = resource_properties("SearchIndexFunction")
+    assert indexer["ReservedConcurrentExecutions"] == 1  # each run replaces the files the previous one stored
+    statements = [s for policy in indexer["Policies"] for s in policy.get("Statement", [])]
+    assert [(sorted(s["Action"]), s["Resource"]) for s in statements] == [
+        (["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"})
+    ]
+    assert "DynamoDBReadPolicy" in indexer["Policies"][0]
 
 
 def test_the_ingest_function_writes_only_what_it_must() -> None:

@@ -102,6 +102,10 @@ class ArticleStore(Protocol):
         """The stored search analysis of every published article in ``locale``."""
         ...
 
+    def search_analysis(self, locale: Locale, slug: str) -> StoredAnalysis | None:
+        """The stored search analysis of one published article; None when it is not published."""
+        ...
+
     def retraction(self, locale: Locale, slug: str) -> Retraction | None:
         """Why and when an article that is not published was retracted; None if it never was (or is back)."""
         ...

@@ -1,25 +1,28 @@
-"""The article search index as a warm container sees it: rebuilt when the published content changes.
+"""The article search index as a warm container sees it: brought up to date when the published content changes.
 
-When its copy is due, the catalog reads one number, the change log's newest sequence; it reloads the
-articles' analyses only when that moved (or the cause index was replaced). When the store fails, the
-index last built keeps being served while it is young enough (``health_content.kept``).
+When its copy is due, the catalog reads one number, the change log's newest sequence. When that moved, it
+applies the changes since its last look to its database (``updating.catch_up``: the changed articles, never
+the catalogue); a cold container starts from the indexer's file (``updating.current``). When the store fails,
+the index last built keeps being served while it is young enough (``health_content.kept``).
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from health_content import cursor as cursors
-from health_content.articles.store import StoredAnalysis
 from health_content.causes.catalog import CauseCatalog
 from health_content.causes.index import CauseIndex
 from health_content.errors import ContentUnavailable
 from health_content.freshness import Freshness
 from health_content.kept import KeepPolicy, KeptCopy
 from health_content.observability import logger
-from health_content.search.analysis import decode
+from health_content.search import updating
+from health_content.search.database import SearchDatabase
 from health_content.search.index import ArticleSearchIndex, SearchHit, SearchQuery
 from health_content.vocabulary import Locale
 
@@ -34,29 +37,32 @@ class SearchPage:
 @dataclass(frozen=True, slots=True)
 class _Built:
     index: ArticleSearchIndex
-    sequence: int
+    database: SearchDatabase
     causes: CauseIndex | None
 
 
 class SearchCatalog:
-    """One index per locale, each kept under ``policy`` (``health_content.kept``)."""
+    """One index per locale, each kept under ``policy`` (``health_content.kept``), its database in a folder of
+    its own (``/tmp`` on Lambda)."""
 
     def __init__(
         self,
-        analyses: Callable[[Locale], Sequence[StoredAnalysis]],
-        latest_change: Callable[[], int],
+        source: updating.AnalysisSource,
+        files: updating.IndexFiles | None,
         causes: CauseCatalog | None,
         policy: KeepPolicy,
         *,
         freshness: Freshness | None = None,
         timer: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._analyses = analyses
-        self._latest_change = latest_change
+        self._source = source
+        self._files = files
         self._causes = causes
         self._policy = policy
         self._freshness = freshness or Freshness()
         self._timer = timer
+        self._folder = tempfile.TemporaryDirectory(prefix="search-")
+        self._files_made = 0
         self._built: dict[Locale, KeptCopy[_Built]] = {}
 
     def index(self, locale: Locale) -> ArticleSearchIndex:
@@ -66,18 +72,26 @@ class SearchCatalog:
         return kept.get(lambda built: self._refresh(locale, built)).index
 
     def _refresh(self, locale: Locale, built: _Built | None) -> _Built:
-        sequence = self._latest_change()
+        latest = self._source.changes.latest_sequence()
         causes = self._cause_index()
-        if built is not None and built.sequence == sequence and built.causes is causes:
+        if built is None:
+            database = updating.current(self._source, self._files, locale, self._path(locale), latest)
+            return _Built(ArticleSearchIndex(database, causes), database, causes)
+        try:
+            changed = updating.catch_up(built.database, self._source, latest)
+        except updating.FarBehind as error:
+            logger.info("the search index is far behind; opening the current one", reason=str(error))
+            database = updating.current(self._source, self._files, locale, self._path(locale), latest)
+            built.database.close()
+            return _Built(ArticleSearchIndex(database, causes), database, causes)
+        if not changed and built.causes is causes:
             return built
-        analyses = []
-        for stored in self._analyses(locale):
-            analysis = decode(stored.analysis)
-            if analysis is None:
-                logger.error("an article's search analysis is of another version; publish it again")
-                continue
-            analyses.append((analysis, stored.published_at))
-        return _Built(ArticleSearchIndex.of(analyses, locale, causes), sequence, causes)
+        return _Built(ArticleSearchIndex(built.database, causes), built.database, causes)
+
+    def _path(self, locale: Locale) -> Path:
+        """A new file each time: the database being replaced is served until its successor is ready."""
+        self._files_made += 1
+        return Path(self._folder.name) / f"{locale}-{self._files_made}.sqlite"
 
     def _cause_index(self) -> CauseIndex | None:
         if self._causes is None:

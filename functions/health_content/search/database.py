@@ -21,7 +21,6 @@ until the next full build and are never returned, because every lookup joins ``p
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sqlite3
 import string
 from collections.abc import Iterable
@@ -84,7 +83,8 @@ class SearchDatabase:
         connection = sqlite3.connect(":memory:" if path is None else path, check_same_thread=False)
         connection.executescript(_SCHEMA)
         connection.executemany(
-            "INSERT INTO meta VALUES (?, ?)", [("version", SEARCH_ANALYSIS_VERSION), ("locale", locale), ("sequence", 0)]
+            "INSERT INTO meta VALUES (?, ?)",
+            [("version", SEARCH_ANALYSIS_VERSION), ("locale", locale), ("sequence", 0)],
         )
         connection.commit()
         return cls(connection, locale)

@@ -214,6 +214,21 @@ class DynamoArticleStore:
                 return found
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
+    def search_analysis(self, locale: Locale, slug: str) -> StoredAnalysis | None:
+        try:
+            item = self._table.get_item(
+                Key={"pk": _partition(locale), "sk": _sort_key(slug)},
+                ProjectionExpression="#search, published_at",
+                ExpressionAttributeNames={"#search": "search"},
+                ConsistentRead=True,  # read after the change log entry that named it
+            ).get("Item")
+        except (ClientError, BotoCoreError) as error:
+            raise ContentUnavailable(UNREADABLE) from error
+        if item is None or "search" not in item:
+            return None
+        with readable(f"search analysis {locale}/{slug}"):
+            return StoredAnalysis(bytes(item["search"]), dt.datetime.fromisoformat(item["published_at"]))
+
     def retraction(self, locale: Locale, slug: str) -> Retraction | None:
         return self._changes.retraction(locale, slug)
 

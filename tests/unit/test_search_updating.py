@@ -1,0 +1,184 @@
+"""The search index at catalogue scale: built once by the indexer, opened by cold containers and brought up to
+date from the change log by warm ones, reading the changed articles and never the whole catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from health_content.articles.model import Article
+from health_content.articles.store import PublishedArticle, StoredAnalysis
+from health_content.publishing.kinds import content_hash
+from health_content.search.analysis import analyze, encode
+from health_content.search.catalog import SearchCatalog
+from health_content.search.database import SearchDatabase
+from health_content.search.index import SearchQuery
+from health_content.search.indexer import SearchIndexer
+from health_content.search.updating import MAX_CATCH_UP, AnalysisSource
+from health_content.text.matching import Terms
+from health_content.vocabulary import Locale
+from tests.causes_fixtures import seed_article
+from tests.fakes import InMemoryArticleStore, keeping
+
+PUBLISHED = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
+
+
+class CountingSource:
+    """The store's reads, counted: what catching up costs."""
+
+    def __init__(self, store: InMemoryArticleStore) -> None:
+        self.store = store
+        self.every_reads = 0
+        self.one_reads: list[str] = []
+
+    def every(self, locale: Locale) -> list[StoredAnalysis]:
+        self.every_reads += 1
+        return list(self.store.search_analyses(locale))
+
+    def one(self, locale: Locale, slug: str) -> StoredAnalysis | None:
+        self.one_reads.append(slug)
+        return self.store.search_analysis(locale, slug)
+
+    def source(self) -> AnalysisSource:
+        return AnalysisSource(self.every, self.one, self.store.changes)
+
+
+class FolderFiles:
+    """IndexFiles in a folder, as the bucket keeps them."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.stored: list[tuple[Locale, int]] = []
+
+    def fetch(self, locale: Locale, path: Path) -> bool:
+        kept = self.folder / f"{locale}.sqlite"
+        if not kept.exists():
+            return False
+        path.write_bytes(kept.read_bytes())
+        return True
+
+    def store(self, locale: Locale, path: Path, sequence: int) -> None:
+        (self.folder / f"{locale}.sqlite").write_bytes(path.read_bytes())
+        self.stored.append((locale, sequence))
+
+
+def _variant(number: int, locale: Locale = "id", word: str = "kalsium") -> Article:
+    article = seed_article()
+    first = article.sections[0]
+    blocks = [first.blocks[0].model_copy(update={"text": f"{word} penanda{number}"}), *first.blocks[1:]]
+    sections = [first.model_copy(update={"blocks": blocks}), *article.sections[1:]]
+    return article.model_copy(update={"slug": f"varian-{number}", "locale": locale, "sections": sections})
+
+
+def _publish(store: InMemoryArticleStore, article: Article) -> None:
+    store.put_if_changed(PublishedArticle(article, content_hash(article), PUBLISHED, None, encode(analyze(article))))
+
+
+def _catalogue(size: int) -> InMemoryArticleStore:
+    store = InMemoryArticleStore()
+    for number in range(size):
+        _publish(store, _variant(number))
+    return store
+
+
+def _slugs(catalog: SearchCatalog, q: str) -> set[str]:
+    hits = catalog.search(SearchQuery.of(q), "id", 100, None).hits
+    return {hit.article.slug for hit in hits}
+
+
+def _catalog(source: CountingSource, files: FolderFiles | None = None) -> SearchCatalog:
+    return SearchCatalog(source.source(), files, None, keeping(0))
+
+
+def test_after_one_article_changes_a_warm_container_reads_that_article_and_not_the_catalogue() -> None:
+    store = _catalogue(20)
+    counting = CountingSource(store)
+    catalog = _catalog(counting)
+    assert _slugs(catalog, "penanda3") == {"varian-3"}
+    assert counting.every_reads == 1
+
+    _publish(store, _variant(3, word="magnesium"))
+    _publish(store, _variant(7, locale="en"))  # another locale's change costs no read of an article here
+    [hit] = catalog.search(SearchQuery.of("penanda3"), "id", 100, None).hits
+    assert hit.article.slug == "varian-3" and hit.snippet.text.startswith("magnesium")
+    assert counting.every_reads == 1 and counting.one_reads == ["varian-3"]
+
+
+def test_a_retracted_article_leaves_the_warm_index_without_a_read() -> None:
+    store = _catalogue(5)
+    counting = CountingSource(store)
+    catalog = _catalog(counting)
+    assert "varian-2" in _slugs(catalog, "kalsium")
+    store.delete("id", "varian-2", "withdrawn")
+    assert "varian-2" not in _slugs(catalog, "kalsium")
+    assert counting.one_reads == [] and counting.every_reads == 1
+
+
+def test_a_container_far_behind_starts_again_rather_than_reading_each_change() -> None:
+    store = _catalogue(3)
+    counting = CountingSource(store)
+    catalog = _catalog(counting)
+    _slugs(catalog, "kalsium")
+    for number in range(MAX_CATCH_UP + 1):
+        _publish(store, _variant(number % 50, word=f"kata{number}"))
+    assert _slugs(catalog, f"kata{MAX_CATCH_UP}") == {f"varian-{MAX_CATCH_UP % 50}"}
+    assert counting.every_reads == 2 and counting.one_reads == []
+
+
+def test_a_cold_container_opens_the_indexers_file_and_applies_only_the_changes_since(tmp_path: Path) -> None:
+    store = _catalogue(30)
+    files = FolderFiles(tmp_path)
+    indexer = SearchIndexer(CountingSource(store).source(), files, ["id", "en"])
+    assert indexer.run() == {"id": 30, "en": 30}
+    assert indexer.run() == {}  # nothing changed: nothing stored again
+    _publish(store, _variant(4, word="magnesium"))
+
+    counting = CountingSource(store)
+    cold = _catalog(counting, files)
+    assert "varian-4" in _slugs(cold, "magnesium")
+    assert counting.every_reads == 0 and counting.one_reads == ["varian-4"]
+    fresh = _catalog(CountingSource(store))  # built from every article: the same answers
+    for q in ("kalsium", "penanda12", "magnesium", "kejang demam"):
+        assert _slugs(cold, q) == _slugs(fresh, q), q
+
+    assert indexer.run() == {"id": 31}  # the next run applies the change, for the next cold container
+
+
+def test_a_file_built_by_another_analysis_version_is_never_used(tmp_path: Path) -> None:
+    store = _catalogue(3)
+    (tmp_path / "id.sqlite").write_bytes(b"not a database at all")
+    counting = CountingSource(store)
+    assert _slugs(_catalog(counting, FolderFiles(tmp_path)), "penanda1") == {"varian-1"}
+    assert counting.every_reads == 1
+
+
+def test_a_typo_finds_the_same_words_in_the_database_as_in_a_dictionary() -> None:
+    """The database looks corrections up in SQL; the cause lookup uses SymSpell over a dictionary. A word one
+    typo from the articles' words finds the same candidates either way."""
+    analysis = analyze(seed_article())
+    words = sorted({word for passage in analysis.passages for word in passage.words})
+    database = SearchDatabase.create("id")
+    database.update([(analysis, PUBLISHED)], (), 1)
+    dictionary: Terms[float] = Terms.of({word: {0: 1.0} for word in words}, {})
+    rng = random.Random(19)
+    for word in rng.sample([w for w in words if len(w) >= 5], 60):
+        position = rng.randrange(len(word))
+        typo = word[:position] + rng.choice("aeioukr") + word[position + 1 :]
+        if typo in words:
+            continue
+        assert database.corrections(typo) == sorted(dictionary.corrections(typo)), typo
+
+
+@pytest.mark.parametrize("q", ["kalsium", "kejang otot betis", "hipokalsemia", "kalsuim"])
+def test_a_database_reopened_from_its_file_answers_as_the_one_that_wrote_it(tmp_path: Path, q: str) -> None:
+    analysis = analyze(seed_article())
+    written = SearchDatabase.create("id", tmp_path / "id.sqlite")
+    written.update([(analysis, PUBLISHED)], (), 1)
+    written.compact()
+    reopened = SearchDatabase.open(tmp_path / "id.sqlite", "id")
+    for column in ("words", "stems"):
+        assert written.postings(column, q.split()[0]) == reopened.postings(column, q.split()[0])
+    assert reopened.sequence == 1 and reopened.passage_count() == written.passage_count()
