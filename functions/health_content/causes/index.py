@@ -151,7 +151,7 @@ class CauseIndex:
                     _keep_best(stems[stem], posting)
                 if analyzed.field in {"name", "synonym"}:
                     self._phrase_index[analyzed.phrase].add(number)
-        self._terms = Terms.of(exact, stems)
+        self._terms = Terms(exact, stems)
         self._codes: dict[str, set[int]] = defaultdict(set)  # compact code -> records filed at it
         self._code_prefixes: dict[str, set[int]] = defaultdict(set)  # compact code or ancestor -> records
         for number, cause in enumerate(self.causes):

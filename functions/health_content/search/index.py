@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from health_content.causes.index import CauseIndex, CauseQuery
 from health_content.errors import InvalidQuery
-from health_content.search.analysis import ArticleAnalysis, Passage, PassageField, SectionInfo
-from health_content.search.database import SearchDatabase
+from health_content.search.analysis import ArticleAnalysis, SectionInfo
+from health_content.search.database import FIELDS, Column, Postings, SearchDatabase, StoredPassage
 from health_content.text import analysis as text
-from health_content.text.matching import QUALITY, Terms, rarity
+from health_content.text.matching import QUALITY, TYPO_MIN_LENGTH, rarity, stems_of
+from health_content.text.matching import MatchKind as TermKind
 from health_content.vocabulary import Locale
 
 MAX_QUERY_LENGTH = 200
@@ -33,6 +36,7 @@ CAUSES_CONSIDERED = 10
 SNIPPET_LENGTH = 200
 CACHE_SIZE = 1024
 _TOKEN = re.compile(r"\w+")
+_WEIGHTS = np.array([FIELD_WEIGHTS[field] for field in FIELDS])  # by the field's code in the postings
 
 # How a passage matched: by one of the query's words (exactly, by stem, with a typo) or through a cause it found.
 MatchKind = Literal["exact", "stem", "typo", "cause"]
@@ -95,7 +99,7 @@ class SearchHit:
     article: ArticleAnalysis
     published_at: dt.datetime
     section: SectionInfo | None
-    passage: Passage
+    passage: StoredPassage
     score: float
     matches: list[SearchMatch]
     snippet: Snippet
@@ -110,16 +114,10 @@ class ArticleSearchIndex:
         self.causes = causes
         self._db = database
         self._passage_count = database.passage_count()
-        self._terms: Terms[float] = Terms(
-            lambda term: self._weighted(database.postings("words", term)),
-            lambda term: self._weighted(database.postings("stems", term)),
-            database.corrections,
-        )
-        # The index never changes: what a word, a query's causes and a whole query match is worked out once.
-        self._word_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_word_hits)
+        # The index never changes: what a word, a query's causes and a page match is worked out once.
+        self._candidates = lru_cache(maxsize=CACHE_SIZE)(self._compute_candidates)
         self._cause_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_cause_hits)
-        self._ranked = lru_cache(maxsize=CACHE_SIZE)(self._rank)
-        self._hit = lru_cache(maxsize=CACHE_SIZE * 8)(self._compute_hit)
+        self._page = lru_cache(maxsize=CACHE_SIZE)(self._compute_page)
         self._article = lru_cache(maxsize=CACHE_SIZE)(database.article)
 
     @classmethod
@@ -134,46 +132,57 @@ class ArticleSearchIndex:
         database.update(sorted(analyses, key=lambda entry: entry[0].slug), (), 0)
         return cls(database, causes)
 
-    @staticmethod
-    def _weighted(postings: dict[int, PassageField]) -> dict[int, float]:
-        return {position: FIELD_WEIGHTS[field] for position, field in postings.items()}
-
     def search(self, query: SearchQuery, offset: int = 0, limit: int = 20) -> tuple[list[SearchHit], int]:
         """One page of hits, best first, and how many passages match in all."""
-        ranked = self._ranked(query.words, query.aspect, query.tag)
-        return [self._hit(position, query.words) for position in ranked[offset : offset + limit]], len(ranked)
+        hits, total = self._page(query.words, query.aspect, query.tag, offset, limit)
+        return list(hits), total
 
-    def _rank(self, words: tuple[str, ...], aspect: str | None, tag: str | None) -> tuple[int, ...]:
-        """Every matching passage, best first: those matching more of the words, then by score."""
-        word_hits = [self._word_hits(word) for word in words]
+    def _compute_page(
+        self, words: tuple[str, ...], aspect: str | None, tag: str | None, offset: int, limit: int
+    ) -> tuple[tuple[SearchHit, ...], int]:
+        """Every passage a word matches scores, for that word, its best candidate's field weight times the
+        candidate's quality, times the word's rarity; passages matching more of the words (or covering more
+        of them through a cause) come first, then the higher scores, then the earlier positions."""
+        size = self._db.position_limit()
+        scores, coverage = np.zeros(size), np.zeros(size, dtype=np.int64)
+        articles, aspects = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+        found: list[list[tuple[str, TermKind, Postings]]] = []
+        rarities: list[float] = []
+        for word in words:
+            best = np.zeros(size)
+            candidates = [(term, kind, self._db.postings(_column(kind), term)) for term, kind in self._candidates(word)]
+            for _, kind, postings in candidates:
+                where = postings.positions
+                best[where] = np.maximum(best[where], _WEIGHTS[postings.fields] * QUALITY[kind])
+                articles[where], aspects[where] = postings.articles, postings.aspects
+            matched = int(np.count_nonzero(best))
+            weight = rarity(self._passage_count, matched) if matched else 0.0
+            scores += best * weight
+            coverage += best > 0
+            found.append(candidates)
+            rarities.append(weight)
         causes = self._cause_hits(words)
-        coverage: dict[int, int] = defaultdict(int)
-        scores: dict[int, float] = defaultdict(float)
-        for hits in word_hits:
-            for position, (score, _, _) in hits.items():
-                coverage[position] += 1
-                scores[position] += score
-        for position, (score, covered, _, _) in causes.items():
+        for position, (gain, covered, _, _) in causes.items():
             coverage[position] = max(coverage[position], len(covered))
-            scores[position] += score
-        admitted = scores.keys() if aspect is None and tag is None else self._db.admitted(scores, aspect, tag)
-        entries = [(-coverage[position], -scores[position], position) for position in admitted]
-        entries.sort()
-        return tuple(position for _, _, position in entries)
+            scores[position] += gain
+        matching = np.flatnonzero(coverage > 0)
+        if aspect is not None:
+            code = self._db.aspect_code(aspect)
+            matching = matching[aspects[matching] == code] if code is not None else matching[:0]
+        if tag is not None:
+            matching = matching[np.isin(articles[matching], self._db.articles_tagged(tag))]
+        page = _best_first(matching, coverage, scores, offset + limit)[offset:]
+        hits = tuple(self._hit(int(position), words, rarities, found) for position in page)
+        return hits, int(matching.size)
 
-    def _compute_word_hits(self, word: str) -> dict[int, tuple[float, str, MatchKind]]:
-        """Each passage the word matches: its score (field weight, match quality, rarity) and how it matched."""
-        best: dict[int, tuple[float, str, MatchKind]] = {}
-        for postings, term, kind in self._terms.candidates(word):
-            quality = QUALITY[kind]
-            for position, weight in postings.items():
-                score = weight * quality
-                if position not in best or score > best[position][0]:
-                    best[position] = (score, term, kind)
-        if best:
-            weight = rarity(self._passage_count, len(best))
-            best = {position: (score * weight, term, kind) for position, (score, term, kind) in best.items()}
-        return best
+    def _compute_candidates(self, word: str) -> tuple[tuple[str, TermKind], ...]:
+        """The terms ``word`` may match and how: itself, its stems in any locale (a query word's language is not
+        known) or, when neither is used anywhere, the words one typo away."""
+        found: list[tuple[str, TermKind]] = [(word, "exact"), *((stem, "stem") for stem in stems_of(word))]
+        used = self._db.uses("words", word) or any(self._db.uses("stems", stem) for stem in stems_of(word))
+        if not used and len(word) >= TYPO_MIN_LENGTH:
+            found += [(term, "typo") for term in self._db.corrections(word)]
+        return tuple(found)
 
     def _compute_cause_hits(
         self, words: tuple[str, ...]
@@ -219,16 +228,25 @@ class ArticleSearchIndex:
                 )
         return found
 
-    def _compute_hit(self, position: int, words: tuple[str, ...]) -> SearchHit:
+    def _hit(
+        self,
+        position: int,
+        words: tuple[str, ...],
+        rarities: list[float],
+        found: list[list[tuple[str, TermKind, Postings]]],
+    ) -> SearchHit:
         """A ranked passage with its score and why each word matched (worked out for the page only)."""
-        stored = self._db.passage(position)
-        passage = stored.passage
+        passage = self._db.passage(position)
+        weight = FIELD_WEIGHTS[passage.field]
         score, matches, marks = 0.0, [], set()
-        for word in words:
-            hit = self._word_hits(word).get(position)
-            if hit is not None:
-                word_score, term, kind = hit
-                score += word_score
+        for word, word_rarity, candidates in zip(words, rarities, found, strict=True):
+            best: tuple[float, str, TermKind] | None = None
+            for term, kind, postings in candidates:
+                if _holds(postings, position) and (best is None or weight * QUALITY[kind] > best[0]):
+                    best = (weight * QUALITY[kind], term, kind)
+            if best is not None:
+                word_score, term, kind = best
+                score += word_score * word_rarity
                 matches.append(SearchMatch(word, term, kind))
                 marks.add(term if kind == "stem" else text.stem(term, self.locale))
         cause = self._cause_hits(words).get(position)
@@ -237,12 +255,12 @@ class ArticleSearchIndex:
             matches += cause[2]
             marks |= cause[3]
         unique = list({(m.word, m.term, m.kind): m for m in matches}.values())
-        article, published_at = self._article(stored.article)
+        article, published_at = self._article(passage.article)
         section = next((s for s in article.sections if s.id == passage.section), None) if passage.section else None
         snippet = self._snippet(passage, marks)
         return SearchHit(article, published_at, section, passage, round(score, 3), unique, snippet)
 
-    def _snippet(self, passage: Passage, marks: set[str]) -> Snippet:
+    def _snippet(self, passage: StoredPassage, marks: set[str]) -> Snippet:
         """The passage (or a window of it around the first match) with the offsets of every matched word."""
         spans = [
             (token.start(), token.end())
@@ -261,3 +279,25 @@ class ArticleSearchIndex:
         prefix = "… " if start else ""
         suffix = " …" if end < len(body) else ""
         return Snippet(prefix + window + suffix, [(s + len(prefix), e + len(prefix)) for s, e in shifted])
+
+
+def _column(kind: TermKind) -> Column:
+    return "stems" if kind == "stem" else "words"
+
+
+def _holds(postings: Postings, position: int) -> bool:
+    at = int(np.searchsorted(postings.positions, position))
+    return at < postings.positions.size and int(postings.positions[at]) == position
+
+
+def _best_first(
+    matching: npt.NDArray[np.int64], coverage: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], count: int
+) -> npt.NDArray[np.int64]:
+    """The first ``count`` of ``matching`` by coverage, then score (both descending), then position: only those
+    that can be among them are sorted."""
+    if matching.size > count > 0:
+        key = coverage[matching] * (float(scores[matching].max()) + 1.0) + scores[matching]
+        threshold = np.partition(key, matching.size - count)[matching.size - count]
+        matching = matching[key >= threshold]
+    order = np.lexsort((matching, -scores[matching], -coverage[matching]))
+    return matching[order][:count]

@@ -6,7 +6,6 @@ and rarer words weigh more than common ones."""
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from typing import Generic, Literal, TypeVar
 
 from symspellpy import SymSpell, Verbosity
@@ -23,42 +22,34 @@ Posting = TypeVar("Posting")
 
 
 class Terms(Generic[Posting]):
-    """Postings by word and by stem (record number to whatever the index keeps about the match).
+    """Postings by word and by stem (record number to whatever the index keeps about the match)."""
 
-    ``exact`` and ``stems`` look a term's postings up (an empty dict when none); ``corrections`` gives the
-    known words one typo away from a word. ``Terms.of`` builds all three over dictionaries in memory."""
-
-    def __init__(
-        self,
-        exact: Callable[[str], dict[int, Posting]],
-        stems: Callable[[str], dict[int, Posting]],
-        corrections: Callable[[str], list[str]],
-    ) -> None:
+    def __init__(self, exact: dict[str, dict[int, Posting]], stems: dict[str, dict[int, Posting]]) -> None:
         self.exact = exact
         self.stems = stems
-        self.corrections = corrections
-
-    @classmethod
-    def of(cls, exact: dict[str, dict[int, Posting]], stems: dict[str, dict[int, Posting]]) -> Terms[Posting]:
-        typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+        self._typos = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
         for word in exact:
             if len(word) >= TYPO_MIN_LENGTH - 1:
-                typos.create_dictionary_entry(word, 1)
-
-        def corrections(word: str) -> list[str]:
-            return [suggestion.term for suggestion in typos.lookup(word, Verbosity.ALL, max_edit_distance=1)]
-
-        return cls(lambda term: exact.get(term, {}), lambda term: stems.get(term, {}), corrections)
+                self._typos.create_dictionary_entry(word, 1)
 
     def candidates(self, word: str) -> list[tuple[dict[int, Posting], str, MatchKind]]:
         """The postings ``word`` may match, each with the term that matched and how."""
-        found: list[tuple[dict[int, Posting], str, MatchKind]] = [(self.exact(word), word, "exact")]
-        for stem in dict.fromkeys(analysis.stem(word, locale) for locale in LOCALES):
-            found.append((self.stems(stem), stem, "stem"))
+        found: list[tuple[dict[int, Posting], str, MatchKind]] = [(self.exact.get(word, {}), word, "exact")]
+        for stem in stems_of(word):
+            found.append((self.stems.get(stem, {}), stem, "stem"))
         if not any(postings for postings, _, _ in found) and len(word) >= TYPO_MIN_LENGTH:
             for term in self.corrections(word):
-                found.append((self.exact(term), term, "typo"))
+                found.append((self.exact.get(term, {}), term, "typo"))
         return found
+
+    def corrections(self, word: str) -> list[str]:
+        """The known words one typo (an edit, or two letters swapped) away from ``word``."""
+        return [suggestion.term for suggestion in self._typos.lookup(word, Verbosity.ALL, max_edit_distance=1)]
+
+
+def stems_of(word: str) -> list[str]:
+    """The word's stems in every locale, without repeats (a query word's language is not known)."""
+    return list(dict.fromkeys(analysis.stem(word, locale) for locale in LOCALES))
 
 
 def rarity(records: int, matched: int) -> float:
