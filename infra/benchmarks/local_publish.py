@@ -65,7 +65,8 @@ def main(arguments: Sequence[str] | None = None) -> int:
     print(f"{len(documents):,} documents from {options.content}; {rss:.0f} MB resident before the stack", flush=True)
 
     with mock_aws():
-        stack = LocalStack.create(LOCAL_ENVIRONMENT["CONTENT_TABLE_NAME"], LOCAL_ENVIRONMENT["CONTENT_TABLE_NAME"])
+        name = LOCAL_ENVIRONMENT["CONTENT_TABLE_NAME"]
+        stack = LocalStack.create(name, name, subscriber=False)  # as `make serve` makes it
         s3 = boto3.client("s3")
         verdicts: Counter[str] = Counter()
         done, uploading, ingesting = 0, 0.0, 0.0

@@ -19,6 +19,7 @@ import boto3
 
 from health_content.storage.s3 import S3ContentSource
 from infra import publish, template
+from infra.local import moto_transactions
 from infra.local.events import LambdaContextStub
 
 if TYPE_CHECKING:  # the stubs are a development dependency
@@ -36,15 +37,20 @@ class LocalStack:
     queue_url: str
     failure_queue_url: str
     event_bus: str
-    events_queue_url: str
+    events_queue_url: str | None
     api_id: str
     region: str = "us-east-1"
     # Delete markers already announced: moto sends no notification for them, S3 does (see deliver_events).
     _announced_removals: set[str] = field(default_factory=set)
 
     @classmethod
-    def create(cls, bucket: str, table_name: str, region: str = "us-east-1") -> LocalStack:
-        """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's."""
+    def create(cls, bucket: str, table_name: str, region: str = "us-east-1", *, subscriber: bool = True) -> LocalStack:
+        """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's.
+
+        ``subscriber``: a queue that receives what a partner's webhook would (``received_events``). Only
+        tests read it; where nothing does (``make serve``, benchmarks), it is left out, since moto's SQS
+        looks at every message a queue holds on each send: 20,000 unread events made each publish slower."""
+        moto_transactions.install()  # where moto runs in this process: in-process mocks, `make serve`
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
@@ -75,7 +81,7 @@ class LocalStack:
                 ]
             },
         )
-        event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region)
+        event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region, subscriber=subscriber)
         return cls(
             bucket=bucket,
             table_name=table_name,
@@ -89,6 +95,8 @@ class LocalStack:
 
     def received_events(self) -> list[dict[str, Any]]:
         """The change events the bus delivered so far (each once), as a subscriber receives them."""
+        if self.events_queue_url is None:
+            raise ValueError("this local stack was created without a subscriber")
         sqs = boto3.client("sqs", region_name=self.region)
         events: list[dict[str, Any]] = []
         while True:
@@ -220,11 +228,13 @@ def _api_with_usage_plans(stack_name: str, region: str) -> str:
     return api_id
 
 
-def _event_bus(name: str, region: str) -> tuple[str, str]:
-    """The bus, and a queue subscribed to it by a rule with the template's webhook pattern (moto delivers to
-    queues, not to API destinations): what a partner's webhook would receive lands there."""
+def _event_bus(name: str, region: str, *, subscriber: bool) -> tuple[str, str | None]:
+    """The bus, and (with ``subscriber``) a queue subscribed to it by a rule with the template's webhook
+    pattern (moto delivers to queues, not to API destinations): what a partner's webhook would receive."""
     events = boto3.client("events", region_name=region)
     events.create_event_bus(Name=name)
+    if not subscriber:
+        return name, None
     sqs = boto3.client("sqs", region_name=region)
     queue_url = sqs.create_queue(QueueName=f"{name}-subscriber")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
