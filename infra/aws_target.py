@@ -65,12 +65,15 @@ class Target:
     bucket: str
     endpoint_url: str | None
 
-    def client(self, service: str) -> Any:
-        return client(self.session, service, self.endpoint_url)
+    def client(self, service: str, connections: int | None = None) -> Any:
+        return client(self.session, service, self.endpoint_url, connections)
 
 
-def client(session: Any, service: str, endpoint_url: str | None) -> Any:
+def client(session: Any, service: str, endpoint_url: str | None, connections: int | None = None) -> Any:
+    """A client with the operator's timeouts; ``connections`` for one that threads share (botocore keeps 10)."""
     config = LOCAL_CONFIG if _is_local(endpoint_url) else AWS_CONFIG
+    if connections is not None:
+        config = config.merge(Config(max_pool_connections=max(connections, 10)))
     return session.client(service, endpoint_url=endpoint_url, config=config)
 
 

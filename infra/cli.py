@@ -12,13 +12,14 @@ import datetime as dt
 import functools
 import re
 import sys
+import time
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from health_content import __version__
@@ -107,16 +108,26 @@ def publish_command(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Validate and say what would be uploaded; upload nothing.")
     ] = False,
-    timeout: Timeout = 120.0,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            help="Seconds to wait for the ingest function's verdicts "
+            f"(default: {publish.WAIT_SECONDS:.0f} plus {publish.WAIT_SECONDS_PER_DOCUMENT} per uploaded document)."
+        ),
+    ] = None,
+    concurrency: Annotated[
+        int, typer.Option(min=1, max=64, help="Documents uploaded at once.")
+    ] = publish.DEFAULT_CONCURRENCY,
 ) -> None:
     """Validate all of content/, then upload what changed; nothing is uploaded if one document is invalid."""
+    started = time.monotonic()
     documents = publish.collect(content)
     if not all(d.valid for d in documents):
         _show_invalid(documents)
         errors.print("Nothing was published: fix the invalid documents first.")
         raise typer.Exit(ExitCode.CONTENT)
     target = resolve(stack, bucket, region, endpoint_url)
-    s3 = target.client("s3")
+    s3 = target.client("s3", connections=concurrency)
     if dry_run:
         _dry_run(s3, target, documents, force=force)
         return
@@ -124,45 +135,107 @@ def publish_command(
     uploads: list[publish.Upload] = []
     reports: dict[str, PublishReport | None] = {}
     for phase in publish.phases(documents):
-        with Progress(
-            TextColumn("[bold]Uploading"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.description}"),
-            console=console,
-        ) as progress:
-            task = progress.add_task("", total=len(phase))
+        kind = phase[0].key.split("/", 1)[0]  # articles, then causes
+        uploading = ProgressLines(f"Uploading {kind}", len(phase), errors)
 
-            def advance(upload: publish.Upload, task: Any = task, progress: Progress = progress) -> None:
-                progress.update(task, advance=1, description=upload.document.key)
+        def advance(upload: publish.Upload, line: ProgressLines = uploading) -> None:
+            line.advance(note=upload.document.key)
 
-            phase_uploads = publish.upload(s3, target.bucket, phase, on_progress=advance, force=force)
+        phase_uploads = publish.upload(
+            s3, target.bucket, phase, on_progress=advance, force=force, concurrency=concurrency
+        )
+        uploading.finish()
         uploads.extend(phase_uploads)
         changed = [u for u in phase_uploads if u.uploaded]
         if wait and changed:
-            with console.status("Waiting for the ingest function..."):
-                reports.update(publish.wait_for_reports(s3, target.bucket, changed, timeout=timeout))
+            waiting = ProgressLines(f"Ingest verdicts on {kind}", len(changed), errors)
+
+            def received(verdicts: int, _: int, line: ProgressLines = waiting) -> None:
+                line.reached(verdicts)
+
+            reports.update(publish.wait_for_reports(s3, target.bucket, changed, timeout=timeout, on_progress=received))
+            waiting.finish()
             if not all(r is not None and r.status.served for r in reports.values()):
                 break  # later phases depend on this one
+    _summarise(target, uploads, reports, wait=wait, timeout=timeout, seconds=time.monotonic() - started)
 
+
+def _summarise(
+    target: Target,
+    uploads: list[publish.Upload],
+    reports: dict[str, PublishReport | None],
+    *,
+    wait: bool,
+    timeout: float | None,
+    seconds: float,
+) -> None:
+    """The outcome in a few lines: counts, then a row for each document that needs a look; its exit code."""
     uploaded = sum(u.uploaded for u in uploads)
     retried = sum(u.retried for u in uploads)
     again = f" ({retried} again: the bucket had them, but they were not being served)" if retried else ""
     console.print(f"{uploaded} uploaded{again}, {len(uploads) - uploaded} unchanged, to s3://{target.bucket}.")
-    if not reports:
+    if not wait or not uploaded:
         return
+    counts = Counter("pending" if r is None else r.status.value for r in reports.values())
+    unchanged = len(uploads) - uploaded + counts["unchanged"]
+    console.print(
+        f"Published {counts['published']}, unchanged {unchanged}, rejected {counts['rejected']}, "
+        f"pending {counts['pending']}, in {_duration(seconds)}."
+    )
     table = Table("document", "status", "reasons and warnings")
+    waited = "the wait" if timeout is None else f"{timeout:.0f} s"
     for key, report in sorted(reports.items()):
         if report is None:
-            table.add_row(key, "pending", f"no ingest verdict within {timeout:.0f} s; run `content-api status` later")
-            continue
-        notes = [*report.reasons, *(f"warning: {w}" for w in report.warnings)]
-        table.add_row(key, report.status.value, "; ".join(notes))
-    console.print(table)
+            table.add_row(key, "pending", f"no ingest verdict within {waited}; run `content-api status` later")
+        elif report.reasons or report.warnings or not report.status.served:
+            notes = [*report.reasons, *(f"warning: {w}" for w in report.warnings)]
+            table.add_row(key, report.status.value, "; ".join(notes))
+    if table.row_count:
+        console.print(table)
     if any(r is None for r in reports.values()):
         raise typer.Exit(ExitCode.PENDING)
     if not all(r is not None and r.status.served for r in reports.values()):
         raise typer.Exit(ExitCode.CONTENT)
+
+
+class ProgressLines:
+    """Progress of a long step as plain lines on stderr (a log or CI keeps them; no terminal needed):
+    how many of how many, the rate, and when it should end. A line at most every ``every`` seconds."""
+
+    def __init__(
+        self, what: str, total: int, out: Console, every: float = 2.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.what, self.total, self.out, self.every, self.clock = what, total, out, every, clock
+        self.done = 0
+        self.started = self.last = clock()
+
+    def advance(self, note: str = "") -> None:
+        self.reached(self.done + 1, note)
+
+    def reached(self, done: int, note: str = "") -> None:
+        self.done = done
+        if self.clock() - self.last >= self.every:
+            self._line(note)
+
+    def finish(self) -> None:
+        self._line("done" if self.done >= self.total else "")
+
+    def _line(self, note: str) -> None:
+        self.last = now = self.clock()
+        elapsed = max(now - self.started, 1e-9)
+        rate = self.done / elapsed
+        left = self.total - self.done
+        eta = f", ETA {_duration(left / rate)}" if rate > 0 and left > 0 else ""
+        share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
+        tail = f"  {note}" if note else ""
+        self.out.print(
+            f"{self.what}: {self.done:,}/{self.total:,}{share}, {rate:.1f}/s{eta}{tail}", markup=False, highlight=False
+        )
+
+
+def _duration(seconds: float) -> str:
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}m{rest:02d}s" if minutes else f"{rest}s"
 
 
 def _dry_run(s3: Any, target: Target, documents: list[publish.LocalDocument], *, force: bool) -> None:

@@ -7,7 +7,9 @@ skipped (their content hash is kept in the object's metadata), so publishing twi
 uploads nothing the second time.
 
 Documents go up phase by phase (``phases``): articles before the cause taxonomy, whose
-mentions the ingest function checks against the articles already published.
+mentions the ingest function checks against the articles already published. Within a phase they go up
+``concurrency`` at a time, and the wait for the ingest function's verdicts lasts in proportion to how
+many there are (``wait_timeout``): a catalogue of thousands is one command.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import datetime as dt
 import json
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from itertools import groupby
 from pathlib import Path
@@ -30,7 +33,7 @@ from health_content.publishing.kinds import ARTICLES, KEY_LAYOUTS, DocumentKind,
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.causes import DynamoCauseStore
-from health_content.storage.s3 import S3ContentSource, is_missing
+from health_content.storage.s3 import REPORT_PREFIX, S3ContentSource, is_missing
 from health_content.vocabulary import Locale
 from infra.template import REPO_ROOT
 
@@ -41,6 +44,20 @@ HASH_METADATA = "content-sha256"
 _STORED_FORM = ServingIndex(articles=DynamoArticleStore(None), causes=DynamoCauseStore(None))
 # What a bucket version id looks like, so that the stored form is measured at its real size.
 _TYPICAL_SOURCE = SourceVersion("x" * 32, dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+# Uploads in flight at once: each is three or four small requests, so a handful of threads keeps the
+# connection busy without flooding a local stack; botocore's pool holds as many connections.
+DEFAULT_CONCURRENCY = 8
+# The default wait for verdicts: a fixed allowance, plus one per document, generous for the local stack
+# (about 60 ms per document through ingest) and for AWS (ingest runs in parallel there).
+WAIT_SECONDS = 120.0
+WAIT_SECONDS_PER_DOCUMENT = 0.5
+# Below this many documents, each report is read directly; above, a listing of reports/ says which changed.
+_LIST_REPORTS_ABOVE = 50
+
+
+def wait_timeout(documents: int) -> float:
+    """The default wait for the ingest function's verdicts on ``documents`` uploads, in seconds."""
+    return WAIT_SECONDS + WAIT_SECONDS_PER_DOCUMENT * documents
 
 
 @dataclass(frozen=True)
@@ -112,8 +129,11 @@ def upload(
     on_progress: Callable[[Upload], None] = lambda _: None,
     *,
     force: bool = False,
+    concurrency: int = DEFAULT_CONCURRENCY,
 ) -> list[Upload]:
-    """Upload what changed (everything with ``force``); refuses if any document is invalid.
+    """Upload what changed (everything with ``force``), ``concurrency`` documents at a time; refuses if any
+    document is invalid. Returns the uploads in the documents' order; ``on_progress`` hears of each as it
+    is done, in this thread. After an error, no further document is started.
 
     A document whose content is already in the bucket is skipped only if the ingest function served
     that version; one it rejected, or never reported on, is uploaded again so that it is not
@@ -123,51 +143,81 @@ def upload(
     if invalid:
         raise DocumentRejected([f"{d.path}: {reason}" for d in invalid for reason in d.reasons])
     source = S3ContentSource(s3, bucket)
-    uploads = []
-    for document in documents:
-        remote_hash, remote_version = _remote_state(s3, bucket, document.key)
-        same = not force and remote_hash == document.content_hash
-        report = source.read_outcome(document.key) if same else None
-        served = report is not None and report.status.served and report.version_id == remote_version
-        if same and served:
-            result = Upload(document, uploaded=False, version_id=None)
-        else:
-            response = s3.put_object(
-                Bucket=bucket,
-                Key=document.key,
-                Body=document.body,
-                ContentType="application/json",
-                Metadata={HASH_METADATA: document.content_hash or ""},
-            )
-            source.forget_retraction(document.key)
-            result = Upload(document, uploaded=True, version_id=response.get("VersionId"), retried=same)
-        uploads.append(result)
-        on_progress(result)
-    return uploads
+    done: list[Upload | None] = [None] * len(documents)
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="upload")
+    try:
+        futures = {pool.submit(_upload_one, s3, source, bucket, d, force): n for n, d in enumerate(documents)}
+        for future in as_completed(futures):
+            result = future.result()
+            done[futures[future]] = result
+            on_progress(result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    return [result for result in done if result is not None]
+
+
+def _upload_one(s3: Any, source: S3ContentSource, bucket: str, document: LocalDocument, force: bool) -> Upload:
+    remote_hash, remote_version = _remote_state(s3, bucket, document.key)
+    same = not force and remote_hash == document.content_hash
+    report = source.read_outcome(document.key) if same else None
+    served = report is not None and report.status.served and report.version_id == remote_version
+    if same and served:
+        return Upload(document, uploaded=False, version_id=None)
+    response = s3.put_object(
+        Bucket=bucket,
+        Key=document.key,
+        Body=document.body,
+        ContentType="application/json",
+        Metadata={HASH_METADATA: document.content_hash or ""},
+    )
+    source.forget_retraction(document.key)
+    return Upload(document, uploaded=True, version_id=response.get("VersionId"), retried=same)
 
 
 def wait_for_reports(
     s3: Any,
     bucket: str,
     uploads: Iterable[Upload],
-    timeout: float = 60.0,
+    timeout: float | None = None,
     poll: Callable[[], None] = lambda: time.sleep(0.5),
+    on_progress: Callable[[int, int], None] = lambda received, expected: None,
 ) -> dict[str, PublishReport | None]:
-    """The ingest report of each uploaded version once the ingest function has written it; None if it has not."""
+    """The ingest report of each uploaded version once the ingest function has written it; None if it has not
+    within ``timeout`` seconds (by default ``wait_timeout`` of the uploads). ``on_progress`` hears how many
+    verdicts are in, of how many, after each look."""
     source = S3ContentSource(s3, bucket)
     pending = {u.document.key: u.version_id for u in uploads if u.uploaded}
+    expected = len(pending)
     reports: dict[str, PublishReport | None] = {}
-    deadline = time.monotonic() + timeout
-    while pending and time.monotonic() < deadline:
-        for key, version_id in list(pending.items()):
+    deadline = time.monotonic() + (wait_timeout(expected) if timeout is None else timeout)
+    seen: dict[str, str] = {}  # report key -> the ETag of the report already read
+    while pending:
+        candidates = list(pending) if len(pending) <= _LIST_REPORTS_ABOVE else _changed_reports(s3, bucket, seen)
+        for key in candidates:
+            version_id = pending.get(key)
+            if key not in pending:
+                continue
             report = source.read_outcome(key)
             if report is not None and (version_id is None or report.version_id == version_id):
                 reports[key] = report
                 del pending[key]
-        if pending:
-            poll()
+        on_progress(len(reports), expected)
+        if not pending or time.monotonic() >= deadline:
+            break
+        poll()
     reports.update(dict.fromkeys(pending))
     return reports
+
+
+def _changed_reports(s3: Any, bucket: str, seen: dict[str, str]) -> list[str]:
+    """The document keys whose report is new or changed since the last call (a listing: 1,000 a request)."""
+    changed = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=REPORT_PREFIX):
+        for item in page.get("Contents", []):
+            if seen.get(item["Key"]) != item["ETag"]:
+                seen[item["Key"]] = item["ETag"]
+                changed.append(item["Key"].removeprefix(REPORT_PREFIX))
+    return changed
 
 
 def _remote_state(s3: Any, bucket: str, key: str) -> tuple[str | None, str | None]:

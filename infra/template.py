@@ -90,13 +90,36 @@ def bucket_encryption() -> ServerSideEncryptionConfigurationTypeDef:
 
 
 def ingest_notifications() -> list[dict[str, Any]]:
-    """The S3 events (event names and key filter) that trigger the ingest function."""
-    events = resource_properties("IngestFunction").get("Events", {})
+    """The S3 events (event names and key filter) the content bucket sends to the ingest queue."""
+    configurations = resource_properties("ContentBucket")["NotificationConfiguration"]["QueueConfigurations"]
     return [
-        {"Events": list(event["Properties"]["Events"]), "Filter": event["Properties"].get("Filter")}
-        for event in events.values()
-        if event["Type"] == "S3"
+        {"Events": [configuration["Event"]], "Filter": configuration.get("Filter")}
+        for configuration in configurations
+        if configuration["Queue"] == {"Fn::GetAtt": [INGEST_QUEUE, "Arn"]}
     ]
+
+
+INGEST_QUEUE = "IngestQueue"
+
+
+def ingest_queue_visibility_timeout() -> int:
+    """Seconds a message handed to the ingest function stays invisible, so it is delivered again after that."""
+    return int(resource_properties(INGEST_QUEUE)["VisibilityTimeout"])
+
+
+def ingest_max_receive_count() -> int:
+    """How many times the ingest queue delivers a message before its dead-letter queue keeps it."""
+    return int(resource_properties(INGEST_QUEUE)["RedrivePolicy"]["maxReceiveCount"])
+
+
+def ingest_batch_size() -> int:
+    """How many queued notifications Lambda hands the ingest function at most per invocation."""
+    [source] = [
+        event["Properties"]
+        for event in resource_properties("IngestFunction")["Events"].values()
+        if event["Type"] == "SQS"
+    ]
+    return int(source["BatchSize"])
 
 
 def keyless_paths() -> list[str]:

@@ -78,7 +78,7 @@ def main() -> int:
     from api.handler import lambda_handler as api_handler
     from ingest.handler import lambda_handler as ingest_handler
 
-    stack = LocalStack.create(BUCKET, TABLE, REGION)
+    stack = LocalStack.create(BUCKET, TABLE, REGION, subscriber=False)  # nothing reads it
     reports = stack.publish_content(ingest_handler)
     stack.index_search()
     rejected = {key: r for key, r in reports.items() if r is None or not r.status.served}

@@ -1,21 +1,25 @@
 """A local copy of the stack's storage on moto, built from template.yaml.
 
-The bucket and table get the template's definitions. Where AWS would invoke the ingest
-function from the bucket's notification, the local stack sends the same notification
-to an SQS queue (moto cannot run Lambda functions without Docker) and ``deliver_events``
-hands each queued S3 event to the real ingest handler.
+The bucket, the table and the ingest queue (with its failure queue) get the template's definitions, and the
+bucket sends its notifications to the queue as on AWS. Where Lambda would poll the queue (moto cannot run
+Lambda functions without Docker), ``deliver_events`` hands the queued messages to the real ingest handler in
+batches of the template's size, and deletes those the handler did not report as failed, as Lambda's event
+source mapping does.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
 
 import boto3
 
+from health_content.storage.s3 import S3ContentSource
 from infra import publish, template
+from infra.local import moto_transactions
 from infra.local.events import LambdaContextStub
 
 if TYPE_CHECKING:  # the stubs are a development dependency
@@ -31,16 +35,22 @@ class LocalStack:
     bucket: str
     table_name: str
     queue_url: str
+    failure_queue_url: str
     event_bus: str
-    events_queue_url: str
+    events_queue_url: str | None
     api_id: str
     region: str = "us-east-1"
     # Delete markers already announced: moto sends no notification for them, S3 does (see deliver_events).
     _announced_removals: set[str] = field(default_factory=set)
 
     @classmethod
-    def create(cls, bucket: str, table_name: str, region: str = "us-east-1") -> LocalStack:
-        """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's."""
+    def create(cls, bucket: str, table_name: str, region: str = "us-east-1", *, subscriber: bool = True) -> LocalStack:
+        """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's.
+
+        ``subscriber``: a queue that receives what a partner's webhook would (``received_events``). Only
+        tests read it; where nothing does (``make serve``, benchmarks), it is left out, since moto's SQS
+        looks at every message a queue holds on each send: 20,000 unread events made each publish slower."""
+        moto_transactions.install()  # where moto runs in this process: in-process mocks, `make serve`
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
@@ -50,8 +60,19 @@ class LocalStack:
         dynamodb.get_waiter("table_exists").wait(TableName=table_name)
 
         sqs = boto3.client("sqs", region_name=region)
-        queue_url = sqs.create_queue(QueueName=f"{bucket}-ingest-events")["QueueUrl"]
-        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        failure_queue_url = sqs.create_queue(QueueName=f"{bucket}-ingest-failures")["QueueUrl"]
+        redrive = {
+            "deadLetterTargetArn": _queue_arn(sqs, failure_queue_url),
+            "maxReceiveCount": template.ingest_max_receive_count(),
+        }
+        queue_url = sqs.create_queue(
+            QueueName=f"{bucket}-ingest-events",
+            Attributes={
+                "VisibilityTimeout": str(template.ingest_queue_visibility_timeout()),
+                "RedrivePolicy": json.dumps(redrive),
+            },
+        )["QueueUrl"]
+        queue_arn = _queue_arn(sqs, queue_url)
         s3.put_bucket_notification_configuration(
             Bucket=bucket,
             NotificationConfiguration={
@@ -60,11 +81,12 @@ class LocalStack:
                 ]
             },
         )
-        event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region)
+        event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region, subscriber=subscriber)
         return cls(
             bucket=bucket,
             table_name=table_name,
             queue_url=queue_url,
+            failure_queue_url=failure_queue_url,
             event_bus=event_bus,
             events_queue_url=events_queue_url,
             api_id=_api_with_usage_plans(table_name, region),
@@ -73,6 +95,8 @@ class LocalStack:
 
     def received_events(self) -> list[dict[str, Any]]:
         """The change events the bus delivered so far (each once), as a subscriber receives them."""
+        if self.events_queue_url is None:
+            raise ValueError("this local stack was created without a subscriber")
         sqs = boto3.client("sqs", region_name=self.region)
         events: list[dict[str, Any]] = []
         while True:
@@ -95,22 +119,28 @@ class LocalStack:
         return reports
 
     def deliver_events(self, ingest: IngestHandler, wait_seconds: int = 0) -> list[dict[str, Any]]:
-        """Invoke ``ingest`` with every S3 event queued so far; returns what it returned."""
+        """Hand ``ingest`` every message queued so far, in batches, as Lambda's event source mapping does.
+
+        Returns, for each invocation, its partial batch response and ``results``: the ingest report of each
+        document key its done messages named, as ``content-api`` reads them. A message the handler reported
+        as failed stays in the queue, as does the whole batch when the handler raises (which this re-raises):
+        the queue delivers them again after its visibility timeout, then keeps them in the failure queue."""
         sqs = boto3.client("sqs", region_name=self.region)
+        queue_arn = _queue_arn(sqs, self.queue_url)
         results: list[dict[str, Any]] = []
         while True:
             messages = sqs.receive_message(
-                QueueUrl=self.queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=wait_seconds
+                QueueUrl=self.queue_url,
+                MaxNumberOfMessages=template.ingest_batch_size(),
+                WaitTimeSeconds=wait_seconds,
+                MessageSystemAttributeNames=["All"],
             ).get("Messages", [])
             if not messages:
-                results += self._deliver_removals(ingest)
+                if self._announce_removals():
+                    continue
                 _forget_moto_copies()
                 return results
-            for message in messages:
-                event = json.loads(message["Body"])
-                if "Records" in event:  # S3 also sends a one-off s3:TestEvent without records
-                    results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
-                sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+            results.append(self._invoke(ingest, sqs, [self._sqs_record(m, queue_arn) for m in messages]))
             wait_seconds = 0
 
     def index_search(self) -> dict[str, Any]:
@@ -120,11 +150,44 @@ class LocalStack:
         result: dict[str, Any] = lambda_handler({}, LambdaContextStub(function_name="SearchIndexFunction"))
         return result
 
-    def _deliver_removals(self, ingest: IngestHandler) -> list[dict[str, Any]]:
-        """The ObjectRemoved:DeleteMarkerCreated events S3 would have sent for new delete markers."""
+    def _invoke(self, ingest: IngestHandler, sqs: Any, records: list[dict[str, Any]]) -> dict[str, Any]:
+        response = ingest({"Records": records}, LambdaContextStub(function_name="IngestFunction"))
+        failed = {failure["itemIdentifier"] for failure in response.get("batchItemFailures") or []}
+        done = [record for record in records if record["messageId"] not in failed]
+        if done:
+            entries = [{"Id": str(n), "ReceiptHandle": r["receiptHandle"]} for n, r in enumerate(done)]
+            sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=entries)
+        source = S3ContentSource(boto3.client("s3", region_name=self.region), self.bucket)
+        outcomes = []
+        for key in (key for record in done for key in _keys(json.loads(record["body"]))):
+            report = source.read_outcome(key)
+            if report is not None:
+                outcomes.append(
+                    {"key": key, "status": report.status.value, "reasons": report.reasons, "warnings": report.warnings}
+                )
+        return {**response, "results": outcomes}
+
+    def _sqs_record(self, message: Mapping[str, Any], queue_arn: str) -> dict[str, Any]:
+        """The record Lambda's event source mapping makes of a received message."""
+        return {
+            "messageId": message["MessageId"],
+            "receiptHandle": message["ReceiptHandle"],
+            "body": message["Body"],
+            "attributes": message.get("Attributes", {}),
+            "messageAttributes": {},
+            "md5OfBody": message["MD5OfBody"],
+            "eventSource": "aws:sqs",
+            "eventSourceARN": queue_arn,
+            "awsRegion": self.region,
+        }
+
+    def _announce_removals(self) -> int:
+        """Queue the ObjectRemoved:DeleteMarkerCreated notifications S3 would have sent for new delete
+        markers (moto sends none); how many."""
         s3 = boto3.client("s3", region_name=self.region)
+        sqs = boto3.client("sqs", region_name=self.region)
         prefixes = {rule for notification in template.ingest_notifications() for rule in _prefixes(notification)}
-        results = []
+        announced = 0
         for prefix in sorted(prefixes):
             markers = s3.list_object_versions(Bucket=self.bucket, Prefix=prefix).get("DeleteMarkers", [])
             for marker in markers:
@@ -132,8 +195,19 @@ class LocalStack:
                     continue
                 self._announced_removals.add(marker["VersionId"])
                 event = s3_removal_event(self.bucket, marker["Key"], self.region)
-                results.append(ingest(event, LambdaContextStub(function_name="IngestFunction")))
-        return results
+                sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event))
+                announced += 1
+        return announced
+
+
+def _keys(notification: dict[str, Any]) -> list[str]:
+    """The document keys an S3 notification names (none in S3's s3:TestEvent)."""
+    return [unquote_plus(record["s3"]["object"]["key"]) for record in notification.get("Records", [])]
+
+
+def _queue_arn(sqs: Any, queue_url: str) -> str:
+    arn: str = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return arn
 
 
 def _forget_moto_copies() -> None:
@@ -161,11 +235,13 @@ def _api_with_usage_plans(stack_name: str, region: str) -> str:
     return api_id
 
 
-def _event_bus(name: str, region: str) -> tuple[str, str]:
-    """The bus, and a queue subscribed to it by a rule with the template's webhook pattern (moto delivers to
-    queues, not to API destinations): what a partner's webhook would receive lands there."""
+def _event_bus(name: str, region: str, *, subscriber: bool) -> tuple[str, str | None]:
+    """The bus, and (with ``subscriber``) a queue subscribed to it by a rule with the template's webhook
+    pattern (moto delivers to queues, not to API destinations): what a partner's webhook would receive."""
     events = boto3.client("events", region_name=region)
     events.create_event_bus(Name=name)
+    if not subscriber:
+        return name, None
     sqs = boto3.client("sqs", region_name=region)
     queue_url = sqs.create_queue(QueueName=f"{name}-subscriber")["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]

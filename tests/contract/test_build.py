@@ -162,12 +162,18 @@ assert importlib.util.find_spec("api") is None and importlib.util.find_spec("jin
 from ingest import handler, relay
 from reviews import handler as reviews
 bucket, keys = sys.argv[1], json.loads(sys.argv[2])
+import boto3
 statuses = []
-for key in keys:
+for number, key in enumerate(keys):
     record = {"eventSource": "aws:s3", "eventName": "ObjectCreated:Put", "awsRegion": "us-east-1",
               "s3": {"bucket": {"name": bucket}, "object": {"key": key}}}
-    result = handler.lambda_handler({"Records": [record]}, LambdaContextStub(function_name="IngestFunction"))
-    statuses += [(outcome["key"], outcome["status"]) for outcome in result["results"]]
+    message = {"messageId": str(number), "receiptHandle": "r", "body": json.dumps({"Records": [record]}),
+               "attributes": {}, "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+               "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:ingest", "awsRegion": "us-east-1"}
+    result = handler.lambda_handler({"Records": [message]}, LambdaContextStub(function_name="IngestFunction"))
+    assert result == {"batchItemFailures": []}, result
+    report = boto3.client("s3").get_object(Bucket=bucket, Key="reports/" + key)["Body"].read()
+    statuses.append((key, json.loads(report)["status"]))
 relay.lambda_handler({}, LambdaContextStub(function_name="EventRelayFunction"))
 reviews.lambda_handler({}, LambdaContextStub(function_name="ReviewCheckFunction"))
 print(json.dumps(statuses))

@@ -177,18 +177,31 @@ def test_the_ingest_function_writes_only_what_it_must() -> None:
     assert put_object["Resource"]["Fn::Sub"].endswith("/reports/*")
 
 
-def test_ingest_is_triggered_by_the_bucket_and_failures_are_kept() -> None:
-    properties = resource_properties("IngestFunction")
-    prefixes = set()
-    for event in properties["Events"].values():
-        assert event["Type"] == "S3"
-        assert event["Properties"]["Bucket"] == {"Ref": "ContentBucket"}
-        assert set(event["Properties"]["Events"]) == {"s3:ObjectCreated:*", "s3:ObjectRemoved:*"}
-        [rule] = event["Properties"]["Filter"]["S3Key"]["Rules"]
-        prefixes.add(rule["Value"])
-    assert prefixes == {"articles/", "causes/"}  # never reports/, which the function itself writes
-    on_failure = properties["EventInvokeConfig"]["DestinationConfig"]["OnFailure"]
-    assert on_failure == {"Type": "SQS", "Destination": {"Fn::GetAtt": ["IngestFailureQueue", "Arn"]}}
+def test_ingest_is_triggered_by_the_bucket_through_a_queue_and_failures_are_kept() -> None:
+    notifications = resource_properties("ContentBucket")["NotificationConfiguration"]["QueueConfigurations"]
+    subscribed = set()
+    for notification in notifications:
+        assert notification["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+        [rule] = notification["Filter"]["S3Key"]["Rules"]
+        subscribed.add((rule["Value"], notification["Event"]))
+    # Never reports/ or retractions/, which ingest and the CLI write.
+    assert subscribed == {
+        (prefix, event) for prefix in ("articles/", "causes/") for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+    }
+    [statement] = resource_properties("IngestQueuePolicy")["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"} and statement["Action"] == "sqs:SendMessage"
+    assert "health-content-${AWS::AccountId}" in statement["Condition"]["ArnEquals"]["aws:SourceArn"]["Fn::Sub"]
+
+    function = resource_properties("IngestFunction")
+    [source] = [event["Properties"] for event in function["Events"].values()]
+    assert source["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
+    assert source["FunctionResponseTypes"] == ["ReportBatchItemFailures"]  # a failed message is retried alone
+    # Never more pollers than the function may run: a throttled message would count as a failed delivery.
+    assert source["ScalingConfig"]["MaximumConcurrency"] <= function["ReservedConcurrentExecutions"]
+    queue = resource_properties("IngestQueue")
+    assert queue["VisibilityTimeout"] >= 6 * function["Timeout"]  # as Lambda advises for a queue it polls
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["IngestFailureQueue", "Arn"]}
+    assert "EventInvokeConfig" not in function  # asynchronous invocations only; the queue retries now
 
 
 def test_every_request_reaches_the_api_function_so_errors_are_problem_details() -> None:

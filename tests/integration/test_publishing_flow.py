@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -201,3 +202,44 @@ def test_validate_rejects_an_article_that_fits_as_a_file_but_not_as_stored(tmp_p
     assert result.exit_code == 1
     assert "artikel-besar.json" in result.output
     assert "bytes in the serving index; a DynamoDB item holds at most 409,600" in " ".join(result.output.split())
+
+
+def test_a_bulk_publish_uploads_in_parallel_shows_progress_and_summarises(
+    stack: LocalStack, tmp_path: Path, seed_document
+) -> None:
+    content = _content_copy(tmp_path)
+    for n in range(12):
+        slug = f"artikel-{n:02d}"
+        article = {**seed_document, "slug": slug, "title": f"Artikel {n}"}
+        (content / "articles" / "id" / f"{slug}.json").write_text(json.dumps(article), encoding="utf-8")
+    stop = threading.Event()
+
+    def pump() -> None:  # the ingest function, as `make serve` plays it, while the command waits
+        while not stop.is_set():
+            stack.deliver_events(ingest_handler.lambda_handler, wait_seconds=1)
+
+    pumping = threading.Thread(target=pump, daemon=True)
+    pumping.start()
+    try:
+        result = CliRunner().invoke(
+            cli, ["publish", "--bucket", BUCKET, "--content", str(content), "--concurrency", "4", "--timeout", "60"]
+        )
+    finally:
+        stop.set()
+        pumping.join(timeout=10)
+
+    assert result.exit_code == 0, result.output
+    # Progress on stderr, one line per step at least: how many of how many, the rate.
+    assert "Uploading articles: 13/13 (100%)" in result.stderr
+    assert "Ingest verdicts on articles: 13/13 (100%)" in result.stderr
+    assert "Uploading causes: 1/1 (100%)" in result.stderr
+    assert "14 uploaded, 0 unchanged" in result.stdout
+    assert "Published 14, unchanged 0, rejected 0, pending 0, in " in result.stdout
+    assert call_api("GET", "/v1/articles/artikel-11").status_code == 200
+
+
+def test_the_default_wait_for_verdicts_grows_with_the_number_of_documents() -> None:
+    # 1,000 articles waited 120 s and ended with 468 verdicts pending (issue 19).
+    assert publish.wait_timeout(1) < 150
+    assert publish.wait_timeout(1_000) >= 1_000 * 0.37 + 120  # the local stack's old pace, with room
+    assert publish.wait_timeout(20_000) > publish.wait_timeout(1_000) * 10
