@@ -61,6 +61,41 @@ def python(extra: Sequence[str] = ()) -> Path:
     return interpreter
 
 
+def host_builds(package: Path) -> Path:
+    """This machine's builds of the package's compiled dependencies, at the releases it ships (a folder to put
+    before the package): the package holds wheels for Lambda's arm64, which cannot load here. What the code
+    imports, and the releases, are the package's; only the machine code is this host's."""
+    compiled = []
+    for wheel in sorted(package.glob("*.dist-info/WHEEL")):
+        if "Root-Is-Purelib: false" in wheel.read_text():
+            metadata = (wheel.parent / "METADATA").read_text().splitlines()
+            name = next(line.split(": ", 1)[1] for line in metadata if line.startswith("Name: "))
+            release = next(line.split(": ", 1)[1] for line in metadata if line.startswith("Version: "))
+            compiled.append(f"{name}=={release}")
+    target = RUNTIME_DIR / "host-builds" / "-".join(compiled).replace("==", "-")
+    stamp = target / ".installed"
+    if compiled and not stamp.is_file():
+        subprocess.run(
+            [
+                str(python()),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--only-binary=:all:",
+                "--no-deps",
+                "--target",
+                str(target),
+                *compiled,
+            ],
+            check=True,
+            env={**os.environ, "PIP_NO_INPUT": "1"},
+        )
+        stamp.touch()
+    return target
+
+
 def template_settings() -> dict[str, str]:
     """The functions' environment as template.yaml sets it, where it is a plain value (not a reference)."""
     variables = load_template()["Globals"]["Function"]["Environment"]["Variables"]
@@ -73,7 +108,7 @@ def environment(package: Path, *, endpoint: str, table: str, also: Sequence[Path
     ``endpoint`` (a moto server). ``also`` adds source trees a harness needs beside the package."""
     return {
         **{k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "POWERTOOLS_", "PYTHON"))},
-        "PYTHONPATH": os.pathsep.join(str(path) for path in (package, *also)),
+        "PYTHONPATH": os.pathsep.join(str(path) for path in (host_builds(package), package, *also)),
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONNOUSERSITE": "1",
         "AWS_ENDPOINT_URL": endpoint,
