@@ -294,6 +294,9 @@ class PreparedCauses:
     def current_hash(self) -> str | None:
         return self._published.content_hash
 
+    def mentions_of(self, locale: Any, slug: str) -> Any:
+        raise NotImplementedError("ingest only")
+
     def check_fits(self, published: Any) -> None:
         raise NotImplementedError("read-only")
 
