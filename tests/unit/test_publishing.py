@@ -11,7 +11,13 @@ import pytest
 from health_content.articles.model import Article
 from health_content.causes.store import PublishedCauses
 from health_content.errors import DocumentRejected
-from health_content.publishing.kinds import ARTICLES, MAX_SOURCE_BYTES, ServingIndex, SourceVersion, content_hash
+from health_content.publishing.kinds import (
+    ARTICLES,
+    MAX_SOURCE_BYTES,
+    ServingIndex,
+    SourceVersion,
+    content_hash,
+)
 from health_content.publishing.publisher import Publisher
 from health_content.publishing.report import PublishStatus
 from tests.causes_fixtures import real_index
@@ -185,6 +191,14 @@ def test_an_article_edit_that_breaks_cause_mentions_publishes_with_warnings(publ
         "cause 'eklamsia': article 'kram-otot-betis' has no section 'komplikasi'; update causes/causes.json",
     ]
     assert source.outcomes[SEED_KEY][-1].warnings == result.warnings
+
+
+def test_checking_an_article_reads_its_own_mentions_not_the_taxonomy(publisher, source, causes, seed_document):
+    taxonomy, analysis, _ = real_index()
+    causes.put_if_changed(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), dt.datetime.now(dt.UTC)))
+    source.put(SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    publisher.sync(SEED_KEY)
+    assert (causes.reads, causes.mention_reads) == (0, 1)
 
 
 def test_an_article_edit_that_keeps_every_mention_has_no_warnings(publisher, source, causes, seed_document):

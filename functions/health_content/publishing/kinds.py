@@ -21,7 +21,7 @@ from health_content.articles.model import Article
 from health_content.articles.store import ArticleLookup, ArticleStore, PublishedArticle
 from health_content.causes import icd10
 from health_content.causes.model import CauseTaxonomy
-from health_content.causes.prepare import prepare, resolve_mention
+from health_content.causes.prepare import mention_problem, prepare
 from health_content.causes.store import CauseStore, PublishedCauses
 from health_content.changes.model import Change
 from health_content.errors import ContentUnavailable, DocumentRejected
@@ -132,25 +132,16 @@ class ArticlePublication:
 
     def warnings(self, index: ServingIndex) -> list[str]:
         """Cause mentions into this article that its new version no longer has (the article still publishes:
-        editors change articles first and the taxonomy after)."""
+        editors change articles first and the taxonomy after). Only this article's mentions are read."""
+        article = self.published.article
         try:
-            causes = index.causes.get()
+            mentions = index.causes.mentions_of(article.locale, article.slug)
         except ContentUnavailable:
             # Publishing the article must not wait on a taxonomy that cannot be read (say, before it is
             # published again after a release); the check is advice.
             return [f"the published {CAUSES.key} could not be read, so its mentions of this article were not checked"]
-        if causes is None:
-            return []
-        article = self.published.article
-        problems = []
-        for cause in causes.taxonomy.causes:
-            for mention in cause.mentions:
-                if (mention.article, mention.locale) != (article.slug, article.locale):
-                    continue
-                _, problem = resolve_mention(article, mention, cause)
-                if problem:
-                    problems.append(f"cause {cause.id!r}: {problem}; update {CAUSES.key}")
-        return problems
+        problems = [(each.cause_id, mention_problem(article, each.mention)) for each in mentions]
+        return [f"cause {cause_id!r}: {problem}; update {CAUSES.key}" for cause_id, problem in problems if problem]
 
 
 class ArticleKind:
