@@ -13,6 +13,7 @@ from health_content.causes.store import PublishedCauses
 from health_content.errors import DocumentRejected
 from health_content.publishing.kinds import (
     ARTICLES,
+    CAUSES,
     MAX_SOURCE_BYTES,
     ServingIndex,
     SourceVersion,
@@ -20,7 +21,7 @@ from health_content.publishing.kinds import (
 )
 from health_content.publishing.publisher import Publisher
 from health_content.publishing.report import PublishStatus
-from tests.causes_fixtures import real_index
+from tests.causes_fixtures import real_index, taxonomy_document
 from tests.conftest import SEED_KEY, document_bytes, too_large_to_store
 from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
 
@@ -157,6 +158,19 @@ def test_ingest_reads_no_more_than_its_limit_of_one_object(publisher, source, in
     source.put(SEED_KEY, b" " * MAX_SOURCE_BYTES + document_bytes(seed_document))
     result = publisher.sync(SEED_KEY)
     assert result.status is PublishStatus.REJECTED and result.reasons == [f"document is over {MAX_SOURCE_BYTES} bytes"]
+
+
+def test_a_taxonomy_may_be_larger_than_an_article_up_to_its_own_limit(publisher, source, index, seed_document):
+    """4,000 causes are about 5 MB of JSON: the taxonomy's bound is its own, and an article's stays 1 MB."""
+    source.put(SEED_KEY, document_bytes(seed_document))
+    publisher.sync(SEED_KEY)
+    padded = b" " * (4 * MAX_SOURCE_BYTES) + document_bytes(taxonomy_document())
+    source.put(CAUSES.key, padded)
+    assert publisher.sync(CAUSES.key).status is PublishStatus.PUBLISHED
+    source.put(CAUSES.key, b" " * CAUSES.max_source_bytes + document_bytes(taxonomy_document()))
+    result = publisher.sync(CAUSES.key)
+    assert result.status is PublishStatus.REJECTED
+    assert result.reasons == [f"document is over {CAUSES.max_source_bytes} bytes"]
 
 
 def test_every_reason_is_reported_at_once(seed_document: dict[str, Any]) -> None:

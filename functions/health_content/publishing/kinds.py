@@ -28,9 +28,12 @@ from health_content.errors import ContentUnavailable, DocumentRejected
 from health_content.search.analysis import analyze, encode
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
-# What ingest reads of one bucket object at most. Whether a document fits the serving index
-# is decided by the store on the stored form, not here; this only bounds the download.
+# What ingest reads of one bucket object at most, per kind. Whether a document fits the serving index
+# is decided by the store on the stored form, not here; this only bounds the download (and what the
+# ingest function parses in its memory). An article is stored as one item, so 1 MB is ample; the taxonomy
+# is stored a cause per item, and 16 MB holds its 10,000 causes at most (4,000 are about 5 MB, indented).
 MAX_SOURCE_BYTES = 1024 * 1024
+MAX_TAXONOMY_SOURCE_BYTES = 16 * 1024 * 1024
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -80,6 +83,8 @@ class DocumentKind(Protocol):
     key_layout: str
     phase: int
     """Publishing order: a kind's documents may refer to those of kinds with a lower phase."""
+    max_source_bytes: int
+    """The largest bucket object of this kind that ingest reads."""
 
     def owns(self, key: str) -> bool: ...
 
@@ -149,6 +154,7 @@ class ArticleKind:
     model: type[BaseModel] = Article
     key_layout = "articles/<locale>/<slug>.json"
     phase = 1
+    max_source_bytes = MAX_SOURCE_BYTES
     _key = re.compile(rf"^articles/(?P<locale>[a-z]{{2}})/(?P<slug>{SLUG_BODY})\.json$")
 
     def key(self, locale: Locale, slug: str) -> str:
@@ -220,6 +226,7 @@ class CausesKind:
     key = "causes/causes.json"
     key_layout = key
     phase = 2  # its mentions point into articles
+    max_source_bytes = MAX_TAXONOMY_SOURCE_BYTES
 
     def owns(self, key: str) -> bool:
         return key == self.key
