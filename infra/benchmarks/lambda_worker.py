@@ -269,8 +269,8 @@ def serve(module_name: str, mix_file: str) -> None:
 
 
 class PreparedCauses:
-    """A taxonomy and its analysis prepared by the harness, served from memory: at 100x the taxonomy is over
-    the serving index's item size, so the bench serves it the way the API would once read."""
+    """A taxonomy and its analysis prepared by the harness, served from memory the way the API holds it once
+    read, so that the bench measures the lookup without a moto server's pages of 3,800 causes."""
 
     def __init__(self, taxonomy_file: str) -> None:
         import datetime as dt
