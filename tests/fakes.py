@@ -14,7 +14,7 @@ from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
 from health_content.causes.prepare import ANALYSIS_VERSION
-from health_content.causes.store import PublishedCauses
+from health_content.causes.store import CauseMention, PublishedCauses
 from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
 from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
@@ -159,24 +159,48 @@ class InMemoryArticleStore:
 
 @dataclass
 class InMemoryCauseStore:
+    """The taxonomy replaced whole in one step; ``after_write`` (when set) runs after each step that writes."""
+
     published: PublishedCauses | None = None
     changes: InMemoryChangeLog = field(default_factory=InMemoryChangeLog)
     reads: int = 0
     hash_reads: int = 0
+    mention_reads: int = 0
+    after_write: Callable[[], None] | None = None
 
     def get(self) -> PublishedCauses | None:
         self.reads += 1
-        if self.published is not None and self.published.analysis.version != ANALYSIS_VERSION:
-            raise DocumentUnreadable("cause taxonomy (another analysis version)")
+        self._check_version()
         return self.published
 
     def current_hash(self) -> str | None:
         self.hash_reads += 1
         return None if self.published is None else self.published.content_hash
 
+    def mentions_of(self, locale: Locale, slug: str) -> list[CauseMention]:
+        self.mention_reads += 1
+        self._check_version()
+        causes = [] if self.published is None else self.published.taxonomy.causes
+        return [
+            CauseMention(cause.id, mention)
+            for cause in causes
+            for mention in cause.mentions
+            if (mention.locale, mention.article) == (locale, slug)
+        ]
+
     def check_fits(self, published: PublishedCauses) -> None:
-        size = len(published.taxonomy.model_dump_json().encode()) + len(published.analysis.model_dump_json().encode())
-        _check_size(size, "the cause taxonomy with its analysis")
+        analyzed = {entry.id: entry for entry in published.analysis.causes}
+        for cause in published.taxonomy.causes:
+            size = len(cause.model_dump_json().encode()) + len(analyzed[cause.id].model_dump_json().encode())
+            _check_size(size, f"cause {cause.id!r} with its analysis")
+
+    def _check_version(self) -> None:
+        if self.published is not None and self.published.analysis.version != ANALYSIS_VERSION:
+            raise DocumentUnreadable("cause taxonomy (another analysis version)")
+
+    def _written(self) -> None:
+        if self.after_write is not None:
+            self.after_write()
 
     def put_if_changed(self, published: PublishedCauses) -> Change | None:
         self.check_fits(published)
@@ -190,13 +214,17 @@ class InMemoryCauseStore:
         else:
             return None
         self.published = published
-        return self.changes.append(note, "causes", "causes", None, published.content_hash)
+        change = self.changes.append(note, "causes", "causes", None, published.content_hash)
+        self._written()
+        return change
 
     def delete(self, reason: str | None = None) -> Change | None:
         if self.published is None:
             return None
         self.published = None
-        return self.changes.append(ChangeNote(ChangeType.RETRACTED, reason), "causes", "causes", None, None)
+        change = self.changes.append(ChangeNote(ChangeType.RETRACTED, reason), "causes", "causes", None, None)
+        self._written()
+        return change
 
 
 def _listing(published: PublishedArticle) -> ArticleListing:

@@ -85,8 +85,9 @@ def _cold(interpreter: Path, environments: dict[str, dict[str, str]]) -> dict[st
 def _prepare_scaled_taxonomy(directory: Path) -> Path:
     """The taxonomy SCALE times over (cause_lookup.py's copies) with its publish-time analysis, as a file.
 
-    At 100x (3,800 causes) the document is over the ingest limit (1 MB) and the item over DynamoDB's
-    400 KB, so the worker serves it from memory through the rest of the handler."""
+    The worker serves it from memory through the rest of the handler, so that the lookup is measured
+    without a moto server's pages of 3,800 causes (the serving index has held such a taxonomy since it
+    keeps one item per cause)."""
     from health_content.causes.prepare import prepare
     from health_content.publishing.kinds import content_hash
     from infra.benchmarks.cause_lookup import load, scaled

@@ -1,11 +1,11 @@
 """CPU per request on a realistic mix, one API build against another (or against itself, for the noise).
 
-`make bench-mix` runs it after `make build`. A synthetic catalogue (``catalogue.py``: 1,000 articles by
-default, and a taxonomy small enough for its one item) is published through the real ingest handler to a
-moto server on loopback. One deterministic request mix is drawn over it: Zipf-distributed over the articles
-(s = 1.1 by default), with whole articles, sections, section lists, list pages (limits, tags, cursors),
-searches with words of the catalogue, cause lookups, and conditional requests carrying the ETag of an
-earlier answer. A first API container makes the ETags and cursors concrete (``lambda_worker resolve``).
+`make bench-mix` runs it after `make build`. A synthetic catalogue (``catalogue.py``: 1,000 articles and
+76 causes by default) is published through the real ingest handler to a moto server on loopback. One
+deterministic request mix is drawn over it: Zipf-distributed over the articles (s = 1.1 by default), with
+whole articles, sections, section lists, list pages (limits, tags, cursors), searches with words of the
+catalogue, cause lookups, and conditional requests carrying the ETag of an earlier answer. A first API
+container makes the ETags and cursors concrete (``lambda_worker resolve``).
 
 Then pairs of fresh API containers, one of the build in ``--package`` and one of the build in ``--against``
 (each on the Lambda-like runtime of ``infra/lambda_runtime.py``, as ``api_speed.py`` runs it), serve the same
@@ -335,7 +335,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
     default_package = REPO_ROOT / ".aws-sam" / "build" / "ApiFunction"
     parser.add_argument("--package", type=Path, default=default_package, help="The API function's built package.")
     parser.add_argument("--articles", type=int, default=1_000, help="Articles per locale.")
-    parser.add_argument("--causes", type=int, default=76, help="Causes (the taxonomy is one item: 341 at most).")
+    parser.add_argument("--causes", type=int, default=76, help="Causes in the taxonomy.")
     parser.add_argument("--locales", nargs="+", default=["id"], choices=list(LOCALES))
     parser.add_argument("--warmup", type=int, default=2_000, help="Requests served before measuring.")
     parser.add_argument("--requests", type=int, default=5_000, help="Requests measured per process.")

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
@@ -213,15 +214,206 @@ def test_an_analysis_of_another_version_is_refused_until_published_again(causes:
     assert causes.get() == current
 
 
-def test_a_taxonomy_too_large_to_store_is_rejected(causes: CauseStore) -> None:
-    taxonomy = _causes().taxonomy
-    many = taxonomy.model_copy(
-        update={"causes": [c.model_copy(update={"id": f"{c.id}-{n}"}) for n in range(40) for c in taxonomy.causes]}
+def _many_causes(count: int) -> PublishedCauses:
+    """A taxonomy of ``count`` causes, copies of the real ones under ids of their own, each with its analysis."""
+    real = _causes()
+    pairs = list(zip(real.taxonomy.causes, real.analysis.causes, strict=True))
+    causes, analyzed = [], []
+    for number in range(count):
+        cause, entry = pairs[number % len(pairs)]
+        causes.append(cause.model_copy(update={"id": f"{cause.id}-{number}"}))
+        analyzed.append(entry.model_copy(update={"id": f"{cause.id}-{number}"}))
+    taxonomy = real.taxonomy.model_copy(update={"causes": causes})
+    analysis = real.analysis.model_copy(update={"causes": analyzed})
+    return replace(real, taxonomy=taxonomy, analysis=analysis, content_hash=content_hash(taxonomy))
+
+
+def test_a_taxonomy_of_4000_causes_round_trips(causes: CauseStore) -> None:
+    """A taxonomy has no size ceiling: 4,000 causes are about 3 MB of records and 14 MB of analysis, where one
+    DynamoDB item held 341 of them."""
+    published = _many_causes(4000)
+    causes.check_fits(published)
+    assert causes.put_if_changed(published) is not None
+    assert causes.get() == published
+    assert causes.current_hash() == published.content_hash
+
+
+def test_a_cause_too_large_to_store_is_rejected_and_nothing_changes(causes: CauseStore) -> None:
+    before = _causes()
+    causes.put_if_changed(before)
+    first, entry = before.taxonomy.causes[0], before.analysis.causes[0]
+    mentioned = first.model_copy(update={"mentions": first.mentions * 6000})  # about 500 KB of mentions
+    analyzed = entry.model_copy(update={"excerpts": entry.excerpts * 6000})
+    huge = replace(
+        before,
+        taxonomy=before.taxonomy.model_copy(update={"causes": [mentioned, *before.taxonomy.causes[1:]]}),
+        analysis=before.analysis.model_copy(update={"causes": [analyzed, *before.analysis.causes[1:]]}),
+        content_hash="another",
     )
-    huge = _causes(taxonomy=many, content_hash="another")
+    with pytest.raises(DocumentRejected, match=f"cause {first.id!r}.*bytes"):
+        causes.check_fits(huge)
     with pytest.raises(DocumentRejected, match="bytes"):
         causes.put_if_changed(huge)
-    assert causes.get() is None
+    assert causes.get() == before
+
+
+def test_the_mentions_of_one_article_are_read_without_the_taxonomy(causes: CauseStore) -> None:
+    assert causes.mentions_of("id", "kram-otot-betis") == []
+    published = _many_causes(1200)  # more mentions of the one article than one stored part holds
+    causes.put_if_changed(published)
+    expected = [
+        (cause.id, mention)
+        for cause in published.taxonomy.causes
+        for mention in cause.mentions
+        if (mention.locale, mention.article) == ("id", "kram-otot-betis")
+    ]
+    assert [(each.cause_id, each.mention) for each in causes.mentions_of("id", "kram-otot-betis")] == expected
+    assert len(expected) > 1000
+    assert causes.mentions_of("en", "kram-otot-betis") == []
+    assert causes.mentions_of("id", "kram-otot") == []  # a slug that begins another is another article
+
+
+@dataclass
+class Replacement:
+    """A store that writes, another that reads the same taxonomy, and a way to read between the writer's steps."""
+
+    writer: CauseStore
+    reader: CauseStore
+    after_each_write: Callable[[Callable[[], None]], None]
+
+
+_WRITES = {"PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"}
+
+
+@pytest.fixture(params=BACKENDS)
+def replacement(request: pytest.FixtureRequest) -> Replacement:
+    if request.param == "in-memory":
+        store = InMemoryCauseStore()
+
+        def after_the_step(callback: Callable[[], None]) -> None:
+            store.after_write = callback
+
+        return Replacement(store, store, after_the_step)
+    table = request.getfixturevalue("moto_table")
+    other_client = boto3.resource("dynamodb", region_name="us-east-1").Table(table.name)
+
+    def after_each_call(callback: Callable[[], None]) -> None:
+        def call_made(model: Any, **_: Any) -> None:
+            if model.name in _WRITES:
+                callback()
+
+        table.meta.client.meta.events.register("after-call.dynamodb", call_made)
+
+    return Replacement(DynamoCauseStore(table), DynamoCauseStore(other_client), after_each_call)
+
+
+def test_a_reader_during_a_replacement_sees_the_old_taxonomy_or_the_new_one(replacement: Replacement) -> None:
+    old, new = _causes(), _many_causes(120)
+    replacement.writer.put_if_changed(old)
+    seen: list[str] = []
+
+    def read() -> None:
+        found = replacement.reader.get()
+        seen.append("none" if found is None else "old" if found == old else "new" if found == new else "a mix")
+
+    replacement.after_each_write(read)
+    replacement.writer.put_if_changed(new)
+    replacement.writer.delete()
+    # old until the new one is in, then new until it is retracted, then none: never a mix, never back
+    assert seen[0] in {"old", "new"} and "new" in seen and seen[-1] == "none"
+    assert seen == sorted(seen, key=["old", "new", "none"].index)
+
+
+def _taxonomy_items(table: Any) -> list[tuple[str, str]]:
+    return sorted((item["pk"], item["sk"]) for item in table.scan()["Items"] if item["pk"].startswith("TAXONOMY"))
+
+
+def test_a_replaced_or_retracted_taxonomy_leaves_no_items_behind(moto_table: Any) -> None:
+    store = DynamoCauseStore(moto_table)
+    store.put_if_changed(_many_causes(60))
+    store.put_if_changed(_causes())
+    header = moto_table.get_item(Key={"pk": "TAXONOMY", "sk": "causes"})["Item"]
+    generation = f"TAXONOMY#{header['generation']}"
+    kept = _taxonomy_items(moto_table)
+    assert {pk for pk, _ in kept} == {"TAXONOMY", generation}
+    causes = [sk for pk, sk in kept if pk == generation and sk.startswith("cause#")]
+    assert len(causes) == len(_causes().taxonomy.causes)
+    store.delete()
+    assert _taxonomy_items(moto_table) == []
+
+
+def test_a_generation_its_writer_abandoned_is_deleted_by_the_next_writer(moto_table: Any) -> None:
+    clock = Clock()
+    store = DynamoCauseStore(moto_table, DynamoChangeLog(moto_table, clock=clock))
+    store.put_if_changed(_causes())
+    before = _taxonomy_items(moto_table)
+    # A writer that stopped after writing part of its items, before any header named them.
+    moto_table.put_item(Item={"pk": "TAXONOMY", "sk": "generation#abandoned", "started_at": clock.now.isoformat()})
+    moto_table.put_item(Item={"pk": "TAXONOMY#abandoned", "sk": "cause#000000", "document": "{}"})
+    clock.now += dt.timedelta(minutes=5)  # perhaps still writing: kept
+    store.put_if_changed(_many_causes(3))
+    assert ("TAXONOMY#abandoned", "cause#000000") in _taxonomy_items(moto_table)
+    clock.now += dt.timedelta(hours=1)
+    store.put_if_changed(_causes())
+    assert not any("abandoned" in pk or "abandoned" in sk for pk, sk in _taxonomy_items(moto_table))
+    assert len(_taxonomy_items(moto_table)) == len(before)
+
+
+def test_a_writer_that_loses_the_race_leaves_nothing_behind(moto_table: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    log = DynamoChangeLog(moto_table)
+    store, other = DynamoCauseStore(moto_table, log), DynamoCauseStore(moto_table, DynamoChangeLog(moto_table))
+    commit = log.commit
+
+    def another_writer_first(*arguments: Any, **named: Any) -> Any:
+        other.put_if_changed(_causes())  # the same taxonomy, published by another ingest meanwhile
+        return commit(*arguments, **named)
+
+    monkeypatch.setattr(log, "commit", another_writer_first)
+    assert store.put_if_changed(_causes()) is None  # its header condition failed; then it found nothing to change
+    assert store.get() == _causes()
+    header = moto_table.get_item(Key={"pk": "TAXONOMY", "sk": "causes"})["Item"]
+    assert {pk for pk, _ in _taxonomy_items(moto_table)} == {"TAXONOMY", f"TAXONOMY#{header['generation']}"}
+
+
+def test_a_reader_whose_taxonomy_is_replaced_as_it_reads_reads_the_new_one(moto_table: Any) -> None:
+    """The reader has read the header; the writer then replaces the taxonomy and deletes the causes it named."""
+    writer = DynamoCauseStore(moto_table)
+    writer.put_if_changed(_causes())
+    reader_table = boto3.resource("dynamodb", region_name="us-east-1").Table(moto_table.name)
+    replaced: list[bool] = []
+
+    def header_read(model: Any, **_: Any) -> None:
+        if model.name == "GetItem" and not replaced:
+            replaced.append(True)
+            writer.put_if_changed(_many_causes(50))
+
+    reader_table.meta.client.meta.events.register("after-call.dynamodb", header_read)
+    assert DynamoCauseStore(reader_table).get() == _many_causes(50)
+    assert replaced
+
+
+def test_a_taxonomy_stored_whole_by_an_earlier_release_is_refused_until_published_again(moto_table: Any) -> None:
+    """The layout before one item per cause: the whole taxonomy and its gzipped analysis in the header's place."""
+    published = _causes()
+    moto_table.put_item(
+        Item={
+            "pk": "TAXONOMY",
+            "sk": "causes",
+            "document": published.taxonomy.model_dump_json(),
+            "analysis": gzip.compress(published.analysis.model_dump_json().encode()),
+            "analysis_version": published.analysis.version,
+            "content_hash": published.content_hash,
+            "published_at": published.published_at.isoformat(),
+        }
+    )
+    store = DynamoCauseStore(moto_table)
+    with pytest.raises(ContentUnavailable):
+        store.get()
+    with pytest.raises(ContentUnavailable):
+        store.mentions_of("id", "kram-otot-betis")
+    change = store.put_if_changed(published)  # the same content: stored again, in this layout
+    assert change is not None and change.change is ChangeType.UPDATED
+    assert store.get() == published
 
 
 def test_delete_removes_the_taxonomy_once(causes: CauseStore) -> None:

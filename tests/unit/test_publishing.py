@@ -11,10 +11,17 @@ import pytest
 from health_content.articles.model import Article
 from health_content.causes.store import PublishedCauses
 from health_content.errors import DocumentRejected
-from health_content.publishing.kinds import ARTICLES, MAX_SOURCE_BYTES, ServingIndex, SourceVersion, content_hash
+from health_content.publishing.kinds import (
+    ARTICLES,
+    CAUSES,
+    MAX_SOURCE_BYTES,
+    ServingIndex,
+    SourceVersion,
+    content_hash,
+)
 from health_content.publishing.publisher import Publisher
 from health_content.publishing.report import PublishStatus
-from tests.causes_fixtures import real_index
+from tests.causes_fixtures import real_index, taxonomy_document
 from tests.conftest import SEED_KEY, document_bytes, too_large_to_store
 from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
 
@@ -153,6 +160,19 @@ def test_ingest_reads_no_more_than_its_limit_of_one_object(publisher, source, in
     assert result.status is PublishStatus.REJECTED and result.reasons == [f"document is over {MAX_SOURCE_BYTES} bytes"]
 
 
+def test_a_taxonomy_may_be_larger_than_an_article_up_to_its_own_limit(publisher, source, index, seed_document):
+    """4,000 causes are about 5 MB of JSON: the taxonomy's bound is its own, and an article's stays 1 MB."""
+    source.put(SEED_KEY, document_bytes(seed_document))
+    publisher.sync(SEED_KEY)
+    padded = b" " * (4 * MAX_SOURCE_BYTES) + document_bytes(taxonomy_document())
+    source.put(CAUSES.key, padded)
+    assert publisher.sync(CAUSES.key).status is PublishStatus.PUBLISHED
+    source.put(CAUSES.key, b" " * CAUSES.max_source_bytes + document_bytes(taxonomy_document()))
+    result = publisher.sync(CAUSES.key)
+    assert result.status is PublishStatus.REJECTED
+    assert result.reasons == [f"document is over {CAUSES.max_source_bytes} bytes"]
+
+
 def test_every_reason_is_reported_at_once(seed_document: dict[str, Any]) -> None:
     broken = {**seed_document, "title": "", "locale": "xx", "tags": ["Bad Tag"]}
     with pytest.raises(DocumentRejected) as rejection:
@@ -185,6 +205,14 @@ def test_an_article_edit_that_breaks_cause_mentions_publishes_with_warnings(publ
         "cause 'eklamsia': article 'kram-otot-betis' has no section 'komplikasi'; update causes/causes.json",
     ]
     assert source.outcomes[SEED_KEY][-1].warnings == result.warnings
+
+
+def test_checking_an_article_reads_its_own_mentions_not_the_taxonomy(publisher, source, causes, seed_document):
+    taxonomy, analysis, _ = real_index()
+    causes.put_if_changed(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), dt.datetime.now(dt.UTC)))
+    source.put(SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
+    publisher.sync(SEED_KEY)
+    assert (causes.reads, causes.mention_reads) == (0, 1)
 
 
 def test_an_article_edit_that_keeps_every_mention_has_no_warnings(publisher, source, causes, seed_document):

@@ -8,6 +8,7 @@ which only reads taxonomies that were published, does not load the ICD-10 data.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable
 from typing import Annotated
 
@@ -104,8 +105,7 @@ class CauseTaxonomy(ContentModel):
             ids = [term.id for term in terms]
             if len(set(ids)) != len(ids):
                 problems.append(f"{name} has a repeated id")
-        cause_ids = [cause.id for cause in self.causes]
-        repeated = sorted({cause_id for cause_id in cause_ids if cause_ids.count(cause_id) > 1})
+        repeated = sorted(cause_id for cause_id, seen in Counter(cause.id for cause in self.causes).items() if seen > 1)
         if repeated:
             problems.append(f"cause ids repeat: {', '.join(repeated)}")
         categories = {term.id for term in self.categories}

@@ -10,7 +10,7 @@ import re
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from health_content.articles.model import Article, ListBlock
+from health_content.articles.model import Article, ListBlock, Paragraph
 from health_content.articles.store import ArticleLookup
 from health_content.causes import icd10
 from health_content.causes.model import Cause, CauseTaxonomy, Mention
@@ -87,8 +87,8 @@ def _best_sentence(paragraph: str, cause: Cause, locale: Locale) -> str:
     return max(sentences, key=overlap) if sentences else paragraph
 
 
-def resolve_mention(article: Article | None, mention: Mention, cause: Cause) -> tuple[str | None, str | None]:
-    """The text a mention points at, or why it points at nothing."""
+def _target(article: Article | None, mention: Mention) -> tuple[Paragraph | ListBlock | str | None, str | None]:
+    """The block or list item a mention points at, or why it points at nothing."""
     where = f"{mention.article}#{mention.section}, block {mention.block}"
     if article is None:
         return None, f"article {mention.article!r} is not published in locale {mention.locale!r}"
@@ -98,12 +98,25 @@ def resolve_mention(article: Article | None, mention: Mention, cause: Cause) -> 
     if mention.block >= len(section.blocks):
         return None, f"{where}: the section has {len(section.blocks)} blocks"
     block = section.blocks[mention.block]
-    if mention.item is not None:
-        if not isinstance(block, ListBlock):
-            return None, f"{where} is a paragraph, so it has no item {mention.item}"
-        if mention.item >= len(block.items):
-            return None, f"{where}: the list has {len(block.items)} items"
-        return block.items[mention.item], None
+    if mention.item is None:
+        return block, None
+    if not isinstance(block, ListBlock):
+        return None, f"{where} is a paragraph, so it has no item {mention.item}"
+    if mention.item >= len(block.items):
+        return None, f"{where}: the list has {len(block.items)} items"
+    return block.items[mention.item], None
+
+
+def mention_problem(article: Article | None, mention: Mention) -> str | None:
+    """Why a mention points at nothing in its article as published (``article``), or None when it points at text."""
+    return _target(article, mention)[1]
+
+
+def resolve_mention(article: Article | None, mention: Mention, cause: Cause) -> tuple[str | None, str | None]:
+    """The text a mention points at, or why it points at nothing."""
+    block, problem = _target(article, mention)
+    if block is None or isinstance(block, str):
+        return block, problem
     content = (
         "; ".join(block.items) if isinstance(block, ListBlock) else _best_sentence(block.text, cause, mention.locale)
     )

@@ -10,9 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from health_content.causes.model import CauseTaxonomy
+from health_content.causes.model import CauseTaxonomy, Mention
 from health_content.causes.prepare import CauseAnalysis
 from health_content.changes.model import Change
+from health_content.vocabulary import Locale
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,14 @@ class PublishedCauses:
     content_hash: str
     published_at: dt.datetime
     source_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CauseMention:
+    """A mention of an article in the published taxonomy, with the cause it belongs to."""
+
+    cause_id: str
+    mention: Mention
 
 
 class CauseStore(Protocol):
@@ -38,13 +47,20 @@ class CauseStore(Protocol):
         """The content hash of what is published, read cheaply to tell whether a cache is current."""
         ...
 
+    def mentions_of(self, locale: Locale, slug: str) -> list[CauseMention]:
+        """The published taxonomy's mentions of one article, in taxonomy order; read without the rest of the
+        taxonomy, so that checking an article costs the same whatever the taxonomy's size. Raises
+        ContentUnavailable as ``get`` does."""
+        ...
+
     def check_fits(self, published: PublishedCauses) -> None:
-        """Raise DocumentRejected when the taxonomy and its analysis are too large to store."""
+        """Raise DocumentRejected when a part of the taxonomy is too large to store (a taxonomy as a whole
+        has no size limit; one cause with its analysis must fit where the store keeps one)."""
         ...
 
     def put_if_changed(self, published: PublishedCauses) -> Change | None:
-        """Replace the taxonomy and log the change in one atomic write; None when neither it nor its analysis
-        version changed.
+        """Replace the taxonomy and log the change atomically (a reader sees the old taxonomy or the new one,
+        whole); None when neither it nor its analysis version changed.
 
         Raises DocumentRejected, writing nothing, when it does not fit."""
         ...

@@ -21,16 +21,19 @@ from health_content.articles.model import Article
 from health_content.articles.store import ArticleLookup, ArticleStore, PublishedArticle
 from health_content.causes import icd10
 from health_content.causes.model import CauseTaxonomy
-from health_content.causes.prepare import prepare, resolve_mention
+from health_content.causes.prepare import mention_problem, prepare
 from health_content.causes.store import CauseStore, PublishedCauses
 from health_content.changes.model import Change
 from health_content.errors import ContentUnavailable, DocumentRejected
 from health_content.search.analysis import analyze, encode
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
 
-# What ingest reads of one bucket object at most. Whether a document fits the serving index
-# is decided by the store on the stored form, not here; this only bounds the download.
+# What ingest reads of one bucket object at most, per kind. Whether a document fits the serving index
+# is decided by the store on the stored form, not here; this only bounds the download (and what the
+# ingest function parses in its memory). An article is stored as one item, so 1 MB is ample; the taxonomy
+# is stored a cause per item, and 16 MB holds its 10,000 causes at most (4,000 are about 5 MB, indented).
 MAX_SOURCE_BYTES = 1024 * 1024
+MAX_TAXONOMY_SOURCE_BYTES = 16 * 1024 * 1024
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -80,6 +83,8 @@ class DocumentKind(Protocol):
     key_layout: str
     phase: int
     """Publishing order: a kind's documents may refer to those of kinds with a lower phase."""
+    max_source_bytes: int
+    """The largest bucket object of this kind that ingest reads."""
 
     def owns(self, key: str) -> bool: ...
 
@@ -132,25 +137,16 @@ class ArticlePublication:
 
     def warnings(self, index: ServingIndex) -> list[str]:
         """Cause mentions into this article that its new version no longer has (the article still publishes:
-        editors change articles first and the taxonomy after)."""
+        editors change articles first and the taxonomy after). Only this article's mentions are read."""
+        article = self.published.article
         try:
-            causes = index.causes.get()
+            mentions = index.causes.mentions_of(article.locale, article.slug)
         except ContentUnavailable:
             # Publishing the article must not wait on a taxonomy that cannot be read (say, before it is
             # published again after a release); the check is advice.
             return [f"the published {CAUSES.key} could not be read, so its mentions of this article were not checked"]
-        if causes is None:
-            return []
-        article = self.published.article
-        problems = []
-        for cause in causes.taxonomy.causes:
-            for mention in cause.mentions:
-                if (mention.article, mention.locale) != (article.slug, article.locale):
-                    continue
-                _, problem = resolve_mention(article, mention, cause)
-                if problem:
-                    problems.append(f"cause {cause.id!r}: {problem}; update {CAUSES.key}")
-        return problems
+        problems = [(each.cause_id, mention_problem(article, each.mention)) for each in mentions]
+        return [f"cause {cause_id!r}: {problem}; update {CAUSES.key}" for cause_id, problem in problems if problem]
 
 
 class ArticleKind:
@@ -158,6 +154,7 @@ class ArticleKind:
     model: type[BaseModel] = Article
     key_layout = "articles/<locale>/<slug>.json"
     phase = 1
+    max_source_bytes = MAX_SOURCE_BYTES
     _key = re.compile(rf"^articles/(?P<locale>[a-z]{{2}})/(?P<slug>{SLUG_BODY})\.json$")
 
     def key(self, locale: Locale, slug: str) -> str:
@@ -229,6 +226,7 @@ class CausesKind:
     key = "causes/causes.json"
     key_layout = key
     phase = 2  # its mentions point into articles
+    max_source_bytes = MAX_TAXONOMY_SOURCE_BYTES
 
     def owns(self, key: str) -> bool:
         return key == self.key

@@ -17,7 +17,6 @@ from health_content.errors import DocumentRejected
 from health_content.observability import logger
 from health_content.publishing.kinds import (
     KEY_LAYOUTS,
-    MAX_SOURCE_BYTES,
     DocumentKind,
     ServingIndex,
     SourceVersion,
@@ -50,7 +49,7 @@ class Publisher:
             logger.warning("document rejected", extra={"key": key, "reasons": report.reasons})
             return report
         for _ in range(_MAX_SYNC_ROUNDS):
-            current = self._source.fetch_latest(key, MAX_SOURCE_BYTES + 1)
+            current = self._source.fetch_latest(key, kind.max_source_bytes + 1)
             report = self._apply(kind, key, current)
             if current is None or current.version_id is None:
                 break
@@ -70,8 +69,8 @@ class Publisher:
             )
             return self._report(key, PublishStatus.REMOVED, reason=reason)
         try:
-            if len(current.body) > MAX_SOURCE_BYTES:
-                raise DocumentRejected([f"document is over {MAX_SOURCE_BYTES} bytes"])
+            if len(current.body) > kind.max_source_bytes:
+                raise DocumentRejected([f"document is over {kind.max_source_bytes} bytes"])
             source = SourceVersion(current.version_id, current.last_modified)
             publication = kind.parse(key, current.body, self._published_article, source)
             changed = publication.put_if_changed(self._index)
