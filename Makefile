@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix catalogue clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-scale catalogue clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,13 @@ bench: build
 # minutes), this build against another (AGAINST=path/to/.aws-sam/build/ApiFunction; default: itself).
 bench-mix: build
 	$(BIN)/python -m infra.benchmarks.request_mix $(if $(AGAINST),--against $(AGAINST))
+
+# Issue 19's scale table: per catalogue size (articles per locale), publish time through ingest on moto, a fresh
+# API container's cold start, first article, search and cause lookup, warm p50/p99, memory and its reads after one
+# change, with ratios to the 1-article catalogue. make bench-scale SIZES="1 100 1000 10000" SCALE_JSON=/tmp/scale.json
+SIZES ?= 1 100 1000
+bench-scale: build
+	$(BIN)/python -m infra.benchmarks.scale --sizes $(SIZES) $(if $(SCALE_JSON),--json $(SCALE_JSON))
 
 # A synthetic catalogue laid out like content/, for publishing or measuring at scale (issue 19):
 # make catalogue ARTICLES=1000 CAUSES=76 OUT=/tmp/catalogue, then content-api publish --content /tmp/catalogue

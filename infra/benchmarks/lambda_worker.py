@@ -4,6 +4,7 @@
     python -m infra.benchmarks.lambda_worker warm MODULE SCENARIOS_JSON CALLS [PREPARED_TAXONOMY_JSON]
     python -m infra.benchmarks.lambda_worker resolve MODULE MIX_FILE CONCRETE_MIX_FILE
     python -m infra.benchmarks.lambda_worker serve MODULE CONCRETE_MIX_FILE   (then commands on stdin)
+    python -m infra.benchmarks.lambda_worker scale MODULE PLAN_FILE           (then commands on stdin)
 
 and prints one JSON line. It imports the standard library, the local runner's events and the measured
 handler module, nothing else, so each subject pays only for its own imports.
@@ -183,11 +184,7 @@ def _percentile(samples: list[float], share: float) -> float:
 def _peak_memory_mb() -> float:
     """The process's peak resident memory since it started this program (VmHWM: getrusage's maximum would
     count the harness's memory too, as the process had it between fork and exec)."""
-    with open("/proc/self/status", encoding="ascii") as status:  # Linux, as Lambda is
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
+    return _memory_mb("VmHWM:")
 
 
 def serve(module_name: str, mix_file: str) -> None:
@@ -322,8 +319,155 @@ def serve_causes_from(taxonomy_file: str) -> None:
     )
 
 
+class StoreReads:
+    """Every AWS call the process makes while counting, per service and operation: calls, items read (what
+    DynamoDB evaluated: ScannedCount, or the items of a GetItem or BatchGetItem) and bytes received. It wraps
+    botocore's ``BaseClient._make_api_call``, which every client and resource goes through, once the handler
+    has imported botocore (so the cold start pays for nothing of it)."""
+
+    def __init__(self) -> None:
+        from botocore.client import BaseClient
+
+        self.counting = False
+        self.calls: dict[str, dict[str, int]] = {}
+        original = BaseClient._make_api_call  # type: ignore[attr-defined]
+        reads = self
+
+        def counted(client: Any, operation: str, parameters: dict[str, Any]) -> Any:
+            if not reads.counting:
+                return original(client, operation, parameters)
+            name = f"{client.meta.service_model.service_name}:{operation}"
+            figures = reads.calls.setdefault(name, {"calls": 0, "items": 0, "bytes": 0, "errors": 0})
+            figures["calls"] += 1
+            try:
+                response = original(client, operation, parameters)
+            except Exception:
+                figures["errors"] += 1
+                raise
+            figures["items"] += _items_read(response)
+            headers = response.get("ResponseMetadata", {}).get("HTTPHeaders", {})
+            figures["bytes"] += int(response.get("ContentLength") or headers.get("content-length") or 0)
+            return response
+
+        BaseClient._make_api_call = counted  # type: ignore[attr-defined]
+
+    def take(self) -> dict[str, dict[str, int]]:
+        """What was counted since the last take, and start again."""
+        calls, self.calls = self.calls, {}
+        return calls
+
+
+def _items_read(response: dict[str, Any]) -> int:
+    if "ScannedCount" in response:
+        return int(response["ScannedCount"])
+    if "Item" in response:
+        return 1
+    if "Responses" in response:
+        return sum(len(items) for items in response["Responses"].values())
+    return 0
+
+
+def scale(module_name: str, plan_file: str) -> None:
+    """One fresh container measured as ``scale.py`` plans it, answering with one JSON line per step:
+
+        (at start)   init: the handler's import, as Lambda's init; then each of plan["first"] in turn, timed,
+                     with the store calls it made; then plan["warmup"], unmeasured; then plan["measured"]
+                     (per kind, the kinds taking turns), wall p50/p99 per kind; peak and current memory
+        after        once the content cache's TTL has passed since the last measured request, each of
+                     plan["after"] with the store calls it made, its status, and whether plan["marker"]
+                     is in its body
+        done         stop
+
+    Every request is a new invocation, as in ``warm``."""
+    started = time.perf_counter()
+    module = importlib.import_module(module_name)
+    init_ms = (time.perf_counter() - started) * 1000
+    handler: Handler = module.lambda_handler
+    reads = StoreReads()
+    context = LambdaContextStub()
+    with open(plan_file, encoding="utf-8") as file:
+        plan = json.load(file)
+    output = sys.stdout
+    invocations = 0
+
+    def call(path: str, query: dict[str, str]) -> tuple[float, dict[str, Any]]:
+        nonlocal invocations
+        _new_invocation(invocations)
+        invocations += 1
+        event = rest_api_event("GET", path, query=query)
+        started = time.perf_counter_ns()
+        result = handler(event, context)
+        return (time.perf_counter_ns() - started) / 1e6, result
+
+    def counted(label: str, path: str, query: dict[str, str]) -> dict[str, Any]:
+        reads.take()
+        reads.counting = True
+        wall_ms, result = call(path, query)
+        reads.counting = False
+        body = result.get("body") or ""
+        return {
+            "label": label,
+            "path": path,
+            "query": query,
+            "ms": wall_ms,
+            "status": result["statusCode"],
+            "marked": bool(plan.get("marker")) and plan["marker"] in body,
+            "reads": reads.take(),
+        }
+
+    with contextlib.redirect_stdout(io.StringIO()) as logs:  # the functions' logs and metrics
+        firsts = [counted(kind, path, query) for kind, path, query in plan["first"]]
+        for _, path, query in plan["warmup"]:
+            call(path, query)
+        samples: dict[str, list[float]] = {kind: [] for kind in plan["measured"]}
+        statuses: dict[str, dict[str, int]] = {kind: {} for kind in plan["measured"]}
+        longest = max(len(requests) for requests in plan["measured"].values())
+        for number in range(longest):
+            for kind, requests in plan["measured"].items():
+                if number < len(requests):
+                    wall_ms, result = call(*requests[number])
+                    samples[kind].append(wall_ms)
+                    status = str(result["statusCode"])
+                    statuses[kind][status] = statuses[kind].get(status, 0) + 1
+        measured_at = time.monotonic()
+        logs.seek(0)
+        logs.truncate()
+    warm = {
+        kind: {
+            "requests": len(values),
+            "p50_ms": statistics.median(values),
+            "p99_ms": _percentile(values, 0.99),
+            "statuses": statuses[kind],
+        }
+        for kind, values in samples.items()
+        if values
+    }
+    memory = {"peak_rss_mb": _peak_memory_mb(), "rss_mb": _memory_mb("VmRSS:")}
+    print(json.dumps({"init_ms": init_ms, "first": firsts, "warm": warm, "memory": memory}), file=output, flush=True)
+    ttl = float(os.environ.get("CONTENT_CACHE_TTL_SECONDS", "60"))
+    for line in sys.stdin:
+        if line.strip() != "after":
+            break
+        time.sleep(max(0.0, measured_at + ttl + 0.5 - time.monotonic()))  # every kept copy is due
+        with contextlib.redirect_stdout(io.StringIO()):
+            after = [counted(label, path, query) for label, path, query in plan["after"]]
+        print(json.dumps({"after": after}), file=output, flush=True)
+
+
+def _memory_mb(field: str) -> float:
+    """A line of the process's memory status (VmHWM: peak resident, VmRSS: resident now), in MB."""
+    with open("/proc/self/status", encoding="ascii") as status:  # Linux, as Lambda is
+        for line in status:
+            if line.startswith(field):
+                return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def main(arguments: list[str]) -> None:
     mode, module_name, *rest = arguments
+    if mode == "scale":
+        scale(module_name, rest[0])
+        return
     if mode == "cold":
         print(json.dumps(cold(module_name, rest[0])))
         return
