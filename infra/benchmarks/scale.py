@@ -294,6 +294,7 @@ def measure(
         plan_file.write_text(json.dumps(asked))
         environment = lambda_runtime.environment(run.package, endpoint=run.endpoint, table=TABLE, also=[REPO_ROOT])
         environment["CONTENT_CACHE_TTL_SECONDS"] = f"{run.ttl:g}"
+        environment["CONTENT_BUCKET_NAME"] = TABLE  # the local stack's bucket, where the indexer keeps its files
         containers: list[dict[str, Any]] = []
         for number in range(1, run.containers + 1):
             container = _Container(run.interpreter, environment, plan_file)
