@@ -86,30 +86,47 @@ class InMemoryChangeLog:
 
 @dataclass
 class InMemoryArticleStore:
+    """Articles, and their listings kept apart as the DynamoDB store keeps listing items: a listing reads only
+    listings, and ``listing_reads`` counts how many (what a page takes from its ordered partition, plus the one
+    more that says whether there is a next page)."""
+
     items: dict[tuple[Locale, str], PublishedArticle] = field(default_factory=dict)
+    listings: dict[tuple[Locale, str], ArticleListing] = field(default_factory=dict)
     changes: InMemoryChangeLog = field(default_factory=InMemoryChangeLog)
     puts: int = 0
     gets: int = 0
+    listing_reads: int = 0
 
     def get(self, locale: Locale, slug: str) -> PublishedArticle | None:
         self.gets += 1
         return self.items.get((locale, slug))
 
     def list(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
-        slugs = sorted(
-            slug
-            for (loc, slug), published in self.items.items()
-            if loc == locale and (only is None or only.admits(_listing(published)))
+        by_publication = only is not None and only.updated_since is not None
+        order = _by_publication if by_publication else _by_slug
+        # The sorted entries stand in for a partition (or the index) read in key order from where the cursor points.
+        entries = sorted(
+            (
+                listing
+                for (loc, _), listing in self.listings.items()
+                if loc == locale and (only is None or only.admits(listing))
+            ),
+            key=order,
         )
         if cursor is not None:
-            after = cursors.decode(cursor).get("after")
-            if not isinstance(after, str):
-                raise InvalidCursor()
-            slugs = [slug for slug in slugs if slug > after]
-        page = slugs[:limit]
-        listings = [_listing(self.items[(locale, slug)]) for slug in page]
-        more = len(slugs) > limit
-        return Page(listings, cursors.encode({"after": page[-1]}) if more and page else None)
+            position = _position(cursor, by_publication=by_publication)
+            entries = [entry for entry in entries if order(entry) > position]
+        taken = entries[: limit + 1]
+        self.listing_reads += len(taken)
+        page = taken[:limit]
+        next_cursor = None
+        if len(taken) > limit:
+            last = page[-1]
+            fields = {"after": last.slug}
+            if by_publication:
+                fields["at"] = last.published_at.isoformat()
+            next_cursor = cursors.encode(fields)
+        return Page(page, next_cursor)
 
     def check_fits(self, published: PublishedArticle) -> None:
         _check_size(len(published.article.model_dump_json().encode()), f"article {published.article.slug!r}")
@@ -127,12 +144,14 @@ class InMemoryArticleStore:
             return None
         self.puts += 1
         self.items[key] = published
+        self.listings[key] = _listing(published)
         self.changes.retractions.pop(key, None)
         return self.changes.append(note, "article", article.slug, article.locale, published.content_hash)
 
     def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
         if self.items.pop((locale, slug), None) is None:
             return None
+        self.listings.pop((locale, slug), None)
         change = self.changes.append(ChangeNote(ChangeType.RETRACTED, reason), "article", slug, locale, None)
         self.changes.retractions[(locale, slug)] = Retraction(slug, locale, reason, change.at)
         return change
@@ -240,6 +259,33 @@ def _listing(published: PublishedArticle) -> ArticleListing:
         published.content_hash,
         article.review.next_review,
     )
+
+
+def _by_slug(listing: ArticleListing) -> tuple[str, ...]:
+    return (listing.slug,)
+
+
+def _by_publication(listing: ArticleListing) -> tuple[str, ...]:
+    return (listing.published_at.astimezone(dt.UTC).isoformat(timespec="microseconds"), listing.slug)
+
+
+def _position(cursor: str, *, by_publication: bool) -> tuple[str, ...]:
+    """Where a cursor says the previous page ended, in the listing's order; InvalidCursor if not issued for it."""
+    fields = cursors.decode(cursor)
+    after, at = fields.get("after"), fields.get("at")
+    if not isinstance(after, str):
+        raise InvalidCursor()
+    if not by_publication:
+        if at is not None:
+            raise InvalidCursor()
+        return (after,)
+    try:
+        instant = dt.datetime.fromisoformat(at) if isinstance(at, str) else None
+    except ValueError:
+        instant = None
+    if instant is None or instant.tzinfo is None:
+        raise InvalidCursor()
+    return (instant.astimezone(dt.UTC).isoformat(timespec="microseconds"), after)
 
 
 @dataclass

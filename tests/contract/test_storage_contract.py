@@ -33,6 +33,7 @@ from health_content.storage import changelog
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.items import item_size
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
@@ -746,3 +747,252 @@ def test_a_listing_filter_keeps_what_changed_after_an_instant_and_has_a_tag(
     both = articles.list("id", 20, None, ListingFilter(updated_since=since, tag="kram")).items
     assert [item.slug for item in both] == ["artikel-06", "artikel-09"]
     assert all(item.content_hash for item in both)
+
+
+# --- listings: read apart from the documents, every filter a key condition ------------------------
+
+
+class ListingReads(Protocol):
+    """What the listings of a store read: items, and of them how many held a whole article."""
+
+    def items(self) -> int: ...
+
+    def documents(self) -> int: ...
+
+
+class CountingTable:
+    """A boto3 Table whose queries count what DynamoDB reads (and bills): every item evaluated, whole, whatever
+    the projection returns of it; ``read_bytes`` by DynamoDB's size rules."""
+
+    def __init__(self, table: Any) -> None:
+        self._table = table
+        self.read_items: list[dict[str, Any]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._table, name)
+
+    def query(self, **request: Any) -> Any:
+        response = self._table.query(**request)
+        evaluated = response["ScannedCount"]
+        if evaluated:  # the same range again, whole: what the read was billed for
+            bare = {k: v for k, v in request.items() if k not in ("ProjectionExpression", "FilterExpression")}
+            if "ProjectionExpression" in request:  # the names it spelled out are the projection's (see list)
+                bare.pop("ExpressionAttributeNames", None)
+            self.read_items += self._table.query(**{**bare, "Limit": evaluated})["Items"]
+        return response
+
+    def items(self) -> int:
+        return len(self.read_items)
+
+    def documents(self) -> int:
+        return sum(1 for item in self.read_items if "document" in item)
+
+    def read_bytes(self) -> int:
+        return sum(item_size(item) for item in self.read_items)
+
+
+@dataclass
+class MemoryReads:
+    store: InMemoryArticleStore
+
+    def items(self) -> int:
+        return self.store.listing_reads
+
+    def documents(self) -> int:
+        return 0  # its listings are apart from its articles: a listing cannot read one
+
+
+@pytest.fixture(params=BACKENDS)
+def counted(request: pytest.FixtureRequest) -> tuple[ArticleStore, ListingReads]:
+    if request.param == "in-memory":
+        store = InMemoryArticleStore()
+        return store, MemoryReads(store)
+    table = CountingTable(request.getfixturevalue("moto_table"))
+    return DynamoArticleStore(table), table
+
+
+def _catalogue(articles: ArticleStore, seed_document: dict[str, Any], count: int = 12) -> list[PublishedArticle]:
+    """``count`` articles published in the reverse of their slug order, an hour apart; every third one tagged
+    "kram", the others "lain" (and some "lain" twice: a tag listed twice is one tag)."""
+    published = []
+    for number in range(count):
+        tags = ["kram", "otot betis"] if number % 3 == 0 else ["lain", "lain"] if number % 2 else ["lain"]
+        article = replace(
+            _article(seed_document, slug=f"artikel-{number:02d}", tags=tags),
+            published_at=PUBLISHED_AT + dt.timedelta(hours=count - number),
+        )
+        articles.put_if_changed(article)
+        published.append(article)
+    return published
+
+
+def _walk(articles: ArticleStore, limit: int, only: ListingFilter | None = None) -> list[list[str]]:
+    pages: list[list[str]] = []
+    cursor: str | None = None
+    while True:
+        page = articles.list("id", limit, cursor, only)
+        pages.append([item.slug for item in page.items])
+        if page.next_cursor is None:
+            return pages
+        cursor = page.next_cursor
+
+
+LISTINGS = {
+    "all": None,
+    "tag": ListingFilter(tag="kram"),
+    "updated_since": ListingFilter(updated_since=PUBLISHED_AT + dt.timedelta(hours=4, minutes=30)),
+    "both": ListingFilter(updated_since=PUBLISHED_AT + dt.timedelta(hours=4, minutes=30), tag="kram"),
+}
+
+
+@pytest.mark.parametrize("only", LISTINGS.values(), ids=LISTINGS.keys())
+def test_a_listing_reads_only_listings_and_one_more_than_its_page(
+    counted: tuple[ArticleStore, ListingReads], seed_document: dict[str, Any], only: ListingFilter | None
+) -> None:
+    articles, reads = counted
+    _catalogue(articles, seed_document)
+    before = reads.items()
+    page = articles.list("id", 2, None, only)
+    assert len(page.items) == 2 and page.next_cursor is not None
+    assert reads.items() - before == 3  # the page and the one that says there is another
+    assert reads.documents() == 0
+    if isinstance(reads, CountingTable):  # what DynamoDB bills: a few listings, not the articles' documents
+        document_bytes = len(_article(seed_document).article.model_dump_json().encode())
+        assert reads.read_bytes() < document_bytes / 2
+
+
+def test_filtered_pages_are_full_and_their_cursors_visit_every_match_once(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    _catalogue(articles, seed_document)
+    # a tag keeps slug order
+    assert _walk(articles, 2, LISTINGS["tag"]) == [["artikel-00", "artikel-03"], ["artikel-06", "artikel-09"]]
+    assert _walk(articles, 3, ListingFilter(tag="otot betis")) == [
+        ["artikel-00", "artikel-03", "artikel-06"],
+        ["artikel-09"],
+    ]
+    # updated_since lists in order of publication, oldest first: here the reverse of slug order
+    assert _walk(articles, 3, LISTINGS["updated_since"]) == [
+        ["artikel-07", "artikel-06", "artikel-05"],
+        ["artikel-04", "artikel-03", "artikel-02"],
+        ["artikel-01", "artikel-00"],
+    ]
+    assert _walk(articles, 1, LISTINGS["both"]) == [["artikel-06"], ["artikel-03"], ["artikel-00"]]
+
+
+def test_updated_since_keeps_only_what_was_published_after_the_instant_and_orders_ties_by_slug(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    at = PUBLISHED_AT + dt.timedelta(minutes=5)
+    for slug, published_at in [("c", at), ("a", at), ("b", at), ("d", PUBLISHED_AT)]:
+        articles.put_if_changed(replace(_article(seed_document, slug=slug), published_at=published_at))
+    assert _walk(articles, 2, ListingFilter(updated_since=PUBLISHED_AT)) == [["a", "b"], ["c"]]
+    assert _walk(articles, 5, ListingFilter(updated_since=at)) == [[]]  # after the instant, not at it
+    jakarta = dt.timezone(dt.timedelta(hours=7))
+    assert _walk(articles, 5, ListingFilter(updated_since=at.astimezone(jakarta) - dt.timedelta(seconds=1))) == [
+        ["a", "b", "c"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("since", "listed"),
+    [
+        (dt.datetime(1, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=1))), 1),  # before year 1 in UTC
+        (dt.datetime(9999, 12, 31, 23, 59, tzinfo=dt.timezone(dt.timedelta(hours=-1))), 0),  # after year 9999
+    ],
+    ids=["first-day", "last-day"],
+)
+def test_instants_at_the_ends_of_the_calendar_are_before_or_after_everything(
+    articles: ArticleStore, seed_document: dict[str, Any], since: dt.datetime, listed: int
+) -> None:
+    articles.put_if_changed(_article(seed_document))
+    assert len(articles.list("id", 10, None, ListingFilter(updated_since=since)).items) == listed
+
+
+def test_a_cursor_is_good_only_for_a_listing_of_the_order_it_was_issued_in(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    _catalogue(articles, seed_document)
+    by_slug = articles.list("id", 2, None, LISTINGS["tag"]).next_cursor
+    by_time = articles.list("id", 2, None, LISTINGS["updated_since"]).next_cursor
+    assert by_slug is not None and by_time is not None
+    with pytest.raises(InvalidCursor):
+        articles.list("id", 2, by_slug, LISTINGS["updated_since"])
+    with pytest.raises(InvalidCursor):
+        articles.list("id", 2, by_time, None)
+    with pytest.raises(InvalidCursor):  # a position in time that is not one
+        fields = json.loads(base64.urlsafe_b64decode(by_time + "=" * (-len(by_time) % 4)))
+        forged = base64.urlsafe_b64encode(json.dumps({**fields, "at": "kemarin"}).encode()).decode()
+        articles.list("id", 2, forged, LISTINGS["updated_since"])
+    assert [item.slug for item in articles.list("id", 2, by_slug, None).items] == ["artikel-04", "artikel-05"]
+
+
+def test_a_retracted_article_leaves_every_listing(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
+    _catalogue(articles, seed_document, count=4)
+    articles.delete("id", "artikel-03")
+    for only in LISTINGS.values():
+        assert "artikel-03" not in {slug for page in _walk(articles, 10, only) for slug in page}
+    assert _walk(articles, 10, ListingFilter(tag="otot betis")) == [["artikel-00"]]
+
+
+def test_a_new_version_moves_the_article_between_tag_listings(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    articles.put_if_changed(_article(seed_document, tags=["kram", "kejang"]))
+    later = replace(_article(seed_document, tags=["kejang", "baru"]), published_at=PUBLISHED_AT + dt.timedelta(days=1))
+    articles.put_if_changed(later)
+    assert articles.list("id", 10, None, ListingFilter(tag="kram")).items == []
+    for tag in ("kejang", "baru"):
+        [listing] = articles.list("id", 10, None, ListingFilter(tag=tag)).items
+        assert (listing.tags, listing.published_at) == (("kejang", "baru"), later.published_at)
+    assert [i.slug for i in articles.list("id", 10, None, ListingFilter(updated_since=PUBLISHED_AT)).items] == [
+        "kram-otot-betis"
+    ]
+
+
+def test_an_article_can_trade_all_its_tags_for_as_many_others_at_once(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    """The most listing items one write touches: 30 tags removed and 30 written (DynamoDB: 66 of a
+    transaction's 100 items)."""
+    articles.put_if_changed(_article(seed_document, tags=[f"lama {n}" for n in range(30)]))
+    assert articles.put_if_changed(_article(seed_document, tags=[f"baru {n}" for n in range(30)])) is not None
+    assert articles.list("id", 10, None, ListingFilter(tag="lama 7")).items == []
+    assert [i.slug for i in articles.list("id", 10, None, ListingFilter(tag="baru 29")).items] == ["kram-otot-betis"]
+    assert articles.delete("id", "kram-otot-betis") is not None
+    assert articles.list("id", 10, None, ListingFilter(tag="baru 0")).items == []
+
+
+def test_nothing_of_a_retracted_article_stays_in_the_table_but_its_retraction(
+    moto_table: Any, seed_document: dict[str, Any]
+) -> None:
+    store = DynamoArticleStore(moto_table)
+    store.put_if_changed(_article(seed_document))
+    store.delete("id", "kram-otot-betis")
+    left = {item["pk"] for item in moto_table.scan()["Items"]}
+    assert left == {"RETRACTED", "CHANGELOG", "CHANGES"}
+
+
+def test_an_article_published_before_listing_items_existed_is_listed_after_its_next_publish(
+    moto_table: Any, seed_document: dict[str, Any]
+) -> None:
+    """A table written by an earlier release: the article item alone. Publishing the same content again (as
+    `content-api publish --force` does) writes its listing items as it was published, and logs nothing."""
+    store = DynamoArticleStore(moto_table)
+    first = _article(seed_document)
+    store.put_if_changed(first)
+    for item in moto_table.scan()["Items"]:  # back to the earlier layout
+        if item["pk"].startswith(("LISTING#", "TAG#")):
+            moto_table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
+        elif item["pk"].startswith("ARTICLES#"):
+            moto_table.update_item(Key={"pk": item["pk"], "sk": item["sk"]}, UpdateExpression="REMOVE listing")
+    assert store.list("id", 10, None).items == []
+    logged = DynamoChangeLog(moto_table).latest_sequence()
+
+    assert store.put_if_changed(replace(first, published_at=PUBLISHED_AT + dt.timedelta(days=3))) is None
+    [listing] = store.list("id", 10, None).items
+    assert (listing.slug, listing.published_at) == ("kram-otot-betis", PUBLISHED_AT)  # when it was published
+    assert [i.slug for i in store.list("id", 10, None, ListingFilter(tag="kram")).items] == ["kram-otot-betis"]
+    assert DynamoChangeLog(moto_table).latest_sequence() == logged
+    assert store.put_if_changed(first) is None  # and once written, it is not written again
+    assert store.get("id", "kram-otot-betis") == first

@@ -51,8 +51,9 @@ def routes(container: Container) -> Router:
         summary="List published articles",
         description=(
             "Articles in slug order, `limit` at a time; follow `next_cursor` (or `links.next`) for the next page. "
-            "`updated_since` keeps those published after an instant and `tag` those with a tag; each item carries "
-            "its `version`, so a client can tell what changed without fetching every article."
+            "`updated_since` keeps those published after an instant, in order of publication (oldest first, then "
+            "by slug), and `tag` those with a tag; every page but the last is full. Each item carries its "
+            "`version`, so a client can tell what changed without fetching every article."
         ),
         tags=["Articles"],
         responses=responses(model_response(ArticleListOut | PartialOut, "One page of articles"), 400, 503),
@@ -65,7 +66,10 @@ def routes(container: Container) -> Router:
             str | None,
             Query(
                 pattern=RFC_3339,
-                description="Only articles published after this instant (RFC 3339, with its offset).",
+                description=(
+                    "Only articles published after this instant (RFC 3339, with its offset), listed in order of "
+                    "publication."
+                ),
                 examples=["2026-11-24T00:00:00Z"],
             ),
         ] = None,

@@ -80,7 +80,9 @@ class ArticleStore(Protocol):
     def get(self, locale: Locale, slug: str) -> PublishedArticle | None: ...
 
     def list(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
-        """One page of the articles ``only`` admits, in slug order; InvalidCursor for a cursor it did not issue."""
+        """One page of the articles ``only`` admits, in slug order; with ``only.updated_since``, in order of
+        publication (oldest first, then by slug). Every page but the last is full: it reads about what it returns,
+        never the articles' documents. InvalidCursor for a cursor it did not issue for a listing of that order."""
         ...
 
     def check_fits(self, published: PublishedArticle) -> None:
