@@ -485,7 +485,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
     default_package = REPO_ROOT / ".aws-sam" / "build" / "ApiFunction"
     default_ttl = float(load_template()["Parameters"]["ContentCacheTtlSeconds"]["Default"])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1, 100, 1000], help="Articles per locale.")
-    parser.add_argument("--causes", type=int, default=76, help="Causes (the taxonomy is one item: 341 at most).")
+    parser.add_argument("--causes", type=int, default=76, help="Causes in the taxonomy.")
     parser.add_argument("--locales", nargs="+", default=list(LOCALES), choices=list(LOCALES))
     parser.add_argument("--requests", type=int, default=300, help="Warm requests measured per kind.")
     parser.add_argument("--ttl", type=float, default=default_ttl, help="The container's content cache TTL (s).")
