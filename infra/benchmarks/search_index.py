@@ -40,8 +40,7 @@ def build(catalogue: Path, out: Path) -> dict[str, float]:
         for path in sorted((catalogue / "articles" / "id").glob("*.json"))
     ]
     database.update(analyses, (), 1)
-    database.compact()
-    database.close()
+    database.compact()  # left open: closing deletes the file
     packed = len(gzip.compress(out.read_bytes(), compresslevel=6))
     return {
         "articles": len(analyses),

@@ -138,9 +138,12 @@ def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -
 def test_the_api_function_can_only_read() -> None:
     read_table, read_index_files, read_partners = resource_properties("ApiFunction")["Policies"]
     assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
-    [files] = read_index_files["Statement"]
+    files, listing = read_index_files["Statement"]
     # the search index files only: never the documents, never a write
     assert (files["Action"], files["Resource"]) == ("s3:GetObject", {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"})
+    # listing, so that a file not written yet is a 404 rather than a 403, and only under its prefix
+    assert listing["Action"] == "s3:ListBucket"
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": "search-index/*"}}
     [statement] = read_partners["Statement"]
     assert statement["Action"] == "apigateway:GET"  # a key's partner and plan, never a write
 
@@ -149,9 +152,11 @@ def test_the_search_indexer_runs_alone_and_writes_only_its_files() -> None:
     indexer = resource_properties("SearchIndexFunction")
     assert indexer["ReservedConcurrentExecutions"] == 1  # each run replaces the files the previous one stored
     statements = [s for policy in indexer["Policies"] for s in policy.get("Statement", [])]
-    assert [(sorted(s["Action"]), s["Resource"]) for s in statements] == [
-        (["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"})
+    assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in statements] == [
+        (["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"}),
+        (["s3:ListBucket"], {"Fn::GetAtt": ["ContentBucket", "Arn"]}),
     ]
+    assert statements[1]["Condition"] == {"StringLike": {"s3:prefix": "search-index/*"}}
     assert "DynamoDBReadPolicy" in indexer["Policies"][0]
 
 

@@ -4,6 +4,8 @@ date from the change log by warm ones, reading the changed articles and never th
 from __future__ import annotations
 
 import datetime as dt
+import gzip
+import io
 import random
 from pathlib import Path
 
@@ -11,16 +13,18 @@ import pytest
 
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle, StoredAnalysis
+from health_content.errors import ContentUnavailable
 from health_content.publishing.kinds import content_hash
 from health_content.search.analysis import analyze, encode
 from health_content.search.catalog import SearchCatalog
 from health_content.search.database import Column, SearchDatabase
-from health_content.search.index import SearchQuery
+from health_content.search.index import ArticleSearchIndex, SearchQuery
 from health_content.search.indexer import SearchIndexer
 from health_content.search.updating import MAX_CATCH_UP, AnalysisSource
+from health_content.storage.search_files import S3SearchIndexFiles
 from health_content.text.matching import Terms
 from health_content.vocabulary import Locale
-from tests.causes_fixtures import seed_article
+from tests.causes_fixtures import real_index, seed_article
 from tests.fakes import InMemoryArticleStore, keeping
 
 PUBLISHED = dt.datetime(2026, 11, 24, tzinfo=dt.UTC)
@@ -33,8 +37,11 @@ class CountingSource:
         self.store = store
         self.every_reads = 0
         self.one_reads: list[str] = []
+        self.down = False
 
     def every(self, locale: Locale) -> list[StoredAnalysis]:
+        if self.down:
+            raise ContentUnavailable("the store could not be read")
         self.every_reads += 1
         return list(self.store.search_analyses(locale))
 
@@ -185,3 +192,100 @@ def test_a_database_reopened_from_its_file_answers_as_the_one_that_wrote_it(tmp_
         assert before.positions.tolist() == after.positions.tolist()
         assert before.fields.tolist() == after.fields.tolist()
     assert reopened.sequence == 1 and reopened.passage_count() == written.passage_count()
+
+
+def test_passages_found_only_through_a_cause_pass_the_aspect_and_tag_filters() -> None:
+    """ "low calcium" finds the list item about hypocalcaemia through the taxonomy, not through its words."""
+    _, _, causes = real_index()
+    article = seed_article()
+    index = ArticleSearchIndex.of([(analyze(article), PUBLISHED)], "id", causes)
+    hits, total = index.search(SearchQuery.of("low calcium"), 0, 50)
+    assert total and all(any(m.kind == "cause" for m in hit.matches) for hit in hits)
+    aspect = hits[0].section.aspect if hits[0].section else None
+    assert aspect is not None
+    in_aspect, _ = index.search(SearchQuery.of("low calcium", aspect=aspect), 0, 50)
+    assert hits[0].passage.position in {hit.passage.position for hit in in_aspect}
+    _, tagged_total = index.search(SearchQuery.of("low calcium", tag=article.tags[0]), 0, 50)
+    assert tagged_total == total
+
+
+def test_every_container_orders_tied_hits_alike_however_it_came_by_its_index() -> None:
+    store = _catalogue(6)
+    counting = CountingSource(store)
+    warm = _catalog(counting)
+    _slugs(warm, "kalsium")
+    _publish(store, _variant(0, word="kalsium"))  # the same words, published again: new positions
+    _publish(store, _variant(0))
+    order = [hit.article.slug for hit in warm.search(SearchQuery.of("kalsium"), "id", 100, None).hits]
+    fresh = [
+        hit.article.slug
+        for hit in _catalog(CountingSource(store)).search(SearchQuery.of("kalsium"), "id", 100, None).hits
+    ]
+    assert order == fresh and counting.every_reads == 1
+
+
+def test_changes_that_expired_from_the_log_make_a_warm_container_start_again() -> None:
+    store = _catalogue(3)
+    counting = CountingSource(store)
+    catalog = _catalog(counting)
+    _slugs(catalog, "kalsium")
+    store.changes.retention = dt.timedelta(0)  # every entry has expired by the time it is read
+    _publish(store, _variant(1, word="magnesium"))
+    assert _slugs(catalog, "magnesium") >= {"varian-1"}
+    assert counting.every_reads == 2
+
+
+class FailingFiles(FolderFiles):
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.failures = 0
+
+    def store(self, locale: Locale, path: Path, sequence: int) -> None:
+        if self.failures:
+            self.failures -= 1
+            raise ContentUnavailable("the bucket could not be written")
+        super().store(locale, path, sequence)
+
+
+def test_the_indexer_stores_again_after_a_failed_store(tmp_path: Path) -> None:
+    store = _catalogue(3)
+    files = FailingFiles(tmp_path)
+    indexer = SearchIndexer(CountingSource(store).source(), files, ["id"])
+    indexer.run()
+    _publish(store, _variant(1, word="magnesium"))
+    files.failures = 1
+    with pytest.raises(ContentUnavailable):
+        indexer.run()
+    assert indexer.run() == {"id": 4}
+
+
+def test_the_indexer_recovers_when_starting_again_fails_once(tmp_path: Path) -> None:
+    store = _catalogue(3)
+    counting = CountingSource(store)
+    indexer = SearchIndexer(counting.source(), FolderFiles(tmp_path), ["id"])
+    indexer.run()
+    store.changes.retention = dt.timedelta(0)  # far behind: the next run reads every article
+    _publish(store, _variant(1, word="magnesium"))
+    counting.down = True
+    with pytest.raises(ContentUnavailable):
+        indexer.run()
+    counting.down = False
+    assert indexer.run() == {"id": 4}
+
+
+def test_a_damaged_index_file_is_unavailable_and_leaves_nothing_in_tmp(tmp_path: Path) -> None:
+    packed = bytearray(gzip.compress(b"SQLite format 3\0" + bytes(range(256)) * 400))
+    packed[40:60] = b"\xff" * 20
+
+    class Body(io.BytesIO):
+        def __enter__(self) -> Body:
+            return self
+
+    class Client:
+        def get_object(self, **_: object) -> dict[str, object]:
+            return {"Body": Body(bytes(packed))}
+
+    path = tmp_path / "id.sqlite"
+    with pytest.raises(ContentUnavailable):
+        S3SearchIndexFiles(Client(), "bucket").fetch("id", path)
+    assert not path.exists()

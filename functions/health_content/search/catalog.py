@@ -8,8 +8,10 @@ the index last built keeps being served while it is young enough (``health_conte
 
 from __future__ import annotations
 
+import sqlite3
 import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,7 +71,16 @@ class SearchCatalog:
         kept = self._built.get(locale)
         if kept is None:
             kept = self._built[locale] = KeptCopy(self._policy, self._freshness, self._timer)
-        return kept.get(lambda built: self._refresh(locale, built)).index
+        return kept.get(lambda built: self._refresh_or_unavailable(locale, built)).index
+
+    def _refresh_or_unavailable(self, locale: Locale, built: _Built | None) -> _Built:
+        """A failure of the index's own storage (a full /tmp, a damaged file) is the store's failure: the index
+        last built keeps being served while it is young enough, as when DynamoDB fails."""
+        try:
+            return self._refresh(locale, built)
+        except (sqlite3.Error, OSError, zlib.error, ValueError) as error:
+            logger.exception("the search index could not be brought up to date")
+            raise ContentUnavailable("The search index could not be brought up to date.") from error
 
     def _refresh(self, locale: Locale, built: _Built | None) -> _Built:
         latest = self._source.changes.latest_sequence()

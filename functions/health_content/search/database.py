@@ -14,10 +14,11 @@ Tables:
     articles   one row per article: its analysis without passages (JSON), when it was published
     tags       (tag, article) for the tag filter
     aspects    the code each section aspect has in the postings
-    passages   one row per passage: its article and place, field and aspect; ``position`` is never reused
+    passages   one row per passage: its article and place, field and aspect code; ``position`` is never reused
     texts      each passage's text (apart, so that the passages table stays small)
     postings   (column, term) -> blob: the passages whose words ("words") or stems ("stems") hold the term
-    words      every word the articles use, for one-typo candidates
+    words      every word the articles have used, for one-typo candidates (never pruned: a correction to a
+               word no article uses any more has no postings, and matches nothing)
     removed    positions of passages replaced or removed since the postings were last compacted
 
 Replacing or removing an article adds its passages' positions to ``removed`` (the postings keep them until
@@ -28,7 +29,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-import string
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -39,6 +39,8 @@ import numpy as np
 import numpy.typing as npt
 
 from health_content.search.analysis import SEARCH_ANALYSIS_VERSION, ArticleAnalysis, PassageField
+from health_content.text.analysis import LETTERS
+from health_content.text.matching import TYPO_MIN_LENGTH
 from health_content.vocabulary import Locale
 
 # Bump when the tables or the packing change: a file of another schema is never opened (the indexer builds anew).
@@ -50,7 +52,7 @@ CREATE TABLE articles(number INTEGER PRIMARY KEY AUTOINCREMENT, slug TEXT NOT NU
 CREATE TABLE tags(tag TEXT NOT NULL, article INTEGER NOT NULL, PRIMARY KEY (tag, article)) WITHOUT ROWID;
 CREATE TABLE aspects(code INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE passages(position INTEGER PRIMARY KEY AUTOINCREMENT, article INTEGER NOT NULL,
-                      section TEXT, block INTEGER, item INTEGER, field TEXT NOT NULL);
+                      section TEXT, block INTEGER, item INTEGER, field TEXT NOT NULL, aspect INTEGER NOT NULL);
 CREATE INDEX passages_of_article ON passages(article, section, block, item);
 CREATE TABLE texts(position INTEGER PRIMARY KEY, text TEXT NOT NULL);
 CREATE TABLE postings(kind INTEGER NOT NULL, term TEXT NOT NULL, packed BLOB NOT NULL,
@@ -65,10 +67,10 @@ _FIELD_CODES = {field: code for code, field in enumerate(FIELDS)}
 # A posting packs (article << 40) | (position << 8) | (aspect << 2) | field into a signed 64-bit integer.
 _ARTICLE_SHIFT, _POSITION_SHIFT, _ASPECT_SHIFT = 40, 8, 2
 _MASK_POSITION, _MASK_ASPECT, _MASK_FIELD = (1 << 32) - 1, (1 << 6) - 1, (1 << 2) - 1
-# One edit away: the letters a typo may drop, swap or put in (folded words; see ``text.analysis.fold``).
-_LETTERS = string.ascii_lowercase + string.digits
+# One edit away: the letters a typo may drop, swap or put in (the characters ``text.analysis.words`` keeps).
+_LETTERS = LETTERS
 # Words shorter than this are not offered as corrections (as ``text.matching`` builds its dictionary).
-_SHORTEST_CORRECTION = 4
+_SHORTEST_CORRECTION = TYPO_MIN_LENGTH - 1
 _BOUND_PARAMETERS = 500  # per statement, well under SQLite's limit
 
 Packed = npt.NDArray[np.int64]
@@ -113,9 +115,10 @@ class Postings:
 class SearchDatabase:
     """One locale's index in SQLite: a file (``open``/``create``) or, for tests and small builds, memory."""
 
-    def __init__(self, connection: sqlite3.Connection, locale: Locale) -> None:
+    def __init__(self, connection: sqlite3.Connection, locale: Locale, path: Path | None = None) -> None:
         self._db = connection
         self.locale = locale
+        self._path = path
         self._removed_now: npt.NDArray[np.int64] | None = None
 
     @classmethod
@@ -128,7 +131,7 @@ class SearchDatabase:
         meta = [("version", SEARCH_ANALYSIS_VERSION), ("schema", SCHEMA_VERSION), ("locale", locale), ("sequence", 0)]
         connection.executemany("INSERT INTO meta VALUES (?, ?)", meta)
         connection.commit()
-        return cls(connection, locale)
+        return cls(connection, locale, path)
 
     @classmethod
     def open(cls, path: Path, locale: Locale) -> SearchDatabase:
@@ -143,10 +146,13 @@ class SearchDatabase:
         if found != (SEARCH_ANALYSIS_VERSION, SCHEMA_VERSION, locale):
             connection.close()
             raise IndexOfAnotherVersion(f"analysis version, schema and locale are {found}")
-        return cls(connection, locale)
+        return cls(connection, locale, path)
 
     def close(self) -> None:
+        """Close the database and delete its file: /tmp holds a few of them at most."""
         self._db.close()
+        if self._path is not None:
+            self._path.unlink(missing_ok=True)
 
     # --- writing -----------------------------------------------------------------------------------------
 
@@ -218,13 +224,13 @@ class SearchDatabase:
         self._db.executemany("INSERT INTO tags VALUES (?, ?)", [(tag, number) for tag in set(analysis.tags)])
         aspects = {section.id: self._aspect_code(section.aspect) for section in analysis.sections}
         for passage in analysis.passages:
+            aspect = aspects.get(passage.section, 0) if passage.section else 0
             position = self._db.execute(
-                "INSERT INTO passages(article, section, block, item, field) VALUES (?, ?, ?, ?, ?)",
-                (number, passage.section, passage.block, passage.item, passage.field),
+                "INSERT INTO passages(article, section, block, item, field, aspect) VALUES (?, ?, ?, ?, ?, ?)",
+                (number, passage.section, passage.block, passage.item, passage.field, aspect),
             ).lastrowid
             assert position is not None
             self._db.execute("INSERT INTO texts VALUES (?, ?)", (position, passage.text))
-            aspect = aspects.get(passage.section, 0) if passage.section else 0
             value = (
                 (number << _ARTICLE_SHIFT)
                 | (position << _POSITION_SHIFT)
@@ -313,12 +319,23 @@ class SearchDatabase:
         ).fetchone()
         return None if row is None else int(row[0])
 
-    def fields(self, positions: Iterable[int]) -> dict[int, PassageField]:
-        found: dict[int, PassageField] = {}
+    def places(self, positions: Iterable[int]) -> dict[int, tuple[PassageField, int, int]]:
+        """Each position's field, article and aspect code."""
+        found: dict[int, tuple[PassageField, int, int]] = {}
         for chunk in _chunks(list(positions)):
             marks = ",".join("?" * len(chunk))
-            found.update(self._db.execute(f"SELECT position, field FROM passages WHERE position IN ({marks})", chunk))
+            rows = self._db.execute(
+                f"SELECT position, field, article, aspect FROM passages WHERE position IN ({marks})", chunk
+            )
+            found.update((position, (field, article, aspect)) for position, field, article, aspect in rows)
         return found
+
+    def slug_order(self) -> npt.NDArray[np.int64]:
+        """Each article number's rank in slug order (an array indexed by article number)."""
+        numbers = [row[0] for row in self._db.execute("SELECT number FROM articles ORDER BY slug")]
+        ranks = np.zeros(max(numbers, default=0) + 1, dtype=np.int64)
+        ranks[numbers] = np.arange(len(numbers))
+        return ranks
 
     def article(self, number: int) -> tuple[ArticleAnalysis, dt.datetime]:
         header, published_at = self._db.execute(

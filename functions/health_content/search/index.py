@@ -106,15 +106,17 @@ class SearchHit:
 
 
 class ArticleSearchIndex:
-    """Ranks one locale's passages for a query, over its ``SearchDatabase`` (which it never changes: an index
-    brought up to date is a new ``ArticleSearchIndex`` over the same database)."""
+    """Ranks one locale's passages for a query, over its ``SearchDatabase``. It caches what it worked out, so it
+    is only valid until the database is updated: the catalog then makes a new one over the same database and
+    never uses this one again."""
 
     def __init__(self, database: SearchDatabase, causes: CauseIndex | None = None) -> None:
         self.locale = database.locale
         self.causes = causes
         self._db = database
         self._passage_count = database.passage_count()
-        # The index never changes: what a word, a query's causes and a page match is worked out once.
+        self._slug_order = database.slug_order()
+        # What a word, a query's causes and a page match is worked out once, until the database is updated.
         self._candidates = lru_cache(maxsize=CACHE_SIZE)(self._compute_candidates)
         self._cause_hits = lru_cache(maxsize=CACHE_SIZE)(self._compute_cause_hits)
         self._page = lru_cache(maxsize=CACHE_SIZE)(self._compute_page)
@@ -162,16 +164,18 @@ class ArticleSearchIndex:
             found.append(candidates)
             rarities.append(weight)
         causes = self._cause_hits(words)
+        places = self._db.places(causes)
         for position, (gain, covered, _, _) in causes.items():
             coverage[position] = max(coverage[position], len(covered))
             scores[position] += gain
+            _, articles[position], aspects[position] = places[position]
         matching = np.flatnonzero(coverage > 0)
         if aspect is not None:
             code = self._db.aspect_code(aspect)
             matching = matching[aspects[matching] == code] if code is not None else matching[:0]
         if tag is not None:
             matching = matching[np.isin(articles[matching], self._db.articles_tagged(tag))]
-        page = _best_first(matching, coverage, scores, offset + limit)[offset:]
+        page = _best_first(matching, coverage, scores, self._slug_order[articles[matching]], offset + limit)[offset:]
         hits = tuple(self._hit(int(position), words, rarities, found) for position in page)
         return hits, int(matching.size)
 
@@ -207,7 +211,7 @@ class ArticleSearchIndex:
                 place = (mention.article, mention.section, mention.block, mention.item)
                 if mention.locale == self.locale and place not in places:
                     places[place] = self._db.position_of(*place)
-        fields = self._db.fields(position for position in places.values() if position is not None)
+        fields = self._db.places(position for position in places.values() if position is not None)
         for hit in best:
             names = [hit.cause.name.in_(self.locale), *hit.cause.synonyms.in_(self.locale)]
             marks = {text.stem(word, self.locale) for name in names for word in text.words(name)}
@@ -218,7 +222,7 @@ class ArticleSearchIndex:
                 if position is None:
                     continue
                 # A mention of a list item is precise; one of a paragraph points at a whole paragraph.
-                precision = FIELD_WEIGHTS[fields[position]] / FIELD_WEIGHTS["item"]
+                precision = FIELD_WEIGHTS[fields[position][0]] / FIELD_WEIGHTS["item"]
                 score, covered, matches, marked = found.get(position, (0.0, set(), [], set()))
                 found[position] = (
                     score + CAUSE_WEIGHT * precision * hit.score / top,
@@ -291,13 +295,19 @@ def _holds(postings: Postings, position: int) -> bool:
 
 
 def _best_first(
-    matching: npt.NDArray[np.int64], coverage: npt.NDArray[np.int64], scores: npt.NDArray[np.float64], count: int
+    matching: npt.NDArray[np.int64],
+    coverage: npt.NDArray[np.int64],
+    scores: npt.NDArray[np.float64],
+    slug_order: npt.NDArray[np.int64],
+    count: int,
 ) -> npt.NDArray[np.int64]:
-    """The first ``count`` of ``matching`` by coverage, then score (both descending), then position: only those
-    that can be among them are sorted."""
+    """The first ``count`` of ``matching`` by coverage, then score (both descending), then the article's slug
+    and the passage's place in it (``slug_order`` is each one's article's rank), so that every container
+    orders ties alike, however it came by its index. Only those that can be among them are sorted."""
     if matching.size > count > 0:
         key = coverage[matching] * (float(scores[matching].max()) + 1.0) + scores[matching]
         threshold = np.partition(key, matching.size - count)[matching.size - count]
-        matching = matching[key >= threshold]
-    order = np.lexsort((matching, -scores[matching], -coverage[matching]))
+        kept = key >= threshold
+        matching, slug_order = matching[kept], slug_order[kept]
+    order = np.lexsort((matching, slug_order, -scores[matching], -coverage[matching]))
     return matching[order][:count]

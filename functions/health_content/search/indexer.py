@@ -33,6 +33,8 @@ class SearchIndexer:
     _folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="indexer-")))
     _databases: dict[Locale, SearchDatabase] = field(default_factory=dict)
     _stored: dict[Locale, int] = field(default_factory=dict)
+    _unstored: set[Locale] = field(default_factory=set)
+    """Locales whose articles changed since their file was last stored (kept when a store fails)."""
 
     def run(self) -> dict[Locale, int]:
         """Bring every locale's file up to date; returns the sequence of each file stored by this run."""
@@ -40,12 +42,15 @@ class SearchIndexer:
         for locale in self.locales:
             latest = self.source.changes.latest_sequence(consistent=True)
             database, touched = self._up_to_date(locale, latest)
+            if touched:
+                self._unstored.add(locale)
             behind = database.sequence - self._stored.get(locale, -MAX_CATCH_UP)
             # Changes to other locales only move the sequence: store it before a cold container would be far behind.
-            if not touched and behind < MAX_CATCH_UP // 2:
+            if locale not in self._unstored and behind < MAX_CATCH_UP // 2:
                 continue
             database.compact()
             self.files.store(locale, self._path(locale), database.sequence)
+            self._unstored.discard(locale)
             self._stored[locale] = stored[locale] = database.sequence
         return stored
 
@@ -56,7 +61,7 @@ class SearchIndexer:
             try:
                 return database, updating.catch_up(database, self.source, latest, CATCH_UP_PER_RUN)
             except updating.FarBehind:
-                database.close()
+                self._databases.pop(locale).close()
         database = self._databases[locale] = updating.current(
             self.source, self.files, locale, self._path(locale), latest, CATCH_UP_PER_RUN
         )

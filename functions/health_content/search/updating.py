@@ -56,8 +56,9 @@ class FarBehind(Exception):
 def build(source: AnalysisSource, locale: Locale, path: Path | None) -> SearchDatabase:
     """A database of every published article of ``locale`` (in ``path``, or in memory when None)."""
     sequence = source.changes.latest_sequence(consistent=True)  # read first: the articles hold at least that
+    analyses = _decoded(source.every(locale))
     database = SearchDatabase.create(locale, path)
-    database.update(_decoded(source.every(locale)), (), sequence)
+    database.update(analyses, (), sequence)
     return database
 
 
@@ -70,7 +71,8 @@ def catch_up(database: SearchDatabase, source: AnalysisSource, latest: int, most
     read = source.changes.entries_after(after, most + 1, consistent=True)
     if len(read.changes) > most or not read.exhausted:
         raise FarBehind(f"more than {most} changes after {after}")
-    if len(read.changes) != read.read_to - after:  # the log has no gaps: the missing entries expired
+    if len(read.changes) != read.read_to - after or read.read_to < latest:
+        # The log has no gaps: entries missing between those read, or after them, expired.
         raise FarBehind(f"changes after {after} have expired from the log")
     touched: dict[str, ChangeType] = {}
     for change in read.changes:
@@ -106,10 +108,14 @@ def current(
         else:
             try:
                 catch_up(database, source, latest, most)
-                return database
             except FarBehind as error:
                 database.close()
                 logger.warning("the search index file is far behind; building from every article", reason=str(error))
+            except BaseException:
+                database.close()  # and its file: /tmp holds a few at most
+                raise
+            else:
+                return database
     return build(source, locale, path)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import shutil
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -42,7 +43,8 @@ class S3SearchIndexFiles:
         try:
             with response["Body"] as body, gzip.open(body) as unpacked, path.open("wb") as out:
                 shutil.copyfileobj(unpacked, out, _CHUNK)
-        except (OSError, EOFError, BotoCoreError) as error:
+        except (OSError, EOFError, zlib.error, BotoCoreError) as error:
+            path.unlink(missing_ok=True)  # a partial file would only fill /tmp
             raise ContentUnavailable("The search index could not be read.") from error
         return True
 

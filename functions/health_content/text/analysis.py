@@ -15,7 +15,9 @@ from typing import Any
 
 from health_content.vocabulary import Locale
 
-_WORD = re.compile(r"[a-z0-9]+")
+LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+"""What a folded word is made of."""
+_WORD = re.compile(f"[{LETTERS}]+")
 
 # Function words only: lay words such as "kurang" (lacking) or "rendah" (low) carry meaning here.
 STOP_WORDS = frozenset(
