@@ -39,8 +39,7 @@ import numpy as np
 import numpy.typing as npt
 
 from health_content.search.analysis import SEARCH_ANALYSIS_VERSION, ArticleAnalysis, PassageField
-from health_content.text.analysis import LETTERS
-from health_content.text.matching import TYPO_MIN_LENGTH
+from health_content.text.analysis import LETTERS, TYPO_MIN_LENGTH
 from health_content.vocabulary import Locale
 
 # Bump when the tables or the packing change: a file of another schema is never opened (the indexer builds anew).

@@ -24,7 +24,8 @@ from health_content.errors import InvalidQuery
 from health_content.search.analysis import ArticleAnalysis, SectionInfo
 from health_content.search.database import FIELDS, Column, Postings, SearchDatabase, StoredPassage
 from health_content.text import analysis as text
-from health_content.text.matching import QUALITY, TYPO_MIN_LENGTH, rarity, stems_of
+from health_content.text.analysis import TYPO_MIN_LENGTH
+from health_content.text.matching import QUALITY, rarity, stems_of
 from health_content.text.matching import MatchKind as TermKind
 from health_content.vocabulary import Locale
 

@@ -18,6 +18,8 @@ from health_content.vocabulary import Locale
 LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 """What a folded word is made of."""
 _WORD = re.compile(f"[{LETTERS}]+")
+# Shorter words are not corrected: one edit of a four-letter word is another word too often.
+TYPO_MIN_LENGTH = 5
 
 # Function words only: lay words such as "kurang" (lacking) or "rendah" (low) carry meaning here.
 STOP_WORDS = frozenset(

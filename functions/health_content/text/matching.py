@@ -11,12 +11,11 @@ from typing import Generic, Literal, TypeVar
 from symspellpy import SymSpell, Verbosity
 
 from health_content.text import analysis
+from health_content.text.analysis import TYPO_MIN_LENGTH
 from health_content.vocabulary import LOCALES
 
 MatchKind = Literal["exact", "stem", "typo"]
 QUALITY: dict[MatchKind, float] = {"exact": 1.0, "stem": 0.8, "typo": 0.6}
-# Shorter words are not corrected: one edit of a four-letter word is another word too often.
-TYPO_MIN_LENGTH = 5
 
 Posting = TypeVar("Posting")
 
