@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
-import os
 import statistics
 import subprocess
 import sys
@@ -27,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from infra import lambda_runtime
+from infra.benchmarks import moto_server
 from infra.template import REPO_ROOT
 
 COLD_RUNS = 10
@@ -136,16 +135,7 @@ def main() -> int:
     if not (package / "api" / "handler.py").is_file():
         parser.error(f"no API package in {package}: run `make build` first")
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    os.environ.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"})
-    os.environ.update({"AWS_DEFAULT_REGION": "us-east-1", "CONTENT_TABLE_NAME": "bench"})
-    os.environ.update({"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"})  # publishing
+    server, endpoint = moto_server.start("bench")
     from infra.local.stack import LocalStack
     from ingest import handler as ingest_handler
 

@@ -29,7 +29,6 @@ import gc
 import io
 import itertools
 import json
-import logging
 import os
 import random
 import statistics
@@ -49,7 +48,7 @@ from health_content.causes.model import CauseTaxonomy
 from health_content.text import analysis as text
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, Locale
 from infra import lambda_runtime
-from infra.benchmarks import catalogue
+from infra.benchmarks import catalogue, moto_server
 from infra.template import REPO_ROOT
 
 if TYPE_CHECKING:  # imported when publishing, once the harness has pointed boto3 at its moto server
@@ -373,16 +372,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    os.environ.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"})
-    os.environ.update({"AWS_DEFAULT_REGION": "us-east-1", "CONTENT_TABLE_NAME": TABLE})
-    os.environ.update({"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"})  # publishing
+    server, endpoint = moto_server.start(TABLE)
     try:
         with tempfile.TemporaryDirectory() as temporary:
             directory = Path(temporary) / "content"

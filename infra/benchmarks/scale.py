@@ -34,8 +34,6 @@ import contextlib
 import gc
 import hashlib
 import json
-import logging
-import os
 import random
 import shutil
 import statistics
@@ -52,7 +50,7 @@ from typing import Any
 from health_content.causes.model import CauseTaxonomy
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, Locale
 from infra import lambda_runtime
-from infra.benchmarks import catalogue, request_mix
+from infra.benchmarks import catalogue, moto_server, request_mix
 from infra.template import REPO_ROOT, load_template
 
 TABLE = "bench-scale"
@@ -505,16 +503,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
     def say(line: str) -> None:
         print(line, file=sys.stderr, flush=True)
 
-    from moto.server import ThreadedMotoServer
-
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's request log
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    os.environ.update({"AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench"})
-    os.environ.update({"AWS_DEFAULT_REGION": "us-east-1", "CONTENT_TABLE_NAME": TABLE})
-    os.environ.update({"POWERTOOLS_LOG_LEVEL": "WARNING", "POWERTOOLS_METRICS_DISABLED": "true"})  # publishing
+    server, endpoint = moto_server.start(TABLE)
     run = Run(
         endpoint,
         lambda_runtime.python(),

@@ -214,18 +214,16 @@ def test_the_built_publishing_functions_run_with_only_the_layer_and_the_runtime_
         for key in keys:
             s3.put_object(Bucket=stack.bucket, Key=key, Body=(REPO_ROOT / "content" / key).read_bytes())
         environment = lambda_runtime.environment(
-            build_dir / "IngestFunction", endpoint=endpoint, table=stack.table_name, also=[REPO_ROOT]
+            build_dir / "IngestFunction",
+            endpoint=endpoint,
+            table=stack.table_name,
+            also=[build_dir / "ReviewCheckFunction", REPO_ROOT],
         )
         environment["EVENT_BUS_NAME"] = f"{stack.table_name}-changes"
         environment["CONTENT_BUCKET_NAME"] = stack.bucket
         result = subprocess.run(
             [str(lambda_runtime.python()), "-c", _PUBLISH_FROM_PACKAGE, stack.bucket, json.dumps(keys)],
-            env={
-                **environment,
-                "PYTHONPATH": f"{lambda_runtime.host_builds(build_dir / 'IngestFunction')}{os.pathsep}"
-                f"{build_dir / 'IngestFunction'}{os.pathsep}"
-                f"{build_dir / 'ReviewCheckFunction'}{os.pathsep}{REPO_ROOT}",
-            },
+            env=environment,
             capture_output=True,
             text=True,
             timeout=120,

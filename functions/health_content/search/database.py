@@ -66,8 +66,6 @@ _FIELD_CODES = {field: code for code, field in enumerate(FIELDS)}
 # A posting packs (article << 40) | (position << 8) | (aspect << 2) | field into a signed 64-bit integer.
 _ARTICLE_SHIFT, _POSITION_SHIFT, _ASPECT_SHIFT = 40, 8, 2
 _MASK_POSITION, _MASK_ASPECT, _MASK_FIELD = (1 << 32) - 1, (1 << 6) - 1, (1 << 2) - 1
-# One edit away: the letters a typo may drop, swap or put in (the characters ``text.analysis.words`` keeps).
-_LETTERS = LETTERS
 # Words shorter than this are not offered as corrections (as ``text.matching`` builds its dictionary).
 _SHORTEST_CORRECTION = TYPO_MIN_LENGTH - 1
 _BOUND_PARAMETERS = 500  # per statement, well under SQLite's limit
@@ -349,9 +347,11 @@ def _chunks(values: Sequence[int] | Sequence[str]) -> Iterable[list[int] | list[
 
 
 def _one_edit(word: str) -> set[str]:
+    """Every string one letter dropped, swapped, changed or put in away (letters: what ``text.analysis.words``
+    keeps)."""
     splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
     deletes = {left + right[1:] for left, right in splits if right}
     swaps = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    changes = {left + letter + right[1:] for left, right in splits if right for letter in _LETTERS}
-    inserts = {left + letter + right for left, right in splits for letter in _LETTERS}
+    changes = {left + letter + right[1:] for left, right in splits if right for letter in LETTERS}
+    inserts = {left + letter + right for left, right in splits for letter in LETTERS}
     return deletes | swaps | changes | inserts

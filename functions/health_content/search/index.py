@@ -183,8 +183,9 @@ class ArticleSearchIndex:
     def _compute_candidates(self, word: str) -> tuple[tuple[str, TermKind], ...]:
         """The terms ``word`` may match and how: itself, its stems in any locale (a query word's language is not
         known) or, when neither is used anywhere, the words one typo away."""
-        found: list[tuple[str, TermKind]] = [(word, "exact"), *((stem, "stem") for stem in stems_of(word))]
-        used = self._db.uses("words", word) or any(self._db.uses("stems", stem) for stem in stems_of(word))
+        stems = stems_of(word)
+        found: list[tuple[str, TermKind]] = [(word, "exact"), *((stem, "stem") for stem in stems)]
+        used = self._db.uses("words", word) or any(self._db.uses("stems", stem) for stem in stems)
         if not used and len(word) >= TYPO_MIN_LENGTH:
             found += [(term, "typo") for term in self._db.corrections(word)]
         return tuple(found)

@@ -48,6 +48,7 @@ from health_content.storage.changelog import (
     back_off,
     retraction_item,
     retraction_key,
+    transact,
 )
 from health_content.storage.items import MAX_WRITE_ATTEMPTS, UNREADABLE, check_size, readable, replacing
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
@@ -206,14 +207,7 @@ class DynamoArticleStore:
             },
             *_listing_writes(as_published, previous),
         ]
-        table_name = self._table.name
-        items = [{action: {**spec, "TableName": table_name}} for write in writes for action, spec in write.items()]
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-                raise ConcurrentWrite() from error
-            raise
+        transact(self._table, writes)
 
     def delete(self, locale: Locale, slug: str, reason: str | None = None) -> Change | None:
         key = {"pk": _partition(locale), "sk": _sort_key(slug)}
@@ -294,14 +288,7 @@ class DynamoArticleStore:
         item: dict[str, Any] = {
             "pk": _partition(article.locale),
             "sk": _sort_key(article.slug),
-            "slug": article.slug,
-            "locale": article.locale,
-            "title": article.title,
-            "summary": article.summary,
-            "tags": list(article.tags),
-            "updated_at": article.updated_at.isoformat(),
-            "published_at": published.published_at.isoformat(),
-            "content_hash": published.content_hash,
+            **_shown_fields(published),
             "document": article.model_dump_json(),
             "listing": LISTING_LAYOUT,
         }
@@ -309,8 +296,6 @@ class DynamoArticleStore:
             item["source_version"] = published.source_version
         if published.search_analysis is not None:
             item["search"] = published.search_analysis
-        if article.review.next_review is not None:
-            item["next_review"] = article.review.next_review.isoformat()
         return item
 
 
@@ -340,8 +325,8 @@ def _listing(item: dict[str, Any]) -> ArticleListing:
     )
 
 
-def _listing_fields(published: PublishedArticle) -> dict[str, Any]:
-    """What a listing item holds: the fields a listing shows, and its place in the PublishedOrder index."""
+def _shown_fields(published: PublishedArticle) -> dict[str, Any]:
+    """The fields a listing shows (``_listing`` reads them back), kept on the article item and its listing items."""
     article = published.article
     fields: dict[str, Any] = {
         "slug": article.slug,
@@ -352,11 +337,15 @@ def _listing_fields(published: PublishedArticle) -> dict[str, Any]:
         "updated_at": article.updated_at.isoformat(),
         "published_at": published.published_at.isoformat(),
         "content_hash": published.content_hash,
-        _ORDER: f"{_stamp(published.published_at)}#{article.slug}",
     }
     if article.review.next_review is not None:
         fields["next_review"] = article.review.next_review.isoformat()
     return fields
+
+
+def _listing_fields(published: PublishedArticle) -> dict[str, Any]:
+    """What a listing item holds: the fields a listing shows, and its place in the PublishedOrder index."""
+    return {**_shown_fields(published), _ORDER: f"{_stamp(published.published_at)}#{published.article.slug}"}
 
 
 def _listing_writes(published: PublishedArticle, previous: Mapping[str, Any] | None) -> list[dict[str, Any]]:

@@ -51,6 +51,20 @@ def back_off(attempt: int) -> None:
     time.sleep(random.uniform(0, 0.025 * 2**attempt))
 
 
+def transact(table: Any, writes: list[dict[str, Any]]) -> None:
+    """Apply ``writes`` (transaction items without TableName) to ``table`` in one transaction; raises
+    ConcurrentWrite when one of their conditions failed."""
+    items = [{action: {**spec, "TableName": table.name}} for write in writes for action, spec in write.items()]
+    # botocore gives each call an idempotency token and keeps it across its own retries, so a transaction
+    # whose answer was lost is answered as done when retried.
+    try:
+        table.meta.client.transact_write_items(TransactItems=items)
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            raise ConcurrentWrite() from error
+        raise
+
+
 def _sort_key(sequence: int) -> str:
     return f"{sequence:012d}"
 
@@ -127,16 +141,7 @@ class DynamoChangeLog:
             # Without expires_at: an event the bus keeps refusing stays pending, however long that takes.
             pending = {name: value for name, value in entry.items() if name != "expires_at"}
             writes.append({"Put": {"Item": {**pending, "pk": _OUTBOX}}})
-        table_name = self._table.name
-        items = [{action: {**spec, "TableName": table_name}} for write in writes for action, spec in write.items()]
-        # botocore gives each call an idempotency token and keeps it across its own retries, so a transaction
-        # whose answer was lost is answered as done when retried.
-        try:
-            self._table.meta.client.transact_write_items(TransactItems=items)
-        except ClientError as error:
-            if error.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-                raise ConcurrentWrite() from error
-            raise
+        transact(self._table, writes)
         return change
 
     def _entry(self, change: Change) -> dict[str, Any]:
