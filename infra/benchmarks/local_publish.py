@@ -6,8 +6,9 @@
 By default it starts moto in this process, creates the local stack from template.yaml, uploads the documents of
 DIR (a catalogue from ``infra.benchmarks.catalogue``) a batch at a time and, after each batch, hands the queued
 S3 events to the real ingest handler with ``LocalStack.deliver_events``, as ``make serve``'s pump does. It
-prints, per batch and at the end, the verdicts, the ingest time per document and the process's resident memory
-(VmRSS, and its peak VmHWM): the same harness before and after a change to the local stack or to ingest.
+prints, per batch and at the end, the verdicts, the ingest time per document (elapsed, and this process's CPU
+time, which other work on the machine disturbs less) and the process's resident memory (VmRSS, and its peak
+VmHWM): the same harness before and after a change to the local stack or to ingest.
 
 With ``--serve`` it measures what a user does instead: it starts ``make serve``'s process
 (``infra.local.serve``), runs ``content-api publish --content DIR`` against it (validation, concurrent uploads,
@@ -99,31 +100,34 @@ def in_process(content: Path, batch_size: int, limit: int | None) -> int:
         stack = LocalStack.create(name, name, subscriber=False)  # as `make serve` makes it
         s3 = boto3.client("s3")
         verdicts: Counter[str] = Counter()
-        done, uploading, ingesting = 0, 0.0, 0.0
+        done, uploading, ingesting, ingesting_cpu = 0, 0.0, 0.0, 0.0
         for phase in publish.phases(documents):
             for start in range(0, len(phase), batch_size):
                 batch = phase[start : start + batch_size]
                 began = time.perf_counter()
                 uploads = publish.upload(s3, stack.bucket, batch)
-                uploaded = time.perf_counter()
+                uploaded, uploaded_cpu = time.perf_counter(), time.process_time()
                 with contextlib.redirect_stdout(io.StringIO()), warnings.catch_warnings():  # the function's logs
                     warnings.filterwarnings("ignore", "No application metrics to publish")
                     invocations = stack.deliver_events(ingest_handler.lambda_handler)
-                delivered = time.perf_counter()
+                delivered, cpu = time.perf_counter(), time.process_time() - uploaded_cpu
                 uploading += uploaded - began
                 ingesting += delivered - uploaded
+                ingesting_cpu += cpu
                 verdicts.update(r["status"] for invocation in invocations for r in invocation["results"])
                 done += len(batch)
                 rss, peak = memory_mb()
                 print(
                     f"  {done:>6,}/{len(documents):,}  ingest {1000 * (delivered - uploaded) / len(batch):5.0f} ms/doc"
-                    f"  RSS {rss:6.0f} MB (peak {peak:6.0f})  {load()}  {dict(verdicts)}",
+                    f" (CPU {1000 * cpu / len(batch):4.0f})  RSS {rss:6.0f} MB (peak {peak:6.0f})  {load()}"
+                    f"  {dict(verdicts)}",
                     flush=True,
                 )
                 del uploads
     rss, peak = memory_mb()
     print(
-        f"published {done:,} documents: ingest {ingesting:.1f} s ({1000 * ingesting / done:.0f} ms/doc), "
+        f"published {done:,} documents: ingest {ingesting:.1f} s ({1000 * ingesting / done:.0f} ms/doc, "
+        f"CPU {1000 * ingesting_cpu / done:.0f} ms/doc), "
         f"uploads {uploading:.1f} s ({1000 * uploading / done:.0f} ms/doc); RSS {rss:.0f} MB, peak {peak:.0f} MB; "
         f"{load()}; verdicts {dict(verdicts)}",
         flush=True,
