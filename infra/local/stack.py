@@ -19,7 +19,7 @@ import boto3
 
 from health_content.storage.s3 import S3ContentSource
 from infra import publish, template
-from infra.local import moto_notifications, moto_queries, moto_transactions
+from infra.local import moto_notifications, moto_queries, moto_queues, moto_transactions
 from infra.local.events import LambdaContextStub
 
 if TYPE_CHECKING:  # the stubs are a development dependency
@@ -48,10 +48,11 @@ class LocalStack:
         ``subscriber``: a queue that receives what a partner's webhook would (``received_events``). Only
         tests read it; where nothing does (``make serve``, benchmarks), it is left out, since moto's SQS
         looks at every message a queue holds on each send: 20,000 unread events made each publish slower."""
-        # Where moto runs in this process (in-process mocks, `make serve`): transactions and queries that cost what
-        # they touch, not the table, and the notification S3 sends for a delete marker.
+        # Where moto runs in this process (in-process mocks, `make serve`): transactions, queries and queue messages
+        # that cost what they touch, not the table or the queue, and the notification S3 sends for a delete marker.
         moto_transactions.install()
         moto_queries.install()
+        moto_queues.install()
         moto_notifications.install()
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
