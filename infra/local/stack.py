@@ -46,8 +46,8 @@ class LocalStack:
         """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's.
 
         ``subscriber``: a queue that receives what a partner's webhook would (``received_events``). Only
-        tests read it; where nothing does (``make serve``, benchmarks), it is left out, since moto's SQS
-        looks at every message a queue holds on each send: 20,000 unread events made each publish slower."""
+        tests read it; where nothing does (``make serve``, benchmarks), it is left out: it would keep every
+        change event of a catalogue, unread, in memory."""
         # Where moto runs in this process (in-process mocks, `make serve`): transactions, queries and queue messages
         # that cost what they touch, not the table or the queue, and the notification S3 sends for a delete marker.
         moto_transactions.install()
