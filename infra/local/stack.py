@@ -19,7 +19,7 @@ import boto3
 
 from health_content.storage.s3 import S3ContentSource
 from infra import publish, template
-from infra.local import moto_notifications, moto_queries, moto_queues, moto_transactions
+from infra.local import moto_dispatch, moto_notifications, moto_queries, moto_queues, moto_transactions
 from infra.local.events import LambdaContextStub
 
 if TYPE_CHECKING:  # the stubs are a development dependency
@@ -49,11 +49,13 @@ class LocalStack:
         tests read it; where nothing does (``make serve``, benchmarks), it is left out: it would keep every
         change event of a catalogue, unread, in memory."""
         # Where moto runs in this process (in-process mocks, `make serve`): transactions, queries and queue messages
-        # that cost what they touch, not the table or the queue, and the notification S3 sends for a delete marker.
+        # that cost what they touch, not the table or the queue, the notification S3 sends for a delete marker, and
+        # a server that does not list moto's package folder for each request.
         moto_transactions.install()
         moto_queries.install()
         moto_queues.install()
         moto_notifications.install()
+        moto_dispatch.install()
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
