@@ -14,7 +14,7 @@ from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
 from health_content.causes.prepare import ANALYSIS_VERSION
-from health_content.causes.store import CauseMention, PublishedCauses
+from health_content.causes.store import ArticleMentions, CauseMention, PublishedCauses
 from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
 from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
@@ -185,6 +185,7 @@ class InMemoryCauseStore:
     reads: int = 0
     hash_reads: int = 0
     mention_reads: int = 0
+    article_reads: int = 0
     after_write: Callable[[], None] | None = None
 
     def get(self) -> PublishedCauses | None:
@@ -206,6 +207,22 @@ class InMemoryCauseStore:
             for mention in cause.mentions
             if (mention.locale, mention.article) == (locale, slug)
         ]
+
+    def article_mentions(self, locale: Locale, slug: str) -> ArticleMentions | None:
+        self.article_reads += 1
+        self._check_version()
+        published = self.published
+        if published is None:
+            return None
+        mentions = [
+            CauseMention(cause.id, mention)
+            for cause in published.taxonomy.causes
+            for mention in cause.mentions
+            if (mention.locale, mention.article) == (locale, slug)
+        ]
+        named = {each.cause_id for each in mentions}
+        causes = {cause.id: cause for cause in published.taxonomy.causes if cause.id in named}
+        return ArticleMentions(published.content_hash, published.published_at, mentions, causes)
 
     def check_fits(self, published: PublishedCauses) -> None:
         analyzed = {entry.id: entry for entry in published.analysis.causes}

@@ -75,6 +75,7 @@ class Container:
             self.keeping,
             withdrawn=self.article_store.withdrawn,
             freshness=self.freshness,
+            cache_size=self.settings.article_cache_max_items,
         )
 
     @cached_property

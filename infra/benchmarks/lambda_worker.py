@@ -294,6 +294,9 @@ class PreparedCauses:
     def mentions_of(self, locale: Any, slug: str) -> Any:
         raise NotImplementedError("ingest only")
 
+    def article_mentions(self, locale: Any, slug: str) -> Any:
+        raise NotImplementedError("the bench asks for lookups only")
+
     def check_fits(self, published: Any) -> None:
         raise NotImplementedError("read-only")
 

@@ -274,6 +274,21 @@ def test_the_mentions_of_one_article_are_read_without_the_taxonomy(causes: Cause
     assert causes.mentions_of("id", "kram-otot") == []  # a slug that begins another is another article
 
 
+def test_an_articles_causes_are_read_with_its_mentions_without_the_taxonomy(causes: CauseStore) -> None:
+    assert causes.article_mentions("id", "kram-otot-betis") is None
+    published = _many_causes(300)
+    causes.put_if_changed(published)
+    read = causes.article_mentions("id", "kram-otot-betis")
+    assert read is not None
+    assert (read.content_hash, read.published_at) == (published.content_hash, published.published_at)
+    assert read.mentions == causes.mentions_of("id", "kram-otot-betis")
+    named = {each.cause_id for each in read.mentions}
+    assert read.causes == {cause.id: cause for cause in published.taxonomy.causes if cause.id in named}
+    assert len(read.causes) == 300  # more than one BatchGetItem call holds
+    elsewhere = causes.article_mentions("en", "kram-otot-betis")
+    assert elsewhere is not None and (elsewhere.mentions, elsewhere.causes) == ([], {})
+
+
 @dataclass
 class Replacement:
     """A store that writes, another that reads the same taxonomy, and a way to read between the writer's steps."""
@@ -393,6 +408,27 @@ def test_a_reader_whose_taxonomy_is_replaced_as_it_reads_reads_the_new_one(moto_
     assert replaced
 
 
+def test_a_reader_of_an_articles_causes_whose_taxonomy_is_replaced_as_it_reads_reads_the_new_one(
+    moto_table: Any,
+) -> None:
+    """The reader has read the header and the article's mentions; the writer then replaces the taxonomy and
+    deletes the generation they were in, so the causes they name are gone or going."""
+    writer = DynamoCauseStore(moto_table)
+    writer.put_if_changed(_causes())
+    reader_table = boto3.resource("dynamodb", region_name="us-east-1").Table(moto_table.name)
+    replaced: list[bool] = []
+
+    def mentions_read(model: Any, **_: Any) -> None:
+        if model.name == "Query" and not replaced:
+            replaced.append(True)
+            writer.put_if_changed(_many_causes(50))
+
+    reader_table.meta.client.meta.events.register("after-call.dynamodb", mentions_read)
+    read = DynamoCauseStore(reader_table).article_mentions("id", "kram-otot-betis")
+    assert read is not None and read.content_hash == _many_causes(50).content_hash
+    assert set(read.causes) == {each.cause_id for each in read.mentions} and replaced
+
+
 def test_a_taxonomy_stored_whole_by_an_earlier_release_is_refused_until_published_again(moto_table: Any) -> None:
     """The layout before one item per cause: the whole taxonomy and its gzipped analysis in the header's place."""
     published = _causes()
@@ -412,6 +448,8 @@ def test_a_taxonomy_stored_whole_by_an_earlier_release_is_refused_until_publishe
         store.get()
     with pytest.raises(ContentUnavailable):
         store.mentions_of("id", "kram-otot-betis")
+    with pytest.raises(ContentUnavailable):
+        store.article_mentions("id", "kram-otot-betis")
     change = store.put_if_changed(published)  # the same content: stored again, in this layout
     assert change is not None and change.change is ChangeType.UPDATED
     assert store.get() == published

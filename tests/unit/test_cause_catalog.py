@@ -13,8 +13,10 @@ from health_content.causes.catalog import ArticleCauses, CauseCatalog
 from health_content.causes.index import CauseQuery
 from health_content.causes.store import PublishedCauses
 from health_content.errors import CauseNotFound, ContentUnavailable, InvalidCursor
+from health_content.freshness import Freshness
 from health_content.publishing.kinds import content_hash
 from health_content.reading import ArticleReader
+from health_content.vocabulary import Locale
 from tests.causes_fixtures import real_index
 from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, keeping
 
@@ -37,10 +39,10 @@ def test_the_index_is_loaded_once_and_only_its_hash_is_rechecked() -> None:
     store, clock = InMemoryCauseStore(_published()), Clock()
     catalog = CauseCatalog(store, keeping(60), timer=clock)
     first = catalog.current()
-    assert catalog.current() is first and store.reads == 1 and store.hash_reads == 0
+    assert catalog.current() is first and store.reads == 1 and store.hash_reads == 1
     clock.now = 61
     assert catalog.current() is first  # unchanged hash: same index, no reload
-    assert store.reads == 1 and store.hash_reads == 1
+    assert store.reads == 1 and store.hash_reads == 2
 
 
 def test_a_new_taxonomy_replaces_the_index_after_the_refresh_interval() -> None:
@@ -70,7 +72,7 @@ def test_a_cold_container_that_failed_to_read_tries_again_after_seconds_not_minu
     assert catalog.current() is not None and store.reads == 1
 
 
-def _unavailable() -> PublishedCauses:
+def _unavailable(*_: object) -> PublishedCauses:
     raise ContentUnavailable("timed out")
 
 
@@ -108,3 +110,60 @@ def test_an_article_view_lists_its_causes_in_reading_order(seed_document) -> Non
     assert ids[:2] == ["hipokalsemia", "gangguan-ekstrapiramidal"]  # the overview comes first
     assert len(ids) == len(set(ids)) == 38
     assert view.last_modified == dt.datetime(2026, 11, 24, tzinfo=dt.UTC)  # the taxonomy is newer
+
+
+def _reader(store: InMemoryCauseStore, seed_document, clock: Clock, freshness: Freshness) -> ArticleReader:
+    articles = InMemoryArticleStore()
+    article = Article.model_validate(seed_document)
+    articles.put_if_changed(PublishedArticle(article, content_hash(article), dt.datetime(2026, 11, 1, tzinfo=dt.UTC)))
+    causes = CauseCatalog(store, keeping(60), timer=clock, freshness=freshness)
+    return ArticleReader(ArticleCatalog(articles, keeping(), cache_size=256), causes, freshness)
+
+
+def test_an_article_reads_its_own_mentions_and_causes_never_the_taxonomy(seed_document) -> None:
+    store, clock = InMemoryCauseStore(_published()), Clock()
+    reader = _reader(store, seed_document, clock, Freshness())
+    first = reader.view("kram-otot-betis", "id")
+    assert reader.view("kram-otot-betis", "id").causes == first.causes
+    assert (store.reads, store.article_reads) == (0, 1)  # the index is never loaded for an article
+    clock.now = 61
+    assert reader.view("kram-otot-betis", "id").causes_version == first.causes_version
+    assert (store.article_reads, store.hash_reads) == (1, 2)  # the same taxonomy: only its hash read again
+    store.put_if_changed(_published("2026-12-01"))
+    clock.now = 122
+    changed = reader.view("kram-otot-betis", "id")
+    assert store.article_reads == 2 and store.reads == 0
+    assert changed.causes_version != first.causes_version and changed.causes_version is not None
+
+
+def test_a_retraction_changes_the_version_of_every_articles_causes_and_removes_its_own(seed_document) -> None:
+    store, clock = InMemoryCauseStore(_published()), Clock()
+    withdrawn: frozenset[tuple[str, Locale]] = frozenset()
+    catalog = CauseCatalog(store, keeping(60), withdrawn=lambda: withdrawn, timer=clock)
+    before = catalog.for_article("kram-otot-betis", "id")
+    assert before.by_section
+    withdrawn = frozenset({("artikel-lain", "id")})
+    clock.now = 61
+    other_retracted = catalog.for_article("kram-otot-betis", "id")
+    assert other_retracted.version != before.version and other_retracted.by_section == before.by_section
+    withdrawn = frozenset({("kram-otot-betis", "id")})
+    clock.now = 122
+    assert catalog.for_article("kram-otot-betis", "id").by_section == {}
+
+
+def test_an_articles_causes_that_cannot_be_read_are_left_out_or_served_from_the_copy(seed_document) -> None:
+    store, clock, freshness = InMemoryCauseStore(_published()), Clock(), Freshness()
+    reader = _reader(store, seed_document, clock, freshness)
+    read = store.article_mentions
+    store.article_mentions = _unavailable  # type: ignore[method-assign, assignment]
+    left_out = reader.view("kram-otot-betis", "id")
+    assert (left_out.causes, left_out.causes_version) == ([], None) and freshness.degraded
+    store.article_mentions = read  # type: ignore[method-assign]
+    clock.now = 5.1  # past the failure's retry interval
+    kept = reader.view("kram-otot-betis", "id")
+    assert kept.causes and freshness.stale_age is None
+    store.current_hash = _unavailable  # type: ignore[method-assign, assignment]
+    clock.now = 100
+    stale = reader.view("kram-otot-betis", "id")
+    assert stale.causes == kept.causes and stale.causes_version == kept.causes_version
+    assert freshness.stale_age is not None

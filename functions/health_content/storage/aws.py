@@ -5,8 +5,9 @@ one request outlive the API function's 10 s timeout, and make every request of a
 table retry, which feeds the throttling. The budgets:
 
 API function (timeout 10 s): one attempt per call, 0.5 s to connect, 0.8 s to read. An article
-request makes at most three store calls (the article, the cause index's hash, the taxonomy), so
-3 x (0.5 + 0.8) = 3.9 s at worst; a filtered list at most four queries (5.2 s); an unreachable
+request makes at most six small store calls (the article; when due, the taxonomy's hash and the
+retracted articles; the taxonomy's header, the article's mentions and the causes they name), so
+6 x (0.5 + 0.8) = 7.8 s at worst; a filtered list at most four queries (5.2 s); an unreachable
 or throttling store fails in milliseconds. Readers are better served by the warm container's
 last good copy, or a fast 503 with Retry-After, than by waiting.
 
