@@ -9,15 +9,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
+from health_content.causes.database import FORMAT
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import ArticleMentions, CauseMention, PublishedCauses
 from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
-from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
+from health_content.errors import ContentUnavailable, DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.kept import KeepPolicy
 from health_content.publishing.report import PublishReport
 from health_content.publishing.source import SourceObject
@@ -303,6 +305,31 @@ def _position(cursor: str, *, by_publication: bool) -> tuple[str, ...]:
     if instant is None or instant.tzinfo is None:
         raise InvalidCursor()
     return (instant.astimezone(dt.UTC).isoformat(timespec="microseconds"), after)
+
+
+@dataclass
+class InMemoryCauseIndexFiles:
+    """The cause index file kept in memory as the bucket keeps it: its bytes, the taxonomy it was built from and its
+    format; ``fetch_fails`` makes reading it fail as an unreachable bucket does."""
+
+    file: tuple[bytes, str, str] | None = None
+    fetches: int = 0
+    fetch_fails: bool = False
+
+    def fetch(self, path: Path) -> bool:
+        self.fetches += 1
+        if self.fetch_fails:
+            raise ContentUnavailable("The cause index could not be read.")
+        if self.file is None:
+            return False
+        path.write_bytes(self.file[0])
+        return True
+
+    def store(self, path: Path, content_hash: str) -> None:
+        self.file = (path.read_bytes(), content_hash, FORMAT)
+
+    def stored(self) -> str | None:
+        return self.file[1] if self.file is not None and self.file[2] == FORMAT else None
 
 
 @dataclass

@@ -25,6 +25,7 @@ from health_content.settings import Settings
 from health_content.storage.apigateway import ApiGatewayPartners
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table, s3_client
+from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.search_files import S3SearchIndexFiles
@@ -69,9 +70,16 @@ class Container:
         )
 
     @cached_property
+    def content_bucket(self) -> Any:
+        """The S3 client that downloads the indexer's files from the content bucket."""
+        return s3_client(API_CLIENT_CONFIG)
+
+    @cached_property
     def causes(self) -> CauseCatalog:
+        bucket = self.settings.content_bucket_name
         return CauseCatalog(
             DynamoCauseStore(self.content_table, self.change_log),
+            S3CauseIndexFiles(self.content_bucket, bucket) if bucket else None,
             self.keeping,
             withdrawn=self.article_store.withdrawn,
             freshness=self.freshness,
@@ -93,7 +101,7 @@ class Container:
         bucket = self.settings.content_bucket_name
         return SearchCatalog(
             AnalysisSource(store.search_analyses, store.search_analysis, self.change_log),
-            S3SearchIndexFiles(s3_client(API_CLIENT_CONFIG), bucket) if bucket else None,
+            S3SearchIndexFiles(self.content_bucket, bucket) if bucket else None,
             self.causes,
             self.keeping,
             freshness=self.freshness,

@@ -13,9 +13,16 @@ one kind of first request, so that none pays for another's loading:
   categories, 30% in English);
 - a search container: its first search (the search ranks passages through the causes a query finds too).
 
-Each reports its peak memory (VmHWM) after its warm requests; figures are medians over the containers. Then, in
-a fresh process of this virtualenv, where the first load's time goes: reading the taxonomy's items from the
-serving index (botocore's time, moto's serving included) and parsing them, and building the index from them.
+Each reports its peak memory (VmHWM) after its warm requests; figures are medians over the containers. Then the
+designs of a container's first load, each in a fresh process of this virtualenv (medians of --containers), up to
+its first lookup (``kekurangan kalsium``), and the memory it took (growth of the peak resident size):
+
+- ``serving index``: read every cause from DynamoDB and build the index database from them (what a container does
+  when the indexer's file is not of the published taxonomy; before the file, every container built its index so);
+- ``compact object``: one gzipped JSON object of the taxonomy and its analysis, made at publish time, downloaded
+  and parsed, and the index built in memory from it (the faster in-memory build);
+- ``indexer's file``: the index database the indexer built, downloaded and opened (what the API does).
+
 Ratios are against the first (smallest) taxonomy of the same run. Nothing is asserted.
 """
 
@@ -23,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import gzip
 import json
 import os
 import statistics
@@ -30,7 +38,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -116,67 +123,105 @@ def measure_containers(
     return {key: statistics.median(each[key] for each in rounds) for key in FIGURES}, rounds
 
 
-# --- where the first load's time goes, in a fresh process ---------------------------------------
+# --- the designs of a first load, each in a fresh process -----------------------------------------
+
+DESIGNS = ("serving index", "compact object", "indexer's file")
+COMPACT_KEY = "bench/causes.json.gz"  # outside the prefixes that trigger ingest
+FIRST_LOOKUP = "kekurangan kalsium"
 
 
-def first_load() -> dict[str, float]:
-    """Read the published taxonomy from the serving index and build its index, timed and traced (this process
-    points at the moto server through the environment)."""
-    from botocore.client import BaseClient
+def put_compact_object() -> None:
+    """The compact design's object, as a publish would make it: the published taxonomy and its analysis."""
+    import boto3
 
-    from health_content.causes.index import CauseIndex
     from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table
     from health_content.storage.causes import DynamoCauseStore
 
-    original = BaseClient._make_api_call  # type: ignore[attr-defined]
-    spent = {"s": 0.0, "calls": 0}
-
-    def timed(client: Any, operation: str, parameters: dict[str, Any]) -> Any:
-        started = time.perf_counter()
-        try:
-            return original(client, operation, parameters)
-        finally:
-            spent["s"] += time.perf_counter() - started
-            spent["calls"] += 1
-
-    BaseClient._make_api_call = timed  # type: ignore[attr-defined]
-    # The ingest client's timeouts: moto serving a page to a traced process can outlast the API's 0.8 s.
-    store = DynamoCauseStore(dynamodb_table(TABLE, INGEST_CLIENT_CONFIG))
-    started = time.perf_counter()
-    published = store.get()
-    read = time.perf_counter()
-    calls_s, calls = spent["s"], spent["calls"]
+    published = DynamoCauseStore(dynamodb_table(TABLE, INGEST_CLIENT_CONFIG)).get()
     assert published is not None
-    CauseIndex(published.taxonomy, published.analysis, published.published_at)
-    built = time.perf_counter()
-    gc.collect()
-    tracemalloc.start()
-    published = store.get()
-    assert published is not None
-    parsed_bytes = tracemalloc.get_traced_memory()[0]
-    index = CauseIndex(published.taxonomy, published.analysis, published.published_at)
-    index_bytes = tracemalloc.get_traced_memory()[0] - parsed_bytes
-    tracemalloc.stop()
-    del index
-    return {
-        "read_and_parse_ms": (read - started) * 1000,
-        "of_which_store_calls_ms": calls_s * 1000,
-        "store_calls": calls,
-        "build_ms": (built - read) * 1000,
-        "parsed_mb": parsed_bytes / 1e6,
-        "index_mb": index_bytes / 1e6,
+    document = {
+        "taxonomy": published.taxonomy.model_dump(mode="json"),
+        "analysis": published.analysis.model_dump(mode="json"),
+        "content_hash": published.content_hash,
+        "published_at": published.published_at.isoformat(),
     }
+    body = gzip.compress(json.dumps(document).encode(), compresslevel=6)
+    boto3.client("s3").put_object(Bucket=TABLE, Key=COMPACT_KEY, Body=body)
 
 
-def measure_first_load(environment: dict[str, str]) -> dict[str, float]:
-    measured = subprocess.run(
-        [sys.executable, "-m", "infra.benchmarks.cause_scale", "--first-load"],
-        env=environment,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return dict(json.loads(measured.stdout.splitlines()[-1]))
+def first_load(design: str) -> dict[str, float]:
+    """One design's first load and first lookup in this (fresh) process, in two steps: getting what the index is
+    made of, then making the index of it and answering."""
+    import datetime as dt
+    import resource
+
+    import boto3
+
+    from health_content.causes.database import CauseDatabase
+    from health_content.causes.index import CauseIndex, CauseQuery
+    from health_content.causes.model import CauseTaxonomy
+    from health_content.causes.prepare import CauseAnalysis
+    from health_content.causes.store import PublishedCauses
+    from health_content.storage.aws import API_CLIENT_CONFIG, INGEST_CLIENT_CONFIG, dynamodb_table, s3_client
+    from health_content.storage.cause_files import S3CauseIndexFiles
+    from health_content.storage.causes import DynamoCauseStore
+
+    store = DynamoCauseStore(dynamodb_table(TABLE, INGEST_CLIENT_CONFIG))  # a moto page may outlast the API's 0.8 s
+    files = S3CauseIndexFiles(s3_client(API_CLIENT_CONFIG), TABLE)
+    bucket = boto3.client("s3")
+    store.current_hash()  # the first call's connection and credentials are no design's
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "causes.sqlite"
+        started = time.perf_counter()
+        if design == "serving index":
+            published = store.get()
+            got = time.perf_counter()
+            assert published is not None
+            database = CauseDatabase.create(published, path)
+        elif design == "compact object":
+            body = bucket.get_object(Bucket=TABLE, Key=COMPACT_KEY)["Body"].read()
+            got = time.perf_counter()
+            document = json.loads(gzip.decompress(body))
+            published = PublishedCauses(
+                CauseTaxonomy.model_validate(document["taxonomy"]),
+                CauseAnalysis.model_validate(document["analysis"]),
+                document["content_hash"],
+                dt.datetime.fromisoformat(document["published_at"]),
+            )
+            database = CauseDatabase.create(published)  # in memory
+        else:
+            assert files.fetch(path)
+            got = time.perf_counter()
+            database = CauseDatabase.open(path)
+        hits, _ = CauseIndex(database).search(CauseQuery.of(q=FIRST_LOOKUP), 0, 20)
+        answered = time.perf_counter()
+        assert hits
+        return {
+            "get_ms": (got - started) * 1000,
+            "make_ms": (answered - got) * 1000,
+            "total_ms": (answered - started) * 1000,
+            "memory_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 - before,
+        }
+
+
+def measure_designs(environment: dict[str, str], rounds: int) -> dict[str, dict[str, float]]:
+    """Per design, the medians of ``rounds`` fresh processes."""
+    found: dict[str, list[dict[str, float]]] = {design: [] for design in DESIGNS}
+    for _ in range(rounds):
+        for design in DESIGNS:
+            measured = subprocess.run(
+                [sys.executable, "-m", "infra.benchmarks.cause_scale", "--first-load", design],
+                env=environment,
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            found[design].append(json.loads(measured.stdout.splitlines()[-1]))
+    return {
+        design: {key: statistics.median(each[key] for each in figures) for key in figures[0]}
+        for design, figures in found.items()
+    }
 
 
 # --- reporting -----------------------------------------------------------------------------------
@@ -251,25 +296,22 @@ def report(results: Sequence[dict[str, Any]], summary: str) -> str:
             "",
             _markdown(header, ratios),
         ]
+    base = results[0]["designs"]
     loads = [
         [
             f"{result['causes']:,}",
-            _ms(load["read_and_parse_ms"]),
-            f"{_ms(load['of_which_store_calls_ms'])} ({load['store_calls']:.0f} calls)",
-            _ms(load["build_ms"]),
-            f"{load['parsed_mb']:.0f} MB",
-            f"{load['index_mb']:.0f} MB",
+            design,
+            _ms(figures["get_ms"]),
+            _ms(figures["make_ms"]),
+            f"{_ms(figures['total_ms'])} ({figures['total_ms'] / base[design]['total_ms']:.2f}x)",
+            f"{figures['memory_mb']:.0f} MB",
         ]
         for result in results
-        for load in [result["first_load"]]
+        for design, figures in result["designs"].items()
     ]
-    load_header = ["causes", "read and parse", "of which store calls", "build", "parsed taxonomy", "index"]
-    parts += [
-        "",
-        "The first load, in a fresh process of the development virtualenv:",
-        "",
-        _markdown(load_header, loads),
-    ]
+    load_header = ["causes", "design", "get", "build or open, and answer", "first lookup", "memory"]
+    where = "A first load and lookup by each design, in fresh processes of the development virtualenv:"
+    parts += ["", where, "", _markdown(load_header, loads)]
     return "\n".join(parts)
 
 
@@ -288,10 +330,10 @@ def main(arguments: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=catalogue.DEFAULT_SEED)
     parser.add_argument("--package", type=Path, default=default_package, help="The API function's built package.")
     parser.add_argument("--json", type=Path, help="Write every figure here.")
-    parser.add_argument("--first-load", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--first-load", choices=DESIGNS, help=argparse.SUPPRESS)
     options = parser.parse_args(arguments)
     if options.first_load:
-        print(json.dumps(first_load()))
+        print(json.dumps(first_load(options.first_load)))
         return 0
     package = options.package.resolve()
     if not (package / "api" / "handler.py").is_file():
@@ -329,7 +371,8 @@ def main(arguments: Sequence[str] | None = None) -> int:
             gc.freeze()  # what moto holds lives until the reset: out of the collector's way (see scale.py)
             medians, rounds = measure_containers(run, directory, say)
             first_reads = {kind: rounds[-1][f"first_{kind}"] for kind in KINDS}
-            load = measure_first_load(dict(os.environ))
+            put_compact_object()
+            designs = measure_designs(dict(os.environ), options.containers)
             results.append(
                 {
                     "causes": causes,
@@ -338,7 +381,7 @@ def main(arguments: Sequence[str] | None = None) -> int:
                     "publish_s": published_s,
                     **medians,
                     "first_reads": first_reads,
-                    "first_load": load,
+                    "designs": designs,
                     "rounds": rounds,
                 }
             )

@@ -316,6 +316,7 @@ def serve_causes_from(taxonomy_file: str) -> None:
     container = api_handler.this_containers_api().container
     container.causes = CauseCatalog(  # replaces the cached property's value
         PreparedCauses(taxonomy_file),
+        None,  # the index is built from the prepared taxonomy, as without the indexer's file
         container.keeping,
         withdrawn=container.article_store.withdrawn,
         freshness=container.freshness,

@@ -14,6 +14,7 @@ import gzip
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import boto3
@@ -21,7 +22,9 @@ import pytest
 
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
+from health_content.causes.database import CauseDatabase
 from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.causes.updating import CauseIndexFiles
 from health_content.changes.feed import ChangeFeed
 from health_content.changes.log import ChangeLog
 from health_content.changes.model import ChangeType
@@ -31,6 +34,7 @@ from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import ContentSource
 from health_content.storage import changelog
 from health_content.storage.articles import DynamoArticleStore
+from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.items import item_size
@@ -38,7 +42,13 @@ from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
 from tests.conftest import moto_mock, too_large_to_store
-from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryChangeLog, InMemoryContentSource
+from tests.fakes import (
+    InMemoryArticleStore,
+    InMemoryCauseIndexFiles,
+    InMemoryCauseStore,
+    InMemoryChangeLog,
+    InMemoryContentSource,
+)
 
 BACKENDS = ["in-memory", "aws-on-moto"]
 PUBLISHED_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -453,6 +463,43 @@ def test_a_taxonomy_stored_whole_by_an_earlier_release_is_refused_until_publishe
     change = store.put_if_changed(published)  # the same content: stored again, in this layout
     assert change is not None and change.change is ChangeType.UPDATED
     assert store.get() == published
+
+
+# --- CauseIndexFiles -----------------------------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def cause_files(request: pytest.FixtureRequest) -> Iterator[CauseIndexFiles]:
+    if request.param == "in-memory":
+        yield InMemoryCauseIndexFiles()
+        return
+    with moto_mock():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="contract")
+        client.put_bucket_versioning(Bucket="contract", VersioningConfiguration=template.bucket_versioning())
+        yield S3CauseIndexFiles(client, "contract")
+
+
+def test_no_cause_index_file_until_one_is_stored(cause_files: CauseIndexFiles, tmp_path: Path) -> None:
+    assert cause_files.fetch(tmp_path / "causes.sqlite") is False
+    assert cause_files.stored() is None
+
+
+def test_a_cause_index_file_round_trips_with_the_taxonomy_it_was_built_from(
+    cause_files: CauseIndexFiles, tmp_path: Path
+) -> None:
+    published = _causes()
+    built = CauseDatabase.create(published, tmp_path / "built.sqlite")
+    cause_files.store(tmp_path / "built.sqlite", published.content_hash)
+    assert cause_files.stored() == published.content_hash
+    assert cause_files.fetch(tmp_path / "fetched.sqlite") is True
+    assert (tmp_path / "fetched.sqlite").read_bytes() == (tmp_path / "built.sqlite").read_bytes()
+    later = _many_causes(3)
+    rebuilt = CauseDatabase.create(later, tmp_path / "later.sqlite")
+    cause_files.store(tmp_path / "later.sqlite", later.content_hash)  # the next version replaces it
+    assert cause_files.stored() == later.content_hash
+    built.close()
+    rebuilt.close()
 
 
 def test_delete_removes_the_taxonomy_once(causes: CauseStore) -> None:

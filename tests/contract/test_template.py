@@ -15,6 +15,9 @@ from health_content.settings import Settings
 from infra.template import REPO_ROOT, load_template, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
+# The indexer's files: the search index of each locale and the cause index.
+INDEX_FILES = [{"Fn::Sub": "${ContentBucket.Arn}/search-index/*"}, {"Fn::Sub": "${ContentBucket.Arn}/cause-index/*"}]
+INDEX_PREFIXES = ["search-index/*", "cause-index/*"]
 
 
 def _sam(*args: str, extra_path: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -139,24 +142,24 @@ def test_the_api_function_can_only_read() -> None:
     read_table, read_index_files, read_partners = resource_properties("ApiFunction")["Policies"]
     assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
     files, listing = read_index_files["Statement"]
-    # the search index files only: never the documents, never a write
-    assert (files["Action"], files["Resource"]) == ("s3:GetObject", {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"})
-    # listing, so that a file not written yet is a 404 rather than a 403, and only under its prefix
+    # the index files only: never the documents, never a write
+    assert (files["Action"], files["Resource"]) == ("s3:GetObject", INDEX_FILES)
+    # listing, so that a file not written yet is a 404 rather than a 403, and only under their prefixes
     assert listing["Action"] == "s3:ListBucket"
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": "search-index/*"}}
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": INDEX_PREFIXES}}
     [statement] = read_partners["Statement"]
     assert statement["Action"] == "apigateway:GET"  # a key's partner and plan, never a write
 
 
-def test_the_search_indexer_runs_alone_and_writes_only_its_files() -> None:
+def test_the_indexer_runs_alone_and_writes_only_its_files() -> None:
     indexer = resource_properties("SearchIndexFunction")
     assert indexer["ReservedConcurrentExecutions"] == 1  # each run replaces the files the previous one stored
     statements = [s for policy in indexer["Policies"] for s in policy.get("Statement", [])]
     assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in statements] == [
-        (["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"}),
+        (["s3:GetObject", "s3:PutObject"], INDEX_FILES),
         (["s3:ListBucket"], {"Fn::GetAtt": ["ContentBucket", "Arn"]}),
     ]
-    assert statements[1]["Condition"] == {"StringLike": {"s3:prefix": "search-index/*"}}
+    assert statements[1]["Condition"] == {"StringLike": {"s3:prefix": INDEX_PREFIXES}}
     assert "DynamoDBReadPolicy" in indexer["Policies"][0]
 
 

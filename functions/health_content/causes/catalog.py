@@ -2,27 +2,36 @@
 the lookups search; and the causes of each article read, apart from the index.
 
 When its copy is due, the catalog reads only the published content hash and the retracted articles. The index and
-each article's causes were read for one such version and are used as long as it is current: the index is loaded,
-and an article's causes read again, only when it changes. An article's causes are its own mentions and the
-records they name, so an article costs the same whatever the taxonomy's size, and never waits for the index.
+each article's causes were read for one such version and are used as long as it is current: the index is loaded
+(``updating.current``: the indexer's file, downloaded to a folder of the catalog's own), and an article's causes
+read again, only when it changes; a retraction alone makes a new index over the same database. An article's
+causes are its own mentions and the records they name, so an article costs the same whatever the taxonomy's size,
+and never waits for the index.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
+import tempfile
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from cachetools import LRUCache
 
 from health_content import cursor as cursors
+from health_content.causes import updating
+from health_content.causes.database import CauseDatabase
 from health_content.causes.index import CauseIndex, CauseQuery, Facets, Hit
 from health_content.causes.model import Cause
 from health_content.causes.store import CauseStore
-from health_content.errors import CauseNotFound, InvalidCursor
+from health_content.errors import CauseNotFound, ContentUnavailable, InvalidCursor
 from health_content.freshness import Freshness
 from health_content.kept import KeepPolicy, KeptCopy
+from health_content.observability import logger
 from health_content.vocabulary import Locale
 
 
@@ -77,6 +86,7 @@ class CauseCatalog:
     def __init__(
         self,
         store: CauseStore,
+        files: updating.CauseIndexFiles | None,
         policy: KeepPolicy,
         *,
         withdrawn: Callable[[], frozenset[tuple[str, Locale]]] = frozenset,
@@ -85,6 +95,7 @@ class CauseCatalog:
         cache_size: int = 256,
     ) -> None:
         self._store = store
+        self._files = files
         self._withdrawn = withdrawn
         self._freshness = freshness or Freshness()
         self._timer = timer
@@ -93,6 +104,8 @@ class CauseCatalog:
         self._following = replace(policy, refresh_after=0.0)
         self._loaded: KeptCopy[_Loaded] = KeptCopy(self._following, self._freshness, timer)
         self._articles: LRUCache[tuple[Locale, str], KeptCopy[_ArticleRead]] = LRUCache(maxsize=cache_size)
+        self._folder = tempfile.TemporaryDirectory(prefix="causes-")
+        self._files_made = 0
 
     def current(self) -> CauseIndex | None:
         """The index of the published taxonomy, or None while none is published."""
@@ -109,12 +122,27 @@ class CauseCatalog:
         published = self._now_published()
         if loaded is not None and loaded.read_for == published:
             return loaded
-        stored = self._store.get()
-        if stored is None:
+        if published.content_hash is None:
             return _Loaded(None, None, published)
-        version = published.version(stored.content_hash)
-        index = CauseIndex(stored.taxonomy, stored.analysis, stored.published_at, published.withdrawn, version)
-        return _Loaded(index, stored.content_hash, published)
+        if loaded is not None and loaded.index is not None and loaded.read_for.content_hash == published.content_hash:
+            database: CauseDatabase | None = loaded.index.database  # only the retractions changed
+        else:
+            database = self._database(published.content_hash)
+        if database is None:
+            return _Loaded(None, None, published)
+        index = CauseIndex(database, published.withdrawn, published.version(database.content_hash))
+        return _Loaded(index, database.content_hash, published)
+
+    def _database(self, content_hash: str) -> CauseDatabase | None:
+        """A failure of the index's own storage (a damaged file, a full /tmp) is the store's failure: the index
+        last loaded keeps being served while it is young enough, as when DynamoDB fails."""
+        self._files_made += 1  # a new file each time: the index being replaced is served until then
+        path = Path(self._folder.name) / f"causes-{self._files_made}.sqlite"
+        try:
+            return updating.current(self._store, self._files, path, content_hash)
+        except (sqlite3.Error, OSError, zlib.error, ValueError) as error:
+            logger.exception("the cause index could not be loaded")
+            raise ContentUnavailable("The cause index could not be loaded.") from error
 
     def search(self, query: CauseQuery, limit: int, cursor: str | None) -> CausePage:
         loaded = self._current()
