@@ -12,7 +12,8 @@ Tables:
               populations)
     causes    one row per cause, numbered in taxonomy order: its record and the excerpt of each mention (JSON)
     postings  (column, term) -> the causes whose texts hold the term as a word (0) or as a stem (1), each with its
-              best place (JSON: [number, weight, field, language, word], in the order a cause was first found)
+              best place (JSON: [number, field, language] and, when it is not the term, the word; codes are
+              positions in FIELDS and LOCALES), in the order a cause was first found
     words     every word of the causes' texts long enough to be a correction of a typo
     phrases   each name and synonym, its words joined by spaces, with the causes that have it (JSON)
     codes     each ICD-10 code filed and each of its ancestors (compact, from three characters), with the causes
@@ -38,7 +39,7 @@ from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import PublishedCauses
 from health_content.text.analysis import TYPO_MIN_LENGTH
 from health_content.text.matching import one_edit
-from health_content.vocabulary import Locale
+from health_content.vocabulary import LOCALES, Locale
 
 # Bump when the tables or their contents change: a file of another schema is never opened (the indexer builds anew).
 SCHEMA_VERSION = 1
@@ -66,6 +67,7 @@ FIELD_WEIGHTS = {
     "category": 1.0,
     "population": 1.0,
 }
+FIELDS = tuple(FIELD_WEIGHTS)
 Column = Literal["words", "stems"]
 _COLUMNS: dict[Column, int] = {"words": 0, "stems": 1}
 # A posting: (cause number, field weight, field, language, indexed word)
@@ -139,7 +141,13 @@ class CauseDatabase:
         ).fetchone()
         if row is None:
             return {}
-        return {entry[0]: (entry[0], entry[1], entry[2], entry[3], entry[4]) for entry in json.loads(row[0])}
+        # Every posting of a common word is kept while its matches are: the same field, language and word objects
+        # for all of them, rather than copies parsed for each.
+        found: dict[int, Posting] = {}
+        for number, field_code, locale_code, *word in json.loads(row[0]):
+            field = FIELDS[field_code]
+            found[number] = (number, FIELD_WEIGHTS[field], field, LOCALES[locale_code], word[0] if word else term)
+        return found
 
     def corrections(self, word: str) -> list[str]:
         """The causes' words one edit (a letter dropped, added, changed or two swapped) away from ``word``, in
@@ -215,7 +223,10 @@ def _fill(db: sqlite3.Connection, published: PublishedCauses) -> None:
     for kind, terms in enumerate(postings):
         db.executemany(
             "INSERT INTO postings VALUES (?, ?, ?)",
-            ((kind, term, json.dumps(list(found.values()))) for term, found in terms.items()),
+            (
+                (kind, term, json.dumps([_stored(posting, term) for posting in found.values()]))
+                for term, found in terms.items()
+            ),
         )
     db.executemany(
         "INSERT INTO words VALUES (?)", ((word,) for word in postings[0] if len(word) >= TYPO_MIN_LENGTH - 1)
@@ -234,6 +245,12 @@ def _fill(db: sqlite3.Connection, published: PublishedCauses) -> None:
         ),
     )
     db.executemany("INSERT INTO titles VALUES (?, ?)", analysis.icd10_titles.items())
+
+
+def _stored(posting: Posting, term: str) -> list[int | str]:
+    number, _, field, language, word = posting
+    stored: list[int | str] = [number, FIELDS.index(field), LOCALES.index(language)]
+    return stored if word == term else [*stored, word]
 
 
 def _keep_best(postings: dict[int, Posting], posting: Posting) -> None:

@@ -92,17 +92,20 @@ WORD_CACHE_SIZE = 4096
 RECORD_CACHE_SIZE = 512
 
 
+# How a word matched a record: the field, language and indexed term, and the kind of match.
+Place = tuple[str, Locale, str, MatchKind]
+
+
 @dataclass(frozen=True, slots=True)
 class WordHits:
-    """Everything one query word matches, scored and ranked once, then reused from a cache."""
+    """Everything one query word matches, scored and ranked once, then reused from a cache. A common word matches
+    thousands of records in a large taxonomy, so what is kept per record is a score and the number of one of the
+    few places it matched in, shared by every record that matched there."""
 
     scores: dict[int, float]
-    details: dict[int, tuple[Posting, MatchKind]]
+    places: dict[int, int]  # record -> index in `how`
+    how: list[Place]
     ranked: list[int]  # by score, then id
-
-    @property
-    def numbers(self) -> set[int]:
-        return set(self.scores)
 
 
 class CauseIndex:
@@ -322,25 +325,28 @@ class CauseIndex:
         hit = Hit(self._record(number)[0], score, code_relation=None if codes is None else codes.get(number))
         for word, hits in zip(words, word_hits, strict=True):
             if number in hits.scores:
-                posting, kind = hits.details[number]
-                hit.matches.append(Match(word, posting[2], posting[3], posting[4], kind))
+                field, language, term, kind = hits.how[hits.places[number]]
+                hit.matches.append(Match(word, field, language, term, kind))
         return hit
 
     def _compute_word_hits(self, word: str) -> WordHits:
         best: dict[int, float] = {}
-        details: dict[int, tuple[Posting, MatchKind]] = {}
+        found: dict[int, Place] = {}
         for postings, _, kind in self._candidates(word):
             quality = QUALITY[kind]
             for number, posting in postings.items():
                 score = posting[1] * quality
                 if score > best.get(number, 0.0):
                     best[number] = score
-                    details[number] = (posting, kind)
+                    found[number] = (posting[2], posting[3], posting[4], kind)
         if best:
             weight = rarity(len(self._ids), len(best))
-            best = {number: score * weight for number, score in best.items()}
+            shared: dict[float, float] = {}  # a few distinct values: one object each
+            best = {number: shared.setdefault(score * weight, score * weight) for number, score in best.items()}
         ranked = sorted(best, key=lambda n: (-best[n], self._ids[n]))
-        return WordHits(best, details, ranked)
+        how: dict[Place, int] = {}
+        places = {number: how.setdefault(place, len(how)) for number, place in found.items()}
+        return WordHits(best, places, list(how), ranked)
 
     def _candidates(self, word: str) -> list[tuple[dict[int, Posting], str, MatchKind]]:
         """The postings ``word`` may match, each with the term that matched and how: itself, its stems in every
