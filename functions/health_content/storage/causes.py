@@ -14,16 +14,17 @@ Item layout (table keys ``pk``/``sk``, both strings):
                                                      analysis (gzipped JSON: its analysis, its codes' titles)
     pk = "TAXONOMY#<id>", sk = "mentions#<locale>#<slug>#<part>"   the mentions of one article in taxonomy
                                                      order (cause id, mention), MENTIONS_PER_ITEM at most, and
-                                                     the position of each cause they name (its item's key)
+                                                     the position of each cause they name (its item's key);
+                                                     part 0 says how many parts there are
 
 A new version's items are written first, under a generation of their own; then the header is pointed at
 it in the transaction that logs the change (``changelog``); then the generation it replaced is deleted.
 A reader reads the header, then the generation's causes with one paged Query; a generation is never
 written to once a header names it, so finding fewer than ``cause_count`` causes means it was replaced and
 deleted meanwhile, and the reader starts again from the header. Either way it sees one whole version. An
-article's causes are its mentions items and the causes they name, read by key (BatchGetItem) with the
-generation's first cause: a generation's first cause is deleted before the rest of it, so a reader that still
-finds it has read the rest before the deletion began.
+article's causes are its mentions items, then the causes they name with the generation's first cause, each
+read by key rather than by a Query over the generation: a generation's first cause is deleted before the rest
+of it, so a reader that still finds it last has read the rest before the deletion began.
 """
 
 from __future__ import annotations
@@ -141,18 +142,17 @@ class _StoredForm:
             for mention in cause.mentions:
                 by_article.setdefault((mention.locale, mention.article), []).append((cause.id, mention))
         for (locale, slug), mentions in by_article.items():
-            for part, start in enumerate(range(0, len(mentions), MENTIONS_PER_ITEM)):
+            starts = range(0, len(mentions), MENTIONS_PER_ITEM)
+            for part, start in enumerate(starts):
                 chunk = mentions[start : start + MENTIONS_PER_ITEM]
                 named = {cause_id: positions[cause_id] for cause_id, _ in chunk}
-                yield (
-                    f"the mentions of article {locale}/{slug}",
-                    {
-                        "pk": pk,
-                        "sk": f"{_mentions_prefix(locale, slug)}{part:06d}",
-                        "mentions": _MENTIONS_FORMAT.dump_json(chunk).decode(),
-                        "positions": _POSITIONS_FORMAT.dump_json(named).decode(),
-                    },
-                )
+                item = {
+                    "pk": pk,
+                    "sk": _mentions_key(locale, slug, part),
+                    "mentions": _MENTIONS_FORMAT.dump_json(chunk).decode(),
+                    "positions": _POSITIONS_FORMAT.dump_json(named).decode(),
+                }
+                yield f"the mentions of article {locale}/{slug}", item | ({"parts": len(starts)} if part == 0 else {})
 
     def check_fits(self) -> None:
         placeholder = "0" * _GENERATION_CHARS
@@ -227,7 +227,8 @@ class DynamoCauseStore:
                 generation, content_hash = str(header["generation"]), str(header["content_hash"])
                 published_at = dt.datetime.fromisoformat(header["published_at"])
             mentions, positions = self._mentions(generation, locale, slug)
-            found = self._get_many(generation, [_FIRST_CAUSE, *(_cause_key(n) for n in positions.values())])
+            keys = [_FIRST_CAUSE, *(_cause_key(n) for n in positions.values())]
+            found = self._get_many(generation, keys, "sk, document")
             if _FIRST_CAUSE not in found:
                 logger.info("the cause taxonomy was replaced while an article's causes were read; reading them again")
                 continue
@@ -239,7 +240,15 @@ class DynamoCauseStore:
     def _mentions(self, generation: str, locale: Locale, slug: str) -> tuple[list[CauseMention], dict[str, int]]:
         """The generation's mentions of one article, and the position of each cause they name. Read consistently:
         the items were written before the header that names them, but perhaps only just."""
-        items = self._query(generation, _mentions_prefix(locale, slug), consistent=True)
+        first = self._read({"pk": f"{_PARTITION}#{generation}", "sk": _mentions_key(locale, slug, 0)}, consistent=True)
+        if first is None:
+            return [], {}
+        with readable("cause taxonomy"):
+            parts = int(first["parts"])
+        rest = [_mentions_key(locale, slug, part) for part in range(1, parts)]
+        found = self._get_many(generation, rest, "sk, mentions, positions") if rest else {}
+        # A part missing means the generation is being deleted: the caller that must tell finds its first cause gone.
+        items = [first, *(found[key] for key in rest if key in found)]
         with readable("cause taxonomy"):
             mentions = [
                 CauseMention(cause_id, mention)
@@ -375,7 +384,7 @@ class DynamoCauseStore:
         except (ClientError, BotoCoreError) as error:
             raise ContentUnavailable(UNREADABLE) from error
 
-    def _get_many(self, generation: str, sort_keys: list[str]) -> dict[str, dict[str, Any]]:
+    def _get_many(self, generation: str, sort_keys: list[str], projection: str) -> dict[str, dict[str, Any]]:
         """The items of the generation with these sort keys that exist, by sort key (BatchGetItem: a consistent read,
         100 keys a call, and the keys DynamoDB leaves unprocessed asked again)."""
         pk = f"{_PARTITION}#{generation}"
@@ -386,7 +395,7 @@ class DynamoCauseStore:
                 self._table.name: {
                     "Keys": wanted[start : start + _KEYS_PER_BATCH],
                     "ConsistentRead": True,
-                    "ProjectionExpression": "sk, document",
+                    "ProjectionExpression": projection,
                 }
             }
             while request:
@@ -426,8 +435,8 @@ class DynamoCauseStore:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def _mentions_prefix(locale: Locale, slug: str) -> str:
-    return f"{_MENTIONS}{locale}#{slug}#"  # "#" ends the slug: no slug's prefix is another's
+def _mentions_key(locale: Locale, slug: str, part: int) -> str:
+    return f"{_MENTIONS}{locale}#{slug}#{part:06d}"
 
 
 def _generation(header: dict[str, Any] | None) -> str | None:
