@@ -266,8 +266,9 @@ def serve(module_name: str, mix_file: str) -> None:
 
 
 class PreparedCauses:
-    """A taxonomy and its analysis prepared by the harness, served from memory the way the API holds it once
-    read, so that the bench measures the lookup without a moto server's pages of 3,800 causes."""
+    """A taxonomy and its analysis prepared by the harness, served from memory, so that the bench measures the
+    lookup without a moto server's pages of 3,800 causes; the container builds its index from it, as one does
+    without the indexer's file."""
 
     def __init__(self, taxonomy_file: str) -> None:
         import datetime as dt

@@ -56,7 +56,6 @@ def test_a_cold_container_looks_causes_up_from_the_indexers_file_without_reading
     with_index_files: None,
     seeded_fresh: LocalStack,
     s3: Any,
-    monkeypatch: pytest.MonkeyPatch,
     taxonomy_reads: list[str],
 ) -> None:
     built_here = _lookups()  # no file yet: built from the taxonomy, as before the indexer kept one
@@ -108,7 +107,6 @@ def test_a_file_that_cannot_be_used_is_built_again_by_the_indexer_and_meanwhile_
     with_index_files: None,
     seeded_fresh: LocalStack,
     s3: Any,
-    monkeypatch: pytest.MonkeyPatch,
     taxonomy_reads: list[str],
 ) -> None:
     stored = seeded_fresh.index_search()["causes"]
