@@ -26,7 +26,7 @@ from health_content.errors import (
     InvalidQuery,
     NotFound,
 )
-from health_content.observability import logger, metrics
+from health_content.observability import log_unavailable, logger, metrics
 from health_content.settings import Settings
 from health_content.vocabulary import DEFAULT_LOCALE, as_locale
 
@@ -158,7 +158,7 @@ def register_problem_handlers(app: ContentApiResolver, settings: Settings) -> No
             metrics.add_metric(name="UnreadableDocuments", unit="Count", value=1)
             logger.error("stored content unreadable", extra={"document": error.what})
             return problem_response(app, settings, "content-unavailable", error.detail, headers=retry)
-        logger.exception("content store unavailable")
+        log_unavailable("content store unavailable", error)
         return problem_response(app, settings, "unavailable", error.detail, headers=retry)
 
     @app.not_found

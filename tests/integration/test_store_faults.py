@@ -8,6 +8,7 @@ makes every DynamoDB call fail for a warm one.
 from __future__ import annotations
 
 import json
+import logging
 import socket
 import threading
 import time
@@ -22,6 +23,7 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from botocore.exceptions import EndpointConnectionError
 
 from api import handler as api_handler
+from health_content.observability import logger
 from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
 from tests.conftest import SEED_KEY, document_bytes
@@ -137,6 +139,31 @@ def test_a_cold_container_answers_503_with_retry_after_in_time(monkeypatch: pyte
                 assert response.headers["Retry-After"].isdigit()
             else:
                 assert response.get_json()["status"] == "unavailable"
+            assert response.headers["Retry-After"].isdigit(), path
+
+
+@pytest.mark.enable_socket
+def test_a_503_is_logged_as_one_line_with_its_cause_and_the_traceback_only_at_debug(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
+    with _closed_port() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        api_handler.reset()
+        assert call_api("GET", ARTICLE).status_code == 503
+        [logged] = [record for record in caplog.records if record.getMessage() == "content store unavailable"]
+        assert logged.levelname == "WARNING" and logged.exc_info is None
+        assert getattr(logged, "cause", "").startswith("EndpointConnectionError: Could not connect")
+
+        caplog.clear()
+        level = logger.log_level
+        logger.setLevel(logging.DEBUG)
+        try:
+            assert call_api("GET", f"{ARTICLE}/sections").status_code == 503
+        finally:
+            logger.setLevel(level)
+        debug = [record for record in caplog.records if record.levelname == "DEBUG" and record.exc_info]
+        assert [record.getMessage() for record in debug] == ["content store unavailable"]
 
 
 # --- a warm container when the store fails ---------------------------------------------------------
@@ -237,7 +264,26 @@ def test_a_corrupt_taxonomy_leaves_articles_readable_and_health_degraded(seeded_
     assert_problem(call_api("GET", "/v1/causes"), 503, "/problems/content-unavailable")
     health = call_api("GET", "/v1/health")
     assert health.status_code == 200
-    assert health.get_json() == {"status": "degraded", "checks": {"articles": "ok", "causes": "unavailable"}}
+    assert health.get_json() == {
+        "status": "degraded",
+        "checks": {"articles": "ok", "causes": "unavailable"},
+        "unreadable": ["cause taxonomy"],
+    }
+
+
+def test_health_names_the_corrupt_article_this_container_met(seeded_fresh: LocalStack) -> None:
+    assert call_api("GET", "/v1/health").get_json() == {"status": "ok", "checks": {"articles": "ok", "causes": "ok"}}
+    _corrupt("ARTICLES#id", "ARTICLE#kram-otot-betis", "document")
+    assert call_api("GET", ARTICLE).status_code == 503
+    # The list and the taxonomy the health check reads are fine; the article this container just failed to read
+    # is not, and the check says so for the trouble window.
+    health = call_api("GET", "/v1/health")
+    assert health.status_code == 200
+    assert health.get_json() == {
+        "status": "degraded",
+        "checks": {"articles": "ok", "causes": "ok"},
+        "unreadable": ["article id/kram-otot-betis"],
+    }
 
 
 def test_a_corrupt_cause_is_unreadable_as_a_corrupt_taxonomy_is(seeded_fresh: LocalStack) -> None:
