@@ -27,6 +27,7 @@ from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table, s3_client
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.deadline import StoreDeadline
 from health_content.storage.search_files import S3SearchIndexFiles
 
 
@@ -42,8 +43,18 @@ class Container:
         return Freshness()
 
     @cached_property
+    def deadline(self) -> StoreDeadline:
+        """The store-time budget of the current request; started by the entry point for each request."""
+        settings = self.settings
+        return StoreDeadline(
+            settings.store_call_seconds, settings.store_request_seconds, settings.response_reserve_seconds
+        )
+
+    @cached_property
     def content_table(self) -> Any:
-        return dynamodb_table(self.settings.table_name, API_CLIENT_CONFIG)
+        table = dynamodb_table(self.settings.table_name, API_CLIENT_CONFIG)
+        self.deadline.attach(table.meta.client)
+        return table
 
     @cached_property
     def change_log(self) -> DynamoChangeLog:
@@ -92,7 +103,9 @@ class Container:
         bucket = self.settings.content_bucket_name
         return SearchCatalog(
             AnalysisSource(store.search_analyses, store.search_analysis, self.change_log),
-            S3SearchIndexFiles(s3_client(API_CLIENT_CONFIG), bucket) if bucket else None,
+            S3SearchIndexFiles(self.deadline.attach(s3_client(API_CLIENT_CONFIG)), bucket, self.deadline.bounding)
+            if bucket
+            else None,
             self.causes,
             self.keeping,
             freshness=self.freshness,
@@ -102,7 +115,7 @@ class Container:
     def partners(self) -> PartnerCatalog:
         settings = self.settings
         return PartnerCatalog(
-            ApiGatewayPartners(lambda: apigateway_client(API_CLIENT_CONFIG)),
+            ApiGatewayPartners(lambda: self.deadline.attach(apigateway_client(API_CLIENT_CONFIG))),
             remember_for=settings.partner_cache_seconds,
             retry_after_failure=settings.partner_retry_after_failure_seconds,
             size=settings.partner_cache_max_items,

@@ -69,6 +69,28 @@ class _Failing(_Answer):
     }
 
 
+class _Trickling(BaseHTTPRequestHandler):
+    """Answers every call, a byte every 0.3 s: each socket read is quick, the whole answer takes minutes."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        payload = json.dumps({"Items": [], "Count": 0, "ScannedCount": 0}).encode() + b" " * 1000
+        self.send_response(200)
+        self.send_header("Content-Type", "application/x-amz-json-1.0")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        for byte in payload:
+            try:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+            except OSError:  # the client gave up
+                return
+            time.sleep(0.3)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
 @contextmanager
 def _answering(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -117,6 +139,8 @@ FAULTS = {
     "accepts and never answers": (_hanging, 3.0),
     "throttling": (lambda: _answering(_Throttling), 2.0),
     "500 errors": (lambda: _answering(_Failing), 2.0),
+    # A call is cut at STORE_CALL_SECONDS (1.5 s), a request's calls at STORE_REQUEST_SECONDS (4 s) in all.
+    "trickles its answer": (lambda: _answering(_Trickling), 4.5),
 }
 
 
@@ -215,6 +239,24 @@ def test_a_warm_container_keeps_serving_what_it_served_when_the_store_fails(warm
     assert_problem(call_api("GET", "/v1/articles/lain"), 503, "/problems/unavailable")
     health = call_api("GET", "/v1/health").get_json()
     assert health["status"] == "unavailable" and health["checks"]["articles"] == "unavailable"
+
+
+@pytest.mark.enable_socket
+def test_a_warm_container_serves_its_copy_when_the_store_trickles(warm_stack: LocalStack) -> None:
+    before = {path: call_api("GET", path) for path in SERVED_BEFORE[:2]}
+    with _answering(_Trickling) as trickling:
+
+        def to_trickling(request: Any, **_: Any) -> None:
+            request.url = trickling
+
+        client = api_handler.this_containers_api().container.content_table.meta.client
+        client.meta.events.register_first("before-send.dynamodb", to_trickling)
+        for path, earlier in before.items():
+            started = time.monotonic()
+            response = call_api("GET", path)
+            assert time.monotonic() - started < 4.5, path
+            assert response.status_code == 200 and response.get_data() == earlier.get_data(), path
+            assert response.headers["Cache-Status"] == "konten-sehat-api; hit; detail=stale-if-error"
 
 
 def test_the_stale_window_ends(warm_stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import gzip
 import shutil
 import zlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +29,12 @@ def search_index_key(locale: Locale) -> str:
 class S3SearchIndexFiles:
     """IndexFiles on the content bucket (a boto3 S3 client, created once per container)."""
 
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(
+        self, client: Any, bucket: str, bounding: Callable[[], AbstractContextManager[None]] = nullcontext
+    ) -> None:
         self._s3 = client
         self._bucket = bucket
+        self._bounding = bounding  # the API's deadline for reading the body (storage/deadline.py)
 
     def fetch(self, locale: Locale, path: Path) -> bool:
         try:
@@ -41,7 +46,7 @@ class S3SearchIndexFiles:
         except BotoCoreError as error:
             raise ContentUnavailable("The search index could not be read.") from error
         try:
-            with response["Body"] as body, gzip.open(body) as unpacked, path.open("wb") as out:
+            with self._bounding(), response["Body"] as body, gzip.open(body) as unpacked, path.open("wb") as out:
                 shutil.copyfileobj(unpacked, out, _CHUNK)
         except (OSError, EOFError, zlib.error, BotoCoreError) as error:
             path.unlink(missing_ok=True)  # a partial file would only fill /tmp
