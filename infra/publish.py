@@ -170,7 +170,6 @@ def _upload_one(s3: Any, source: S3ContentSource, bucket: str, document: LocalDo
         ContentType="application/json",
         Metadata={HASH_METADATA: document.content_hash or ""},
     )
-    source.forget_retraction(document.key)
     return Upload(document, uploaded=True, version_id=response.get("VersionId"), retried=same)
 
 
@@ -197,8 +196,8 @@ def wait_for_reports(
             version_id = pending.get(key)
             if key not in pending:
                 continue
-            report = source.read_outcome(key)
-            if report is not None and (version_id is None or report.version_id == version_id):
+            report = source.read_outcome(key, version_id)
+            if report is not None:
                 reports[key] = report
                 del pending[key]
         on_progress(len(reports), expected)

@@ -20,7 +20,7 @@ from health_content.changes.model import Change, ChangeNote, ChangeType, Documen
 from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.kept import KeepPolicy
 from health_content.publishing.report import PublishReport
-from health_content.publishing.source import SourceObject
+from health_content.publishing.source import SourceObject, UnpublishRequest
 from health_content.vocabulary import Locale
 
 # The fakes' own limit on a stored document, standing in for DynamoDB's item limit.
@@ -295,7 +295,8 @@ class InMemoryContentSource:
     versions: dict[str, list[SourceObject | None]] = field(default_factory=dict)
     outcomes: dict[str, list[PublishReport]] = field(default_factory=dict)
     uploads_during_fetch: dict[str, bytes] = field(default_factory=dict)
-    retractions: dict[str, str] = field(default_factory=dict)
+    retractions: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (reason, record)
+    _records: int = 0
 
     def put(self, key: str, body: bytes) -> str:
         history = self.versions.setdefault(key, [])
@@ -324,11 +325,21 @@ class InMemoryContentSource:
     def record_outcome(self, report: PublishReport) -> None:
         self.outcomes.setdefault(report.key, []).append(report)
 
-    def read_outcome(self, key: str) -> PublishReport | None:
-        return (self.outcomes.get(key) or [None])[-1]
+    def read_outcome(self, key: str, version_id: str | None = None) -> PublishReport | None:
+        reports = [r for r in self.outcomes.get(key, []) if version_id is None or r.version_id == version_id]
+        return reports[-1] if reports else None
 
-    def retraction_reason(self, key: str) -> str | None:
-        return self.retractions.get(key)
+    def unpublish_request(self, key: str) -> UnpublishRequest | None:
+        recorded = self.retractions.get(key)
+        return None if recorded is None else UnpublishRequest(key, recorded[0], recorded[1])
+
+    def forget_unpublish_request(self, request: UnpublishRequest) -> None:
+        if self.retractions.get(request.key, (None, None))[1] == request.record:
+            del self.retractions[request.key]
+
+    def record_retraction(self, key: str, reason: str) -> None:
+        self._records += 1
+        self.retractions[key] = (reason, f"r{self._records}")
 
 
 def keeping(

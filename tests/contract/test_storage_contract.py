@@ -661,7 +661,7 @@ class _FakeEditor:
         self.source.delete(key)
 
     def retract(self, key: str, reason: str) -> None:
-        self.source.retractions[key] = reason
+        self.source.record_retraction(key, reason)
 
 
 KEY = "articles/id/kram-otot-betis.json"
@@ -717,10 +717,35 @@ def test_an_outcome_is_recorded_and_read_back(bucket: tuple[ContentSource, Bucke
 def test_the_reason_for_unpublishing_is_read_back(bucket: tuple[ContentSource, Bucket]) -> None:
     source, editor = bucket
     editor.put(KEY, b"{}")
-    assert source.retraction_reason(KEY) is None
+    assert source.unpublish_request(KEY) is None
     editor.retract(KEY, "Ditinjau ulang oleh dokter")
     editor.delete(KEY)
-    assert source.retraction_reason(KEY) == "Ditinjau ulang oleh dokter"
+    request = source.unpublish_request(KEY)
+    assert request is not None and request.reason == "Ditinjau ulang oleh dokter"
+
+
+def test_a_used_reason_is_forgotten_but_one_recorded_since_is_kept(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.retract(KEY, "Pertama")
+    first = source.unpublish_request(KEY)
+    assert first is not None
+    editor.retract(KEY, "Kedua")  # a second unpublish while the first removal is being recorded
+    source.forget_unpublish_request(first)
+    second = source.unpublish_request(KEY)
+    assert second is not None and second.reason == "Kedua"
+    source.forget_unpublish_request(second)
+    assert source.unpublish_request(KEY) is None
+
+
+def test_each_version_s_outcome_is_kept_when_a_later_one_is_reported(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    first, second = editor.put(KEY, b"{}"), editor.put(KEY, b"{ }")
+    for version, status in ((first, PublishStatus.PUBLISHED), (second, PublishStatus.REJECTED)):
+        source.record_outcome(PublishReport(key=KEY, status=status, version_id=version, checked_at=PUBLISHED_AT))
+    latest, earlier = source.read_outcome(KEY), source.read_outcome(KEY, first)
+    assert latest is not None and (latest.version_id, latest.status) == (second, PublishStatus.REJECTED)
+    assert earlier is not None and (earlier.version_id, earlier.status) == (first, PublishStatus.PUBLISHED)
+    assert source.read_outcome(KEY, "no-such-version") is None
 
 
 def test_a_listing_filter_keeps_what_changed_after_an_instant_and_has_a_tag(

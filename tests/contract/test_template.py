@@ -177,9 +177,15 @@ def test_the_ingest_function_writes_only_what_it_must() -> None:
         "dynamodb:DeleteItem",
         "dynamodb:Query",
         "dynamodb:BatchWriteItem",
+        "s3:DeleteObjectVersion",
     }
     put_object = next(s for s in statements if s["Action"] == "s3:PutObject")
-    assert put_object["Resource"]["Fn::Sub"].endswith("/reports/*")
+    assert {resource["Fn::Sub"].rsplit("}", 1)[1] for resource in put_object["Resource"]} == {
+        "/reports/*",
+        "/reports-by-version/*",
+    }
+    delete = next(s for s in statements if s["Action"] == "s3:DeleteObjectVersion")
+    assert delete["Resource"]["Fn::Sub"].endswith("/retractions/*")  # the reasons it uses up, never a document
 
 
 def test_ingest_is_triggered_by_the_bucket_through_a_queue_and_failures_are_kept() -> None:
