@@ -39,6 +39,7 @@ class InMemoryChangeLog:
     entries: list[Change] = field(default_factory=list)
     announce: bool = False
     pending: dict[int, Change] = field(default_factory=dict)
+    claims: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)  # sequence -> (claimant, until)
     retractions: dict[tuple[Locale, str], Retraction] = field(default_factory=dict)
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     retention: dt.timedelta = dt.timedelta(days=90)
@@ -79,9 +80,25 @@ class InMemoryChangeLog:
     def pending_events(self, limit: int) -> list[Change]:
         return [self.pending[sequence] for sequence in sorted(self.pending)][:limit]
 
+    def claim_events(self, limit: int, claimant: str, lease: dt.timedelta) -> list[Change]:
+        now = self.clock()
+        claimed = []
+        for sequence in sorted(self.pending):
+            holder = self.claims.get(sequence)
+            if len(claimed) < limit and (holder is None or holder[1] < now):
+                self.claims[sequence] = (claimant, now + lease)
+                claimed.append(self.pending[sequence])
+        return claimed
+
+    def release_events(self, sequences: Sequence[int], claimant: str) -> None:
+        for sequence in sequences:
+            if sequence in self.claims and self.claims[sequence][0] == claimant:
+                del self.claims[sequence]
+
     def events_sent(self, sequences: Sequence[int]) -> None:
         for sequence in sequences:
             self.pending.pop(sequence, None)
+            self.claims.pop(sequence, None)
 
 
 @dataclass

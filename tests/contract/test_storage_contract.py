@@ -574,6 +574,25 @@ def test_pending_events_wait_until_sent(logged: LoggedContent, seed_document) ->
     assert [e.sequence for e in logged.log.pending_events(10)] == [2]
 
 
+def test_an_event_claimed_by_one_relay_is_not_claimed_by_another_until_its_lease_lapses(
+    logged: LoggedContent, seed_document
+) -> None:
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.causes.put_if_changed(_causes())
+    lease = dt.timedelta(minutes=2)
+    assert [e.sequence for e in logged.log.claim_events(1, "relay-a", lease)] == [1]
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-b", lease)] == [2]  # the one not held
+    assert logged.log.claim_events(10, "relay-c", lease) == []
+    logged.log.release_events([2], "relay-a")  # not relay-a's to give back
+    assert logged.log.claim_events(10, "relay-c", lease) == []
+    logged.log.release_events([2], "relay-b")
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-c", lease)] == [2]
+    logged.log.events_sent([2])
+    logged.clock.now += lease + dt.timedelta(seconds=1)  # relay-a died holding 1
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-d", lease)] == [1]
+    assert [e.sequence for e in logged.log.pending_events(10)] == [1]
+
+
 def test_writers_racing_for_the_log_both_land_once_in_order(
     moto_table: Any, seed_document, monkeypatch: pytest.MonkeyPatch
 ) -> None:

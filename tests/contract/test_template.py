@@ -188,6 +188,17 @@ def test_the_ingest_function_writes_only_what_it_must() -> None:
     assert delete["Resource"]["Fn::Sub"].endswith("/retractions/*")  # the reasons it uses up, never a document
 
 
+def test_the_relay_can_touch_only_the_outbox_items() -> None:
+    [statement] = [
+        statement
+        for policy in resource_properties("EventRelayFunction")["Policies"]
+        for statement in policy.get("Statement", [])
+        if any(action.startswith("dynamodb:") for action in _as_list(statement["Action"]))
+    ]
+    assert set(statement["Action"]) == {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["OUTBOX"]}}
+
+
 def test_ingest_is_triggered_by_the_bucket_through_a_queue_and_failures_are_kept() -> None:
     notifications = resource_properties("ContentBucket")["NotificationConfiguration"]["QueueConfigurations"]
     subscribed = set()
