@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-scale catalogue clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-memory bench-scale catalogue clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,12 @@ bench: build
 # minutes), this build against another (AGAINST=path/to/.aws-sam/build/ApiFunction; default: itself).
 bench-mix: build
 	$(BIN)/python -m infra.benchmarks.request_mix $(if $(AGAINST),--against $(AGAINST))
+
+# A warm container's memory under requests that never repeat (distinct cause lookups and searches, then a mix):
+# make bench-memory REQUESTS=60000
+REQUESTS ?= 60000
+bench-memory: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.cache_memory --requests $(REQUESTS)
 
 # Issue 19's scale table: per catalogue size (articles per locale), publish time through ingest on moto, a fresh
 # API container's cold start, first article, search and cause lookup, warm p50/p99, memory and its reads after one
