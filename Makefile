@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-memory bench-scale catalogue clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-memory bench-scale catalogue lock clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -79,6 +79,14 @@ catalogue: $(INSTALLED)
 
 validate: $(INSTALLED)
 	$(BIN)/sam validate --lint
+
+# The Lambda packages are built from locks with hashes (functions/requirements/*.lock); after changing a
+# requirements file, lock again: make lock (uv resolves for Lambda's Python 3.13 on arm64).
+lock: $(INSTALLED)
+	cd functions && for name in api publishing; do \
+		../$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python-version 3.13 \
+			--python-platform aarch64-manylinux2014 --only-binary :all: requirements/$$name.txt \
+			-o requirements/$$name.lock; done
 
 build: $(INSTALLED)
 	PATH="$$($(BIN)/python -m infra.python313):$$PATH" $(BIN)/sam build
