@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-memory bench-scale catalogue lock clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-faults bench-memory bench-scale catalogue lock clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -55,6 +55,10 @@ bench: build
 # minutes), this build against another (AGAINST=path/to/.aws-sam/build/ApiFunction; default: itself).
 bench-mix: build
 	$(BIN)/python -m infra.benchmarks.request_mix $(if $(AGAINST),--against $(AGAINST))
+
+# What a client sees when the store is refused, hung, slow, trickling, throttled, failing or corrupt (README).
+bench-faults: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.store_faults
 
 # A warm container's memory under requests that never repeat (distinct cause lookups and searches, then a mix):
 # make bench-memory REQUESTS=60000

@@ -7,15 +7,9 @@ makes every DynamoDB call fail for a warm one.
 
 from __future__ import annotations
 
-import json
 import logging
-import socket
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import boto3
 import pytest
@@ -25,10 +19,10 @@ from botocore.exceptions import EndpointConnectionError
 from api import handler as api_handler
 from health_content.observability import logger
 from infra.local.stack import LocalStack
+from infra.local.store_faults import FAULTS, refusing
 from ingest import handler as ingest_handler
 from tests.conftest import SEED_KEY, document_bytes
 from tests.integration.conftest import BUCKET, TABLE, assert_problem, call_api, put_document
-from tests.local_stack_process import free_port
 
 ARTICLE = "/v1/articles/kram-otot-betis"
 
@@ -36,118 +30,15 @@ ARTICLE = "/v1/articles/kram-otot-betis"
 # --- a cold container against a broken store -------------------------------------------------------
 
 
-class _Answer(BaseHTTPRequestHandler):
-    status = 500
-    body: ClassVar[dict[str, str]] = {}
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        payload = json.dumps(self.body).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Throttling(_Answer):
-    status = 400
-    body: ClassVar[dict[str, str]] = {
-        "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-        "message": "The level of configured provisioned throughput for the table was exceeded.",
-    }
-
-
-class _Failing(_Answer):
-    status = 500
-    body: ClassVar[dict[str, str]] = {
-        "__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
-        "message": "Internal server error",
-    }
-
-
-class _Trickling(BaseHTTPRequestHandler):
-    """Answers every call, a byte every 0.3 s: each socket read is quick, the whole answer takes minutes."""
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        payload = json.dumps({"Items": [], "Count": 0, "ScannedCount": 0}).encode() + b" " * 1000
-        self.send_response(200)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        for byte in payload:
-            try:
-                self.wfile.write(bytes([byte]))
-                self.wfile.flush()
-            except OSError:  # the client gave up
-                return
-            time.sleep(0.3)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-@contextmanager
-def _answering(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def _hanging() -> Iterator[str]:
-    """A server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        for connection in accepted:
-            connection.close()
-        listener.close()
-
-
-@contextmanager
-def _closed_port() -> Iterator[str]:
-    yield f"http://127.0.0.1:{free_port()}"
-
-
-FAULTS = {
-    "closed port": (_closed_port, 2.0),
-    "accepts and never answers": (_hanging, 3.0),
-    "throttling": (lambda: _answering(_Throttling), 2.0),
-    "500 errors": (lambda: _answering(_Failing), 2.0),
-    # A call is cut at STORE_CALL_SECONDS (1.5 s), a request's calls at STORE_REQUEST_SECONDS (4 s) in all.
-    "trickles its answer": (lambda: _answering(_Trickling), 4.5),
-}
+# Each fault's longest time to an answer. A call is cut at STORE_CALL_SECONDS (1.5 s), a request's calls at
+# STORE_REQUEST_SECONDS (4 s) in all.
+BOUNDS = {"refused": 2.0, "hung": 3.0, "slow (1.2 s)": 3.0, "trickling": 4.5, "throttled": 2.0, "500 errors": 2.0}
 
 
 @pytest.mark.enable_socket
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_cold_container_answers_503_with_retry_after_in_time(monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
-    make, bound = FAULTS[fault]
+    make, bound = FAULTS[fault], BOUNDS[fault]
     monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
     with make() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
@@ -171,7 +62,7 @@ def test_a_503_is_logged_as_one_line_with_its_cause_and_the_traceback_only_at_de
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
-    with _closed_port() as endpoint:
+    with refusing() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         api_handler.reset()
         assert call_api("GET", ARTICLE).status_code == 503
@@ -244,7 +135,7 @@ def test_a_warm_container_keeps_serving_what_it_served_when_the_store_fails(warm
 @pytest.mark.enable_socket
 def test_a_warm_container_serves_its_copy_when_the_store_trickles(warm_stack: LocalStack) -> None:
     before = {path: call_api("GET", path) for path in SERVED_BEFORE[:2]}
-    with _answering(_Trickling) as trickling:
+    with FAULTS["trickling"]() as trickling:
 
         def to_trickling(request: Any, **_: Any) -> None:
             request.url = trickling

@@ -9,7 +9,9 @@ ContentUnavailable like any other store failure: the warm copy is served, or a 5
 
 The budgets, in one place: a call gets at most ``call_seconds``; the calls of one request together at most
 ``request_seconds``, and never beyond the function's remaining time less ``reserve_seconds`` (to render and
-answer). Python runs signal handlers in the main thread only, which is where Lambda runs the handler; in
+answer). A call that timed out (cut here, or a socket read or connection that timed out) spends the rest of
+the request's store time: a store that slow is not asked again within the request, whose other reads are
+answered from warm copies at once. Python runs signal handlers in the main thread only, which is where Lambda runs the handler; in
 another thread (the local runner's request threads) the per-read timeouts of ``aws.API_CLIENT_CONFIG``
 still hold, without the whole-call bound.
 """
@@ -25,7 +27,7 @@ from contextlib import contextmanager
 from types import FrameType
 from typing import Any
 
-from botocore.exceptions import BotoCoreError
+from botocore.exceptions import BotoCoreError, ConnectTimeoutError, ReadTimeoutError
 
 
 class StoreCallTimedOut(BotoCoreError):
@@ -84,11 +86,14 @@ class StoreDeadline:
         signal.signal(signal.SIGALRM, self._expired)
         signal.setitimer(signal.ITIMER_REAL, seconds)
 
-    def _disarm(self, **_: Any) -> None:
+    def _disarm(self, caught_exception: BaseException | None = None, **_: Any) -> None:
         if self._armed and threading.current_thread() is threading.main_thread():
             signal.setitimer(signal.ITIMER_REAL, 0)
             self._armed = 0.0
+        if isinstance(caught_exception, ReadTimeoutError | ConnectTimeoutError):
+            self._store_ends = self._clock()
 
     def _expired(self, _signal: int, _frame: FrameType | None) -> None:
         seconds, self._armed = self._armed, 0.0
+        self._store_ends = self._clock()
         raise StoreCallTimedOut(seconds=seconds)
