@@ -95,10 +95,10 @@ def resolve(stack: str | None, bucket: str | None, region: str | None, endpoint_
     session = session_for(region, endpoint_url)
     if bucket is not None:
         return Target(session, bucket, endpoint_url)
-    return Target(session, _stack_output(session, stack or "", "ContentBucketName", endpoint_url), endpoint_url)
+    return Target(session, stack_output(session, stack or "", "ContentBucketName", endpoint_url), endpoint_url)
 
 
-def _stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
+def stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
     cloudformation = client(session, "cloudformation", endpoint_url)
     try:
         outputs = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])

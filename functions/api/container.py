@@ -22,12 +22,12 @@ from health_content.reading import ArticleReader
 from health_content.search.catalog import SearchCatalog
 from health_content.search.updating import AnalysisSource
 from health_content.settings import Settings
-from health_content.storage.apigateway import ApiGatewayPartners
 from health_content.storage.articles import DynamoArticleStore
-from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table, s3_client
+from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table, s3_client
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.deadline import StoreDeadline
+from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.search_files import S3SearchIndexFiles
 
 
@@ -115,7 +115,7 @@ class Container:
     def partners(self) -> PartnerCatalog:
         settings = self.settings
         return PartnerCatalog(
-            ApiGatewayPartners(lambda: self.deadline.attach(apigateway_client(API_CLIENT_CONFIG))),
+            DynamoPartnerDirectory(self.content_table),
             remember_for=settings.partner_cache_seconds,
             retry_after_failure=settings.partner_retry_after_failure_seconds,
             size=settings.partner_cache_max_items,

@@ -26,6 +26,7 @@ from health_content.changes.feed import ChangeFeed
 from health_content.changes.log import ChangeLog
 from health_content.changes.model import ChangeType
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.partners.model import Partner, UsagePlan
 from health_content.publishing.kinds import content_hash
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import ContentSource
@@ -34,6 +35,7 @@ from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.items import item_size
+from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
@@ -1040,3 +1042,15 @@ def test_an_article_published_before_listing_items_existed_is_listed_after_its_n
     assert DynamoChangeLog(moto_table).latest_sequence() == logged
     assert store.put_if_changed(first) is None  # and once written, it is not written again
     assert store.get("id", "kram-otot-betis") == first
+
+
+def test_the_partner_directory_gives_back_a_key_s_partner_and_plan_until_the_key_is_removed(moto_table: Any) -> None:
+    directory = DynamoPartnerDirectory(moto_table)
+    plan = UsagePlan("stack-partner", rate_limit=50.0, burst_limit=100, quota=1_000_000, quota_period="DAY")
+    directory.put(Partner(key_id="k1", name="klinik-sentosa", plan=plan))
+    directory.put(Partner(key_id="k2", name="apotek-sehat", plan=None))
+    assert directory.lookup("k1") == Partner(key_id="k1", name="klinik-sentosa", plan=plan)
+    assert directory.lookup("k2") == Partner(key_id="k2", name="apotek-sehat", plan=None)
+    assert directory.lookup("k3") is None
+    directory.remove("k1")
+    assert directory.lookup("k1") is None

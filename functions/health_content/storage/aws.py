@@ -31,10 +31,6 @@ def dynamodb_table(name: str, config: Config) -> Any:
     return boto3.resource("dynamodb", config=config).Table(name)
 
 
-def apigateway_client(config: Config) -> Any:
-    return boto3.client("apigateway", config=config)
-
-
 def events_client(config: Config) -> Any:
     return boto3.client("events", config=config)
 

@@ -11,9 +11,11 @@ The budgets, in one place: a call gets at most ``call_seconds``; the calls of on
 ``request_seconds``, and never beyond the function's remaining time less ``reserve_seconds`` (to render and
 answer). A call that timed out (cut here, or a socket read or connection that timed out) spends the rest of
 the request's store time: a store that slow is not asked again within the request, whose other reads are
-answered from warm copies at once. Python runs signal handlers in the main thread only, which is where Lambda runs the handler; in
-another thread (the local runner's request threads) the per-read timeouts of ``aws.API_CLIENT_CONFIG``
-still hold, without the whole-call bound.
+answered from warm copies at once.
+
+Python runs signal handlers in the main thread only, which is where Lambda runs the handler; in another
+thread (the local runner's request threads) the per-read timeouts of ``aws.API_CLIENT_CONFIG`` still hold,
+without the whole-call bound.
 """
 
 from __future__ import annotations
