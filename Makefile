@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-faults bench-memory bench-scale catalogue lock clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-faults bench-memory bench-serve-load bench-scale catalogue lock clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ bench-mix: build
 # What a client sees when the store is refused, hung, slow, trickling, throttled, failing or corrupt (README).
 bench-faults: $(INSTALLED)
 	$(BIN)/python -m infra.benchmarks.store_faults
+
+# make serve's memory under 16 clients for five minutes, then idle for one (CLIENTS, SECONDS).
+CLIENTS ?= 16
+SECONDS ?= 300
+bench-serve-load: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.serve_load --clients $(CLIENTS) --seconds $(SECONDS)
 
 # A warm container's memory under requests that never repeat (distinct cause lookups and searches, then a mix):
 # make bench-memory REQUESTS=60000
