@@ -16,7 +16,7 @@ from api.media_types import HTML, PROBLEM_JSON, with_charset
 from api.negotiation import article_representation
 from api.openapi import ContentApiResolver
 from api.presenters.html import error_html, page_security_policy
-from api.problem_types import PROBLEM_TYPES, InvalidParam, Problem, UnsupportedFormat
+from api.problem_types import PROBLEM_TYPES, RETRY_AFTER_SECONDS, InvalidParam, Problem, UnsupportedFormat
 from health_content.errors import (
     ArticleRetracted,
     ChangesExpired,
@@ -29,8 +29,6 @@ from health_content.errors import (
 from health_content.observability import log_unavailable, logger, metrics
 from health_content.settings import Settings
 from health_content.vocabulary import DEFAULT_LOCALE, as_locale
-
-RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(

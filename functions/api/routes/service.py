@@ -15,8 +15,7 @@ from api.media_types import JSON
 from api.models.service import HealthOut, HomeOut
 from api.openapi import model_response, ok, responses
 from api.presenters.home import home_out
-from api.problem_types import PROBLEM_TYPES, ProblemTypeOut
-from api.problems import RETRY_AFTER_SECONDS
+from api.problem_types import PROBLEM_TYPES, RETRY_AFTER_SECONDS, ProblemTypeOut
 from api.routes.params import READ_METHODS, request_links
 from health_content import __version__, service_health
 from health_content.errors import NotFound
