@@ -29,7 +29,16 @@ from health_content.publishing.report import PublishReport
 from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
 from infra import generated, partners, publish
-from infra.aws_target import ExitCode, OperatorError, Target, explain, resolve, session_for, stack_output
+from infra.aws_target import (
+    ExitCode,
+    OperatorError,
+    Target,
+    explain,
+    operator_identity,
+    resolve,
+    session_for,
+    stack_output,
+)
 from infra.aws_target import client as aws_client
 
 app = typer.Typer(help="Publish and check the health-content API's content.", no_args_is_help=True)
@@ -143,7 +152,13 @@ def publish_command(
             line.advance(note=upload.document.key)
 
         phase_uploads = publish.upload(
-            s3, target.bucket, phase, on_progress=advance, force=force, concurrency=concurrency
+            s3,
+            target.bucket,
+            phase,
+            on_progress=advance,
+            force=force,
+            concurrency=concurrency,
+            published_by=operator_identity(target.session, target.endpoint_url),
         )
         uploading.finish()
         uploads.extend(phase_uploads)
@@ -282,7 +297,14 @@ def unpublish(
     if dry_run:
         console.print(f"Dry run: {key} would be unpublished ({reason.strip()}); nothing was changed.")
         return
-    last_report = publish.unpublish(s3, target.bucket, key, reason.strip(), now=dt.datetime.now(dt.UTC))
+    last_report = publish.unpublish(
+        s3,
+        target.bucket,
+        key,
+        reason.strip(),
+        now=dt.datetime.now(dt.UTC),
+        requested_by=operator_identity(target.session, target.endpoint_url),
+    )
     console.print(f"{key} deleted from s3://{target.bucket} (its versions stay in the bucket's history).")
     if not wait:
         return

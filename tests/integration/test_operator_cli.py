@@ -10,6 +10,7 @@ from typing import Any
 
 import boto3
 import pytest
+from boto3.dynamodb.conditions import Key
 from typer.testing import CliRunner
 
 from api import handler as api_handler
@@ -20,7 +21,7 @@ from infra.aws_target import ExitCode
 from infra.cli import app as cli
 from infra.local.stack import LocalStack
 from tests.conftest import SEED_KEY
-from tests.integration.conftest import BUCKET, call_api, ingest
+from tests.integration.conftest import BUCKET, TABLE, call_api, ingest
 from tests.local_stack_process import free_port
 
 runner = CliRunner()
@@ -160,6 +161,28 @@ def test_an_operator_learns_the_outcome_of_a_version_replaced_since(seeded_fresh
     reports = publish.wait_for_reports(s3, BUCKET, [upload], timeout=0)
     report = reports[SEED_KEY]
     assert report is not None and report.version_id == upload.version_id and report.status.value == "published"
+
+
+def test_the_change_log_names_the_operator_who_published_and_who_retracted(seeded_fresh: LocalStack, s3: Any) -> None:
+    table = boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE)
+
+    def newest_entry() -> dict[str, Any]:
+        entries = table.query(KeyConditionExpression=Key("pk").eq("CHANGES"), ScanIndexForward=False, Limit=1)
+        return dict(entries["Items"][0])
+
+    body = json.loads(s3.get_object(Bucket=BUCKET, Key=SEED_KEY)["Body"].read())
+    changed = json.dumps({**body, "summary": body["summary"] + " Diperbarui."}).encode()
+    editor = "arn:aws:iam::123456789012:user/editor"
+    publish.upload(s3, BUCKET, [publish.LocalDocument(Path("a.json"), SEED_KEY, changed, None)], published_by=editor)
+    ingest(seeded_fresh)
+    assert newest_entry()["actor"] == editor
+    operator = boto3.client("sts", region_name="us-east-1").get_caller_identity()["Arn"]  # the CLI's caller
+    assert _run("unpublish", "kram-otot-betis", "--reason", "Ditarik", "--bucket", BUCKET, "--no-wait").exit_code == 0
+    ingest(seeded_fresh)
+    retracted = newest_entry()
+    assert (retracted["change"], retracted["actor"]) == ("retracted", operator)
+    # The audit trail is the operators': the public feed does not name them.
+    assert "actor" not in json.dumps(call_api("GET", "/v1/changes").get_json())
 
 
 def test_waiting_for_a_removal_ignores_the_operators_clock(seeded_fresh: LocalStack, s3: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 from health_content.articles.model import Article
 from health_content.errors import DocumentRejected
@@ -37,10 +38,13 @@ class Publisher:
         source: ContentSource,
         index: ServingIndex,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        attribution: Callable[[str | None], AbstractContextManager[None]] = lambda _: nullcontext(),
     ) -> None:
+        """``attribution(actor)`` wraps each write, so that the change it logs names who made it."""
         self._source = source
         self._index = index
         self._now = now
+        self._attribution = attribution
 
     def sync(self, key: str) -> PublishReport:
         kind = kind_of(key)
@@ -52,7 +56,9 @@ class Publisher:
         for _ in range(_MAX_SYNC_ROUNDS):
             current = self._source.fetch_latest(key, kind.max_source_bytes + 1)
             request = self._source.unpublish_request(key) if current is None else None
-            report = self._apply(kind, key, current, request)
+            actor = current.published_by if current is not None else request.requested_by if request else None
+            with self._attribution(actor):
+                report = self._apply(kind, key, current, request)
             if current is None or current.version_id is None:
                 break
             if self._source.latest_version_id(key) == current.version_id:

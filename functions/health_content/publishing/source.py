@@ -21,6 +21,8 @@ class SourceObject:
     version_id: str | None
     body: bytes
     last_modified: dt.datetime
+    published_by: str | None = None
+    """The operator who uploaded this version, as `content-api publish` records it (None: uploaded otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +34,7 @@ class UnpublishRequest:
     key: str
     reason: str | None
     record: str | None
+    requested_by: str | None = None
 
 
 class ContentSource(Protocol):

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -94,6 +95,17 @@ class DynamoChangeLog:
         self._announce = announce
         self._retention = retention
         self._clock = clock
+        self._actor: str | None = None
+
+    @contextmanager
+    def acting_for(self, actor: str | None) -> Iterator[None]:
+        """Changes committed within are recorded as ``actor``'s (an operator's identity) in their entry, for the
+        audit trail; the feed and the events leave it out."""
+        self._actor = actor
+        try:
+            yield
+        finally:
+            self._actor = None
 
     def now(self) -> dt.datetime:
         return self._clock()
@@ -131,6 +143,8 @@ class DynamoChangeLog:
             version=version,
         )
         entry = {**self._entry(change), "pk": _ENTRIES, "sk": _sort_key(change.sequence)}
+        if self._actor:
+            entry["actor"] = self._actor
         writes = [
             *content_writes,
             {

@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import SourceObject, UnpublishRequest
 
+PUBLISHED_BY_METADATA = "published-by"
 REPORT_PREFIX = "reports/"
 # The outcome of each version, so that an operator waiting for a version learns it even when a later one has
 # been reported since; expired by the bucket's lifecycle.
@@ -59,6 +60,7 @@ class S3ContentSource:
             version_id=_version(response.get("VersionId")),
             body=data,
             last_modified=response["LastModified"],
+            published_by=(response.get("Metadata") or {}).get(PUBLISHED_BY_METADATA),
         )
 
     def latest_version_id(self, key: str) -> str | None:
@@ -101,12 +103,18 @@ class S3ContentSource:
                 return None
             raise
         with response["Body"] as body:
-            reason = str(json.loads(body.read()).get("reason") or "") or None
-        return UnpublishRequest(key, reason, _version(response.get("VersionId")))
+            recorded = json.loads(body.read())
+        reason = str(recorded.get("reason") or "") or None
+        return UnpublishRequest(key, reason, _version(response.get("VersionId")), recorded.get("requested_by"))
 
-    def record_retraction(self, key: str, reason: str, requested_at: dt.datetime) -> None:
-        """Say why ``key`` is being unpublished, for the ingest function to report when it removes it."""
+    def record_retraction(
+        self, key: str, reason: str, requested_at: dt.datetime, requested_by: str | None = None
+    ) -> None:
+        """Say why ``key`` is being unpublished (and by whom), for the ingest function to report when it removes
+        it."""
         document = {"key": key, "reason": reason, "requested_at": requested_at.isoformat()}
+        if requested_by:
+            document["requested_by"] = requested_by
         self._s3.put_object(
             Bucket=self._bucket,
             Key=retraction_key(key),
