@@ -22,7 +22,7 @@ from health_content.changes.model import Change, ChangeNote, ChangeType, Documen
 from health_content.errors import ContentUnavailable, DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.kept import KeepPolicy
 from health_content.publishing.report import PublishReport
-from health_content.publishing.source import SourceObject
+from health_content.publishing.source import SourceObject, UnpublishRequest
 from health_content.vocabulary import Locale
 
 # The fakes' own limit on a stored document, standing in for DynamoDB's item limit.
@@ -41,6 +41,7 @@ class InMemoryChangeLog:
     entries: list[Change] = field(default_factory=list)
     announce: bool = False
     pending: dict[int, Change] = field(default_factory=dict)
+    claims: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)  # sequence -> (claimant, until)
     retractions: dict[tuple[Locale, str], Retraction] = field(default_factory=dict)
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     retention: dt.timedelta = dt.timedelta(days=90)
@@ -81,9 +82,25 @@ class InMemoryChangeLog:
     def pending_events(self, limit: int) -> list[Change]:
         return [self.pending[sequence] for sequence in sorted(self.pending)][:limit]
 
+    def claim_events(self, limit: int, claimant: str, lease: dt.timedelta) -> list[Change]:
+        now = self.clock()
+        claimed = []
+        for sequence in sorted(self.pending):
+            holder = self.claims.get(sequence)
+            if len(claimed) < limit and (holder is None or holder[1] < now):
+                self.claims[sequence] = (claimant, now + lease)
+                claimed.append(self.pending[sequence])
+        return claimed
+
+    def release_events(self, sequences: Sequence[int], claimant: str) -> None:
+        for sequence in sequences:
+            if sequence in self.claims and self.claims[sequence][0] == claimant:
+                del self.claims[sequence]
+
     def events_sent(self, sequences: Sequence[int]) -> None:
         for sequence in sequences:
             self.pending.pop(sequence, None)
+            self.claims.pop(sequence, None)
 
 
 @dataclass
@@ -339,7 +356,8 @@ class InMemoryContentSource:
     versions: dict[str, list[SourceObject | None]] = field(default_factory=dict)
     outcomes: dict[str, list[PublishReport]] = field(default_factory=dict)
     uploads_during_fetch: dict[str, bytes] = field(default_factory=dict)
-    retractions: dict[str, str] = field(default_factory=dict)
+    retractions: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (reason, record)
+    _records: int = 0
 
     def put(self, key: str, body: bytes) -> str:
         history = self.versions.setdefault(key, [])
@@ -368,11 +386,21 @@ class InMemoryContentSource:
     def record_outcome(self, report: PublishReport) -> None:
         self.outcomes.setdefault(report.key, []).append(report)
 
-    def read_outcome(self, key: str) -> PublishReport | None:
-        return (self.outcomes.get(key) or [None])[-1]
+    def read_outcome(self, key: str, version_id: str | None = None) -> PublishReport | None:
+        reports = [r for r in self.outcomes.get(key, []) if version_id is None or r.version_id == version_id]
+        return reports[-1] if reports else None
 
-    def retraction_reason(self, key: str) -> str | None:
-        return self.retractions.get(key)
+    def unpublish_request(self, key: str) -> UnpublishRequest | None:
+        recorded = self.retractions.get(key)
+        return None if recorded is None else UnpublishRequest(key, recorded[0], recorded[1])
+
+    def forget_unpublish_request(self, request: UnpublishRequest) -> None:
+        if self.retractions.get(request.key, (None, None))[1] == request.record:
+            del self.retractions[request.key]
+
+    def record_retraction(self, key: str, reason: str) -> None:
+        self._records += 1
+        self.retractions[key] = (reason, f"r{self._records}")
 
 
 def keeping(

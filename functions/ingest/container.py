@@ -77,7 +77,9 @@ class PublishingContainer:
         return CauseIndexer(self.serving_index.causes, S3CauseIndexFiles(self.s3_client, self.index_files_bucket))
 
     def publisher_for(self, bucket: str) -> Publisher:
-        return Publisher(S3ContentSource(self.s3_client, bucket), self.serving_index)
+        return Publisher(
+            S3ContentSource(self.s3_client, bucket), self.serving_index, attribution=self.change_log.acting_for
+        )
 
     def relay_pending_events(self) -> None:
         """Announce the changes whose events are pending. A bus that fails costs a delay, never a change:

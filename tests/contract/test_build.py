@@ -73,6 +73,27 @@ def test_each_function_requirement_is_a_dependency_the_tests_install() -> None:
         assert lines and {Requirement(line).name for line in lines} <= installed, requirements.name
 
 
+def test_each_function_requirement_is_locked_with_hashes_at_a_release_it_allows() -> None:
+    """`sam build` installs the locks (functions/Makefile); `make lock` writes them from the requirement files."""
+    from packaging.requirements import Requirement
+
+    for requirements in sorted((REPO_ROOT / "functions" / "requirements").glob("*.txt")):
+        lock = requirements.with_suffix(".lock").read_text()
+        pins = {}
+        for entry in lock.replace("\\\n", " ").splitlines():
+            if entry and not entry.startswith((" ", "#")):
+                requirement = Requirement(entry.split(" --hash")[0].strip())
+                assert "--hash=sha256:" in entry, f"{requirements.with_suffix('.lock').name}: {requirement} has no hash"
+                [specifier] = requirement.specifier
+                assert specifier.operator == "==", requirement
+                pins[requirement.name.lower()] = specifier.version
+        for line in requirements.read_text().splitlines():
+            if line and not line.startswith("#"):
+                wanted = Requirement(line)
+                assert wanted.name.lower() in pins, f"{requirements.name}: {wanted.name} is not locked; run make lock"
+                assert wanted.specifier.contains(pins[wanted.name.lower()]), f"{wanted}: lock again (make lock)"
+
+
 def _size(package: Path, leaving_out: tuple[str, ...] = ()) -> int:
     return sum(
         path.stat().st_size

@@ -29,6 +29,7 @@ from health_content.changes.feed import ChangeFeed
 from health_content.changes.log import ChangeLog
 from health_content.changes.model import ChangeType
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.partners.model import Partner, UsagePlan
 from health_content.publishing.kinds import content_hash
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import ContentSource
@@ -38,6 +39,7 @@ from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.items import item_size
+from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
@@ -661,6 +663,25 @@ def test_pending_events_wait_until_sent(logged: LoggedContent, seed_document) ->
     assert [e.sequence for e in logged.log.pending_events(10)] == [2]
 
 
+def test_an_event_claimed_by_one_relay_is_not_claimed_by_another_until_its_lease_lapses(
+    logged: LoggedContent, seed_document
+) -> None:
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.causes.put_if_changed(_causes())
+    lease = dt.timedelta(minutes=2)
+    assert [e.sequence for e in logged.log.claim_events(1, "relay-a", lease)] == [1]
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-b", lease)] == [2]  # the one not held
+    assert logged.log.claim_events(10, "relay-c", lease) == []
+    logged.log.release_events([2], "relay-a")  # not relay-a's to give back
+    assert logged.log.claim_events(10, "relay-c", lease) == []
+    logged.log.release_events([2], "relay-b")
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-c", lease)] == [2]
+    logged.log.events_sent([2])
+    logged.clock.now += lease + dt.timedelta(seconds=1)  # relay-a died holding 1
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-d", lease)] == [1]
+    assert [e.sequence for e in logged.log.pending_events(10)] == [1]
+
+
 def test_writers_racing_for_the_log_both_land_once_in_order(
     moto_table: Any, seed_document, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -748,7 +769,7 @@ class _FakeEditor:
         self.source.delete(key)
 
     def retract(self, key: str, reason: str) -> None:
-        self.source.retractions[key] = reason
+        self.source.record_retraction(key, reason)
 
 
 KEY = "articles/id/kram-otot-betis.json"
@@ -804,10 +825,35 @@ def test_an_outcome_is_recorded_and_read_back(bucket: tuple[ContentSource, Bucke
 def test_the_reason_for_unpublishing_is_read_back(bucket: tuple[ContentSource, Bucket]) -> None:
     source, editor = bucket
     editor.put(KEY, b"{}")
-    assert source.retraction_reason(KEY) is None
+    assert source.unpublish_request(KEY) is None
     editor.retract(KEY, "Ditinjau ulang oleh dokter")
     editor.delete(KEY)
-    assert source.retraction_reason(KEY) == "Ditinjau ulang oleh dokter"
+    request = source.unpublish_request(KEY)
+    assert request is not None and request.reason == "Ditinjau ulang oleh dokter"
+
+
+def test_a_used_reason_is_forgotten_but_one_recorded_since_is_kept(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.retract(KEY, "Pertama")
+    first = source.unpublish_request(KEY)
+    assert first is not None
+    editor.retract(KEY, "Kedua")  # a second unpublish while the first removal is being recorded
+    source.forget_unpublish_request(first)
+    second = source.unpublish_request(KEY)
+    assert second is not None and second.reason == "Kedua"
+    source.forget_unpublish_request(second)
+    assert source.unpublish_request(KEY) is None
+
+
+def test_each_version_s_outcome_is_kept_when_a_later_one_is_reported(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    first, second = editor.put(KEY, b"{}"), editor.put(KEY, b"{ }")
+    for version, status in ((first, PublishStatus.PUBLISHED), (second, PublishStatus.REJECTED)):
+        source.record_outcome(PublishReport(key=KEY, status=status, version_id=version, checked_at=PUBLISHED_AT))
+    latest, earlier = source.read_outcome(KEY), source.read_outcome(KEY, first)
+    assert latest is not None and (latest.version_id, latest.status) == (second, PublishStatus.REJECTED)
+    assert earlier is not None and (earlier.version_id, earlier.status) == (first, PublishStatus.PUBLISHED)
+    assert source.read_outcome(KEY, "no-such-version") is None
 
 
 def test_a_listing_filter_keeps_what_changed_after_an_instant_and_has_a_tag(
@@ -1083,3 +1129,15 @@ def test_an_article_published_before_listing_items_existed_is_listed_after_its_n
     assert DynamoChangeLog(moto_table).latest_sequence() == logged
     assert store.put_if_changed(first) is None  # and once written, it is not written again
     assert store.get("id", "kram-otot-betis") == first
+
+
+def test_the_partner_directory_gives_back_a_key_s_partner_and_plan_until_the_key_is_removed(moto_table: Any) -> None:
+    directory = DynamoPartnerDirectory(moto_table)
+    plan = UsagePlan("stack-partner", rate_limit=50.0, burst_limit=100, quota=1_000_000, quota_period="DAY")
+    directory.put(Partner(key_id="k1", name="klinik-sentosa", plan=plan))
+    directory.put(Partner(key_id="k2", name="apotek-sehat", plan=None))
+    assert directory.lookup("k1") == Partner(key_id="k1", name="klinik-sentosa", plan=plan)
+    assert directory.lookup("k2") == Partner(key_id="k2", name="apotek-sehat", plan=None)
+    assert directory.lookup("k3") is None
+    directory.remove("k1")
+    assert directory.lookup("k1") is None

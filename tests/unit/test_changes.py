@@ -15,7 +15,7 @@ from health_content.causes.model import Cause
 from health_content.causes.store import PublishedCauses
 from health_content.changes.feed import ChangeFeed, cursor_after
 from health_content.changes.model import Change, ChangeNote, ChangeType
-from health_content.changes.relay import EventRelay
+from health_content.changes.relay import CLAIM_LEASE, EventRelay
 from health_content.errors import ChangesExpired, InvalidQuery
 from health_content.publishing.kinds import content_hash
 from health_content.vocabulary import Locale
@@ -126,6 +126,48 @@ def test_a_bus_that_is_down_keeps_every_event_pending() -> None:
     outcome = EventRelay(log, FlakyBus(down=True)).flush()
     assert outcome.sent == 0 and len(log.pending_events(1000)) == 120
     assert EventRelay(log, FlakyBus()).flush().sent == 120  # in batches, until none is left
+
+
+class OverlappingBus(FlakyBus):
+    """Starts another relay while this one is sending, as the schedule and an ingest can overlap."""
+
+    def __init__(self, relays: int) -> None:
+        super().__init__()
+        self.relays = relays
+        self.log: InMemoryChangeLog | None = None
+
+    def publish(self, changes: Sequence[Change]) -> list[Change]:
+        if self.relays > 0 and self.log is not None:
+            self.relays -= 1
+            EventRelay(self.log, self).flush()
+        return super().publish(changes)
+
+
+def test_overlapping_relays_send_each_event_once() -> None:
+    log, bus = _log(30), OverlappingBus(relays=3)
+    bus.log = log
+    EventRelay(log, bus).flush()  # four relays in all, each started while the one before is sending
+    assert sorted(bus.received) == list(range(1, 31)) and log.pending_events(100) == []
+
+
+class ClearingFails(InMemoryChangeLog):
+    def events_sent(self, sequences: Sequence[int]) -> None:
+        raise ConnectionError("the table could not be reached")
+
+
+def test_an_event_sent_but_not_cleared_goes_again_only_when_its_claim_lapses_with_the_same_id() -> None:
+    now = [START]
+    log = ClearingFails(announce=True, clock=lambda: now[0])
+    log.append(ChangeNote(ChangeType.UPDATED), "article", "artikel", "id", "hash")
+    bus = FlakyBus()
+    with pytest.raises(ConnectionError):
+        EventRelay(log, bus).flush()
+    assert EventRelay(log, bus).flush().sent == 0  # still held by the relay that sent it
+    now[0] += CLAIM_LEASE + dt.timedelta(seconds=1)
+    with pytest.raises(ConnectionError):
+        EventRelay(log, bus).flush()
+    # At least once: the repeat carries the change's sequence, by which consumers drop it.
+    assert bus.received == [1, 1]
 
 
 def _every_cause(index: CauseIndex) -> list[Cause]:

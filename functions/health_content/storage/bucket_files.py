@@ -6,6 +6,8 @@ from __future__ import annotations
 import gzip
 import shutil
 import zlib
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -17,9 +19,17 @@ from health_content.storage.s3 import is_missing
 _CHUNK = 1024 * 1024
 
 
-def fetch(client: Any, bucket: str, key: str, path: Path, unreadable: str) -> bool:
-    """Write the file at ``key``, unpacked, to ``path``; False when there is none. Raises ContentUnavailable
-    (with ``unreadable``) when it cannot be read whole."""
+def fetch(
+    client: Any,
+    bucket: str,
+    key: str,
+    path: Path,
+    unreadable: str,
+    bounding: Callable[[], AbstractContextManager[None]] = nullcontext,
+) -> bool:
+    """Write the file at ``key``, unpacked, to ``path``, reading its body within ``bounding`` (the API's deadline,
+    ``deadline.py``); False when there is none. Raises ContentUnavailable (with ``unreadable``) when it cannot be
+    read whole."""
     try:
         response = client.get_object(Bucket=bucket, Key=key)
     except ClientError as error:
@@ -29,7 +39,7 @@ def fetch(client: Any, bucket: str, key: str, path: Path, unreadable: str) -> bo
     except BotoCoreError as error:
         raise ContentUnavailable(unreadable) from error
     try:
-        with response["Body"] as body, gzip.open(body) as unpacked, path.open("wb") as out:
+        with bounding(), response["Body"] as body, gzip.open(body) as unpacked, path.open("wb") as out:
             shutil.copyfileobj(unpacked, out, _CHUNK)
     except (OSError, EOFError, zlib.error, BotoCoreError) as error:
         path.unlink(missing_ok=True)  # a partial file would only fill /tmp

@@ -4,6 +4,8 @@ API containers (``bucket_files``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +20,15 @@ _UNREADABLE = "The cause index could not be read."
 class S3CauseIndexFiles:
     """CauseIndexFiles on the content bucket (a boto3 S3 client, created once per container)."""
 
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(
+        self, client: Any, bucket: str, bounding: Callable[[], AbstractContextManager[None]] = nullcontext
+    ) -> None:
         self._s3 = client
         self._bucket = bucket
+        self._bounding = bounding  # the API's deadline for reading the body (storage/deadline.py)
 
     def fetch(self, path: Path) -> bool:
-        return bucket_files.fetch(self._s3, self._bucket, CAUSE_INDEX_KEY, path, _UNREADABLE)
+        return bucket_files.fetch(self._s3, self._bucket, CAUSE_INDEX_KEY, path, _UNREADABLE, self._bounding)
 
     def store(self, path: Path, content_hash: str) -> None:
         metadata = {"content-hash": content_hash, "format": FORMAT}

@@ -3,6 +3,8 @@ indexer (``search-index/<locale>.sqlite.gz``) and read by cold API containers (`
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -20,12 +22,16 @@ def search_index_key(locale: Locale) -> str:
 class S3SearchIndexFiles:
     """IndexFiles on the content bucket (a boto3 S3 client, created once per container)."""
 
-    def __init__(self, client: Any, bucket: str) -> None:
+    def __init__(
+        self, client: Any, bucket: str, bounding: Callable[[], AbstractContextManager[None]] = nullcontext
+    ) -> None:
         self._s3 = client
         self._bucket = bucket
+        self._bounding = bounding  # the API's deadline for reading the body (storage/deadline.py)
 
     def fetch(self, locale: Locale, path: Path) -> bool:
-        return bucket_files.fetch(self._s3, self._bucket, search_index_key(locale), path, _UNREADABLE)
+        key = search_index_key(locale)
+        return bucket_files.fetch(self._s3, self._bucket, key, path, _UNREADABLE, self._bounding)
 
     def store(self, locale: Locale, path: Path, sequence: int) -> None:
         bucket_files.store(self._s3, self._bucket, search_index_key(locale), path, {"sequence": str(sequence)})
