@@ -229,3 +229,19 @@ def test_an_index_file_that_cannot_be_read_keeps_the_index_before_served_stale()
     clock.now = 122
     refreshed = catalog.current()  # the file is still of the taxonomy before: built from the serving index
     assert refreshed is not None and refreshed.taxonomy.updated_at == dt.date(2026, 12, 1) and store.reads == 1
+
+
+def test_what_was_read_is_served_stale_for_the_window_since_the_taxonomy_was_last_confirmed_not_longer() -> None:
+    store, clock, freshness = InMemoryCauseStore(_published()), Clock(), Freshness()
+    catalog = CauseCatalog(store, None, keeping(60, stale_after=600), freshness=freshness, timer=clock)
+    index, article = catalog.current(), catalog.for_article("kram-otot-betis", "id")
+    store.current_hash = _unavailable  # type: ignore[method-assign, assignment]
+    for now in (300, 599):  # served stale, each time as old as the taxonomy's last confirmation
+        clock.now = now
+        assert catalog.current() is index and catalog.for_article("kram-otot-betis", "id") == article
+        assert freshness.stale_age == now
+    clock.now = 601
+    with pytest.raises(ContentUnavailable):
+        catalog.current()
+    with pytest.raises(ContentUnavailable):
+        catalog.for_article("kram-otot-betis", "id")

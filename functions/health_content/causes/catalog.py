@@ -115,8 +115,22 @@ class CauseCatalog:
         return self._loaded.get(self._load)
 
     def _now_published(self) -> _Published:
-        # Retracted articles leave the causes' mentions as soon as this is next refreshed.
-        return self._published.get(lambda _: _Published(self._store.current_hash(), self._withdrawn()))
+        """What is published. When it was due a check and the store failed, this raises ContentUnavailable even as
+        the copy is served stale: what was read for it is then served stale by its own kept copy, for as long as it
+        may be since it was last current, never confirmed anew by a stale copy."""
+        checked: list[bool] = []  # whether a check was due, and whether it succeeded
+
+        def read(_: _Published | None) -> _Published:
+            checked.append(False)
+            # Retracted articles leave the causes' mentions as soon as this is read.
+            published = _Published(self._store.current_hash(), self._withdrawn())
+            checked[-1] = True
+            return published
+
+        published = self._published.get(read)
+        if checked and not checked[-1]:
+            raise ContentUnavailable("The cause taxonomy could not be checked.")
+        return published
 
     def _load(self, loaded: _Loaded | None) -> _Loaded:
         published = self._now_published()
