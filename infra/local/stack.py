@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
@@ -19,7 +19,7 @@ import boto3
 
 from health_content.storage.s3 import S3ContentSource
 from infra import publish, template
-from infra.local import moto_transactions
+from infra.local import moto_notifications, moto_queries, moto_queues, moto_transactions
 from infra.local.events import LambdaContextStub
 
 if TYPE_CHECKING:  # the stubs are a development dependency
@@ -40,17 +40,20 @@ class LocalStack:
     events_queue_url: str | None
     api_id: str
     region: str = "us-east-1"
-    # Delete markers already announced: moto sends no notification for them, S3 does (see deliver_events).
-    _announced_removals: set[str] = field(default_factory=set)
 
     @classmethod
     def create(cls, bucket: str, table_name: str, region: str = "us-east-1", *, subscriber: bool = True) -> LocalStack:
         """The stack's storage and its change-event bus, named ``<table_name>-changes`` like the template's.
 
         ``subscriber``: a queue that receives what a partner's webhook would (``received_events``). Only
-        tests read it; where nothing does (``make serve``, benchmarks), it is left out, since moto's SQS
-        looks at every message a queue holds on each send: 20,000 unread events made each publish slower."""
-        moto_transactions.install()  # where moto runs in this process: in-process mocks, `make serve`
+        tests read it; where nothing does (``make serve``, benchmarks), it is left out: it would keep every
+        change event of a catalogue, unread, in memory."""
+        # Where moto runs in this process (in-process mocks, `make serve`): transactions, queries and queue messages
+        # that cost what they touch, not the table or the queue, and the notification S3 sends for a delete marker.
+        moto_transactions.install()
+        moto_queries.install()
+        moto_queues.install()
+        moto_notifications.install()
         s3 = boto3.client("s3", region_name=region)
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration=template.bucket_versioning())
@@ -137,8 +140,6 @@ class LocalStack:
                 MessageSystemAttributeNames=["All"],
             ).get("Messages", [])
             if not messages:
-                if self._announce_removals():
-                    continue
                 _forget_moto_copies()
                 return results
             results.append(self._invoke(ingest, sqs, [self._sqs_record(m, queue_arn) for m in messages]))
@@ -182,24 +183,6 @@ class LocalStack:
             "awsRegion": self.region,
         }
 
-    def _announce_removals(self) -> int:
-        """Queue the ObjectRemoved:DeleteMarkerCreated notifications S3 would have sent for new delete
-        markers (moto sends none); how many."""
-        s3 = boto3.client("s3", region_name=self.region)
-        sqs = boto3.client("sqs", region_name=self.region)
-        prefixes = {rule for notification in template.ingest_notifications() for rule in _prefixes(notification)}
-        announced = 0
-        for prefix in sorted(prefixes):
-            markers = s3.list_object_versions(Bucket=self.bucket, Prefix=prefix).get("DeleteMarkers", [])
-            for marker in markers:
-                if not marker["IsLatest"] or marker["VersionId"] in self._announced_removals:
-                    continue
-                self._announced_removals.add(marker["VersionId"])
-                event = s3_removal_event(self.bucket, marker["Key"], self.region)
-                sqs.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event))
-                announced += 1
-        return announced
-
 
 def _keys(notification: dict[str, Any]) -> list[str]:
     """The document keys an S3 notification names (none in S3's s3:TestEvent)."""
@@ -213,10 +196,11 @@ def _queue_arn(sqs: Any, queue_url: str) -> str:
 
 def _forget_moto_copies() -> None:
     """Let go of the model instances moto keeps a list of (for its dashboard only), as its own reset does,
-    for every service. Every copy moto makes is in that list for good: of a whole table for each transaction
-    (150 publishes grew the process from 205 to 786 MB), and of every object version each time the versions
-    are listed, as ``_announce_removals`` does after each delivery, which grew a 10,000-article publish past
-    24 GB (issue 19). Harmless where moto runs elsewhere: the lists are then empty."""
+    for every service. Every instance moto makes stays in that list for good, copies included: each SQS message
+    it hands out is a copy, and so was, before ``moto_transactions`` and ``moto_notifications``, a whole table
+    for each transaction (150 publishes grew the process from 205 to 786 MB) and every object version each time
+    the versions were listed (a 10,000-article publish passed 24 GB; issue 19). Harmless where moto runs
+    elsewhere: the lists are then empty."""
     from moto.core.model_instances import model_data
 
     for models in model_data.values():
@@ -262,31 +246,6 @@ def _event_bus(name: str, region: str, *, subscriber: bool) -> tuple[str, str | 
     events.put_rule(Name=f"{name}-subscriber", EventBusName=name, EventPattern=json.dumps(pattern))
     events.put_targets(Rule=f"{name}-subscriber", EventBusName=name, Targets=[{"Id": "subscriber", "Arn": queue_arn}])
     return name, queue_url
-
-
-def s3_removal_event(bucket: str, key: str, region: str = "us-east-1") -> dict[str, Any]:
-    """The notification S3 sends when a versioned object gets a delete marker."""
-    return {
-        "Records": [
-            {
-                "eventVersion": "2.1",
-                "eventSource": "aws:s3",
-                "awsRegion": region,
-                "eventTime": "2026-11-24T12:00:00.000Z",
-                "eventName": "ObjectRemoved:DeleteMarkerCreated",
-                "s3": {
-                    "s3SchemaVersion": "1.0",
-                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
-                    "object": {"key": key, "sequencer": "0055AED6DCD90281E5"},
-                },
-            }
-        ]
-    }
-
-
-def _prefixes(notification: dict[str, Any]) -> list[str]:
-    rules = ((notification.get("Filter") or {}).get("S3Key") or {}).get("Rules") or []
-    return [rule["Value"] for rule in rules if rule["Name"] == "prefix"]
 
 
 def _queue_configuration(queue_arn: str, notification: dict[str, Any]) -> QueueConfigurationTypeDef:
