@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-scale catalogue clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-faults bench-memory bench-serve-load bench-scale catalogue lock clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,22 @@ bench: build
 bench-mix: build
 	$(BIN)/python -m infra.benchmarks.request_mix $(if $(AGAINST),--against $(AGAINST))
 
+# What a client sees when the store is refused, hung, slow, trickling, throttled, failing or corrupt (README).
+bench-faults: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.store_faults
+
+# make serve's memory under 16 clients for five minutes, then idle for one (CLIENTS, SECONDS).
+CLIENTS ?= 16
+SECONDS ?= 300
+bench-serve-load: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.serve_load --clients $(CLIENTS) --seconds $(SECONDS)
+
+# A warm container's memory under requests that never repeat (distinct cause lookups and searches, then a mix):
+# make bench-memory REQUESTS=60000
+REQUESTS ?= 60000
+bench-memory: $(INSTALLED)
+	$(BIN)/python -m infra.benchmarks.cache_memory --requests $(REQUESTS)
+
 # Issue 19's scale table: per catalogue size (articles per locale), publish time through ingest on moto, a fresh
 # API container's cold start, first article, search and cause lookup, warm p50/p99, memory and its reads after one
 # change, with ratios to the 1-article catalogue. make bench-scale SIZES="1 100 1000 10000" SCALE_JSON=/tmp/scale.json
@@ -73,6 +89,14 @@ catalogue: $(INSTALLED)
 
 validate: $(INSTALLED)
 	$(BIN)/sam validate --lint
+
+# The Lambda packages are built from locks with hashes (functions/requirements/*.lock); after changing a
+# requirements file, lock again: make lock (uv resolves for Lambda's Python 3.13 on arm64).
+lock: $(INSTALLED)
+	cd functions && for name in api publishing; do \
+		../$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python-version 3.13 \
+			--python-platform aarch64-manylinux2014 --only-binary :all: requirements/$$name.txt \
+			-o requirements/$$name.lock; done
 
 build: $(INSTALLED)
 	PATH="$$($(BIN)/python -m infra.python313):$$PATH" $(BIN)/sam build

@@ -6,6 +6,7 @@ exit code of its own (docs/deploying.md, "Exit codes"); ``--debug`` shows the tr
 
 from __future__ import annotations
 
+import getpass
 from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
@@ -95,10 +96,17 @@ def resolve(stack: str | None, bucket: str | None, region: str | None, endpoint_
     session = session_for(region, endpoint_url)
     if bucket is not None:
         return Target(session, bucket, endpoint_url)
-    return Target(session, _stack_output(session, stack or "", "ContentBucketName", endpoint_url), endpoint_url)
+    return Target(session, stack_output(session, stack or "", "ContentBucketName", endpoint_url), endpoint_url)
 
 
-def _stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
+def operator_identity(session: Any, endpoint_url: str | None) -> str:
+    """Who is publishing, for the audit trail: the caller's ARN on AWS, the user's name on a local stack."""
+    if _is_local(endpoint_url):
+        return f"local:{getpass.getuser()}"
+    return str(client(session, "sts", None).get_caller_identity()["Arn"])
+
+
+def stack_output(session: Any, stack: str, name: str, endpoint_url: str | None) -> str:
     cloudformation = client(session, "cloudformation", endpoint_url)
     try:
         outputs = cloudformation.describe_stacks(StackName=stack)["Stacks"][0].get("Outputs", [])

@@ -26,9 +26,19 @@ from health_content import __version__
 from health_content.articles.model import Review
 from health_content.publishing.kinds import ARTICLES
 from health_content.publishing.report import PublishReport
+from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
 from infra import generated, partners, publish
-from infra.aws_target import ExitCode, OperatorError, Target, explain, resolve, session_for
+from infra.aws_target import (
+    ExitCode,
+    OperatorError,
+    Target,
+    explain,
+    operator_identity,
+    resolve,
+    session_for,
+    stack_output,
+)
 from infra.aws_target import client as aws_client
 
 app = typer.Typer(help="Publish and check the health-content API's content.", no_args_is_help=True)
@@ -142,7 +152,13 @@ def publish_command(
             line.advance(note=upload.document.key)
 
         phase_uploads = publish.upload(
-            s3, target.bucket, phase, on_progress=advance, force=force, concurrency=concurrency
+            s3,
+            target.bucket,
+            phase,
+            on_progress=advance,
+            force=force,
+            concurrency=concurrency,
+            published_by=operator_identity(target.session, target.endpoint_url),
         )
         uploading.finish()
         uploads.extend(phase_uploads)
@@ -281,7 +297,14 @@ def unpublish(
     if dry_run:
         console.print(f"Dry run: {key} would be unpublished ({reason.strip()}); nothing was changed.")
         return
-    last_report = publish.unpublish(s3, target.bucket, key, reason.strip(), now=dt.datetime.now(dt.UTC))
+    last_report = publish.unpublish(
+        s3,
+        target.bucket,
+        key,
+        reason.strip(),
+        now=dt.datetime.now(dt.UTC),
+        requested_by=operator_identity(target.session, target.endpoint_url),
+    )
     console.print(f"{key} deleted from s3://{target.bucket} (its versions stay in the bucket's history).")
     if not wait:
         return
@@ -325,6 +348,14 @@ def _apigateway(region: str | None, endpoint_url: str | None) -> Any:
     return aws_client(session_for(region, endpoint_url), "apigateway", endpoint_url)
 
 
+def _directory(stack: str, region: str | None, endpoint_url: str | None) -> DynamoPartnerDirectory:
+    """The API's partner directory: the stack's content table, which its ContentTableName output names."""
+    session = session_for(region, endpoint_url)
+    table = stack_output(session, stack, "ContentTableName", endpoint_url)
+    resource = session.resource("dynamodb", endpoint_url=endpoint_url)
+    return DynamoPartnerDirectory(resource.Table(table))
+
+
 @partners_app.command("add")
 @speaks_plainly
 def partners_add(
@@ -337,7 +368,9 @@ def partners_add(
     """Create a key for a partner in a usage plan and print it (it is shown only once)."""
     if not PARTNER_NAME.fullmatch(name):
         raise OperatorError(ExitCode.USAGE, "A partner's name is 1-64 letters, digits, dots, dashes or underscores.")
-    key, value = partners.add(_apigateway(region, endpoint_url), stack, name, plan)
+    key, value = partners.add(
+        _apigateway(region, endpoint_url), _directory(stack, region, endpoint_url), stack, name, plan
+    )
     console.print(f"Partner {key.name} has key {key.key_id} in plan {key.plan}. Give them this value, shown once:")
     console.print(value, soft_wrap=True, highlight=False)
     console.print("They send it in the x-api-key header.")
@@ -363,8 +396,16 @@ def partners_revoke(
     region: Region = None,
 ) -> None:
     """Disable a partner's key and take it out of its plan; API Gateway then answers its requests 403."""
-    revoked = partners.revoke(_apigateway(region, endpoint_url), stack, name)
+    revoked = partners.revoke(_apigateway(region, endpoint_url), _directory(stack, region, endpoint_url), stack, name)
     console.print(f"Revoked {len(revoked)} key(s) of {name}: {', '.join(revoked)}. Requests with it now get 403.")
+
+
+@partners_app.command("sync")
+@speaks_plainly
+def partners_sync(stack: StackName, endpoint_url: EndpointUrl = None, region: Region = None) -> None:
+    """Enter every active key in the API's partner directory (once, after upgrading to a release that has it)."""
+    entered = partners.sync(_apigateway(region, endpoint_url), _directory(stack, region, endpoint_url), stack)
+    console.print(f"{entered} active key(s) entered in the partner directory of {stack}.")
 
 
 @partners_app.command("usage")

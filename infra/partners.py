@@ -15,8 +15,8 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from api.usage import USAGE_METRIC
-from health_content.partners.model import UsagePlan
-from health_content.storage.apigateway import usage_plan
+from health_content.partners.model import Partner, UsagePlan
+from health_content.storage.partners import DynamoPartnerDirectory
 from infra.aws_target import ExitCode, OperatorError
 from infra.template import metrics_namespace
 
@@ -42,6 +42,17 @@ class Usage:
     by_route: dict[str, int]
 
 
+def usage_plan(item: dict[str, Any]) -> UsagePlan:
+    throttle, quota = item.get("throttle") or {}, item.get("quota") or {}
+    return UsagePlan(
+        name=str(item.get("name", item.get("id", ""))),
+        rate_limit=float(throttle["rateLimit"]) if "rateLimit" in throttle else None,
+        burst_limit=int(throttle["burstLimit"]) if "burstLimit" in throttle else None,
+        quota=int(quota["limit"]) if "limit" in quota else None,
+        quota_period=str(quota["period"]) if "period" in quota else None,
+    )
+
+
 def plans(apigateway: Any, stack: str) -> dict[str, dict[str, Any]]:
     """The stack's usage plans by tier; an operator error when keys are not turned on."""
     found = {}
@@ -57,8 +68,9 @@ def plans(apigateway: Any, stack: str) -> dict[str, dict[str, Any]]:
     return found
 
 
-def add(apigateway: Any, stack: str, name: str, plan: str) -> tuple[PartnerKey, str]:
-    """A new key for ``name`` in ``plan``; returns it and its value, which is shown only now."""
+def add(apigateway: Any, directory: DynamoPartnerDirectory, stack: str, name: str, plan: str) -> tuple[PartnerKey, str]:
+    """A new key for ``name`` in ``plan``, entered in the API's partner directory; returns it and its value,
+    which is shown only now."""
     tiers = plans(apigateway, stack)
     if plan not in tiers:
         raise OperatorError(ExitCode.USAGE, f"No plan {plan!r} in stack {stack!r}; one of: {', '.join(tiers)}.")
@@ -68,6 +80,7 @@ def add(apigateway: Any, stack: str, name: str, plan: str) -> tuple[PartnerKey, 
         name=name, enabled=True, description=f"Partner {name} of {stack}", tags={"stack": stack, "plan": plan}
     )
     apigateway.create_usage_plan_key(usagePlanId=tiers[plan]["id"], keyId=created["id"], keyType="API_KEY")
+    directory.put(Partner(key_id=created["id"], name=name, plan=usage_plan(tiers[plan])))
     return PartnerKey(name, created["id"], plan, True, created.get("createdDate")), str(created["value"])
 
 
@@ -93,7 +106,7 @@ def list_keys(apigateway: Any, stack: str) -> list[PartnerKey]:
     )
 
 
-def revoke(apigateway: Any, stack: str, name: str) -> list[str]:
+def revoke(apigateway: Any, directory: DynamoPartnerDirectory, stack: str, name: str) -> list[str]:
     """Disable the partner's keys and take them out of every plan; the ids revoked."""
     keys = [key for key in _keys_named(apigateway, stack, name) if key.enabled]
     if not keys:
@@ -106,7 +119,20 @@ def revoke(apigateway: Any, stack: str, name: str) -> list[str]:
             members = _all(apigateway.get_usage_plan_keys, usagePlanId=item["id"])
             if any(member["id"] == key.key_id for member in members):
                 apigateway.delete_usage_plan_key(usagePlanId=item["id"], keyId=key.key_id)
+        directory.remove(key.key_id)
     return [key.key_id for key in keys]
+
+
+def sync(apigateway: Any, directory: DynamoPartnerDirectory, stack: str) -> int:
+    """Enter every active key of the stack in the API's partner directory (keys made before it existed, or a
+    directory restored from a backup); the number entered."""
+    tiers = plans(apigateway, stack)
+    entered = 0
+    for key in list_keys(apigateway, stack):
+        if key.enabled and key.plan in tiers:
+            directory.put(Partner(key_id=key.key_id, name=key.name, plan=usage_plan(tiers[key.plan])))
+            entered += 1
+    return entered
 
 
 def usage(apigateway: Any, cloudwatch: Any, stack: str, name: str, days: int, today: dt.date) -> Usage:

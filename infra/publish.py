@@ -33,7 +33,7 @@ from health_content.publishing.kinds import ARTICLES, KEY_LAYOUTS, DocumentKind,
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.causes import DynamoCauseStore
-from health_content.storage.s3 import REPORT_PREFIX, S3ContentSource, is_missing
+from health_content.storage.s3 import PUBLISHED_BY_METADATA, REPORT_PREFIX, S3ContentSource, is_missing
 from health_content.vocabulary import Locale
 from infra.template import REPO_ROOT
 
@@ -130,6 +130,7 @@ def upload(
     *,
     force: bool = False,
     concurrency: int = DEFAULT_CONCURRENCY,
+    published_by: str | None = None,
 ) -> list[Upload]:
     """Upload what changed (everything with ``force``), ``concurrency`` documents at a time; refuses if any
     document is invalid. Returns the uploads in the documents' order; ``on_progress`` hears of each as it
@@ -146,7 +147,9 @@ def upload(
     done: list[Upload | None] = [None] * len(documents)
     pool = ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="upload")
     try:
-        futures = {pool.submit(_upload_one, s3, source, bucket, d, force): n for n, d in enumerate(documents)}
+        futures = {
+            pool.submit(_upload_one, s3, source, bucket, d, force, published_by): n for n, d in enumerate(documents)
+        }
         for future in as_completed(futures):
             result = future.result()
             done[futures[future]] = result
@@ -156,7 +159,9 @@ def upload(
     return [result for result in done if result is not None]
 
 
-def _upload_one(s3: Any, source: S3ContentSource, bucket: str, document: LocalDocument, force: bool) -> Upload:
+def _upload_one(
+    s3: Any, source: S3ContentSource, bucket: str, document: LocalDocument, force: bool, published_by: str | None
+) -> Upload:
     remote_hash, remote_version = _remote_state(s3, bucket, document.key)
     same = not force and remote_hash == document.content_hash
     report = source.read_outcome(document.key) if same else None
@@ -168,9 +173,12 @@ def _upload_one(s3: Any, source: S3ContentSource, bucket: str, document: LocalDo
         Key=document.key,
         Body=document.body,
         ContentType="application/json",
-        Metadata={HASH_METADATA: document.content_hash or ""},
+        # Who uploaded it: ingest records them in the change's entry, for the audit trail.
+        Metadata={
+            HASH_METADATA: document.content_hash or "",
+            **({PUBLISHED_BY_METADATA: published_by} if published_by else {}),
+        },
     )
-    source.forget_retraction(document.key)
     return Upload(document, uploaded=True, version_id=response.get("VersionId"), retried=same)
 
 
@@ -197,8 +205,8 @@ def wait_for_reports(
             version_id = pending.get(key)
             if key not in pending:
                 continue
-            report = source.read_outcome(key)
-            if report is not None and (version_id is None or report.version_id == version_id):
+            report = source.read_outcome(key, version_id)
+            if report is not None:
                 reports[key] = report
                 del pending[key]
         on_progress(len(reports), expected)
@@ -293,13 +301,15 @@ def exists(s3: Any, bucket: str, key: str) -> bool:
     return True
 
 
-def unpublish(s3: Any, bucket: str, key: str, reason: str, *, now: dt.datetime) -> dt.datetime | None:
+def unpublish(
+    s3: Any, bucket: str, key: str, reason: str, *, now: dt.datetime, requested_by: str | None = None
+) -> dt.datetime | None:
     """Take a document out of what is served: its reason first, then a delete marker (its versions stay).
 
     Returns when the ingest function last reported on the key, for ``wait_for_removal``."""
     source = S3ContentSource(s3, bucket)
     previous = source.read_outcome(key)
-    source.record_retraction(key, reason, now)
+    source.record_retraction(key, reason, now, requested_by)
     s3.delete_object(Bucket=bucket, Key=key)
     return None if previous is None else previous.checked_at
 

@@ -137,3 +137,16 @@ def too_large_to_store(seed_document: dict[str, Any], sections: int = 90) -> dic
 
 def document_bytes(document: dict[str, Any]) -> bytes:
     return json.dumps(document, ensure_ascii=False).encode()
+
+
+def one_typo_apart(word: str, other: str) -> bool:
+    """Whether one letter dropped, added or changed, or two neighbours swapped, makes ``word`` of ``other``: the
+    typos the lookups correct, decided letter by letter as a reference for their databases' candidates."""
+    if word == other or abs(len(word) - len(other)) > 1:
+        return False
+    start = next((i for i, (a, b) in enumerate(zip(word, other, strict=False)) if a != b), min(len(word), len(other)))
+    if len(word) == len(other):
+        swapped = word[start + 1 : start + 2] + word[start : start + 1] + word[start + 2 :]
+        return word[start + 1 :] == other[start + 1 :] or swapped == other[start:]
+    shorter, longer = sorted((word, other), key=len)
+    return shorter[start:] == longer[start + 1 :]

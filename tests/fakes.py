@@ -9,18 +9,20 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
 from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
+from health_content.causes.database import FORMAT
 from health_content.causes.prepare import ANALYSIS_VERSION
-from health_content.causes.store import CauseMention, PublishedCauses
+from health_content.causes.store import ArticleMentions, CauseMention, PublishedCauses
 from health_content.changes.log import EntriesRead
 from health_content.changes.model import Change, ChangeNote, ChangeType, DocumentKindName, Retraction
-from health_content.errors import DocumentRejected, DocumentUnreadable, InvalidCursor
+from health_content.errors import ContentUnavailable, DocumentRejected, DocumentUnreadable, InvalidCursor
 from health_content.kept import KeepPolicy
 from health_content.publishing.report import PublishReport
-from health_content.publishing.source import SourceObject
+from health_content.publishing.source import SourceObject, UnpublishRequest
 from health_content.vocabulary import Locale
 
 # The fakes' own limit on a stored document, standing in for DynamoDB's item limit.
@@ -39,6 +41,7 @@ class InMemoryChangeLog:
     entries: list[Change] = field(default_factory=list)
     announce: bool = False
     pending: dict[int, Change] = field(default_factory=dict)
+    claims: dict[int, tuple[str, dt.datetime]] = field(default_factory=dict)  # sequence -> (claimant, until)
     retractions: dict[tuple[Locale, str], Retraction] = field(default_factory=dict)
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.UTC))
     retention: dt.timedelta = dt.timedelta(days=90)
@@ -79,9 +82,25 @@ class InMemoryChangeLog:
     def pending_events(self, limit: int) -> list[Change]:
         return [self.pending[sequence] for sequence in sorted(self.pending)][:limit]
 
+    def claim_events(self, limit: int, claimant: str, lease: dt.timedelta) -> list[Change]:
+        now = self.clock()
+        claimed = []
+        for sequence in sorted(self.pending):
+            holder = self.claims.get(sequence)
+            if len(claimed) < limit and (holder is None or holder[1] < now):
+                self.claims[sequence] = (claimant, now + lease)
+                claimed.append(self.pending[sequence])
+        return claimed
+
+    def release_events(self, sequences: Sequence[int], claimant: str) -> None:
+        for sequence in sequences:
+            if sequence in self.claims and self.claims[sequence][0] == claimant:
+                del self.claims[sequence]
+
     def events_sent(self, sequences: Sequence[int]) -> None:
         for sequence in sequences:
             self.pending.pop(sequence, None)
+            self.claims.pop(sequence, None)
 
 
 @dataclass
@@ -185,6 +204,7 @@ class InMemoryCauseStore:
     reads: int = 0
     hash_reads: int = 0
     mention_reads: int = 0
+    article_reads: int = 0
     after_write: Callable[[], None] | None = None
 
     def get(self) -> PublishedCauses | None:
@@ -206,6 +226,22 @@ class InMemoryCauseStore:
             for mention in cause.mentions
             if (mention.locale, mention.article) == (locale, slug)
         ]
+
+    def article_mentions(self, locale: Locale, slug: str) -> ArticleMentions | None:
+        self.article_reads += 1
+        self._check_version()
+        published = self.published
+        if published is None:
+            return None
+        mentions = [
+            CauseMention(cause.id, mention)
+            for cause in published.taxonomy.causes
+            for mention in cause.mentions
+            if (mention.locale, mention.article) == (locale, slug)
+        ]
+        named = {each.cause_id for each in mentions}
+        causes = {cause.id: cause for cause in published.taxonomy.causes if cause.id in named}
+        return ArticleMentions(published.content_hash, published.published_at, mentions, causes)
 
     def check_fits(self, published: PublishedCauses) -> None:
         analyzed = {entry.id: entry for entry in published.analysis.causes}
@@ -289,13 +325,39 @@ def _position(cursor: str, *, by_publication: bool) -> tuple[str, ...]:
 
 
 @dataclass
+class InMemoryCauseIndexFiles:
+    """The cause index file kept in memory as the bucket keeps it: its bytes, the taxonomy it was built from and its
+    format; ``fetch_fails`` makes reading it fail as an unreachable bucket does."""
+
+    file: tuple[bytes, str, str] | None = None
+    fetches: int = 0
+    fetch_fails: bool = False
+
+    def fetch(self, path: Path) -> bool:
+        self.fetches += 1
+        if self.fetch_fails:
+            raise ContentUnavailable("The cause index could not be read.")
+        if self.file is None:
+            return False
+        path.write_bytes(self.file[0])
+        return True
+
+    def store(self, path: Path, content_hash: str) -> None:
+        self.file = (path.read_bytes(), content_hash, FORMAT)
+
+    def stored(self) -> str | None:
+        return self.file[1] if self.file is not None and self.file[2] == FORMAT else None
+
+
+@dataclass
 class InMemoryContentSource:
     """A versioned bucket: each put adds a version; outcomes are recorded per key."""
 
     versions: dict[str, list[SourceObject | None]] = field(default_factory=dict)
     outcomes: dict[str, list[PublishReport]] = field(default_factory=dict)
     uploads_during_fetch: dict[str, bytes] = field(default_factory=dict)
-    retractions: dict[str, str] = field(default_factory=dict)
+    retractions: dict[str, tuple[str, str]] = field(default_factory=dict)  # key -> (reason, record)
+    _records: int = 0
 
     def put(self, key: str, body: bytes) -> str:
         history = self.versions.setdefault(key, [])
@@ -324,11 +386,21 @@ class InMemoryContentSource:
     def record_outcome(self, report: PublishReport) -> None:
         self.outcomes.setdefault(report.key, []).append(report)
 
-    def read_outcome(self, key: str) -> PublishReport | None:
-        return (self.outcomes.get(key) or [None])[-1]
+    def read_outcome(self, key: str, version_id: str | None = None) -> PublishReport | None:
+        reports = [r for r in self.outcomes.get(key, []) if version_id is None or r.version_id == version_id]
+        return reports[-1] if reports else None
 
-    def retraction_reason(self, key: str) -> str | None:
-        return self.retractions.get(key)
+    def unpublish_request(self, key: str) -> UnpublishRequest | None:
+        recorded = self.retractions.get(key)
+        return None if recorded is None else UnpublishRequest(key, recorded[0], recorded[1])
+
+    def forget_unpublish_request(self, request: UnpublishRequest) -> None:
+        if self.retractions.get(request.key, (None, None))[1] == request.record:
+            del self.retractions[request.key]
+
+    def record_retraction(self, key: str, reason: str) -> None:
+        self._records += 1
+        self.retractions[key] = (reason, f"r{self._records}")
 
 
 def keeping(

@@ -22,11 +22,13 @@ from health_content.reading import ArticleReader
 from health_content.search.catalog import SearchCatalog
 from health_content.search.updating import AnalysisSource
 from health_content.settings import Settings
-from health_content.storage.apigateway import ApiGatewayPartners
 from health_content.storage.articles import DynamoArticleStore
-from health_content.storage.aws import API_CLIENT_CONFIG, apigateway_client, dynamodb_table, s3_client
+from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table, s3_client
+from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.deadline import StoreDeadline
+from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.search_files import S3SearchIndexFiles
 
 
@@ -42,8 +44,18 @@ class Container:
         return Freshness()
 
     @cached_property
+    def deadline(self) -> StoreDeadline:
+        """The store-time budget of the current request; started by the entry point for each request."""
+        settings = self.settings
+        return StoreDeadline(
+            settings.store_call_seconds, settings.store_request_seconds, settings.response_reserve_seconds
+        )
+
+    @cached_property
     def content_table(self) -> Any:
-        return dynamodb_table(self.settings.table_name, API_CLIENT_CONFIG)
+        table = dynamodb_table(self.settings.table_name, API_CLIENT_CONFIG)
+        self.deadline.attach(table.meta.client)
+        return table
 
     @cached_property
     def change_log(self) -> DynamoChangeLog:
@@ -69,12 +81,20 @@ class Container:
         )
 
     @cached_property
+    def content_bucket(self) -> Any:
+        """The S3 client that downloads the indexer's files from the content bucket."""
+        return self.deadline.attach(s3_client(API_CLIENT_CONFIG))
+
+    @cached_property
     def causes(self) -> CauseCatalog:
+        bucket = self.settings.content_bucket_name
         return CauseCatalog(
             DynamoCauseStore(self.content_table, self.change_log),
+            S3CauseIndexFiles(self.content_bucket, bucket, self.deadline.bounding) if bucket else None,
             self.keeping,
             withdrawn=self.article_store.withdrawn,
             freshness=self.freshness,
+            cache_size=self.settings.article_cache_max_items,
         )
 
     @cached_property
@@ -92,7 +112,7 @@ class Container:
         bucket = self.settings.content_bucket_name
         return SearchCatalog(
             AnalysisSource(store.search_analyses, store.search_analysis, self.change_log),
-            S3SearchIndexFiles(s3_client(API_CLIENT_CONFIG), bucket) if bucket else None,
+            S3SearchIndexFiles(self.content_bucket, bucket, self.deadline.bounding) if bucket else None,
             self.causes,
             self.keeping,
             freshness=self.freshness,
@@ -102,7 +122,7 @@ class Container:
     def partners(self) -> PartnerCatalog:
         settings = self.settings
         return PartnerCatalog(
-            ApiGatewayPartners(lambda: apigateway_client(API_CLIENT_CONFIG)),
+            DynamoPartnerDirectory(self.content_table),
             remember_for=settings.partner_cache_seconds,
             retry_after_failure=settings.partner_retry_after_failure_seconds,
             size=settings.partner_cache_max_items,

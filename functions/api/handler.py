@@ -45,6 +45,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     api = this_containers_api()
     current = api.container
     current.freshness.reset()
+    current.deadline.start(context.get_remaining_time_in_millis() / 1000)
     origins = current.settings.cors_allowed_origins
     finished = finish(
         api.resolver.resolve(event, context),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import sys
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
@@ -57,28 +58,65 @@ class Rendered:
     etag: str
 
 
+# What a kept rendering costs beyond its body, etag and key: the Rendered object and the cache's bookkeeping
+# (cachetools keeps the value and its size in two dicts, and a link in its LRU order). Measured with tracemalloc
+# in tests/unit/test_renderings.py, which keeps the sum of the weights at or above what the cache really holds.
+_ENTRY_OVERHEAD = 300
+# Keys asked for once that are remembered, so that the second request keeps its rendering.
+_ASKED_ONCE = 8192
+
+
 class Renderings:
     """Each representation rendered once per content version: built, serialised and hashed once, then reused.
 
     The key names the representation and the version of everything it shows (route, parameters, locale,
     the links' base, the content's hash and when it last changed), so a new version is a new key and the
-    old one ages out of the bounded cache. The models are validated where they are built (pydantic), and the
-    contract suite checks what is served against the OpenAPI document."""
+    old one ages out of the bounded cache. Only what is asked for twice is kept: a one-off answer (a search
+    nobody repeats) would only crowd out the ones that repeat. The bound weighs what an entry really holds
+    (body, etag, key and bookkeeping), not only its body. The models are validated where they are built
+    (pydantic), and the contract suite checks what is served against the OpenAPI document."""
 
     def __init__(self, max_bytes: int) -> None:
-        # Bounded by what the bodies weigh, not by their number: keys are the clients' to vary.
-        self._kept: LRUCache[Hashable, Rendered] = LRUCache(maxsize=max_bytes, getsizeof=lambda kept: len(kept.body))
+        # Bounded by weight, not by number: keys are the clients' to vary.
+        self._kept: LRUCache[Hashable, tuple[Rendered, int]] = LRUCache(
+            maxsize=max_bytes, getsizeof=lambda kept: kept[1]
+        )
         self._max_bytes = max_bytes
+        self._asked_once: dict[int, None] = {}  # hashes of keys, oldest first
 
     def get(self, key: Hashable, render: Callable[[], BaseModel | str]) -> Rendered:
         kept = self._kept.get(key)
-        if kept is None:
-            made = render()
-            body = made if isinstance(made, str) else made.model_dump_json(by_alias=True)
-            kept = Rendered(body, _etag(body))
-            if len(body) <= self._max_bytes // 16:  # one body never crowds out the rest
-                self._kept[key] = kept
-        return kept
+        if kept is not None:
+            return kept[0]
+        made = render()
+        body = made if isinstance(made, str) else made.model_dump_json(by_alias=True)
+        rendered = Rendered(body, _etag(body))
+        if self._asked_before(key):
+            weight = sys.getsizeof(body) + sys.getsizeof(rendered.etag) + _weight_of(key) + _ENTRY_OVERHEAD
+            if weight <= self._max_bytes // 16:  # one body never crowds out the rest
+                self._kept[key] = (rendered, weight)
+        return rendered
+
+    @property
+    def weight(self) -> int:
+        """What the kept renderings weigh, in bytes."""
+        return int(self._kept.currsize)
+
+    def _asked_before(self, key: Hashable) -> bool:
+        fingerprint = hash(key)
+        if fingerprint in self._asked_once:
+            del self._asked_once[fingerprint]
+            return True
+        if len(self._asked_once) >= _ASKED_ONCE:
+            del self._asked_once[next(iter(self._asked_once))]
+        self._asked_once[fingerprint] = None
+        return False
+
+
+def _weight_of(key: object) -> int:
+    if isinstance(key, tuple):
+        return sys.getsizeof(key) + sum(_weight_of(part) for part in key)
+    return sys.getsizeof(key)
 
 
 def rendered_representation(

@@ -15,6 +15,9 @@ from pydantic import BaseModel, Field
 
 from api.media_types import PROBLEM_JSON
 
+# What every 503 of the API says in Retry-After: time for a store hiccup to pass, short enough to be retried.
+RETRY_AFTER_SECONDS = 5
+
 
 @dataclass(frozen=True)
 class ProblemType:

@@ -16,7 +16,7 @@ from api.media_types import HTML, PROBLEM_JSON, with_charset
 from api.negotiation import article_representation
 from api.openapi import ContentApiResolver
 from api.presenters.html import error_html, page_security_policy
-from api.problem_types import PROBLEM_TYPES, InvalidParam, Problem, UnsupportedFormat
+from api.problem_types import PROBLEM_TYPES, RETRY_AFTER_SECONDS, InvalidParam, Problem, UnsupportedFormat
 from health_content.errors import (
     ArticleRetracted,
     ChangesExpired,
@@ -26,11 +26,9 @@ from health_content.errors import (
     InvalidQuery,
     NotFound,
 )
-from health_content.observability import logger, metrics
+from health_content.observability import log_unavailable, logger, metrics
 from health_content.settings import Settings
 from health_content.vocabulary import DEFAULT_LOCALE, as_locale
-
-RETRY_AFTER_SECONDS = 5
 
 
 def problem_response(
@@ -158,7 +156,7 @@ def register_problem_handlers(app: ContentApiResolver, settings: Settings) -> No
             metrics.add_metric(name="UnreadableDocuments", unit="Count", value=1)
             logger.error("stored content unreadable", extra={"document": error.what})
             return problem_response(app, settings, "content-unavailable", error.detail, headers=retry)
-        logger.exception("content store unavailable")
+        log_unavailable("content store unavailable", error)
         return problem_response(app, settings, "unavailable", error.detail, headers=retry)
 
     @app.not_found

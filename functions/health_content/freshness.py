@@ -13,6 +13,10 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+# Documents named by the health check at most; more unreadable documents than this in one container's trouble
+# window is an outage, which a few names describe as well as all of them.
+MAX_UNREADABLE_NAMED = 20
+
 
 @dataclass
 class Freshness:
@@ -22,6 +26,8 @@ class Freshness:
     """Something was left out of the response because it could not be read (this request)."""
     last_trouble_at: float | None = None
     """When this container last served stale or partial content (across requests), by ``timer``."""
+    unreadable: dict[str, float] = field(default_factory=dict)
+    """Documents this container found unreadable (corrupt, or of an unknown shape), and when it last did."""
     timer: Callable[[], float] = field(default=time.monotonic, repr=False)
 
     def reset(self) -> None:
@@ -38,3 +44,14 @@ class Freshness:
 
     def troubled_within(self, seconds: float) -> bool:
         return self.last_trouble_at is not None and self.timer() - self.last_trouble_at <= seconds
+
+    def found_unreadable(self, what: str) -> None:
+        self.unreadable.pop(what, None)  # the newest last, so that the oldest is the one dropped
+        self.unreadable[what] = self.last_trouble_at = self.timer()
+        if len(self.unreadable) > MAX_UNREADABLE_NAMED:
+            del self.unreadable[next(iter(self.unreadable))]
+
+    def unreadable_within(self, seconds: float) -> list[str]:
+        """The documents found unreadable in the last ``seconds``, the most recent first."""
+        now = self.timer()
+        return [what for what, at in reversed(self.unreadable.items()) if now - at <= seconds]

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
-from health_content.errors import ContentUnavailable
+from health_content.errors import ContentUnavailable, DocumentUnreadable
 from health_content.freshness import Freshness
 
 T = TypeVar("T")
@@ -51,6 +51,8 @@ class KeptCopy(Generic[T]):
         try:
             fresh = refresh(copy)
         except ContentUnavailable as error:
+            if isinstance(error, DocumentUnreadable):
+                self._freshness.found_unreadable(error.what)
             if copy is None or now - self._confirmed_at > policy.stale_after:
                 if copy is None:
                     self._failure = (error, now)

@@ -23,6 +23,15 @@ tracer = Tracer(service=_SERVICE, patch_modules=["botocore"])
 metrics = Metrics(namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", METRICS_NAMESPACE), service=_SERVICE)
 
 T = TypeVar("T")
+_CAUSE_LENGTH = 300
+
+
+def log_unavailable(message: str, error: BaseException, **extra: Any) -> None:
+    """One WARNING line naming the error's cause; its traceback only at DEBUG. In an outage every request
+    fails the same way, and a traceback each would be most of the log's volume and cost."""
+    cause = error.__cause__ or error
+    logger.warning(message, extra={**extra, "cause": f"{type(cause).__name__}: {cause}"[:_CAUSE_LENGTH]})
+    logger.debug(message, exc_info=error)
 
 
 def trace_sampled_invocations(handler: Callable[[Any, Any], T]) -> Callable[[Any, Any], T]:

@@ -40,6 +40,27 @@ class Settings(BaseModel):
         le=3600,
         description="How long a warm container reuses an article or the cause index before checking again.",
     )
+    store_call_seconds: float = Field(
+        default=1.5,
+        alias="STORE_CALL_SECONDS",
+        gt=0,
+        le=30,
+        description="The longest one store call may take, however its answer trickles in (storage/deadline.py).",
+    )
+    store_request_seconds: float = Field(
+        default=4.0,
+        alias="STORE_REQUEST_SECONDS",
+        gt=0,
+        le=60,
+        description="The longest a request's store calls may take in all; then it is answered stale or 503.",
+    )
+    response_reserve_seconds: float = Field(
+        default=1.5,
+        alias="RESPONSE_RESERVE_SECONDS",
+        ge=0,
+        le=30,
+        description="Time kept back from the function's timeout to render and send the answer.",
+    )
     content_retry_after_failure_seconds: float = Field(
         default=5.0,
         alias="CONTENT_RETRY_AFTER_FAILURE_SECONDS",

@@ -10,6 +10,7 @@ from typing import Any
 
 from aws_lambda_powertools.metrics import MetricUnit
 
+from health_content.causes.updating import CauseIndexer
 from health_content.changes.relay import EventRelay
 from health_content.observability import metrics
 from health_content.publishing.kinds import ServingIndex
@@ -19,6 +20,7 @@ from health_content.search.updating import AnalysisSource
 from health_content.settings import Settings
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table, events_client, s3_client
+from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.eventbridge import EventBridgeBus
@@ -28,7 +30,7 @@ from health_content.vocabulary import LOCALES
 
 
 class PublishingContainer:
-    """One Lambda container's clients, serving index, relay and search indexer."""
+    """One Lambda container's clients, serving index, relay and indexers."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -55,19 +57,29 @@ class PublishingContainer:
         return EventRelay(self.change_log, EventBridgeBus(events_client(INGEST_CLIENT_CONFIG), bus_name))
 
     @cached_property
-    def search_indexer(self) -> SearchIndexer:
+    def index_files_bucket(self) -> str:
         bucket = self.settings.content_bucket_name
         if bucket is None:
             raise RuntimeError("CONTENT_BUCKET_NAME is not set: the indexer has nowhere to keep the index files")
+        return bucket
+
+    @cached_property
+    def search_indexer(self) -> SearchIndexer:
         articles = self.serving_index.articles
         return SearchIndexer(
             AnalysisSource(articles.search_analyses, articles.search_analysis, self.change_log),
-            S3SearchIndexFiles(self.s3_client, bucket),
+            S3SearchIndexFiles(self.s3_client, self.index_files_bucket),
             LOCALES,
         )
 
+    @cached_property
+    def cause_indexer(self) -> CauseIndexer:
+        return CauseIndexer(self.serving_index.causes, S3CauseIndexFiles(self.s3_client, self.index_files_bucket))
+
     def publisher_for(self, bucket: str) -> Publisher:
-        return Publisher(S3ContentSource(self.s3_client, bucket), self.serving_index)
+        return Publisher(
+            S3ContentSource(self.s3_client, bucket), self.serving_index, attribution=self.change_log.acting_for
+        )
 
     def relay_pending_events(self) -> None:
         """Announce the changes whose events are pending. A bus that fails costs a delay, never a change:

@@ -1,5 +1,5 @@
-"""Entry point of the scheduled search indexer: keeps each locale's search index file current
-(``health_content.search.indexer``)."""
+"""Entry point of the scheduled indexer: keeps each locale's search index file current
+(``health_content.search.indexer``), then the cause index file (``health_content.causes.updating``)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,13 @@ from ingest.handler import this_containers_publishing  # the same code package, 
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    stored = this_containers_publishing().search_indexer.run()
+    container = this_containers_publishing()
+    stored = container.search_indexer.run()
     if stored:
         metrics.add_metric(name="SearchIndexFilesStored", unit=MetricUnit.Count, value=len(stored))
         logger.info("search index files stored", sequences=stored)
-    return {"stored": stored}
+    causes = container.cause_indexer.run()
+    if causes:
+        metrics.add_metric(name="CauseIndexFilesStored", unit=MetricUnit.Count, value=1)
+        logger.info("cause index file stored", content_hash=causes)
+    return {"stored": stored, "causes": causes}

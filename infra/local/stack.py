@@ -87,6 +87,7 @@ class LocalStack:
             },
         )
         event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region, subscriber=subscriber)
+        _stack_outputs(table_name, bucket, region)
         return cls(
             bucket=bucket,
             table_name=table_name,
@@ -207,6 +208,16 @@ def _forget_moto_copies() -> None:
     for models in model_data.values():
         for model in models.values():
             model.instances_tracked = []  # type: ignore[attr-defined]
+
+
+def _stack_outputs(stack_name: str, bucket: str, region: str) -> None:
+    """A CloudFormation stack named as the local stack (after its table), whose outputs name its bucket and table
+    as the template's do, so that `content-api ... --stack` finds them as it does on AWS."""
+    body = {
+        "Resources": {"Outputs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": f"/{stack_name}"}}},
+        "Outputs": {"ContentBucketName": {"Value": bucket}, "ContentTableName": {"Value": stack_name}},
+    }
+    boto3.client("cloudformation", region_name=region).create_stack(StackName=stack_name, TemplateBody=json.dumps(body))
 
 
 def _api_with_usage_plans(stack_name: str, region: str) -> str:

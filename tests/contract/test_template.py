@@ -15,6 +15,9 @@ from health_content.settings import Settings
 from infra.template import REPO_ROOT, load_template, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
+# The indexer's files: the search index of each locale and the cause index.
+INDEX_FILES = [{"Fn::Sub": "${ContentBucket.Arn}/search-index/*"}, {"Fn::Sub": "${ContentBucket.Arn}/cause-index/*"}]
+INDEX_PREFIXES = ["search-index/*", "cause-index/*"]
 
 
 def _sam(*args: str, extra_path: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -136,27 +139,26 @@ def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -
 
 
 def test_the_api_function_can_only_read() -> None:
-    read_table, read_index_files, read_partners = resource_properties("ApiFunction")["Policies"]
+    # Not API Gateway: who a key belongs to comes from the table (the partner directory), never from the keys.
+    read_table, read_index_files = resource_properties("ApiFunction")["Policies"]
     assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
     files, listing = read_index_files["Statement"]
-    # the search index files only: never the documents, never a write
-    assert (files["Action"], files["Resource"]) == ("s3:GetObject", {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"})
-    # listing, so that a file not written yet is a 404 rather than a 403, and only under its prefix
+    # the index files only: never the documents, never a write
+    assert (files["Action"], files["Resource"]) == ("s3:GetObject", INDEX_FILES)
+    # listing, so that a file not written yet is a 404 rather than a 403, and only under their prefixes
     assert listing["Action"] == "s3:ListBucket"
-    assert listing["Condition"] == {"StringLike": {"s3:prefix": "search-index/*"}}
-    [statement] = read_partners["Statement"]
-    assert statement["Action"] == "apigateway:GET"  # a key's partner and plan, never a write
+    assert listing["Condition"] == {"StringLike": {"s3:prefix": INDEX_PREFIXES}}
 
 
-def test_the_search_indexer_runs_alone_and_writes_only_its_files() -> None:
+def test_the_indexer_runs_alone_and_writes_only_its_files() -> None:
     indexer = resource_properties("SearchIndexFunction")
     assert indexer["ReservedConcurrentExecutions"] == 1  # each run replaces the files the previous one stored
     statements = [s for policy in indexer["Policies"] for s in policy.get("Statement", [])]
     assert [(sorted(_as_list(s["Action"])), s["Resource"]) for s in statements] == [
-        (["s3:GetObject", "s3:PutObject"], {"Fn::Sub": "${ContentBucket.Arn}/search-index/*"}),
+        (["s3:GetObject", "s3:PutObject"], INDEX_FILES),
         (["s3:ListBucket"], {"Fn::GetAtt": ["ContentBucket", "Arn"]}),
     ]
-    assert statements[1]["Condition"] == {"StringLike": {"s3:prefix": "search-index/*"}}
+    assert statements[1]["Condition"] == {"StringLike": {"s3:prefix": INDEX_PREFIXES}}
     assert "DynamoDBReadPolicy" in indexer["Policies"][0]
 
 
@@ -177,9 +179,26 @@ def test_the_ingest_function_writes_only_what_it_must() -> None:
         "dynamodb:DeleteItem",
         "dynamodb:Query",
         "dynamodb:BatchWriteItem",
+        "s3:DeleteObjectVersion",
     }
     put_object = next(s for s in statements if s["Action"] == "s3:PutObject")
-    assert put_object["Resource"]["Fn::Sub"].endswith("/reports/*")
+    assert {resource["Fn::Sub"].rsplit("}", 1)[1] for resource in put_object["Resource"]} == {
+        "/reports/*",
+        "/reports-by-version/*",
+    }
+    delete = next(s for s in statements if s["Action"] == "s3:DeleteObjectVersion")
+    assert delete["Resource"]["Fn::Sub"].endswith("/retractions/*")  # the reasons it uses up, never a document
+
+
+def test_the_relay_can_touch_only_the_outbox_items() -> None:
+    [statement] = [
+        statement
+        for policy in resource_properties("EventRelayFunction")["Policies"]
+        for statement in policy.get("Statement", [])
+        if any(action.startswith("dynamodb:") for action in _as_list(statement["Action"]))
+    ]
+    assert set(statement["Action"]) == {"dynamodb:Query", "dynamodb:UpdateItem", "dynamodb:BatchWriteItem"}
+    assert statement["Condition"] == {"ForAllValues:StringEquals": {"dynamodb:LeadingKeys": ["OUTBOX"]}}
 
 
 def test_ingest_is_triggered_by_the_bucket_through_a_queue_and_failures_are_kept() -> None:
@@ -296,7 +315,7 @@ def test_sam_validate_with_lint_passes_with_keys_on_too(tmp_path: Path) -> None:
 
 
 def test_the_stage_is_throttled() -> None:
-    [settings] = resource_properties("Api")["MethodSettings"]
+    [settings] = [s for s in resource_properties("Api")["MethodSettings"] if s["ResourcePath"] == "/*"]
     assert settings["ThrottlingRateLimit"] == {"Ref": "ThrottlingRateLimit"}
     assert settings["ThrottlingBurstLimit"] == {"Ref": "ThrottlingBurstLimit"}
 
@@ -327,3 +346,59 @@ def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:
 
 def _as_list(value: str | list[str]) -> list[str]:
     return [value] if isinstance(value, str) else value
+
+
+# --- fair use and the audit trail (issue 20) ------------------------------------------------------------------
+
+
+def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled() -> None:
+    template = load_template()
+    assert template["Conditions"]["WafEnabled"] == {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}
+    assert template["Parameters"]["EnableWaf"]["Default"] == "false"
+    acl, association = _resource("ApiWebAcl"), _resource("ApiWebAclAssociation")
+    assert acl["Condition"] == association["Condition"] == "WafEnabled"
+    [rule] = acl["Properties"]["Rules"]
+    rate = rule["Statement"]["RateBasedStatement"]
+    assert rate == {"AggregateKeyType": "IP", "EvaluationWindowSec": 60, "Limit": {"Ref": "WafRequestsPerMinute"}}
+    blocked = rule["Action"]["Block"]["CustomResponse"]
+    assert blocked["ResponseCode"] == 429
+    assert {h["Name"]: h["Value"] for h in blocked["ResponseHeaders"]} == {
+        "Retry-After": "60",
+        "Cache-Control": "no-store",
+    }
+    body = acl["Properties"]["CustomResponseBodies"][blocked["CustomResponseBodyKey"]]["Content"]
+    assert '"type":"/problems/throttled"' in body  # a problem type /problems/{type} explains
+    assert association["Properties"]["ResourceArn"]["Fn::Sub"].endswith("/restapis/${Api}/stages/${Api.Stage}")
+
+
+def test_the_embed_routes_have_a_throttle_of_their_own() -> None:
+    settings = resource_properties("Api")["MethodSettings"]
+    limits = {s["ResourcePath"]: (s["ThrottlingRateLimit"], s["ThrottlingBurstLimit"]) for s in settings}
+    embed = ({"Ref": "EmbedRateLimit"}, {"Ref": "EmbedBurstLimit"})
+    # Every embed resource the function's events declare, escaped as API Gateway names method settings.
+    paths = {
+        event["Properties"]["Path"]
+        for event in resource_properties("ApiFunction")["Events"].values()
+        if event["Properties"]["Path"].startswith(("/v1/embed", "/v1/frame/", "/v1/oembed"))
+        and event["Properties"]["Path"] not in ("/v1/embed", "/v1/embed.css")
+    }
+    assert {path.replace("/", "~1") for path in paths} == {p[1:] for p, limit in limits.items() if limit == embed}
+    assert limits["/*"] == ({"Ref": "ThrottlingRateLimit"}, {"Ref": "ThrottlingBurstLimit"})
+
+
+def test_the_api_function_can_reserve_concurrency() -> None:
+    reserved = resource_properties("ApiFunction")["ReservedConcurrentExecutions"]
+    assert reserved == {
+        "Fn::If": ["HasApiReservedConcurrency", {"Ref": "ApiReservedConcurrency"}, {"Ref": "AWS::NoValue"}]
+    }
+    assert load_template()["Parameters"]["ApiReservedConcurrency"]["Default"] == 0
+
+
+def test_published_content_has_an_audit_trail_and_the_index_cannot_be_deleted_by_mistake() -> None:
+    assert resource_properties("ContentTable")["DeletionProtectionEnabled"] is True
+    logging = resource_properties("ContentBucket")["LoggingConfiguration"]
+    assert logging["DestinationBucketName"] == {"Ref": "ContentAuditLogBucket"}
+    audit = _resource("ContentAuditLogBucket")
+    assert audit["DeletionPolicy"] == "Retain"
+    [statement, _] = resource_properties("ContentAuditLogBucketPolicy")["PolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "logging.s3.amazonaws.com"}

@@ -64,9 +64,9 @@ def test_a_new_version_replaces_the_article_in_one_write(
     put_document(s3, SEED_KEY, document_bytes(changed))
     assert [r["status"] for r in ingest(seeded_fresh)] == ["published"]
 
-    # The whole article, sections and all, with its change-log entry, in a single atomic write; then the
-    # pending-event marker is cleared once the bus has the event.
-    assert writes == ["TransactWriteItems", "BatchWriteItem"]
+    # The whole article, sections and all, with its change-log entry, in a single atomic write; then the relay
+    # claims the pending-event marker and clears it once the bus has the event.
+    assert writes == ["TransactWriteItems", "UpdateItem", "BatchWriteItem"]
     items = _index_items()
     assert len(items) == 1
     body = call_api("GET", "/v1/articles/kram-otot-betis").get_json()

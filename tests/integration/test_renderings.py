@@ -27,10 +27,11 @@ def _no_article_cache(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_representation_is_rendered_once_and_each_kept_one_is_valid(seeded_fresh: LocalStack) -> None:
     first, second = call_api("GET", ARTICLE), call_api("GET", ARTICLE)
     assert first.get_data() == second.get_data() and first.headers["ETag"] == second.headers["ETag"]
-    call_api("GET", f"{ARTICLE}/sections")
-    call_api("GET", f"{ARTICLE}/sections/penyebab")
-    call_api("GET", ARTICLE, query={"fields": "title"})
-    kept = [rendered.body for rendered in api_handler.this_containers_api().container.renderings._kept.values()]
+    for _ in range(2):  # a representation is kept from its second request on
+        call_api("GET", f"{ARTICLE}/sections")
+        call_api("GET", f"{ARTICLE}/sections/penyebab")
+        call_api("GET", ARTICLE, query={"fields": "title"})
+    kept = [rendered.body for rendered, _ in api_handler.this_containers_api().container.renderings._kept.values()]
     assert len(kept) == 4  # the article, its sections, a section and the sparse article: one each
     matched = []
     for body in kept:

@@ -7,14 +7,9 @@ makes every DynamoDB call fail for a warm one.
 
 from __future__ import annotations
 
-import json
-import socket
-import threading
+import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, ClassVar
+from typing import Any
 
 import boto3
 import pytest
@@ -22,11 +17,12 @@ from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingErro
 from botocore.exceptions import EndpointConnectionError
 
 from api import handler as api_handler
+from health_content.observability import logger
 from infra.local.stack import LocalStack
+from infra.local.store_faults import FAULTS, refusing
 from ingest import handler as ingest_handler
 from tests.conftest import SEED_KEY, document_bytes
 from tests.integration.conftest import BUCKET, TABLE, assert_problem, call_api, put_document
-from tests.local_stack_process import free_port
 
 ARTICLE = "/v1/articles/kram-otot-betis"
 
@@ -34,94 +30,15 @@ ARTICLE = "/v1/articles/kram-otot-betis"
 # --- a cold container against a broken store -------------------------------------------------------
 
 
-class _Answer(BaseHTTPRequestHandler):
-    status = 500
-    body: ClassVar[dict[str, str]] = {}
-
-    def do_POST(self) -> None:
-        self.rfile.read(int(self.headers.get("Content-Length", 0)))
-        payload = json.dumps(self.body).encode()
-        self.send_response(self.status)
-        self.send_header("Content-Type", "application/x-amz-json-1.0")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class _Throttling(_Answer):
-    status = 400
-    body: ClassVar[dict[str, str]] = {
-        "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-        "message": "The level of configured provisioned throughput for the table was exceeded.",
-    }
-
-
-class _Failing(_Answer):
-    status = 500
-    body: ClassVar[dict[str, str]] = {
-        "__type": "com.amazonaws.dynamodb.v20120810#InternalServerError",
-        "message": "Internal server error",
-    }
-
-
-@contextmanager
-def _answering(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
-@contextmanager
-def _hanging() -> Iterator[str]:
-    """A server that accepts connections and never answers."""
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(16)
-    accepted: list[socket.socket] = []
-    stop = threading.Event()
-
-    def accept() -> None:
-        listener.settimeout(0.1)
-        while not stop.is_set():
-            try:
-                accepted.append(listener.accept()[0])
-            except OSError:
-                continue
-
-    threading.Thread(target=accept, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{listener.getsockname()[1]}"
-    finally:
-        stop.set()
-        for connection in accepted:
-            connection.close()
-        listener.close()
-
-
-@contextmanager
-def _closed_port() -> Iterator[str]:
-    yield f"http://127.0.0.1:{free_port()}"
-
-
-FAULTS = {
-    "closed port": (_closed_port, 2.0),
-    "accepts and never answers": (_hanging, 3.0),
-    "throttling": (lambda: _answering(_Throttling), 2.0),
-    "500 errors": (lambda: _answering(_Failing), 2.0),
-}
+# Each fault's longest time to an answer. A call is cut at STORE_CALL_SECONDS (1.5 s), a request's calls at
+# STORE_REQUEST_SECONDS (4 s) in all.
+BOUNDS = {"refused": 2.0, "hung": 3.0, "slow (1.2 s)": 3.0, "trickling": 4.5, "throttled": 2.0, "500 errors": 2.0}
 
 
 @pytest.mark.enable_socket
 @pytest.mark.parametrize("fault", FAULTS)
 def test_a_cold_container_answers_503_with_retry_after_in_time(monkeypatch: pytest.MonkeyPatch, fault: str) -> None:
-    make, bound = FAULTS[fault]
+    make, bound = FAULTS[fault], BOUNDS[fault]
     monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
     with make() as endpoint:
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
@@ -137,6 +54,31 @@ def test_a_cold_container_answers_503_with_retry_after_in_time(monkeypatch: pyte
                 assert response.headers["Retry-After"].isdigit()
             else:
                 assert response.get_json()["status"] == "unavailable"
+            assert response.headers["Retry-After"].isdigit(), path
+
+
+@pytest.mark.enable_socket
+def test_a_503_is_logged_as_one_line_with_its_cause_and_the_traceback_only_at_debug(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
+    with refusing() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        api_handler.reset()
+        assert call_api("GET", ARTICLE).status_code == 503
+        [logged] = [record for record in caplog.records if record.getMessage() == "content store unavailable"]
+        assert logged.levelname == "WARNING" and logged.exc_info is None
+        assert getattr(logged, "cause", "").startswith("EndpointConnectionError: Could not connect")
+
+        caplog.clear()
+        level = logger.log_level
+        logger.setLevel(logging.DEBUG)
+        try:
+            assert call_api("GET", f"{ARTICLE}/sections").status_code == 503
+        finally:
+            logger.setLevel(level)
+        debug = [record for record in caplog.records if record.levelname == "DEBUG" and record.exc_info]
+        assert [record.getMessage() for record in debug] == ["content store unavailable"]
 
 
 # --- a warm container when the store fails ---------------------------------------------------------
@@ -190,6 +132,24 @@ def test_a_warm_container_keeps_serving_what_it_served_when_the_store_fails(warm
     assert health["status"] == "unavailable" and health["checks"]["articles"] == "unavailable"
 
 
+@pytest.mark.enable_socket
+def test_a_warm_container_serves_its_copy_when_the_store_trickles(warm_stack: LocalStack) -> None:
+    before = {path: call_api("GET", path) for path in SERVED_BEFORE[:2]}
+    with FAULTS["trickling"]() as trickling:
+
+        def to_trickling(request: Any, **_: Any) -> None:
+            request.url = trickling
+
+        client = api_handler.this_containers_api().container.content_table.meta.client
+        client.meta.events.register_first("before-send.dynamodb", to_trickling)
+        for path, earlier in before.items():
+            started = time.monotonic()
+            response = call_api("GET", path)
+            assert time.monotonic() - started < 4.5, path
+            assert response.status_code == 200 and response.get_data() == earlier.get_data(), path
+            assert response.headers["Cache-Status"] == "konten-sehat-api; hit; detail=stale-if-error"
+
+
 def test_the_stale_window_ends(warm_stack: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HTTP_STALE_SECONDS", "1")
     api_handler.reset()
@@ -227,7 +187,7 @@ def test_a_corrupt_article_is_a_503_content_unavailable(
 
 
 def test_a_corrupt_taxonomy_leaves_articles_readable_and_health_degraded(seeded_fresh: LocalStack) -> None:
-    _corrupt("TAXONOMY", "causes", "document")
+    _corrupt("TAXONOMY", "causes", "published_at")  # read for the lookups and for an article's causes alike
     article = call_api("GET", ARTICLE)
     assert article.status_code == 200
     assert article.headers["Cache-Control"] == "no-store"  # a partial answer is never kept by caches
@@ -237,7 +197,26 @@ def test_a_corrupt_taxonomy_leaves_articles_readable_and_health_degraded(seeded_
     assert_problem(call_api("GET", "/v1/causes"), 503, "/problems/content-unavailable")
     health = call_api("GET", "/v1/health")
     assert health.status_code == 200
-    assert health.get_json() == {"status": "degraded", "checks": {"articles": "ok", "causes": "unavailable"}}
+    assert health.get_json() == {
+        "status": "degraded",
+        "checks": {"articles": "ok", "causes": "unavailable"},
+        "unreadable": ["cause taxonomy"],
+    }
+
+
+def test_health_names_the_corrupt_article_this_container_met(seeded_fresh: LocalStack) -> None:
+    assert call_api("GET", "/v1/health").get_json() == {"status": "ok", "checks": {"articles": "ok", "causes": "ok"}}
+    _corrupt("ARTICLES#id", "ARTICLE#kram-otot-betis", "document")
+    assert call_api("GET", ARTICLE).status_code == 503
+    # The list and the taxonomy the health check reads are fine; the article this container just failed to read
+    # is not, and the check says so for the trouble window.
+    health = call_api("GET", "/v1/health")
+    assert health.status_code == 200
+    assert health.get_json() == {
+        "status": "degraded",
+        "checks": {"articles": "ok", "causes": "ok"},
+        "unreadable": ["article id/kram-otot-betis"],
+    }
 
 
 def test_a_corrupt_cause_is_unreadable_as_a_corrupt_taxonomy_is(seeded_fresh: LocalStack) -> None:

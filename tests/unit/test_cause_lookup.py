@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from health_content.causes import icd10
 from health_content.causes.index import CauseIndex, CauseQuery, Hit
 from health_content.errors import InvalidQuery
+from health_content.text.analysis import TYPO_MIN_LENGTH
 from tests.causes_fixtures import real_index
+from tests.conftest import one_typo_apart
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +25,11 @@ def _search(index: CauseIndex, limit: int = 50, **query: str) -> list[Hit]:
 
 def _ids(hits: list[Hit]) -> list[str]:
     return [hit.cause.id for hit in hits]
+
+
+def _count(index: CauseIndex) -> int:
+    """How many causes the index has: what a lookup without a filter finds."""
+    return index.search(CauseQuery(), 0, 1)[1]
 
 
 @pytest.mark.parametrize(
@@ -132,7 +141,7 @@ def test_filters_combine(index: CauseIndex) -> None:
     children = set(_ids(_search(index, population="children")))
     assert {"demam", "epilepsi", "fenilketonuria"} <= children
     assert "eklamsia" not in children
-    assert len(_search(index, article="kram-otot-betis", limit=100)) == len(index.causes)
+    assert len(_search(index, article="kram-otot-betis", limit=100)) == _count(index)
     assert _search(index, article="artikel-lain") == []
     assert sorted(_ids(_search(index, q="kejang", category="pregnancy"))) == ["eklamsia", "toksikosis-kehamilan"]
 
@@ -149,7 +158,7 @@ def test_facets_count_each_dimension_without_its_own_filter(index: CauseIndex) -
     facets = index.facets(CauseQuery.of(category="infection"))
     categories = {f.id: f.count for f in facets.categories}
     populations = {f.id: f.count for f in facets.populations}
-    assert sum(categories.values()) == len(index.causes)  # the category filter is not applied to its own facet
+    assert sum(categories.values()) == _count(index)  # the category filter is not applied to its own facet
     assert categories["infection"] == facets.total == 6
     assert populations["newborns"] == 3  # the category filter does apply to the population facet
 
@@ -163,8 +172,14 @@ def test_pages_do_not_overlap(index: CauseIndex) -> None:
     assert total == len(everything)
 
 
-def test_sections_list_the_causes_they_discuss(index: CauseIndex) -> None:
-    sections = index.causes_by_section("kram-otot-betis", "id")
-    assert {"hipoksia", "epilepsi", "demam", "faktor-keturunan"} <= set(sections["penyebab"])
-    assert "eklamsia" in sections["komplikasi"]
-    assert "apa-itu-kejang" not in sections
+def test_a_typo_is_corrected_to_every_word_of_the_taxonomy_one_typo_away(index: CauseIndex) -> None:
+    _, analysis, _ = real_index()
+    words = sorted({word for cause in analysis.causes for text in cause.texts for word in text.words})
+    rng = random.Random(19)
+    for word in rng.sample([w for w in words if len(w) >= TYPO_MIN_LENGTH], 60):
+        position = rng.randrange(len(word))
+        typo = word[:position] + rng.choice("aeioukr") + word[position + 1 :]
+        if typo in words:
+            continue
+        expected = [w for w in words if len(w) >= TYPO_MIN_LENGTH - 1 and one_typo_apart(typo, w)]
+        assert index.database.corrections(typo) == expected, typo

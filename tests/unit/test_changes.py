@@ -10,15 +10,16 @@ import pytest
 from health_content.articles.changes import describe_change
 from health_content.articles.model import Article, Correction
 from health_content.causes.catalog import CauseCatalog
-from health_content.causes.index import CauseIndex
+from health_content.causes.index import CauseIndex, CauseQuery
+from health_content.causes.model import Cause
 from health_content.causes.store import PublishedCauses
 from health_content.changes.feed import ChangeFeed, cursor_after
 from health_content.changes.model import Change, ChangeNote, ChangeType
-from health_content.changes.relay import EventRelay
+from health_content.changes.relay import CLAIM_LEASE, EventRelay
 from health_content.errors import ChangesExpired, InvalidQuery
 from health_content.publishing.kinds import content_hash
 from health_content.vocabulary import Locale
-from tests.causes_fixtures import real_index, seed_article
+from tests.causes_fixtures import index_of, real_index, seed_article
 from tests.fakes import InMemoryCauseStore, InMemoryChangeLog, keeping
 
 START = dt.datetime(2026, 11, 24, 12, tzinfo=dt.UTC)
@@ -127,17 +128,67 @@ def test_a_bus_that_is_down_keeps_every_event_pending() -> None:
     assert EventRelay(log, FlakyBus()).flush().sent == 120  # in batches, until none is left
 
 
+class OverlappingBus(FlakyBus):
+    """Starts another relay while this one is sending, as the schedule and an ingest can overlap."""
+
+    def __init__(self, relays: int) -> None:
+        super().__init__()
+        self.relays = relays
+        self.log: InMemoryChangeLog | None = None
+
+    def publish(self, changes: Sequence[Change]) -> list[Change]:
+        if self.relays > 0 and self.log is not None:
+            self.relays -= 1
+            EventRelay(self.log, self).flush()
+        return super().publish(changes)
+
+
+def test_overlapping_relays_send_each_event_once() -> None:
+    log, bus = _log(30), OverlappingBus(relays=3)
+    bus.log = log
+    EventRelay(log, bus).flush()  # four relays in all, each started while the one before is sending
+    assert sorted(bus.received) == list(range(1, 31)) and log.pending_events(100) == []
+
+
+class ClearingFails(InMemoryChangeLog):
+    def events_sent(self, sequences: Sequence[int]) -> None:
+        raise ConnectionError("the table could not be reached")
+
+
+def test_an_event_sent_but_not_cleared_goes_again_only_when_its_claim_lapses_with_the_same_id() -> None:
+    now = [START]
+    log = ClearingFails(announce=True, clock=lambda: now[0])
+    log.append(ChangeNote(ChangeType.UPDATED), "article", "artikel", "id", "hash")
+    bus = FlakyBus()
+    with pytest.raises(ConnectionError):
+        EventRelay(log, bus).flush()
+    assert EventRelay(log, bus).flush().sent == 0  # still held by the relay that sent it
+    now[0] += CLAIM_LEASE + dt.timedelta(seconds=1)
+    with pytest.raises(ConnectionError):
+        EventRelay(log, bus).flush()
+    # At least once: the repeat carries the change's sequence, by which consumers drop it.
+    assert bus.received == [1, 1]
+
+
+def _every_cause(index: CauseIndex) -> list[Cause]:
+    hits, total = index.search(CauseQuery(), 0, 10_000)
+    assert len(hits) == total
+    return [hit.cause for hit in hits]
+
+
 def test_the_mentions_of_retracted_articles_leave_the_index_with_their_excerpts() -> None:
     taxonomy, analysis, full = real_index()
-    mentioned = next(cause for cause in full.causes if cause.mentions)
-    withdrawn = frozenset({(mentioned.mentions[0].article, mentioned.mentions[0].locale)})
-    index = CauseIndex(taxonomy, analysis, withdrawn=withdrawn)
-    assert all(
-        (mention.article, mention.locale) not in withdrawn for cause in index.causes for mention in cause.mentions
-    )
-    assert len(index.causes) == len(full.causes)
-    assert all(len(index.excerpts[cause.id]) == len(cause.mentions) for cause in index.causes)
-    assert index.causes_by_section(*next(iter(withdrawn))) == {}
+    mentioned = next(cause for cause in _every_cause(full) if cause.mentions)
+    retracted = (mentioned.mentions[0].article, mentioned.mentions[0].locale)
+    index = index_of(taxonomy, analysis, withdrawn=frozenset({retracted}))
+    causes = _every_cause(index)
+    assert all((mention.article, mention.locale) != retracted for cause in causes for mention in cause.mentions)
+    assert len(causes) == len(_every_cause(full))
+    for cause in causes:  # each mention kept has its own excerpt, as in the full index
+        original = full.get(cause.id)
+        assert original is not None
+        assert [index.excerpt(cause, m) for m in cause.mentions] == [full.excerpt(original, m) for m in cause.mentions]
+    assert index.search(CauseQuery(article=retracted[0]), 0, 10)[1] == 0  # no cause points into it any more
 
 
 def test_a_retraction_reaches_the_cause_index_at_its_next_refresh() -> None:
@@ -146,12 +197,12 @@ def test_a_retraction_reaches_the_cause_index_at_its_next_refresh() -> None:
     withdrawn: frozenset[tuple[str, Locale]] = frozenset()
     now = [0.0]
     catalog = CauseCatalog(
-        InMemoryCauseStore(published), keeping(60), withdrawn=lambda: withdrawn, timer=lambda: now[0]
+        InMemoryCauseStore(published), None, keeping(60), withdrawn=lambda: withdrawn, timer=lambda: now[0]
     )
     first = catalog.current()
-    assert first is not None and any(cause.mentions for cause in first.causes)
+    assert first is not None and any(cause.mentions for cause in _every_cause(first))
     withdrawn = frozenset({("kram-otot-betis", "id")})
     assert catalog.current() is first  # within the refresh interval
     now[0] = 61
     refreshed = catalog.current()
-    assert refreshed is not None and all(cause.mentions == [] for cause in refreshed.causes)
+    assert refreshed is not None and all(cause.mentions == [] for cause in _every_cause(refreshed))

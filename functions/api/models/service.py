@@ -19,6 +19,12 @@ class HealthOut(ResponseModel):
         description="Each part of the content: readable, served from a warm copy, or not readable.",
         examples=[{"articles": "ok", "causes": "ok"}],
     )
+    unreadable: list[str] | None = Field(
+        default=None,
+        description="Stored documents this container found unreadable (corrupt, or of a shape it does not know) "
+        "in the last five minutes, the most recent first; left out when there are none.",
+        examples=[["article id/kram-otot-betis"]],
+    )
 
 
 class HomeLinks(LinkSet):

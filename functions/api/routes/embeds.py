@@ -26,7 +26,7 @@ from api.presenters.oembed import oembed_out, oembed_xml
 from api.problem_types import UnsupportedFormat
 from api.routes.pages import HTML_PAGE, OPEN, Pages
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
-from health_content.errors import NotFound
+from health_content.errors import InvalidQuery, NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
 OEMBED_FORMATS = ("json", "xml")
@@ -155,9 +155,12 @@ def routes(container: Container) -> Router:
     ) -> Response[OEmbedOut | str]:
         if format not in OEMBED_FORMATS:
             raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json or xml.")
-        target = urlsplit(url)
+        try:
+            target = urlsplit(url)
+            path = _links(DEFAULT_LOCALE).relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
+        except ValueError:  # an unclosed or invalid IPv6 host, for example
+            raise InvalidQuery([("url", "not a URL that can be read (RFC 3986)")]) from None
         locale = as_locale(parse_qs(target.query).get("locale", [DEFAULT_LOCALE])[0])
-        path = _links(DEFAULT_LOCALE).relative_to_api(f"{target.scheme}://{target.netloc}{target.path}")
         page = paths.match_embeddable(path) if path else None
         if page is None or locale is None:
             raise NotFound(f"{url!r} is not an article or section of this API.")

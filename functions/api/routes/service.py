@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -15,10 +15,10 @@ from api.media_types import JSON
 from api.models.service import HealthOut, HomeOut
 from api.openapi import model_response, ok, responses
 from api.presenters.home import home_out
-from api.problem_types import PROBLEM_TYPES, ProblemTypeOut
+from api.problem_types import PROBLEM_TYPES, RETRY_AFTER_SECONDS, ProblemTypeOut
 from api.routes.params import READ_METHODS, request_links
-from health_content import __version__
-from health_content.errors import ContentUnavailable, NotFound
+from health_content import __version__, service_health
+from health_content.errors import NotFound
 from health_content.vocabulary import DEFAULT_LOCALE
 
 
@@ -31,39 +31,43 @@ def routes(container: Container) -> Router:
         method=READ_METHODS,
         summary="Health check",
         description=(
-            "Whether the content can be served: `ok`; `degraded` when part of it is unreadable or this container "
-            "served warm copies in the last five minutes because the store failed; `unavailable` (503) when "
-            "articles cannot be read at all. Never cached."
+            "Whether the content can be served: `ok`; `degraded` when part of it is unreadable, or this container "
+            "served warm copies or found a stored document unreadable in the last five minutes (`unreadable` "
+            "names those documents); `unavailable` (503, with `Retry-After`) when articles cannot be read at all. "
+            "Never cached."
         ),
         tags=["Service"],
         responses={
             **responses(ok("Serving", {JSON: {"model": HealthOut}}, validators=False), cacheable=False),
-            503: {"description": "Unavailable", "content": {JSON: {"model": HealthOut}}},
+            503: {
+                "description": "Unavailable",
+                "headers": {
+                    "Retry-After": {
+                        "description": "Seconds to wait before asking again.",
+                        "schema": {"type": "integer"},
+                    }
+                },
+                "content": {JSON: {"model": HealthOut}},
+            },
         },
     )
-    def health() -> Response[HealthOut]:
-
-        checks: dict[str, Literal["ok", "stale", "unavailable"]] = {}
-        for part, read in (
-            ("articles", lambda: container.articles.list_articles(DEFAULT_LOCALE, 1, None)),
-            ("causes", container.causes.current),
-        ):
-            try:
-                read()
-                checks[part] = "ok"
-            except ContentUnavailable:
-                checks[part] = "unavailable"
-        if checks["causes"] == "ok" and container.freshness.stale_age is not None:
-            checks["causes"] = "stale"
-        status: Literal["ok", "degraded", "unavailable"] = "ok"
-        if checks["articles"] == "unavailable":
-            status = "unavailable"
-        elif set(checks.values()) != {"ok"} or container.freshness.troubled_within(
-            container.settings.trouble_window_seconds
-        ):
-            status = "degraded"
-        body = HealthOut(status=status, checks=checks)
-        return Response(503 if status == "unavailable" else 200, JSON, body, headers={"Cache-Control": "no-store"})
+    def health() -> Response[str]:
+        report = service_health.assess(
+            {
+                "articles": lambda: container.articles.list_articles(DEFAULT_LOCALE, 1, None),
+                "causes": container.causes.current,
+            },
+            "articles",
+            container.freshness,
+            container.settings.trouble_window_seconds,
+        )
+        body = HealthOut(
+            status=report.status, checks=report.checks, unreadable=report.unreadable or None
+        ).model_dump_json(exclude_none=True)
+        headers = {"Cache-Control": "no-store"}
+        if report.status == "unavailable":
+            return Response(503, JSON, body, headers={**headers, "Retry-After": str(RETRY_AFTER_SECONDS)})
+        return Response(200, JSON, body, headers=headers)
 
     @router.route(
         str(paths.PROBLEM_TYPE),

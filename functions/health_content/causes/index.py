@@ -1,38 +1,30 @@
-"""The in-memory cause index a warm API container searches.
+"""The cause index a warm API container searches, over a taxonomy version's ``CauseDatabase``.
 
-Built once from a published taxonomy and its publish-time analysis. A query word matches a
-record's text exactly, by stem (Indonesian or English), or, for words of five letters or
-more, with one typo (SymSpell's deletion index finds the candidates without a scan).
-Records that match more of the query's words rank first; within that, a score weighs where
-each word matched (names and synonyms over explanations) and how rare the word is.
+A query word matches a record's text exactly, by stem (Indonesian or English), or, for words of
+five letters or more, with one typo (the database's known words one edit away). Records that match
+more of the query's words rank first; within that, a score weighs where each word matched (names
+and synonyms over explanations) and how rare the word is. What a word, a phrase or a record comes
+to is read from the database once and then kept, in bounded caches.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import islice
 
 from health_content.causes import icd10
-from health_content.causes.model import Cause, CauseTaxonomy, Mention
-from health_content.causes.prepare import CauseAnalysis
+from health_content.causes.database import CauseDatabase, Posting
+from health_content.causes.model import Cause, Mention
 from health_content.errors import InvalidQuery
 from health_content.text import analysis as text
-from health_content.text.matching import QUALITY, MatchKind, Terms, rarity
+from health_content.text.analysis import TYPO_MIN_LENGTH
+from health_content.text.matching import QUALITY, MatchKind, rarity, stems_of
 from health_content.vocabulary import Locale
 
-FIELD_WEIGHTS = {
-    "name": 3.0,
-    "synonym": 3.0,
-    "icd10": 1.5,
-    "explanation": 1.0,
-    "category": 1.0,
-    "population": 1.0,
-}
 CODE_SCORE = {icd10.EXACT: 3.0, icd10.NARROWER: 2.0, icd10.BROADER: 1.0}
 WHOLE_PHRASE_BONUS = 4.0
 
@@ -95,96 +87,87 @@ class Facets:
     populations: list[Facet]
 
 
-# A posting: (record number, field weight, field, language, indexed term)
-Posting = tuple[int, float, str, Locale, str]
 WORD_CACHE_SIZE = 4096
+# Records parsed and kept: a page shows 20, and the search asks for the causes a query finds.
+RECORD_CACHE_SIZE = 512
+
+
+# How a word matched a record: the field, language and indexed term, and the kind of match.
+Place = tuple[str, Locale, str, MatchKind]
 
 
 @dataclass(frozen=True, slots=True)
 class WordHits:
-    """Everything one query word matches, scored and ranked once, then reused from a cache."""
+    """Everything one query word matches, scored and ranked once, then reused from a cache. A common word matches
+    thousands of records in a large taxonomy, so what is kept per record is a score and the number of one of the
+    few places it matched in, shared by every record that matched there."""
 
     scores: dict[int, float]
-    details: dict[int, tuple[Posting, MatchKind]]
+    places: dict[int, int]  # record -> index in `how`
+    how: list[Place]
     ranked: list[int]  # by score, then id
-
-    @property
-    def numbers(self) -> set[int]:
-        return set(self.scores)
 
 
 class CauseIndex:
+    """Searches one taxonomy version's database, without the mentions of the ``withdrawn`` (retracted)
+    articles; ``version`` names both, and renderings of the index are kept under it."""
+
     def __init__(
-        self,
-        taxonomy: CauseTaxonomy,
-        analysis: CauseAnalysis,
-        published_at: dt.datetime | None = None,
-        withdrawn: frozenset[tuple[str, Locale]] = frozenset(),
-        version: str = "",
+        self, database: CauseDatabase, withdrawn: frozenset[tuple[str, Locale]] = frozenset(), version: str = ""
     ) -> None:
-        self.version = version  # names what the index was built from: renderings of it are kept under it
-        if withdrawn:
-            taxonomy, analysis = _without_mentions_of(withdrawn, taxonomy, analysis)
-        self.taxonomy = taxonomy
-        self.published_at = published_at  # when this version of the taxonomy was published
-        self.causes = list(taxonomy.causes)
-        self._position = {cause.id: n for n, cause in enumerate(self.causes)}
-        self._sections_by_article = _causes_by_article_section(self.causes)
-        self._mentioned_in = {
-            key: {cause_id: self.causes[self._position[cause_id]] for ids in sections.values() for cause_id in ids}
-            for key, sections in self._sections_by_article.items()
-        }
-        self._order = sorted(range(len(self.causes)), key=lambda n: self.causes[n].id)
-        self._id_rank = {number: rank for rank, number in enumerate(self._order)}
-        self.icd10_titles = dict(analysis.icd10_titles)
-        self.excerpts = {entry.id: entry.excerpts for entry in analysis.causes}
-        exact: dict[str, dict[int, Posting]] = defaultdict(dict)
-        stems: dict[str, dict[int, Posting]] = defaultdict(dict)
-        self._phrase_index: dict[str, set[int]] = defaultdict(set)
-        for entry in analysis.causes:
-            number = self._position[entry.id]
-            for analyzed in entry.texts:
-                weight = FIELD_WEIGHTS[analyzed.field]
-                for word, stem in zip(analyzed.words, analyzed.stems, strict=True):
-                    posting = (number, weight, analyzed.field, analyzed.language, word)
-                    _keep_best(exact[word], posting)
-                    _keep_best(stems[stem], posting)
-                if analyzed.field in {"name", "synonym"}:
-                    self._phrase_index[analyzed.phrase].add(number)
-        self._terms = Terms(exact, stems)
-        self._codes: dict[str, set[int]] = defaultdict(set)  # compact code -> records filed at it
-        self._code_prefixes: dict[str, set[int]] = defaultdict(set)  # compact code or ancestor -> records
-        for number, cause in enumerate(self.causes):
-            for code in cause.icd10:
-                compact = icd10.compact(code)
-                self._codes[compact].add(number)
-                for end in range(3, len(compact) + 1):
-                    self._code_prefixes[compact[:end]].add(number)
-        self._by_category = _group((c.category,) for c in self.causes)
-        self._by_population = _group(c.populations for c in self.causes)
-        self._by_article = _group({m.article for m in c.mentions} for c in self.causes)
-        self.categories = {term.id: term for term in taxonomy.categories}
-        self.populations = {term.id: term for term in taxonomy.populations}
-        # Bounded per container; a word's hits depend only on the index, which never changes.
+        self.version = version
+        self.database = database
+        self.taxonomy = database.taxonomy
+        self.published_at = database.published_at  # when this version of the taxonomy was published
+        self._withdrawn = withdrawn
+        self._ids, categories, populations = database.records()
+        self._categories = categories
+        self._populations = populations
+        self._position = {cause_id: n for n, cause_id in enumerate(self._ids)}
+        self._order = sorted(range(len(self._ids)), key=self._ids.__getitem__)
+        self._id_rank = [0] * len(self._ids)
+        for rank, number in enumerate(self._order):
+            self._id_rank[number] = rank
+        self._by_category = _group((category,) for category in categories)
+        self._by_population = _group(populations)
+        self.categories = {term.id: term for term in self.taxonomy.categories}
+        self.populations = {term.id: term for term in self.taxonomy.populations}
+        # Bounded per container; what a word, phrase or record comes to never changes for this index.
         self._word_hits = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_word_hits)
         self._phrase_cache = lru_cache(maxsize=WORD_CACHE_SIZE)(self._compute_phrase_records)
+        self._record = lru_cache(maxsize=RECORD_CACHE_SIZE)(self._read_record)
+        self._by_article = lru_cache(maxsize=WORD_CACHE_SIZE)(self._mentioning)
+
+    @cached_property
+    def icd10_titles(self) -> dict[str, str]:
+        return self.database.icd10_titles()
 
     # --- lookups ---------------------------------------------------------------------
 
     def get(self, cause_id: str) -> Cause | None:
         number = self._position.get(cause_id)
-        return None if number is None else self.causes[number]
-
-    def causes_by_section(self, article: str, locale: Locale) -> dict[str, list[str]]:
-        """For each section of an article, the ids of the causes it mentions (shared: read, never change)."""
-        return self._sections_by_article.get((article, locale), {})
-
-    def mentioned_in(self, article: str, locale: Locale) -> dict[str, Cause]:
-        """The causes an article mentions, by id (shared: read, never change)."""
-        return self._mentioned_in.get((article, locale), {})
+        return None if number is None else self._record(number)[0]
 
     def excerpt(self, cause: Cause, mention: Mention) -> str:
-        return self.excerpts[cause.id][cause.mentions.index(mention)]
+        return self._record(self._position[cause.id])[1][cause.mentions.index(mention)]
+
+    def _read_record(self, number: int) -> tuple[Cause, list[str]]:
+        """A record without the mentions of retracted articles, with the excerpt of each mention it keeps."""
+        cause, excerpts = self.database.cause(number)
+        if not self._withdrawn:
+            return cause, excerpts
+        kept = [
+            (mention, excerpt)
+            for mention, excerpt in zip(cause.mentions, excerpts, strict=True)
+            if (mention.article, mention.locale) not in self._withdrawn
+        ]
+        return cause.model_copy(update={"mentions": [mention for mention, _ in kept]}), [excerpt for _, excerpt in kept]
+
+    def _mentioning(self, article: str) -> set[int]:
+        """Records that mention ``article`` in a locale where it is not retracted."""
+        return {
+            number for number, locale in self.database.mentioning(article) if (article, locale) not in self._withdrawn
+        }
 
     # --- search ----------------------------------------------------------------------
 
@@ -201,10 +184,10 @@ class CauseIndex:
             word_hits = [self._word_hits(word) for word in words]
             return [self._hit(n, score, words, word_hits, codes) for n, score in ranked[offset:needed]], total
         if codes is not None:
-            by_code = sorted(codes, key=lambda n: (-CODE_SCORE[codes[n]], self.causes[n].id))
+            by_code = sorted(codes, key=lambda n: (-CODE_SCORE[codes[n]], self._ids[n]))
             return [self._hit(n, CODE_SCORE[codes[n]], [], [], codes) for n in by_code[offset:needed]], len(codes)
         if allowed is None:
-            return [self._hit(n, 0.0, [], [], None) for n in self._order[offset:needed]], len(self.causes)
+            return [self._hit(n, 0.0, [], [], None) for n in self._order[offset:needed]], len(self._ids)
         in_order = list(islice((n for n in self._order if n in allowed), needed))
         return [self._hit(n, 0.0, [], [], None) for n in in_order[offset:]], len(allowed)
 
@@ -214,10 +197,10 @@ class CauseIndex:
         without_population = self._matching(replace(query, population=None))
         categories: dict[str, int] = dict.fromkeys(self.categories, 0)
         for number in without_category:
-            categories[self.causes[number].category] += 1
+            categories[self._categories[number]] += 1
         populations: dict[str, int] = dict.fromkeys(self.populations, 0)
         for number in without_population:
-            for population in self.causes[number].populations:
+            for population in self._populations[number]:
                 populations[population] += 1
         return Facets(
             total=len(self._matching(query)),
@@ -233,7 +216,7 @@ class CauseIndex:
         if query.q:
             matched: set[int] = set().union(*(self._word_hits(w).scores.keys() for w in self._query_words(query.q)))
             return matched if allowed is None else matched & allowed
-        return set(range(len(self.causes))) if allowed is None else allowed
+        return set(range(len(self._ids))) if allowed is None else allowed
 
     def _allowed(self, query: CauseQuery) -> set[int] | None:
         """Records that pass the vocabulary and article filters (None: no filter given)."""
@@ -247,7 +230,7 @@ class CauseIndex:
         selections = [
             self._by_category.get(query.category, set()) if query.category else None,
             self._by_population.get(query.population, set()) if query.population else None,
-            self._by_article.get(query.article, set()) if query.article else None,
+            self._by_article(query.article) if query.article else None,
         ]
         chosen = [selection for selection in selections if selection is not None]
         return set.intersection(*chosen) if chosen else None
@@ -257,10 +240,11 @@ class CauseIndex:
         compact = icd10.compact(code)
         relations: dict[int, str] = {}
         for end in range(3, len(compact)):  # the code's ancestors: records filed there are broader
-            for number in self._codes.get(compact[:end], ()):
-                relations[number] = icd10.BROADER
-        for number in self._code_prefixes.get(compact, ()):  # the code and what is filed under it
-            relations[number] = icd10.EXACT if number in self._codes.get(compact, ()) else icd10.NARROWER
+            for number, exact in self.database.filed_under(compact[:end]):
+                if exact:
+                    relations[number] = icd10.BROADER
+        for number, exact in self.database.filed_under(compact):  # the code and what is filed under it
+            relations[number] = icd10.EXACT if exact else icd10.NARROWER
         if allowed is not None:
             relations = {number: relation for number, relation in relations.items() if number in allowed}
         return relations
@@ -332,40 +316,50 @@ class CauseIndex:
         return self._phrase_cache(whole)
 
     def _compute_phrase_records(self, whole: str) -> frozenset[int]:
-        return frozenset(n for phrase, numbers in self._phrase_index.items() if whole in phrase for n in numbers)
+        return frozenset(self.database.with_phrase(whole))
 
     def _hit(
         self, number: int, score: float, words: list[str], word_hits: list[WordHits], codes: dict[int, str] | None
     ) -> Hit:
         """A ranked record with the score it was ranked by and why each query word matched."""
-        hit = Hit(self.causes[number], score, code_relation=None if codes is None else codes.get(number))
+        hit = Hit(self._record(number)[0], score, code_relation=None if codes is None else codes.get(number))
         for word, hits in zip(words, word_hits, strict=True):
             if number in hits.scores:
-                posting, kind = hits.details[number]
-                hit.matches.append(Match(word, posting[2], posting[3], posting[4], kind))
+                field, language, term, kind = hits.how[hits.places[number]]
+                hit.matches.append(Match(word, field, language, term, kind))
         return hit
 
     def _compute_word_hits(self, word: str) -> WordHits:
         best: dict[int, float] = {}
-        details: dict[int, tuple[Posting, MatchKind]] = {}
-        for postings, _, kind in self._terms.candidates(word):
+        found: dict[int, Place] = {}
+        for postings, _, kind in self._candidates(word):
             quality = QUALITY[kind]
             for number, posting in postings.items():
                 score = posting[1] * quality
                 if score > best.get(number, 0.0):
                     best[number] = score
-                    details[number] = (posting, kind)
+                    found[number] = (posting[2], posting[3], posting[4], kind)
         if best:
-            weight = rarity(len(self.causes), len(best))
-            best = {number: score * weight for number, score in best.items()}
-        ranked = sorted(best, key=lambda n: (-best[n], self.causes[n].id))
-        return WordHits(best, details, ranked)
+            weight = rarity(len(self._ids), len(best))
+            shared: dict[float, float] = {}  # a few distinct values: one object each
+            best = {number: shared.setdefault(score * weight, score * weight) for number, score in best.items()}
+        ranked = sorted(best, key=lambda n: (-best[n], self._ids[n]))
+        how: dict[Place, int] = {}
+        places = {number: how.setdefault(place, len(how)) for number, place in found.items()}
+        return WordHits(best, places, list(how), ranked)
 
-
-def _keep_best(postings: dict[int, Posting], posting: Posting) -> None:
-    current = postings.get(posting[0])
-    if current is None or posting[1] > current[1]:
-        postings[posting[0]] = posting
+    def _candidates(self, word: str) -> list[tuple[dict[int, Posting], str, MatchKind]]:
+        """The postings ``word`` may match, each with the term that matched and how: itself, its stems in every
+        locale (a query word's language is not known) or, when neither finds anything, the words one typo away."""
+        found: list[tuple[dict[int, Posting], str, MatchKind]] = [
+            (self.database.postings("words", word), word, "exact")
+        ]
+        for stem in stems_of(word):
+            found.append((self.database.postings("stems", stem), stem, "stem"))
+        if not any(postings for postings, _, _ in found) and len(word) >= TYPO_MIN_LENGTH:
+            for term in self.database.corrections(word):
+                found.append((self.database.postings("words", term), term, "typo"))
+        return found
 
 
 def _group(values: Iterable[Iterable[str]]) -> dict[str, set[int]]:
@@ -374,36 +368,3 @@ def _group(values: Iterable[Iterable[str]]) -> dict[str, set[int]]:
         for key in keys:
             groups[key].add(number)
     return dict(groups)
-
-
-def _without_mentions_of(
-    withdrawn: frozenset[tuple[str, Locale]], taxonomy: CauseTaxonomy, analysis: CauseAnalysis
-) -> tuple[CauseTaxonomy, CauseAnalysis]:
-    """The taxonomy and its analysis without the mentions of retracted articles (and their excerpts)."""
-    causes = {cause.id: cause for cause in taxonomy.causes}
-    kept_causes, kept_entries = {}, []
-    for entry in analysis.causes:
-        cause = causes[entry.id]
-        kept = [
-            (mention, excerpt)
-            for mention, excerpt in zip(cause.mentions, entry.excerpts, strict=True)
-            if (mention.article, mention.locale) not in withdrawn
-        ]
-        kept_causes[cause.id] = cause.model_copy(update={"mentions": [mention for mention, _ in kept]})
-        kept_entries.append(entry.model_copy(update={"excerpts": [excerpt for _, excerpt in kept]}))
-    return (
-        taxonomy.model_copy(update={"causes": [kept_causes.get(c.id, c) for c in taxonomy.causes]}),
-        analysis.model_copy(update={"causes": kept_entries}),
-    )
-
-
-def _causes_by_article_section(causes: list[Cause]) -> dict[tuple[str, Locale], dict[str, list[str]]]:
-    """Per article and locale, per section, the causes it mentions in taxonomy order: once per index, since
-    every article request asks."""
-    by_article: dict[tuple[str, Locale], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for cause in causes:
-        for mention in cause.mentions:
-            mentioned = by_article[(mention.article, mention.locale)][mention.section]
-            if cause.id not in mentioned:
-                mentioned.append(cause.id)
-    return {key: dict(sections) for key, sections in by_article.items()}

@@ -85,8 +85,8 @@ class Cause(ContentModel):
         return codes
 
 
-class CauseTaxonomy(ContentModel):
-    """Every cause the articles name, with the vocabularies its records use."""
+class TaxonomyHeader(ContentModel):
+    """The taxonomy without its causes: its date, attribution and vocabularies, small whatever its size."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
 
@@ -96,6 +96,11 @@ class CauseTaxonomy(ContentModel):
     disclaimer: LocalizedText = Field(description="Shown with every cause: the text does not replace a doctor.")
     categories: list[VocabularyTerm] = Field(min_length=1, max_length=50)
     populations: list[VocabularyTerm] = Field(min_length=1, max_length=50)
+
+
+class CauseTaxonomy(TaxonomyHeader):
+    """Every cause the articles name, with the vocabularies its records use."""
+
     causes: list[Cause] = Field(min_length=1, max_length=10_000)
 
     @model_validator(mode="after")

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Protocol
 
-from health_content.causes.model import CauseTaxonomy, Mention
+from health_content.causes.model import Cause, CauseTaxonomy, Mention
 from health_content.causes.prepare import CauseAnalysis
 from health_content.changes.model import Change
 from health_content.vocabulary import Locale
@@ -35,6 +35,18 @@ class CauseMention:
     mention: Mention
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleMentions:
+    """One article's mentions in the published taxonomy and the causes they belong to, read from one version."""
+
+    content_hash: str
+    published_at: dt.datetime
+    mentions: list[CauseMention]
+    """In taxonomy order."""
+    causes: dict[str, Cause]
+    """Every cause ``mentions`` names, by id."""
+
+
 class CauseStore(Protocol):
     """Where the published cause taxonomy lives in the serving index."""
 
@@ -51,6 +63,12 @@ class CauseStore(Protocol):
         """The published taxonomy's mentions of one article, in taxonomy order; read without the rest of the
         taxonomy, so that checking an article costs the same whatever the taxonomy's size. Raises
         ContentUnavailable as ``get`` does."""
+        ...
+
+    def article_mentions(self, locale: Locale, slug: str) -> ArticleMentions | None:
+        """The published taxonomy's mentions of one article with the causes they belong to, read from one version
+        without the rest of the taxonomy, so that an article request costs the same whatever the taxonomy's size;
+        None when none is published. Raises ContentUnavailable as ``get`` does."""
         ...
 
     def check_fits(self, published: PublishedCauses) -> None:

@@ -6,6 +6,7 @@ The stores append to the log in the same atomic write as the content change
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
@@ -35,6 +36,16 @@ class ChangeLog(Protocol):
 
     def pending_events(self, limit: int) -> list[Change]:
         """Entries whose event has not been accepted by the bus yet, oldest first."""
+        ...
+
+    def claim_events(self, limit: int, claimant: str, lease: dt.timedelta) -> list[Change]:
+        """Up to ``limit`` pending events no other relay holds, oldest first, now held by ``claimant`` for
+        ``lease``: overlapping relays never send the same event. A claim that outlives its lease (a relay that
+        died, or sent but could not clear) can be taken again, so an event is sent at least once."""
+        ...
+
+    def release_events(self, sequences: Sequence[int], claimant: str) -> None:
+        """Give back ``claimant``'s claims on events it could not send, for the next relay."""
         ...
 
     def events_sent(self, sequences: Sequence[int]) -> None: ...

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 from health_content.articles.model import Article
 from health_content.errors import DocumentRejected
@@ -23,7 +24,7 @@ from health_content.publishing.kinds import (
     kind_of,
 )
 from health_content.publishing.report import PublishReport, PublishStatus
-from health_content.publishing.source import ContentSource, SourceObject
+from health_content.publishing.source import ContentSource, SourceObject, UnpublishRequest
 from health_content.vocabulary import Locale
 
 _MAX_SYNC_ROUNDS = 3
@@ -37,10 +38,13 @@ class Publisher:
         source: ContentSource,
         index: ServingIndex,
         now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        attribution: Callable[[str | None], AbstractContextManager[None]] = lambda _: nullcontext(),
     ) -> None:
+        """``attribution(actor)`` wraps each write, so that the change it logs names who made it."""
         self._source = source
         self._index = index
         self._now = now
+        self._attribution = attribution
 
     def sync(self, key: str) -> PublishReport:
         kind = kind_of(key)
@@ -48,20 +52,30 @@ class Publisher:
             report = self._report(key, PublishStatus.REJECTED, reasons=[f"key {key!r} is not {KEY_LAYOUTS}"])
             logger.warning("document rejected", extra={"key": key, "reasons": report.reasons})
             return report
+        request = None
         for _ in range(_MAX_SYNC_ROUNDS):
             current = self._source.fetch_latest(key, kind.max_source_bytes + 1)
-            report = self._apply(kind, key, current)
+            request = self._source.unpublish_request(key) if current is None else None
+            actor = current.published_by if current is not None else request.requested_by if request else None
+            with self._attribution(actor):
+                report = self._apply(kind, key, current, request)
             if current is None or current.version_id is None:
                 break
             if self._source.latest_version_id(key) == current.version_id:
                 break
             logger.info("a newer version arrived while publishing; syncing again", extra={"key": key})
         self._source.record_outcome(report)
+        if request is not None:
+            # Used up once the removal is recorded (a retried delivery reads it again until then); an upload no
+            # longer clears it, so an upload racing an unpublish cannot lose the reason.
+            self._source.forget_unpublish_request(request)
         return report
 
-    def _apply(self, kind: DocumentKind, key: str, current: SourceObject | None) -> PublishReport:
+    def _apply(
+        self, kind: DocumentKind, key: str, current: SourceObject | None, request: UnpublishRequest | None
+    ) -> PublishReport:
         if current is None:
-            reason = self._source.retraction_reason(key)
+            reason = request.reason if request is not None else None
             removed = kind.remove(key, self._index, reason)
             logger.info(
                 "document deleted from the bucket",

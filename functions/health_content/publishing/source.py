@@ -21,6 +21,20 @@ class SourceObject:
     version_id: str | None
     body: bytes
     last_modified: dt.datetime
+    published_by: str | None = None
+    """The operator who uploaded this version, as `content-api publish` records it (None: uploaded otherwise)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UnpublishRequest:
+    """An operator's reason for taking a key out of what is served (``content-api unpublish``), recorded before
+    the key is deleted; ``record`` identifies this one record, so that the removal it was for uses it up and
+    nothing else does."""
+
+    key: str
+    reason: str | None
+    record: str | None
+    requested_by: str | None = None
 
 
 class ContentSource(Protocol):
@@ -36,10 +50,15 @@ class ContentSource(Protocol):
         """Make the publishing outcome visible to operators next to the document."""
         ...
 
-    def read_outcome(self, key: str) -> PublishReport | None:
-        """The last outcome recorded for the key, or None when there is none yet."""
+    def read_outcome(self, key: str, version_id: str | None = None) -> PublishReport | None:
+        """The last outcome recorded for the key, or for one version of it; None when there is none yet."""
         ...
 
-    def retraction_reason(self, key: str) -> str | None:
-        """Why an operator unpublished the key (``content-api unpublish``), if one did."""
+    def unpublish_request(self, key: str) -> UnpublishRequest | None:
+        """Why an operator unpublished the key, if one did and no removal has used the reason yet."""
+        ...
+
+    def forget_unpublish_request(self, request: UnpublishRequest) -> None:
+        """The removal ``request`` was for is recorded: a later removal must not report its reason. A request
+        recorded since (a second unpublish) is kept."""
         ...

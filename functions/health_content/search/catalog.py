@@ -22,7 +22,7 @@ from health_content.causes.index import CauseIndex
 from health_content.errors import ContentUnavailable
 from health_content.freshness import Freshness
 from health_content.kept import KeepPolicy, KeptCopy
-from health_content.observability import logger
+from health_content.observability import log_unavailable, logger
 from health_content.search import updating
 from health_content.search.database import SearchDatabase
 from health_content.search.index import ArticleSearchIndex, SearchHit, SearchQuery
@@ -79,7 +79,7 @@ class SearchCatalog:
         try:
             return self._refresh(locale, built)
         except (sqlite3.Error, OSError, zlib.error, ValueError) as error:
-            logger.exception("the search index could not be brought up to date")
+            log_unavailable("the search index could not be brought up to date", error)
             raise ContentUnavailable("The search index could not be brought up to date.") from error
 
     def _refresh(self, locale: Locale, built: _Built | None) -> _Built:

@@ -39,7 +39,8 @@ import numpy as np
 import numpy.typing as npt
 
 from health_content.search.analysis import SEARCH_ANALYSIS_VERSION, ArticleAnalysis, PassageField
-from health_content.text.analysis import LETTERS, TYPO_MIN_LENGTH
+from health_content.text.analysis import TYPO_MIN_LENGTH
+from health_content.text.matching import one_edit
 from health_content.vocabulary import Locale
 
 # Bump when the tables or the packing change: a file of another schema is never opened (the indexer builds anew).
@@ -295,7 +296,7 @@ class SearchDatabase:
         """The words the articles use that are one edit (a letter dropped, added, changed or two swapped) away
         from ``word``, in alphabetical order."""
         found: list[str] = []
-        for chunk in _chunks(sorted(_one_edit(word) - {word})):
+        for chunk in _chunks(sorted(one_edit(word) - {word})):
             marks = ",".join("?" * len(chunk))
             found += [row[0] for row in self._db.execute(f"SELECT word FROM words WHERE word IN ({marks})", chunk)]
         return sorted(found)
@@ -344,14 +345,3 @@ class SearchDatabase:
 def _chunks(values: Sequence[int] | Sequence[str]) -> Iterable[list[int] | list[str]]:
     for start in range(0, len(values), _BOUND_PARAMETERS):
         yield list(values[start : start + _BOUND_PARAMETERS])  # type: ignore[misc]
-
-
-def _one_edit(word: str) -> set[str]:
-    """Every string one letter dropped, swapped, changed or put in away (letters: what ``text.analysis.words``
-    keeps)."""
-    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
-    deletes = {left + right[1:] for left, right in splits if right}
-    swaps = {left + right[1] + right[0] + right[2:] for left, right in splits if len(right) > 1}
-    changes = {left + letter + right[1:] for left, right in splits if right for letter in LETTERS}
-    inserts = {left + letter + right for left, right in splits for letter in LETTERS}
-    return deletes | swaps | changes | inserts

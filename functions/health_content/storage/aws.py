@@ -4,11 +4,11 @@ botocore's defaults (60 s to connect, 60 s to read, up to 10 attempts for Dynamo
 one request outlive the API function's 10 s timeout, and make every request of a throttled
 table retry, which feeds the throttling. The budgets:
 
-API function (timeout 10 s): one attempt per call, 0.5 s to connect, 0.8 s to read. An article
-request makes at most three store calls (the article, the cause index's hash, the taxonomy), so
-3 x (0.5 + 0.8) = 3.9 s at worst; a filtered list at most four queries (5.2 s); an unreachable
-or throttling store fails in milliseconds. Readers are better served by the warm container's
-last good copy, or a fast 503 with Retry-After, than by waiting.
+API function (timeout 10 s): one attempt per call, 0.5 s to connect, 0.8 s for each socket read; the
+whole of each call, and of a request's calls together, is bounded by ``deadline.StoreDeadline``
+(1.5 s and 4 s by default), since a store trickling its answer never trips a read timeout. An
+unreachable or throttling store fails in milliseconds. Readers are better served by the warm
+container's last good copy, or a fast 503 with Retry-After, than by waiting.
 
 Ingest function (timeout 60 s): three attempts in standard mode (exponential backoff, at most
 about 2 + 4 s between them), 2 s to connect and 5 s to read: 3 x 7 s + 6 s = 27 s worst case
@@ -29,10 +29,6 @@ INGEST_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=5, retries={"total
 def dynamodb_table(name: str, config: Config) -> Any:
     """The serving-index table as a boto3 resource."""
     return boto3.resource("dynamodb", config=config).Table(name)
-
-
-def apigateway_client(config: Config) -> Any:
-    return boto3.client("apigateway", config=config)
 
 
 def events_client(config: Config) -> Any:

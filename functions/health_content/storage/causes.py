@@ -13,13 +13,18 @@ Item layout (table keys ``pk``/``sk``, both strings):
     pk = "TAXONOMY#<id>", sk = "cause#<position>"    one cause, in taxonomy order: id, document (JSON) and
                                                      analysis (gzipped JSON: its analysis, its codes' titles)
     pk = "TAXONOMY#<id>", sk = "mentions#<locale>#<slug>#<part>"   the mentions of one article in taxonomy
-                                                     order (cause id, mention), MENTIONS_PER_ITEM at most
+                                                     order (cause id, mention), MENTIONS_PER_ITEM at most, and
+                                                     the position of each cause they name (its item's key);
+                                                     part 0 says how many parts there are
 
 A new version's items are written first, under a generation of their own; then the header is pointed at
 it in the transaction that logs the change (``changelog``); then the generation it replaced is deleted.
 A reader reads the header, then the generation's causes with one paged Query; a generation is never
 written to once a header names it, so finding fewer than ``cause_count`` causes means it was replaced and
-deleted meanwhile, and the reader starts again from the header. Either way it sees one whole version.
+deleted meanwhile, and the reader starts again from the header. Either way it sees one whole version. An
+article's causes are its mentions items, then the causes they name with the generation's first cause, each
+read by key rather than by a Query over the generation: a generation's first cause is deleted before the rest
+of it, so a reader that still finds it last has read the rest before the deletion began.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter
 
 from health_content.causes.model import Cause, CauseTaxonomy, Mention
 from health_content.causes.prepare import ANALYSIS_VERSION, AnalyzedCause, CauseAnalysis
-from health_content.causes.store import CauseMention, PublishedCauses
+from health_content.causes.store import ArticleMentions, CauseMention, PublishedCauses
 from health_content.changes.model import Change, ChangeNote, ChangeType
 from health_content.errors import ContentUnavailable, DocumentUnreadable
 from health_content.observability import logger
@@ -50,9 +55,9 @@ _HEADER = {"pk": _PARTITION, "sk": "causes"}
 _GENERATION = "generation#"
 _CAUSE = "cause#"
 _MENTIONS = "mentions#"
-# The stored form's own version: a header without it was written by a release that kept the whole
-# taxonomy in one item, and is refused (as an analysis of another version is) until published again.
-LAYOUT = 2
+# The stored form's own version: a header of another layout (2: mentions without their causes' positions; none:
+# the whole taxonomy in one item) is refused, as an analysis of another version is, until published again.
+LAYOUT = 3
 MENTIONS_PER_ITEM = 500
 # A generation that no header names, older than this, was left by a writer that stopped (the ingest
 # function's timeout is 60 s) and is deleted by the next writer.
@@ -64,7 +69,16 @@ _READ_ATTEMPTS = 3
 # serve 250 causes. On DynamoDB 4,000 causes are then 16 round trips instead of 7.
 CAUSES_PER_PAGE = 250
 _GENERATION_CHARS = 16
+# Keys per BatchGetItem call, DynamoDB's limit.
+_KEYS_PER_BATCH = 100
 _NAMES = {"#generation": "generation", "#count": "cause_count", "#layout": "layout", "#version": "analysis_version"}
+
+
+def _cause_key(position: int) -> str:
+    return f"{_CAUSE}{position:06d}"
+
+
+_FIRST_CAUSE = _cause_key(0)
 
 
 class _StoredAnalysis(BaseModel):
@@ -77,6 +91,7 @@ class _StoredAnalysis(BaseModel):
 
 
 _MENTIONS_FORMAT: TypeAdapter[list[tuple[str, Mention]]] = TypeAdapter(list[tuple[str, Mention]])
+_POSITIONS_FORMAT: TypeAdapter[dict[str, int]] = TypeAdapter(dict[str, int])
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,27 +129,30 @@ class _StoredForm:
                 f"cause {cause.id!r} with its analysis",
                 {
                     "pk": pk,
-                    "sk": f"{_CAUSE}{position:06d}",
+                    "sk": _cause_key(position),
                     "id": cause.id,
                     "document": cause.model_dump_json(),
                     "analysis": gzip.compress(share.model_dump_json().encode(), mtime=0),
                 },
             )
         by_article: dict[tuple[Locale, str], list[tuple[str, Mention]]] = {}
-        for cause in taxonomy.causes:
+        positions: dict[str, int] = {}
+        for position, cause in enumerate(taxonomy.causes):
+            positions[cause.id] = position
             for mention in cause.mentions:
                 by_article.setdefault((mention.locale, mention.article), []).append((cause.id, mention))
         for (locale, slug), mentions in by_article.items():
-            for part, start in enumerate(range(0, len(mentions), MENTIONS_PER_ITEM)):
+            starts = range(0, len(mentions), MENTIONS_PER_ITEM)
+            for part, start in enumerate(starts):
                 chunk = mentions[start : start + MENTIONS_PER_ITEM]
-                yield (
-                    f"the mentions of article {locale}/{slug}",
-                    {
-                        "pk": pk,
-                        "sk": f"{_mentions_prefix(locale, slug)}{part:06d}",
-                        "mentions": _MENTIONS_FORMAT.dump_json(chunk).decode(),
-                    },
-                )
+                named = {cause_id: positions[cause_id] for cause_id, _ in chunk}
+                item = {
+                    "pk": pk,
+                    "sk": _mentions_key(locale, slug, part),
+                    "mentions": _MENTIONS_FORMAT.dump_json(chunk).decode(),
+                    "positions": _POSITIONS_FORMAT.dump_json(named).decode(),
+                }
+                yield f"the mentions of article {locale}/{slug}", item | ({"parts": len(starts)} if part == 0 else {})
 
     def check_fits(self) -> None:
         placeholder = "0" * _GENERATION_CHARS
@@ -185,20 +203,64 @@ class DynamoCauseStore:
 
     def current_hash(self) -> str | None:
         item = self._read(_HEADER, projection="content_hash")
-        return None if item is None else str(item["content_hash"])
+        if item is None:
+            return None
+        with readable("cause taxonomy"):
+            return str(item["content_hash"])
 
     def mentions_of(self, locale: Locale, slug: str) -> list[CauseMention]:
         header = self._read(_HEADER, projection="#generation, #layout, #version")
         if header is None:
             return []
         _check_readable(header)
-        items = self._query(str(header["generation"]), _mentions_prefix(locale, slug), consistent=False)
+        return self._mentions(str(header["generation"]), locale, slug)[0]
+
+    def article_mentions(self, locale: Locale, slug: str) -> ArticleMentions | None:
+        for attempt in range(_READ_ATTEMPTS):
+            header = self._read(
+                _HEADER, consistent=attempt > 0, projection="#generation, #layout, #version, content_hash, published_at"
+            )
+            if header is None:
+                return None
+            _check_readable(header)
+            with readable("cause taxonomy"):
+                generation, content_hash = str(header["generation"]), str(header["content_hash"])
+                published_at = dt.datetime.fromisoformat(header["published_at"])
+            mentions, positions = self._mentions(generation, locale, slug)
+            keys = [_FIRST_CAUSE, *(_cause_key(n) for n in positions.values())]
+            found = self._get_many(generation, keys, "sk, document")
+            if _FIRST_CAUSE not in found:
+                logger.info("the cause taxonomy was replaced while an article's causes were read; reading them again")
+                continue
+            with readable("cause taxonomy"):
+                causes = [Cause.model_validate_json(found[_cause_key(n)]["document"]) for n in positions.values()]
+            return ArticleMentions(content_hash, published_at, mentions, {cause.id: cause for cause in causes})
+        raise ContentUnavailable(UNREADABLE)
+
+    def _mentions(self, generation: str, locale: Locale, slug: str) -> tuple[list[CauseMention], dict[str, int]]:
+        """The generation's mentions of one article, and the position of each cause they name. Read consistently:
+        the items were written before the header that names them, but perhaps only just."""
+        first = self._read({"pk": f"{_PARTITION}#{generation}", "sk": _mentions_key(locale, slug, 0)}, consistent=True)
+        if first is None:
+            return [], {}
         with readable("cause taxonomy"):
-            return [
+            parts = int(first["parts"])
+        rest = [_mentions_key(locale, slug, part) for part in range(1, parts)]
+        found = self._get_many(generation, rest, "sk, mentions, positions") if rest else {}
+        # A part missing means the generation is being deleted: the caller that must tell finds its first cause gone.
+        items = [first, *(found[key] for key in rest if key in found)]
+        with readable("cause taxonomy"):
+            mentions = [
                 CauseMention(cause_id, mention)
                 for item in items
                 for cause_id, mention in _MENTIONS_FORMAT.validate_json(item["mentions"])
             ]
+            positions = {
+                cause_id: position
+                for item in items
+                for cause_id, position in _POSITIONS_FORMAT.validate_json(item["positions"]).items()
+            }
+        return mentions, positions
 
     # --- writing -----------------------------------------------------------------------
 
@@ -285,7 +347,9 @@ class DynamoCauseStore:
             logger.warning("an old cause taxonomy could not be deleted yet", extra={"error": repr(error)})
 
     def _forget(self, generation: str) -> None:
-        keys = self._all(f"{_PARTITION}#{generation}", "", consistent=True, projection="pk, sk")  # its whole partition
+        pk = f"{_PARTITION}#{generation}"
+        keys = self._all(pk, "", consistent=True, projection="pk, sk")  # its whole partition
+        self._table.delete_item(Key={"pk": pk, "sk": _FIRST_CAUSE})  # first: readers of an article tell by it
         with self._table.batch_writer() as batch:
             for key in keys:
                 batch.delete_item(Key={"pk": key["pk"], "sk": key["sk"]})
@@ -320,6 +384,29 @@ class DynamoCauseStore:
         except (ClientError, BotoCoreError) as error:
             raise ContentUnavailable(UNREADABLE) from error
 
+    def _get_many(self, generation: str, sort_keys: list[str], projection: str) -> dict[str, dict[str, Any]]:
+        """The items of the generation with these sort keys that exist, by sort key (BatchGetItem: a consistent read,
+        100 keys a call, and the keys DynamoDB leaves unprocessed asked again)."""
+        pk = f"{_PARTITION}#{generation}"
+        wanted = [{"pk": pk, "sk": sort_key} for sort_key in dict.fromkeys(sort_keys)]
+        found: dict[str, dict[str, Any]] = {}
+        for start in range(0, len(wanted), _KEYS_PER_BATCH):
+            request: dict[str, Any] = {
+                self._table.name: {
+                    "Keys": wanted[start : start + _KEYS_PER_BATCH],
+                    "ConsistentRead": True,
+                    "ProjectionExpression": projection,
+                }
+            }
+            while request:
+                try:
+                    response = self._table.meta.client.batch_get_item(RequestItems=request)
+                except (ClientError, BotoCoreError) as error:
+                    raise ContentUnavailable(UNREADABLE) from error
+                found.update((str(item["sk"]), item) for item in response["Responses"].get(self._table.name, []))
+                request = response.get("UnprocessedKeys") or {}
+        return found
+
     def _query(self, generation: str, prefix: str, *, consistent: bool) -> list[dict[str, Any]]:
         return self._all(f"{_PARTITION}#{generation}", prefix, consistent=consistent, limit=CAUSES_PER_PAGE)
 
@@ -348,8 +435,8 @@ class DynamoCauseStore:
             request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
 
-def _mentions_prefix(locale: Locale, slug: str) -> str:
-    return f"{_MENTIONS}{locale}#{slug}#"  # "#" ends the slug: no slug's prefix is another's
+def _mentions_key(locale: Locale, slug: str, part: int) -> str:
+    return f"{_MENTIONS}{locale}#{slug}#{part:06d}"
 
 
 def _generation(header: dict[str, Any] | None) -> str | None:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -40,6 +41,8 @@ DEFAULT_RETENTION = dt.timedelta(days=90)
 # then says where it stopped.
 _MAX_QUERIES = 4
 _MIN_BATCH = 25
+# An outbox item no relay holds: never claimed, or its claim's lease (epoch milliseconds) has run out.
+_UNHELD = "attribute_not_exists(claim_until) OR claim_until < :now"
 
 
 class ConcurrentWrite(Exception):
@@ -65,6 +68,10 @@ def transact(table: Any, writes: list[dict[str, Any]]) -> None:
         raise
 
 
+def _millis(instant: dt.datetime) -> int:
+    return int(instant.timestamp() * 1000)
+
+
 def _sort_key(sequence: int) -> str:
     return f"{sequence:012d}"
 
@@ -88,6 +95,17 @@ class DynamoChangeLog:
         self._announce = announce
         self._retention = retention
         self._clock = clock
+        self._actor: str | None = None
+
+    @contextmanager
+    def acting_for(self, actor: str | None) -> Iterator[None]:
+        """Changes committed within are recorded as ``actor``'s (an operator's identity) in their entry, for the
+        audit trail; the feed and the events leave it out."""
+        self._actor = actor
+        try:
+            yield
+        finally:
+            self._actor = None
 
     def now(self) -> dt.datetime:
         return self._clock()
@@ -125,6 +143,8 @@ class DynamoChangeLog:
             version=version,
         )
         entry = {**self._entry(change), "pk": _ENTRIES, "sk": _sort_key(change.sequence)}
+        if self._actor:
+            entry["actor"] = self._actor
         writes = [
             *content_writes,
             {
@@ -208,6 +228,54 @@ class DynamoChangeLog:
             ConsistentRead=True,
         )
         return [_change(item) for item in response.get("Items", [])]
+
+    def claim_events(self, limit: int, claimant: str, lease: dt.timedelta) -> list[Change]:
+        now = self._clock()
+        request: dict[str, Any] = {
+            "KeyConditionExpression": "pk = :pk",
+            "FilterExpression": _UNHELD,
+            "ExpressionAttributeValues": {":pk": _OUTBOX, ":now": _millis(now)},
+            "Limit": limit,
+            "ConsistentRead": True,
+        }
+        claimed: list[Change] = []
+        for _ in range(_MAX_QUERIES):  # held events are read and skipped; a bounded number of pages each run
+            response = self._table.query(**request)
+            for item in response.get("Items", []):
+                if len(claimed) < limit and self._claim(item["sk"], claimant, now, now + lease):
+                    claimed.append(_change(item))
+            if len(claimed) >= limit or "LastEvaluatedKey" not in response:
+                break
+            request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+        return claimed
+
+    def _claim(self, sort_key: str, claimant: str, now: dt.datetime, until: dt.datetime) -> bool:
+        # Still pending (not cleared by the relay that sent it), and held by no other relay.
+        try:
+            self._table.update_item(
+                Key={"pk": _OUTBOX, "sk": sort_key},
+                UpdateExpression="SET claimant = :me, claim_until = :until",
+                ConditionExpression=f"attribute_exists(pk) AND ({_UNHELD})",
+                ExpressionAttributeValues={":me": claimant, ":until": _millis(until), ":now": _millis(now)},
+            )
+        except ClientError as error:
+            if error.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException":
+                return False  # another relay took it first
+            raise
+        return True
+
+    def release_events(self, sequences: Sequence[int], claimant: str) -> None:
+        for sequence in sequences:
+            try:
+                self._table.update_item(
+                    Key={"pk": _OUTBOX, "sk": _sort_key(sequence)},
+                    UpdateExpression="REMOVE claimant, claim_until",
+                    ConditionExpression="claimant = :me",
+                    ExpressionAttributeValues={":me": claimant},
+                )
+            except ClientError as error:
+                if error.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
+                    raise  # otherwise its claim lapsed and another relay holds it now
 
     def events_sent(self, sequences: Sequence[int]) -> None:
         with self._table.batch_writer() as batch:

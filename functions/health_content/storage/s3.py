@@ -9,9 +9,13 @@ from typing import Any
 from botocore.exceptions import ClientError
 
 from health_content.publishing.report import PublishReport, PublishStatus
-from health_content.publishing.source import SourceObject
+from health_content.publishing.source import SourceObject, UnpublishRequest
 
+PUBLISHED_BY_METADATA = "published-by"
 REPORT_PREFIX = "reports/"
+# The outcome of each version, so that an operator waiting for a version learns it even when a later one has
+# been reported since; expired by the bucket's lifecycle.
+VERSION_REPORT_PREFIX = "reports-by-version/"
 RETRACTION_PREFIX = "retractions/"
 STATUS_TAG = "publish-status"
 
@@ -19,6 +23,10 @@ STATUS_TAG = "publish-status"
 def report_key(key: str) -> str:
     """Where the outcome of publishing ``key`` is written, outside the prefixes that trigger ingest."""
     return REPORT_PREFIX + key
+
+
+def version_report_key(key: str, version_id: str) -> str:
+    return f"{VERSION_REPORT_PREFIX}{key}/{version_id}.json"
 
 
 def retraction_key(key: str) -> str:
@@ -52,6 +60,7 @@ class S3ContentSource:
             version_id=_version(response.get("VersionId")),
             body=data,
             last_modified=response["LastModified"],
+            published_by=(response.get("Metadata") or {}).get(PUBLISHED_BY_METADATA),
         )
 
     def latest_version_id(self, key: str) -> str | None:
@@ -72,24 +81,40 @@ class S3ContentSource:
             if report.version_id:
                 tagging["VersionId"] = report.version_id
             self._s3.put_object_tagging(**tagging)
-        self._s3.put_object(
-            Bucket=self._bucket,
-            Key=report_key(report.key),
-            Body=report.model_dump_json(indent=2).encode(),
-            ContentType="application/json",
-        )
+        body = report.model_dump_json(indent=2).encode()
+        if report.version_id:
+            self._s3.put_object(
+                Bucket=self._bucket,
+                Key=version_report_key(report.key, report.version_id),
+                Body=body,
+                ContentType="application/json",
+            )
+        self._s3.put_object(Bucket=self._bucket, Key=report_key(report.key), Body=body, ContentType="application/json")
 
-    def read_outcome(self, key: str) -> PublishReport | None:
-        body = self._read(report_key(key))
+    def read_outcome(self, key: str, version_id: str | None = None) -> PublishReport | None:
+        body = self._read(report_key(key) if version_id is None else version_report_key(key, version_id))
         return None if body is None else PublishReport.model_validate_json(body)
 
-    def retraction_reason(self, key: str) -> str | None:
-        body = self._read(retraction_key(key))
-        return None if body is None else str(json.loads(body).get("reason") or "") or None
+    def unpublish_request(self, key: str) -> UnpublishRequest | None:
+        try:
+            response = self._s3.get_object(Bucket=self._bucket, Key=retraction_key(key))
+        except ClientError as error:
+            if is_missing(error):
+                return None
+            raise
+        with response["Body"] as body:
+            recorded = json.loads(body.read())
+        reason = str(recorded.get("reason") or "") or None
+        return UnpublishRequest(key, reason, _version(response.get("VersionId")), recorded.get("requested_by"))
 
-    def record_retraction(self, key: str, reason: str, requested_at: dt.datetime) -> None:
-        """Say why ``key`` is being unpublished, for the ingest function to report when it removes it."""
+    def record_retraction(
+        self, key: str, reason: str, requested_at: dt.datetime, requested_by: str | None = None
+    ) -> None:
+        """Say why ``key`` is being unpublished (and by whom), for the ingest function to report when it removes
+        it."""
         document = {"key": key, "reason": reason, "requested_at": requested_at.isoformat()}
+        if requested_by:
+            document["requested_by"] = requested_by
         self._s3.put_object(
             Bucket=self._bucket,
             Key=retraction_key(key),
@@ -97,9 +122,12 @@ class S3ContentSource:
             ContentType="application/json",
         )
 
-    def forget_retraction(self, key: str) -> None:
-        """``key`` is published again: a later removal must not report the old withdrawal's reason."""
-        self._s3.delete_object(Bucket=self._bucket, Key=retraction_key(key))
+    def forget_unpublish_request(self, request: UnpublishRequest) -> None:
+        # That version of the record only, for good: a reason recorded since stays current.
+        if request.record is None:
+            self._s3.delete_object(Bucket=self._bucket, Key=retraction_key(request.key))
+        else:
+            self._s3.delete_object(Bucket=self._bucket, Key=retraction_key(request.key), VersionId=request.record)
 
     def _read(self, key: str) -> bytes | None:
         try:
