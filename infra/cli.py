@@ -3,13 +3,16 @@
 validate, publish, unpublish and status work on a deployed stack (``--stack``) or a bucket
 (``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
 one or two plain lines and an exit code (``ExitCode``; docs/deploying.md lists them);
-``--debug`` shows the traceback instead.
+``--debug`` shows the traceback instead. Everything is printed as text, never read as Rich markup
+(messages quote patterns such as ``[a-z0-9]``); ``--json`` gives scripts what validate, status and
+``partners add`` found, and any output that is not a terminal gets whole lines and uncut table cells.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import sys
 import time
@@ -21,6 +24,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from health_content import __version__
 from health_content.articles.model import Review
@@ -42,8 +46,10 @@ from infra.aws_target import (
 from infra.aws_target import client as aws_client
 
 app = typer.Typer(help="Publish and check the health-content API's content.", no_args_is_help=True)
-console = Console()
-errors = Console(stderr=True, soft_wrap=True)  # a message is a line, however wide the terminal
+console = Console(markup=False, highlight=False)
+errors = Console(stderr=True, soft_wrap=True, markup=False, highlight=False)  # a message is a line, however wide
+# The width of output that is not a terminal: wider than any line or table the commands print.
+UNBOUNDED = 100_000
 _options = {"debug": False}
 PARTNER_NAME = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
@@ -54,6 +60,7 @@ Bucket = Annotated[str | None, typer.Option(help="Content bucket, instead of --s
 EndpointUrl = Annotated[str | None, typer.Option(help="AWS endpoint: the local stack's, as `make serve` prints.")]
 Region = Annotated[str | None, typer.Option(help="AWS region (default: from your AWS config).")]
 Timeout = Annotated[float, typer.Option(help="Seconds to wait for the ingest function's verdicts.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print what was found as one JSON document, for scripts.")]
 
 
 def _version(value: bool) -> None:
@@ -70,6 +77,14 @@ def main(
     ] = False,
 ) -> None:
     _options["debug"] = debug
+    if not console.is_terminal:
+        # A script, a pipe or a file reads it: whole lines, and no table cell cut to fit 80 columns.
+        console.soft_wrap = True
+        console.width = UNBOUNDED
+
+
+def _print_json(document: Any) -> None:
+    typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
 
 
 def speaks_plainly(command: Command) -> Command:
@@ -85,7 +100,7 @@ def speaks_plainly(command: Command) -> Command:
             if _options["debug"]:
                 raise
             plain = explain(error, kwargs.get("endpoint_url"))
-            errors.print(plain.message, markup=False, highlight=False)
+            errors.print(plain.message)
             raise typer.Exit(plain.code) from None
 
     return wrapper  # type: ignore[return-value]
@@ -93,12 +108,23 @@ def speaks_plainly(command: Command) -> Command:
 
 @app.command()
 @speaks_plainly
-def validate(content: ContentDir = publish.CONTENT_DIR) -> None:
+def validate(content: ContentDir = publish.CONTENT_DIR, as_json: AsJson = False) -> None:
     """Validate every document under content/ with the models the ingest function uses."""
     documents = publish.collect(content)
-    _show_invalid(documents)
     invalid = [d for d in documents if not d.valid]
-    console.print(f"{len(documents) - len(invalid)} valid, {len(invalid)} invalid document(s).")
+    if as_json:
+        _print_json(
+            {
+                "valid": len(documents) - len(invalid),
+                "invalid": len(invalid),
+                "documents": [
+                    {"path": str(d.path), "key": d.key, "valid": d.valid, "reasons": list(d.reasons)} for d in documents
+                ],
+            }
+        )
+    else:
+        _show_invalid(documents)
+        console.print(f"{len(documents) - len(invalid)} valid, {len(invalid)} invalid document(s).")
     if invalid:
         raise typer.Exit(ExitCode.CONTENT)
 
@@ -244,9 +270,7 @@ class ProgressLines:
         eta = f", ETA {_duration(left / rate)}" if rate > 0 and left > 0 else ""
         share = f" ({100 * self.done / self.total:.0f}%)" if self.total else ""
         tail = f"  {note}" if note else ""
-        self.out.print(
-            f"{self.what}: {self.done:,}/{self.total:,}{share}, {rate:.1f}/s{eta}{tail}", markup=False, highlight=False
-        )
+        self.out.print(f"{self.what}: {self.done:,}/{self.total:,}{share}, {rate:.1f}/s{eta}{tail}")
 
 
 def _duration(seconds: float) -> str:
@@ -318,25 +342,60 @@ def unpublish(
 
 @app.command()
 @speaks_plainly
-def status(stack: Stack = None, bucket: Bucket = None, endpoint_url: EndpointUrl = None, region: Region = None) -> None:
+def status(
+    stack: Stack = None,
+    bucket: Bucket = None,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+    as_json: AsJson = False,
+) -> None:
     """What is published: each document's version, when it was uploaded, and the ingest function's verdict."""
     target = resolve(stack, bucket, region, endpoint_url)
     found = publish.states(target.client("s3"), target.bucket)
     today = dt.datetime.now(dt.UTC).date()
-    table = Table("document", "version", "uploaded", "verdict", "medical review", "reasons")
-    for state in found:
-        reasons = "; ".join(state.report.reasons) if state.report and state.verdict == "rejected" else ""
-        uploaded = state.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if state.uploaded_at else ""
-        review = _review_summary(state.review, today) if state.review else ""
-        table.add_row(state.key, (state.version_id or "")[:12], uploaded, state.verdict, review, reasons)
-    console.print(table)
     served = sum(state.served for state in found)
-    console.print(f"{served} of {len(found)} document(s) in s3://{target.bucket} are served as they are now.")
     overdue = [state.key for state in found if state.review and state.review.status(today) == "overdue"]
-    if overdue:
-        console.print(f"{len(overdue)} article(s) past their next medical review: {', '.join(overdue)}")
+    if as_json:
+        _print_json(
+            {
+                "bucket": target.bucket,
+                "served": served,
+                "documents": [_state_document(state, today) for state in found],
+                "overdue_reviews": overdue,
+            }
+        )
+    else:
+        table = Table("document", "version", "uploaded", "verdict", "medical review", "reasons")
+        for state in found:
+            uploaded = state.uploaded_at.strftime("%Y-%m-%d %H:%M UTC") if state.uploaded_at else ""
+            review = _review_summary(state.review, today) if state.review else ""
+            reasons = "; ".join(_rejection_reasons(state))
+            table.add_row(state.key, (state.version_id or "")[:12], uploaded, state.verdict, review, reasons)
+        console.print(table)
+        console.print(f"{served} of {len(found)} document(s) in s3://{target.bucket} are served as they are now.")
+        if overdue:
+            console.print(f"{len(overdue)} article(s) past their next medical review: {', '.join(overdue)}")
     if served < len(found):
         raise typer.Exit(ExitCode.CONTENT)
+
+
+def _rejection_reasons(state: publish.DocumentState) -> list[str]:
+    return list(state.report.reasons) if state.report and state.verdict == "rejected" else []
+
+
+def _state_document(state: publish.DocumentState, today: dt.date) -> dict[str, Any]:
+    review = state.review
+    return {
+        "key": state.key,
+        "version_id": state.version_id,
+        "content_hash": state.content_hash,
+        "uploaded_at": state.uploaded_at.isoformat() if state.uploaded_at else None,
+        "verdict": state.verdict,
+        "served": state.served,
+        "reasons": _rejection_reasons(state),
+        "warnings": list(state.report.warnings) if state.report and state.verdict != "pending" else [],
+        "review": None if review is None else {**review.model_dump(mode="json"), "status": review.status(today)},
+    }
 
 
 partners_app = typer.Typer(help="Partner API keys and their usage (stacks deployed with RequireApiKeys=true).")
@@ -364,6 +423,7 @@ def partners_add(
     plan: Annotated[str, typer.Option(help="Usage plan: free or partner.")] = "free",
     endpoint_url: EndpointUrl = None,
     region: Region = None,
+    as_json: AsJson = False,
 ) -> None:
     """Create a key for a partner in a usage plan and print it (it is shown only once)."""
     if not PARTNER_NAME.fullmatch(name):
@@ -371,8 +431,11 @@ def partners_add(
     key, value = partners.add(
         _apigateway(region, endpoint_url), _directory(stack, region, endpoint_url), stack, name, plan
     )
+    if as_json:
+        _print_json({"partner": key.name, "key_id": key.key_id, "plan": key.plan, "value": value})
+        return
     console.print(f"Partner {key.name} has key {key.key_id} in plan {key.plan}. Give them this value, shown once:")
-    console.print(value, soft_wrap=True, highlight=False)
+    console.print(value, soft_wrap=True)
     console.print("They send it in the x-api-key header.")
 
 
@@ -483,7 +546,7 @@ def _review_summary(review: Review, today: dt.date) -> str:
 def _show_invalid(documents: list[publish.LocalDocument]) -> None:
     for document in documents:
         for reason in document.reasons:
-            errors.print(f"[red]{document.path}[/red]: {reason}")
+            errors.print(Text.assemble((str(document.path), "red"), f": {reason}"))
 
 
 if __name__ == "__main__":

@@ -238,3 +238,26 @@ def test_status_names_the_articles_past_their_next_review(
     result = _run("status", "--bucket", BUCKET)
     assert "OVERDUE: reviewed 2025-01-10, next 2026-01-10" in " ".join(result.output.split())
     assert f"1 article(s) past their next medical review: {SEED_KEY}" in " ".join(result.output.split())
+
+
+def test_a_validation_message_is_printed_as_it_is_not_read_as_markup(tmp_path: Path, seed_document) -> None:
+    # Pydantic quotes the tag pattern, ^[a-z0-9][a-z0-9 -]{0,49}$, which Rich would read as a style.
+    article = tmp_path / "articles" / "id" / "kram-otot-betis.json"
+    article.parent.mkdir(parents=True)
+    article.write_text(json.dumps({**seed_document, "tags": ["Bukan Tag!"]}), encoding="utf-8")
+    pattern = "String should match pattern '^[a-z0-9][a-z0-9 -]{0,49}$'"
+    for command in (["validate"], ["publish", "--bucket", BUCKET]):
+        result = _run(*command, "--content", str(tmp_path))
+        assert result.exit_code == ExitCode.CONTENT and f"tags.0: {pattern}" in result.output, result.output
+    found = json.loads(_run("validate", "--content", str(tmp_path), "--json").stdout)
+    assert (found["valid"], found["invalid"]) == (0, 1)
+    assert found["documents"][0]["reasons"] == [f"tags.0: {pattern}"]
+
+
+def test_status_gives_a_script_whole_names_and_json(seeded_fresh: LocalStack) -> None:
+    table = _run("status", "--bucket", BUCKET)  # not a terminal: nothing is cut to fit one
+    assert SEED_KEY in table.output and "causes/causes.json" in table.output and "…" not in table.output
+    found = json.loads(_run("status", "--bucket", BUCKET, "--json").stdout)
+    assert found["served"] == 2 and [d["key"] for d in found["documents"]] == [SEED_KEY, "causes/causes.json"]
+    article = found["documents"][0]
+    assert (article["verdict"], article["served"], article["review"]["status"]) == ("published", True, "not-reviewed")

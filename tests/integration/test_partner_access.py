@@ -5,6 +5,7 @@ Each test builds its own stack (partners and keys change it).
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -31,10 +32,11 @@ def _cli(*args: str) -> Any:
 
 
 def _add(name: str, plan: str) -> str:
-    result = _cli("partners", "add", name, "--plan", plan)
+    result = _cli("partners", "add", name, "--plan", plan, "--json")
     assert result.exit_code == 0, result.output
-    [value] = re.findall(r"^([A-Za-z0-9]{20,})$", result.output, re.MULTILINE)
-    return value
+    added = json.loads(result.stdout)
+    assert (added["partner"], added["plan"]) == (name, plan)
+    return str(added["value"])
 
 
 def _runner(stack: LocalStack, required: bool = True) -> Client:
@@ -86,7 +88,13 @@ def test_without_a_valid_key_the_content_is_refused_but_what_embeds_need_is_not(
 
 
 def test_a_revoked_key_is_refused_and_listed_as_revoked(seeded_fresh: LocalStack) -> None:
-    key = _add("klinik-lama", "free")
+    printed = _cli("partners", "add", "klinik-lama", "--plan", "free")
+    assert printed.exit_code == 0, printed.output
+    # Captured by a script, each line is whole: none is wrapped at 80 columns.
+    announcement, key, last = printed.output.splitlines()
+    shown_once = r"Partner klinik-lama has key \w+ in plan free\. Give them this value, shown once:"
+    assert re.fullmatch(shown_once, announcement)
+    assert re.fullmatch(r"[A-Za-z0-9]{20,}", key) and last == "They send it in the x-api-key header."
     api = _runner(seeded_fresh)
     assert api.get("/v1/articles", headers={"x-api-key": key}).status_code == 200
     revoked = _cli("partners", "revoke", "klinik-lama")
