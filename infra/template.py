@@ -59,6 +59,33 @@ def metrics_namespace() -> str:
     return str(load_template()["Mappings"]["Service"]["Names"]["MetricsNamespace"])
 
 
+def function_environment(resources: dict[str, str]) -> dict[str, str]:
+    """Every environment variable the template gives a function (the Globals' and each function's own), with the
+    parameters' defaults, and ``resources`` naming the resources a variable refers to (``!Ref ContentTable``).
+
+    The local stack runs every function in one process, so one name must have one value for all of them."""
+    template = load_template()
+    defaults = {name: parameter.get("Default") for name, parameter in template["Parameters"].items()}
+    declared = [template["Globals"]["Function"].get("Environment", {}).get("Variables", {})]
+    declared += [
+        resource["Properties"].get("Environment", {}).get("Variables", {})
+        for resource in template["Resources"].values()
+        if resource["Type"] == "AWS::Serverless::Function"
+    ]
+    environment: dict[str, str] = {}
+    for variables in declared:
+        for name, value in variables.items():
+            if isinstance(value, dict):
+                [(function, argument)] = value.items()
+                if function != "Ref":
+                    raise ValueError(f"{name}: {function} is not played locally")
+                value = defaults[argument] if argument in defaults else resources[argument]
+            if environment.get(name, value) != value:
+                raise ValueError(f"{name} is {environment[name]!r} for one function and {value!r} for another")
+            environment[name] = str(value)
+    return environment
+
+
 def table_definition(table_name: str) -> dict[str, Any]:
     """CreateTable arguments for the serving index, taken from the ContentTable resource."""
     properties = resource_properties("ContentTable")

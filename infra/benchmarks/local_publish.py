@@ -72,9 +72,9 @@ def main(arguments: Sequence[str] | None = None) -> int:
 
 def in_process(content: Path, batch_size: int, limit: int | None) -> int:
     os.environ["POWERTOOLS_LOG_LEVEL"] = "WARNING"  # before Powertools' logger is built, on import
-    from infra.local.serve import LOCAL_ENVIRONMENT
+    from infra.local.serve import TABLE, local_environment
 
-    os.environ.update(LOCAL_ENVIRONMENT)
+    os.environ.update(local_environment())
     os.environ.pop("AWS_ENDPOINT_URL", None)
 
     import boto3
@@ -96,7 +96,7 @@ def in_process(content: Path, batch_size: int, limit: int | None) -> int:
     print(f"{len(documents):,} documents from {content}; {rss:.0f} MB resident before the stack; {load()}", flush=True)
 
     with mock_aws():
-        name = LOCAL_ENVIRONMENT["CONTENT_TABLE_NAME"]
+        name = TABLE
         stack = LocalStack.create(name, name, subscriber=False)  # as `make serve` makes it
         s3 = boto3.client("s3")
         verdicts: Counter[str] = Counter()

@@ -45,12 +45,14 @@ def rest_api_event(
     source_ip: str = "127.0.0.1",
     domain_name: str = "localhost",
     api_key: tuple[str, str] | None = None,
+    sent_path: str | None = None,
 ) -> dict[str, Any]:
     """A REST API proxy event for ``method path?query``.
 
     ``stage_in_path`` mimics the default execute-api URL, where the client's path starts
     with ``/<stage>`` but the function sees the path without it. ``api_key`` is the (value, id) of the
-    partner key the request came with, where the method required one.
+    partner key the request came with, where the method required one. ``sent_path`` is the path as the client
+    sent it, when API Gateway gives the function another (it drops slashes the path starts with).
     """
     multi_query: dict[str, list[str]] = {}
     if isinstance(query, str):
@@ -79,7 +81,7 @@ def rest_api_event(
             "resourceId": "local",
             "resourcePath": "/{proxy+}",
             "httpMethod": method.upper(),
-            "path": f"/{stage}{path}" if stage_in_path else path,
+            "path": f"/{stage}{sent_path or path}" if stage_in_path else sent_path or path,
             "stage": stage,
             "requestId": request_id,
             "extendedRequestId": request_id,

@@ -50,6 +50,12 @@ class ApiGatewayAdapter:
             identity, refusal = self._key_gate.identify(request.method, request.path, request.headers.get("x-api-key"))
             if refusal is not None:
                 return to_wsgi_response(refusal)(environ, start_response)
+        # API Gateway gives the function a path that starts with `//` as if it started with `/` (it keeps the
+        # path as sent in requestContext.path); an empty segment further on reaches the function, which answers
+        # 404 (recorded on AWS: localstack's tests/aws/services/apigateway/test_apigateway_lambda.py, 2024).
+        # (werkzeug's request.path drops them too; the path as sent has as many as PATH_INFO starts with.)
+        raw = environ.get("PATH_INFO") or "/"
+        sent = "/" * max(1, len(raw) - len(raw.lstrip("/"))) + request.path.lstrip("/")
         event = rest_api_event(
             request.method,
             request.path,
@@ -61,6 +67,7 @@ class ApiGatewayAdapter:
             source_ip=request.remote_addr or "127.0.0.1",
             domain_name=self._domain_name,
             api_key=(identity.value, identity.key_id) if identity else None,
+            sent_path=sent,
         )
         started = time.perf_counter()
         with self._one_at_a_time:

@@ -4,7 +4,8 @@
    state in memory, without HTTP);
 2. the bucket and table are created from template.yaml;
 3. content/ is published through the real ingest handler;
-4. the real API handler serves http://127.0.0.1:$PORT through an API Gateway adapter.
+4. the real API handler serves http://127.0.0.1:$PORT through an API Gateway adapter, with every environment
+   variable template.yaml gives the functions, and the metrics they log put into moto's CloudWatch.
 
 Documents uploaded later (for example with ``content-api publish --bucket ... --endpoint-url ...``)
 are ingested too, by a thread that plays the bucket's S3 -> Lambda notification.
@@ -18,7 +19,7 @@ import signal
 import sys
 import threading
 import time
-from typing import Any
+from typing import Any, TextIO, cast
 
 import boto3
 from moto import mock_aws
@@ -26,6 +27,7 @@ from moto.server import ThreadedMotoServer
 from werkzeug.serving import make_server
 
 from infra import template
+from infra.local.emf import MetricLogs
 from infra.local.gateway import KeyGate
 from infra.local.http_adapter import ApiGatewayAdapter
 from infra.local.stack import LocalStack
@@ -34,23 +36,29 @@ BUCKET = "health-content-local"
 TABLE = "health-content-local"
 REGION = "us-east-1"
 
-LOCAL_ENVIRONMENT = {
-    "AWS_ACCESS_KEY_ID": "local",
-    "AWS_SECRET_ACCESS_KEY": "local",
-    "AWS_DEFAULT_REGION": REGION,
-    "CONTENT_TABLE_NAME": TABLE,
-    "EVENT_BUS_NAME": f"{TABLE}-changes",
-    "CONTENT_BUCKET_NAME": BUCKET,
-    "POWERTOOLS_SERVICE_NAME": template.service_name(),
-    "POWERTOOLS_METRICS_NAMESPACE": template.metrics_namespace(),
-    "POWERTOOLS_TRACE_DISABLED": "true",
-    "POWERTOOLS_METRICS_DISABLED": "true",
-    "POWERTOOLS_LOG_LEVEL": "WARNING",
+# The names the template's resources have on the local stack (LocalStack.create names the bus after the table).
+LOCAL_RESOURCES = {"ContentTable": TABLE, "ContentBucket": BUCKET, "ChangeEventBus": f"{TABLE}-changes"}
+# Where the local stack differs from the template's defaults, and why.
+LOCAL_SETTINGS = {
+    "POWERTOOLS_LOG_LEVEL": "WARNING",  # the terminal shows the access log; INFO lines would bury it
     "ENABLE_DOCS": "true",
     "CORS_ALLOWED_ORIGINS": "*",
     # Short, so that a document published while the server runs shows up within seconds.
     "CONTENT_CACHE_TTL_SECONDS": "2",
 }
+
+
+def local_environment() -> dict[str, str]:
+    """Every variable template.yaml gives the functions (with LOCAL_SETTINGS), moto's fake credentials, and no
+    X-Ray (there is no daemon to send traces to). PUBLIC_BASE_URL is set once the port is known."""
+    return {
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": REGION,
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        **template.function_environment(LOCAL_RESOURCES),
+        **LOCAL_SETTINGS,
+    }
 
 
 def _pump_events(stack: LocalStack, ingest: Any, stop: threading.Event) -> None:
@@ -72,7 +80,7 @@ def main() -> int:
     moto.start()
     moto_host, moto_port = moto.get_host_and_port()
     endpoint = f"http://{moto_host}:{moto_port}"
-    os.environ.update(LOCAL_ENVIRONMENT)
+    os.environ.update(local_environment())
     os.environ.pop("AWS_ENDPOINT_URL", None)
     # The server is for other processes (content-api); this one's clients (ingest, the indexer, the API) call
     # moto's backends in memory, the state the server serves. Over HTTP every call cost a new connection and a
@@ -81,6 +89,8 @@ def main() -> int:
     in_memory.start()
     # Links name the configured address, as on AWS with a custom domain; never the request's Host.
     os.environ["PUBLIC_BASE_URL"] = f"http://127.0.0.1:{port}"
+    # What CloudWatch Logs does on AWS: the usage metric the API logs becomes figures `partners usage` reads.
+    sys.stdout = cast("TextIO", MetricLogs(sys.stdout, boto3.client("cloudwatch", region_name=REGION)))
 
     # Imported after the environment is set: Powertools reads its log level and switches on import.
     from api.handler import lambda_handler as api_handler

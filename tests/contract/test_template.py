@@ -12,6 +12,7 @@ import pytest
 
 from health_content.changes.events import EVENT_SOURCE
 from health_content.settings import Settings
+from infra.local import serve
 from infra.template import REPO_ROOT, load_template, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
@@ -342,6 +343,35 @@ def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:
         }
         unread = {name for name in variables if not name.startswith("POWERTOOLS_")} - read
         assert not unread, f"{function} gets {sorted(unread)}, which no setting reads"
+
+
+def test_the_local_stack_gives_the_functions_every_variable_the_template_gives_them() -> None:
+    # `make serve` plays every function in one process: with the template's variables, so that it answers as the
+    # stack does (RateLimit-Policy needs STAGE_RATE_LIMIT), and its defaults but where LOCAL_SETTINGS says why not.
+    template = load_template()
+    given = {
+        name: value
+        for variables in [
+            template["Globals"]["Function"]["Environment"]["Variables"],
+            *(
+                (resource["Properties"].get("Environment") or {}).get("Variables", {})
+                for resource in template["Resources"].values()
+                if resource["Type"] == "AWS::Serverless::Function"
+            ),
+        ]
+        for name, value in variables.items()
+    }
+    local = serve.local_environment()
+    assert not given.keys() - local.keys(), "the local stack leaves these out"
+    for name, value in given.items():
+        if name in serve.LOCAL_SETTINGS:
+            continue
+        if isinstance(value, str):
+            assert local[name] == value, name
+        elif value["Ref"] in template["Parameters"]:
+            assert local[name] == str(template["Parameters"][value["Ref"]]["Default"]), name
+        else:
+            assert local[name] == serve.LOCAL_RESOURCES[value["Ref"]], name
 
 
 def _as_list(value: str | list[str]) -> list[str]:

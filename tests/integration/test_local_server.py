@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import json
 import os
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 
+import boto3
 import pytest
 
+from infra import template
 from infra.template import REPO_ROOT
 from tests.local_stack_process import LocalStackProcess, running_local_stack
 
@@ -61,6 +65,7 @@ def test_the_seed_article_is_served_over_http(server) -> None:
     status, headers, body = _get(f"{base}/v1/articles/kram-otot-betis")
     assert status == 200
     assert headers["Content-Type"] == "application/json"
+    assert headers["RateLimit-Policy"] == '"stage";q=100;w=1'  # the template's STAGE_RATE_LIMIT, as deployed
     assert json.loads(body)["slug"] == "kram-otot-betis"
     status, _, _ = _get(f"{base}/v1/articles/kram-otot-betis", {"If-None-Match": headers["ETag"]})
     assert status == 304
@@ -85,6 +90,35 @@ def test_the_demo_partner_page(server) -> None:
     assert f'<script src="{base}/v1/embed.js" async></script>' in page
     assert f'src="{base}/v1/frame/kram-otot-betis/penyebab"' in page
     assert '"type": "rich"' in html.unescape(page)  # the oEmbed JSON, shown as escaped text
+
+
+def test_the_usage_metric_is_stored_as_cloudwatch_would_store_it(stack: LocalStackProcess) -> None:
+    # `content-api partners usage` reads it there; on AWS, CloudWatch Logs makes it from the API's EMF log lines.
+    for _ in range(2):
+        assert _get(f"{stack.base_url}/v1/causes/hipokalsemia")[0] == 200
+    cloudwatch = boto3.client(
+        "cloudwatch",
+        region_name="us-east-1",
+        endpoint_url=stack.moto_endpoint,
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+    )
+    dimensions = [{"Name": "partner", "Value": "anonymous"}, {"Name": "route", "Value": "/v1/causes/<cause_id>"}]
+    deadline = time.monotonic() + 10
+    while True:
+        statistics = cloudwatch.get_metric_statistics(
+            Namespace=template.metrics_namespace(),
+            MetricName="Requests",
+            Dimensions=[*dimensions, {"Name": "service", "Value": template.service_name()}],
+            StartTime=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1),
+            EndTime=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5),
+            Period=86_400,
+            Statistics=["Sum"],
+        )["Datapoints"]
+        if sum(point["Sum"] for point in statistics) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert sum(point["Sum"] for point in statistics) == 2
 
 
 def test_ctrl_c_stops_the_server_cleanly(server) -> None:

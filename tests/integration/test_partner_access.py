@@ -5,6 +5,8 @@ Each test builds its own stack (partners and keys change it).
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import re
 from typing import Any
@@ -45,13 +47,23 @@ def _runner(stack: LocalStack, required: bool = True) -> Client:
     return Client(ApiGatewayAdapter(api_handler.lambda_handler, key_gate=gate))
 
 
-def test_two_partners_are_identified_limited_and_counted_apart(
-    seeded_fresh: LocalStack, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_two_partners_are_identified_limited_and_counted_apart(seeded_fresh: LocalStack) -> None:
     klinik, apotek = _add("klinik-sentosa", "partner"), _add("apotek-sehat", "free")
     api = _runner(seeded_fresh)
-    capsys.readouterr()
+    # The functions' stdout as `make serve` reads it: their EMF lines become CloudWatch metrics.
+    logs = emf.MetricLogs(io.StringIO(), boto3.client("cloudwatch", region_name="us-east-1"))
+    with contextlib.redirect_stdout(logs):
+        _partners_call(api, klinik, apotek)
+    logs.drain()
+    usage = _cli("partners", "usage", "klinik-sentosa", "--days", "1")
+    assert usage.exit_code == 0, usage.output
+    assert re.search(r"/v1/articles/<slug>\s+│\s+3", usage.output) and re.search(r"/v1/causes\s+│\s+1", usage.output)
+    assert "4 request(s) in all" in usage.output
+    other = _cli("partners", "usage", "apotek-sehat", "--days", "1")
+    assert "/v1/articles/<slug>/sections" in other.output and "1 request(s) in all" in other.output
 
+
+def _partners_call(api: Client, klinik: str, apotek: str) -> None:
     for _ in range(3):
         keyed = api.get("/v1/articles/kram-otot-betis", headers={"x-api-key": klinik})
         assert keyed.status_code == 200 and "x-api-key" in keyed.headers["Vary"]  # no shared cache mixes keys
@@ -63,14 +75,6 @@ def test_two_partners_are_identified_limited_and_counted_apart(
     rate, quota = rf'"{STACK}-free-rate";q=5;w=1;{partition}', rf'"{STACK}-free-quota";q=10000;w=86400;{partition}'
     assert re.fullmatch(f"{rate}, {quota}", policy), policy
     assert "RateLimit:" not in str(answered.headers)  # what remains is API Gateway's to know, not ours
-
-    emf.forward(capsys.readouterr().out.splitlines(), boto3.client("cloudwatch", region_name="us-east-1"))
-    usage = _cli("partners", "usage", "klinik-sentosa", "--days", "1")
-    assert usage.exit_code == 0, usage.output
-    assert re.search(r"/v1/articles/<slug>\s+│\s+3", usage.output) and re.search(r"/v1/causes\s+│\s+1", usage.output)
-    assert "4 request(s) in all" in usage.output
-    other = _cli("partners", "usage", "apotek-sehat", "--days", "1")
-    assert "/v1/articles/<slug>/sections" in other.output and "1 request(s) in all" in other.output
 
 
 def test_without_a_valid_key_the_content_is_refused_but_what_embeds_need_is_not(seeded_fresh: LocalStack) -> None:

@@ -50,3 +50,17 @@ def test_concurrent_requests_never_overlap_in_the_handler() -> None:
         list(pool.map(lambda _: Client(client_app).get("/v1/health"), range(16)))
     assert len(handler.events) == 16
     assert handler.most_at_once == 1
+
+
+def test_empty_segments_reach_the_function_as_api_gateway_sends_them() -> None:
+    # As recorded on AWS (localstack's tests/aws/services/apigateway/test_apigateway_lambda.py, 2024): the slashes
+    # a path starts with count as one, the path as sent stays in requestContext.path, an inner `//` is kept.
+    handler = RecordingHandler()
+    client = Client(ApiGatewayAdapter(handler))
+    for sent in ("//v1/articles", "/v1//articles", "/v1/articles/"):
+        client.get("/", environ_overrides={"PATH_INFO": sent})
+    assert [(e["path"], e["requestContext"]["path"]) for e in handler.events] == [
+        ("/v1/articles", "//v1/articles"),
+        ("/v1//articles", "/v1//articles"),
+        ("/v1/articles/", "/v1/articles/"),
+    ]
