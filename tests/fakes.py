@@ -13,7 +13,15 @@ from pathlib import Path
 
 from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
-from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
+from health_content.articles.store import (
+    ArticleListing,
+    ListingFilter,
+    Page,
+    PublishedArticle,
+    StoredAnalysis,
+    StoredVersion,
+    as_stored,
+)
 from health_content.causes.database import FORMAT
 from health_content.causes.prepare import ANALYSIS_VERSION
 from health_content.causes.store import ArticleMentions, CauseMention, PublishedCauses
@@ -162,7 +170,12 @@ class InMemoryArticleStore:
         else:
             return None
         self.puts += 1
-        self.items[key] = published
+        previous = (
+            None
+            if current is None
+            else StoredVersion(current.content_hash, current.date_published, current.date_modified)
+        )
+        self.items[key] = as_stored(published, previous)
         self.listings[key] = _listing(published)
         self.changes.retractions.pop(key, None)
         return self.changes.append(note, "article", article.slug, article.locale, published.content_hash)

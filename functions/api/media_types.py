@@ -9,6 +9,12 @@ HTML = "text/html"
 XML = "text/xml"
 CSS = "text/css"
 JAVASCRIPT = "text/javascript"
+OEMBED_JSON = "application/json+oembed"
+OEMBED_XML = "text/xml+oembed"
+SVG = "image/svg+xml"
+
+# The `format` an article is asked for as a page to read (negotiation.FORMATS).
+PAGE_FORMAT = "html"
 
 
 def with_charset(media_type: str) -> str:

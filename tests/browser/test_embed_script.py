@@ -74,7 +74,7 @@ def test_a_section_renders_with_attribution_and_disclaimer(page: Page, partner: 
     attribution = page.locator("#causes").locator(".kse-attribution")
     assert "Sumber:" in attribution.inner_text() and "Konten Sehat API" in attribution.inner_text()
     canonical = page.locator("#causes").locator(".kse-canonical")
-    assert canonical.get_attribute("href").endswith("/v1/articles/kram-otot-betis")  # the article as a page to read
+    assert canonical.get_attribute("href").endswith("/v1/articles/kram-otot-betis?format=html")  # the page to read
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "partner-page.png"), full_page=True)
 

@@ -91,10 +91,15 @@ def test_an_unknown_article_is_none(articles: ArticleStore) -> None:
     assert articles.get("id", "tidak-ada") is None
 
 
+def _first_stored(published: PublishedArticle) -> PublishedArticle:
+    """An article as a store keeps it when it is the first version: first published, and changed, then."""
+    return replace(published, first_published_at=published.published_at, content_changed_at=published.published_at)
+
+
 def test_an_article_round_trips(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
     published = _article(seed_document)
     assert articles.put_if_changed(published) is not None
-    assert articles.get("id", "kram-otot-betis") == published
+    assert articles.get("id", "kram-otot-betis") == _first_stored(published)
 
 
 def test_the_same_content_is_not_written_again(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
@@ -102,14 +107,34 @@ def test_the_same_content_is_not_written_again(articles: ArticleStore, seed_docu
     articles.put_if_changed(first)
     later = replace(first, published_at=PUBLISHED_AT + dt.timedelta(hours=1), source_version="version-2")
     assert articles.put_if_changed(later) is None
-    assert articles.get("id", "kram-otot-betis") == first  # still the first write, untouched
+    assert articles.get("id", "kram-otot-betis") == _first_stored(first)  # still the first write, untouched
 
 
 def test_changed_content_replaces_the_article(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
     articles.put_if_changed(_article(seed_document))
     changed = _article(seed_document, title="Judul baru")
     assert articles.put_if_changed(changed) is not None
-    assert articles.get("id", "kram-otot-betis") == changed
+    assert articles.get("id", "kram-otot-betis") == _first_stored(changed)
+
+
+def test_an_article_keeps_when_it_was_first_published_and_when_its_content_changed(
+    articles: ArticleStore, seed_document: dict[str, Any]
+) -> None:
+    articles.put_if_changed(_article(seed_document))
+    hour = dt.timedelta(hours=1)
+    # The same content again, with a new release's search analysis: rewritten, but its content is as it was.
+    rewritten = replace(_article(seed_document), published_at=PUBLISHED_AT + hour, search_analysis=b"rebuilt")
+    assert articles.put_if_changed(rewritten) is not None
+    stored = articles.get("id", "kram-otot-betis")
+    assert stored is not None and stored.published_at == PUBLISHED_AT + hour
+    assert (stored.date_published, stored.date_modified) == (PUBLISHED_AT, PUBLISHED_AT)
+    edited = replace(_article(seed_document, title="Judul baru"), published_at=PUBLISHED_AT + 2 * hour)
+    articles.put_if_changed(edited)
+    stored = articles.get("id", "kram-otot-betis")
+    assert stored is not None and (stored.date_published, stored.date_modified) == (
+        PUBLISHED_AT,
+        PUBLISHED_AT + 2 * hour,
+    )
 
 
 def test_articles_are_kept_per_locale(articles: ArticleStore, seed_document: dict[str, Any]) -> None:
@@ -185,7 +210,7 @@ def test_an_article_too_large_to_store_is_rejected_and_nothing_changes(articles:
         articles.check_fits(huge)
     with pytest.raises(DocumentRejected, match="bytes"):
         articles.put_if_changed(huge)
-    assert articles.get("id", "kram-otot-betis") == before
+    assert articles.get("id", "kram-otot-betis") == _first_stored(before)
     articles.check_fits(before)  # a normal article fits
 
 
@@ -1118,7 +1143,8 @@ def test_an_article_published_before_listing_items_existed_is_listed_after_its_n
         if item["pk"].startswith(("LISTING#", "TAG#")):
             moto_table.delete_item(Key={"pk": item["pk"], "sk": item["sk"]})
         elif item["pk"].startswith("ARTICLES#"):
-            moto_table.update_item(Key={"pk": item["pk"], "sk": item["sk"]}, UpdateExpression="REMOVE listing")
+            removal = "REMOVE listing, first_published_at, content_changed_at"
+            moto_table.update_item(Key={"pk": item["pk"], "sk": item["sk"]}, UpdateExpression=removal)
     assert store.list("id", 10, None).items == []
     logged = DynamoChangeLog(moto_table).latest_sequence()
 

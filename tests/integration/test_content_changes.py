@@ -12,16 +12,18 @@ from urllib.parse import parse_qsl, urlsplit
 import boto3
 import pytest
 
+from api import handler as api_handler
 from health_content.articles.model import Article
 from health_content.articles.store import PublishedArticle
 from health_content.publishing.kinds import CAUSES, content_hash
 from health_content.storage.articles import DynamoArticleStore
+from infra import publish
 from infra.local.stack import LocalStack
 from tests.causes_fixtures import taxonomy_document
-from tests.conftest import document_bytes
+from tests.conftest import SEED_KEY, document_bytes
 from tests.hostile_content import HOSTILE, hostile_article
 from tests.html_checks import parse
-from tests.integration.conftest import TABLE, assert_problem, call_api, ingest, put_document
+from tests.integration.conftest import BUCKET, TABLE, assert_problem, call_api, ingest, put_document
 
 # --- service routes, CORS, docs ----------------------------------------------------------
 
@@ -160,3 +162,27 @@ def test_a_bad_updated_since_is_a_400_naming_it(seeded_fresh: LocalStack, value:
         call_api("GET", "/v1/articles", query={"updated_since": value}), 400, "/problems/invalid-request"
     )
     assert [error["name"] for error in body["errors"]] == ["updated_since"]
+
+
+# --- the dates a page gives of its content -----------------------------------------------------
+
+
+def test_publishing_the_same_content_again_leaves_its_dates(seeded_fresh: LocalStack, s3: Any) -> None:
+    # The article as a release before this one stored it, long ago, with another search analysis: `publish
+    # --force` after a release rewrites it (a new analysis), but its text is the one published then.
+    long_ago = "2026-01-05T08:00:00+00:00"
+    boto3.resource("dynamodb", region_name="us-east-1").Table(TABLE).update_item(
+        Key={"pk": "ARTICLES#id", "sk": "ARTICLE#kram-otot-betis"},
+        UpdateExpression="SET published_at = :then, #search = :old REMOVE first_published_at, content_changed_at",
+        ExpressionAttributeNames={"#search": "search"},
+        ExpressionAttributeValues={":then": long_ago, ":old": b"an older release's analysis"},
+    )
+    [article] = [document for document in publish.collect() if document.key == SEED_KEY]
+    publish.upload(s3, BUCKET, [article], force=True)
+    assert [report["status"] for report in ingest(seeded_fresh)] == ["published"]  # rewritten: a new analysis
+
+    api_handler.reset()
+    page = call_api("GET", "/v1/articles/kram-otot-betis", query={"format": "jsonld"}).get_json()
+    assert (page["datePublished"], page["dateModified"]) == (long_ago, long_ago)
+    html = call_api("GET", "/v1/articles/kram-otot-betis", query={"format": "html"}).get_data(as_text=True)
+    assert f'<meta property="article:modified_time" content="{long_ago}">' in html

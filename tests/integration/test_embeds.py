@@ -33,7 +33,8 @@ def test_a_section_fragment_is_self_contained_html(seeded: LocalStack) -> None:
     [embed] = [attributes for tag, attributes in markup.tags if tag == "div"]
     assert embed["lang"] == "id"
     canonical = next(a for t, a in markup.tags if "kse-canonical" in (a.get("class") or ""))
-    assert canonical["href"] == "https://api.example.org/v1/articles/kram-otot-betis"  # the page to read
+    # The page to read, whatever a client accepts (its bare URL gives JSON to a client that accepts anything).
+    assert canonical["href"] == "https://api.example.org/v1/articles/kram-otot-betis?format=html"
 
 
 def test_fragments_are_open_to_any_origin_while_json_keeps_its_allow_list(seeded, monkeypatch) -> None:
@@ -61,7 +62,7 @@ def test_a_public_base_url_replaces_the_stage_url_in_embeds(seeded: LocalStack, 
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://sehat.example/api")
     api_handler.reset()
     body = call_api("GET", SECTION, query={"format": "json"}, stage="prod", stage_in_path=True).get_json()
-    assert body["article"]["url"] == "https://sehat.example/api/v1/articles/kram-otot-betis"
+    assert body["article"]["url"] == "https://sehat.example/api/v1/articles/kram-otot-betis?format=html"
     url = "https://sehat.example/api/v1/articles/kram-otot-betis"
     assert call_api("GET", "/v1/oembed", query={"url": url}).get_json()["provider_url"] == "https://sehat.example/api/"
 
@@ -72,7 +73,7 @@ def test_the_embed_script_gets_the_same_content_as_json(seeded: LocalStack) -> N
     body = response.get_json()
     assert body["sections"][0]["heading"] == "Penyebab kejang"
     assert body["disclaimer"] and body["source"]["name"] and body["labels"]["disclaimer"] == "Penting:"
-    assert body["article"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis"
+    assert body["article"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis?format=html"
     assert body["provider"] == {"name": "Konten Sehat API", "url": "https://api.example.org/"}
 
 
@@ -296,7 +297,7 @@ def test_a_section_frame_carries_its_structured_data(seeded: LocalStack) -> None
     document = json.loads(block)
     assert document["@type"] == "HealthTopicContent" and document["name"] == "Penyebab kejang"
     assert document["hasHealthAspect"] == {"@id": "https://schema.org/CausesHealthAspect"}
-    assert document["isPartOf"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis"
+    assert document["isPartOf"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis?format=html"
     assert document["hasPart"][0]["text"].startswith("Informasi ini bersifat edukatif")
     assert document["isBasedOn"]["name"].startswith("Artikel kesehatan")
 

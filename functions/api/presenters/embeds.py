@@ -10,7 +10,7 @@ from api.models.common import Links
 from api.models.embeds import EmbedArticle, EmbedOut, EmbedProvider, EmbedSection
 from api.presenters.labels import LABELS
 from api.presenters.review import review_out
-from health_content.articles.model import Section
+from health_content.articles.model import ListBlock, Section
 from health_content.reading import ArticleView
 from health_content.vocabulary import Locale
 
@@ -23,7 +23,7 @@ def embed_out(
     return EmbedOut(
         locale=article.locale,
         whole_article=section is None,
-        article=EmbedArticle(slug=article.slug, title=article.title, url=links.absolute(links.article(article.slug))),
+        article=EmbedArticle(slug=article.slug, title=article.title, url=links.absolute(links.page(article.slug))),
         sections=[EmbedSection(id=s.id, heading=s.heading, aspect=s.aspect, blocks=list(s.blocks)) for s in sections],
         source=article.source,
         disclaimer=article.disclaimer,
@@ -39,6 +39,13 @@ def embed_out(
 
 def embed_title(embed: EmbedOut) -> str:
     return embed.article.title if embed.whole_article else f"{embed.sections[0].heading} | {embed.article.title}"
+
+
+def embed_excerpt(embed: EmbedOut, length: int) -> str:
+    """The start of the embed's text, cut at a word, at most ``length`` characters and an ellipsis."""
+    blocks = [block for section in embed.sections for block in section.blocks]
+    text = " ".join(" ".join(b.items) if isinstance(b, ListBlock) else b.text for b in blocks[:2])
+    return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + " …"
 
 
 def embed_section_id(embed: EmbedOut) -> str | None:

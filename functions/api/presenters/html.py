@@ -16,6 +16,9 @@ from api.links import LinkBuilder
 from api.models.embeds import EmbedOut
 from api.presenters.embeds import embed_section_id, embed_title
 from api.presenters.labels import LABELS, REFUSED, RETRACTED
+from api.presenters.oembed import oembed_alternates
+from api.presenters.previews import preview
+from health_content.articles.store import PublishedArticle
 from health_content.vocabulary import Locale
 
 if TYPE_CHECKING:
@@ -38,9 +41,11 @@ def fragment_html(embed: EmbedOut) -> str:
     return _templates().get_template("fragment.html.j2").render(embed=embed)
 
 
-def page_html(embed: EmbedOut, links: LinkBuilder, structured_data: JsonValue, *, layout: str) -> str:
-    """A whole HTML page of the embed: ``frame`` for iframes (the footer stays in view), ``page`` to read."""
-    frame = links.absolute(links.frame(embed.article.slug, embed_section_id(embed)))
+def page_html(
+    embed: EmbedOut, published: PublishedArticle, links: LinkBuilder, structured_data: JsonValue, *, layout: str
+) -> str:
+    """A whole HTML page of the embed: ``frame`` for iframes (the footer stays in view), ``page`` to read; with
+    what link previews read (``previews.py``) and where oEmbed consumers find its oEmbed answers."""
     return (
         _templates()
         .get_template("page.html.j2")
@@ -48,10 +53,10 @@ def page_html(embed: EmbedOut, links: LinkBuilder, structured_data: JsonValue, *
             embed=embed,
             layout=layout,
             title=embed_title(embed),
+            preview=preview(embed, published),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
             script=links.absolute(links.asset(paths.EMBED_SCRIPT)),
-            oembed_json=links.absolute(links.oembed(frame)),
-            oembed_xml=links.absolute(links.oembed(frame, "xml")),
+            oembed=oembed_alternates(links, embed.article.slug, embed_section_id(embed)),
             structured_data=_script_safe(json.dumps(structured_data, ensure_ascii=False)),
             fragment=Markup(fragment_html(embed)),
         )

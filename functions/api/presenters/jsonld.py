@@ -12,8 +12,15 @@ SCHEMA = "https://schema.org/"
 
 
 def _page(article: Article, links: LinkBuilder) -> str:
-    """The article's readable page: its URL, which browsers get as HTML."""
-    return links.absolute(links.article(article.slug))
+    """The article's readable page."""
+    return links.absolute(links.page(article.slug))
+
+
+def _dates(view: ArticleView) -> dict[str, JsonValue]:
+    """When the article was first published, and when its content last changed: not when it was last written
+    (the same content again, with a new release's search analysis), nor when its causes or review status did."""
+    published = view.published
+    return {"datePublished": published.date_published.isoformat(), "dateModified": published.date_modified.isoformat()}
 
 
 def _section_part(article: Article, section: Section, links: LinkBuilder) -> dict[str, JsonValue]:
@@ -73,7 +80,7 @@ def article_jsonld(view: ArticleView, links: LinkBuilder, publisher_name: str) -
         "description": article.summary,
         "inLanguage": article.locale,
         "keywords": ", ".join(article.tags),
-        "dateModified": view.last_modified.isoformat(),
+        **_dates(view),
         **_provenance(article, links, publisher_name),
         "about": {
             "@type": "MedicalCondition",
@@ -106,7 +113,7 @@ def section_jsonld(
         "@context": "https://schema.org",
         **_section_part(article, section, links),
         "inLanguage": article.locale,
-        "dateModified": view.last_modified.isoformat(),
+        **_dates(view),
         **_provenance(article, links, publisher_name),
         "isPartOf": {"@type": "MedicalWebPage", "@id": page, "url": page, "name": article.title},
         "hasPart": [_disclaimer(article)],

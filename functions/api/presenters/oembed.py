@@ -10,8 +10,9 @@ from markupsafe import Markup
 
 from api import paths
 from api.links import LinkBuilder
+from api.media_types import OEMBED_JSON, OEMBED_XML
 from api.models.embeds import EmbedOut, OEmbedOut
-from api.presenters.embeds import embed_id, embed_section_id, embed_title
+from api.presenters.embeds import embed_excerpt, embed_id, embed_section_id, embed_title
 from health_content.articles.model import ListBlock
 
 DEFAULT_WIDTH = 600
@@ -22,6 +23,8 @@ _LINE_HEIGHT, _CHAR_WIDTH, _BLOCK_GAP, _CHROME = 24, 8, 16, 150
 _EXCERPT_LENGTH = 200
 # Scripts may run in the frame (it reports its height); it stays on the API's origin, never the partner's.
 _SANDBOX = "allow-scripts allow-same-origin allow-popups allow-popups-to-escape-sandbox"
+# oEmbed 1.0's formats, each with the media type discovery names it by.
+OEMBED_MEDIA_TYPES = {"json": OEMBED_JSON, "xml": OEMBED_XML}
 
 
 def oembed_out(
@@ -47,7 +50,7 @@ def oembed_out(
         locale=embed.locale,
         page=embed.article.url,
         title=title,
-        excerpt=_excerpt(embed),
+        excerpt=embed_excerpt(embed, _EXCERPT_LENGTH),
         read_more=embed.labels.read_more,
         article=embed.article.title,
         disclaimer_label=embed.labels.disclaimer,
@@ -72,6 +75,20 @@ def oembed_out(
     )
 
 
+def oembed_alternates(links: LinkBuilder, slug: str, section_id: str | None) -> list[tuple[str, str]]:
+    """(href, media type) of the oEmbed answers for an article or a section, in JSON then XML: where consumers
+    discover them, as <link> elements of its pages and as Link fields of every answer about it."""
+    frame = links.absolute(links.frame(slug, section_id))
+    return [(links.absolute(links.oembed(frame, format)), media) for format, media in OEMBED_MEDIA_TYPES.items()]
+
+
+def oembed_link_field(links: LinkBuilder, slug: str, section_id: str | None = None) -> str:
+    """The value of a Link field (RFC 8288) naming the oEmbed answers, for consumers that read headers."""
+    return ", ".join(
+        f'<{href}>; rel="alternate"; type="{media}"' for href, media in oembed_alternates(links, slug, section_id)
+    )
+
+
 def oembed_xml(oembed: OEmbedOut) -> str:
     """The same response in oEmbed 1.0's XML format: one element per field, in an <oembed> root."""
     root = ElementTree.Element("oembed")
@@ -79,12 +96,6 @@ def oembed_xml(oembed: OEmbedOut) -> str:
         ElementTree.SubElement(root, name).text = str(value)
     body = ElementTree.tostring(root, encoding="unicode")
     return f'<?xml version="1.0" encoding="utf-8" standalone="yes"?>\n{body}\n'
-
-
-def _excerpt(embed: EmbedOut) -> str:
-    blocks = [block for section in embed.sections for block in section.blocks]
-    text = " ".join(" ".join(b.items) if isinstance(b, ListBlock) else b.text for b in blocks[:2])
-    return text if len(text) <= _EXCERPT_LENGTH else text[:_EXCERPT_LENGTH].rsplit(" ", 1)[0] + " …"
 
 
 def _estimated_height(embed: EmbedOut, width: int) -> int:

@@ -15,12 +15,18 @@ from api.media_types import JSON_LD
 from api.models.articles import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
 from api.presenters.articles import article_list_out, article_out, section_list_out, section_out
 from api.presenters.jsonld import article_jsonld
+from api.presenters.oembed import oembed_link_field
 from api.routes.pages import Pages, rendering_key
 from health_content.articles.store import ListingFilter
 from health_content.vocabulary import Locale
 
 # The article answers differently by Accept (JSON, JSON-LD or the page to read).
 _BY_ACCEPT = {"Vary": "Accept"}
+
+
+def _oembed(links: LinkBuilder, slug: str, section_id: str | None = None) -> dict[str, str]:
+    """Every answer about an article or a section names its oEmbed answers, as its pages do with <link>."""
+    return {"Link": oembed_link_field(links, slug, section_id)}
 
 
 def _today() -> dt.date:
@@ -51,14 +57,18 @@ class ArticleResponses:
     def page(self, links: LinkBuilder, slug: str, locale: Locale) -> Response[str]:
         """The article as a page to read."""
         page = self._pages.page_response(self._pages.locate(links, slug, None, locale), "page")
-        page.headers.update(_BY_ACCEPT)
+        page.headers.update({**_BY_ACCEPT, **_oembed(links, slug)})
         return page
 
     def jsonld(self, links: LinkBuilder, slug: str, locale: Locale) -> Response[JsonLdOut]:
         view = self._container.reader.view(slug, locale)
         document = JsonLdOut(article_jsonld(view, links, self._container.settings.publisher_name))
         return representation(
-            document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=_BY_ACCEPT
+            document,
+            last_modified=view.last_modified,
+            language=locale,
+            content_type=JSON_LD,
+            headers={**_BY_ACCEPT, **_oembed(links, slug)},
         )
 
     def article(
@@ -69,7 +79,9 @@ class ArticleResponses:
             rendering_key("article", view, links, self._degraded, normalized_fields(fields)),
             lambda: select(article_out(view, links, _today()), fields, SparseOut),
         )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=_BY_ACCEPT)
+        return rendered_representation(
+            rendered, last_modified=view.last_modified, language=locale, headers={**_BY_ACCEPT, **_oembed(links, slug)}
+        )
 
     def sections(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None
@@ -79,7 +91,9 @@ class ArticleResponses:
             rendering_key("sections", view, links, self._degraded, normalized_fields(fields)),
             lambda: select(section_list_out(view, links), fields, SparseOut),
         )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
+        return rendered_representation(
+            rendered, last_modified=view.last_modified, language=locale, headers=_oembed(links, slug)
+        )
 
     def section(
         self, links: LinkBuilder, slug: str, section_id: str, locale: Locale, fields: str | None
@@ -89,7 +103,9 @@ class ArticleResponses:
             rendering_key(f"section:{section_id}", view, links, self._degraded, normalized_fields(fields)),
             lambda: select(section_out(view, section, links, _today()), fields, SparseOut),
         )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
+        return rendered_representation(
+            rendered, last_modified=view.last_modified, language=locale, headers=_oembed(links, slug, section_id)
+        )
 
     @property
     def _degraded(self) -> bool:

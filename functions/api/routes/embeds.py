@@ -22,14 +22,13 @@ from api.models.embeds import EmbedOut, OEmbedOut
 from api.openapi import TEXT, ok, responses, text_response
 from api.presenters.assets import asset
 from api.presenters.html import fragment_html
-from api.presenters.oembed import oembed_out, oembed_xml
+from api.presenters.oembed import OEMBED_MEDIA_TYPES, oembed_out, oembed_xml
 from api.problem_types import UnsupportedFormat
 from api.routes.pages import HTML_PAGE, OPEN, Pages
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.errors import InvalidQuery, NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
-OEMBED_FORMATS = ("json", "xml")
 FormatQuery = Annotated[
     Literal["html", "json"],
     Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
@@ -153,7 +152,7 @@ def routes(container: Container) -> Router:
         ] = None,
         maxheight: Annotated[int | None, Query(ge=1, le=10_000, description="Tallest it may be, in pixels.")] = None,
     ) -> Response[OEmbedOut | str]:
-        if format not in OEMBED_FORMATS:
+        if format not in OEMBED_MEDIA_TYPES:
             raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json or xml.")
         try:
             target = urlsplit(url)

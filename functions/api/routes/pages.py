@@ -105,7 +105,7 @@ class Pages:
                 structured = article_jsonld(embedding.view, embedding.links, publisher)
             else:
                 structured = section_jsonld(embedding.view, embedding.section, embedding.links, publisher)
-            return page_html(embedding.embed, embedding.links, structured, layout=layout)
+            return page_html(embedding.embed, embedding.view.published, embedding.links, structured, layout=layout)
 
         return rendered_representation(
             self._container.renderings.get(located.version(layout), render),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from health_content.articles.model import Article
@@ -26,6 +26,43 @@ class PublishedArticle:
     source_version: str | None = None
     search_analysis: bytes | None = None
     """Its publish-time search analysis, opaque to the store (``health_content.search.analysis``)."""
+    first_published_at: dt.datetime | None = None
+    """When it was first published (and not retracted since); the store keeps it (``as_stored``)."""
+    content_changed_at: dt.datetime | None = None
+    """When its content last changed; the store keeps it (``as_stored``). Unlike ``published_at``, a rewrite of
+    the same content (a new release's search analysis) leaves it as it was."""
+
+    @property
+    def date_published(self) -> dt.datetime:
+        return self.first_published_at or self.published_at
+
+    @property
+    def date_modified(self) -> dt.datetime:
+        return self.content_changed_at or self.published_at
+
+
+@dataclass(frozen=True, slots=True)
+class StoredVersion:
+    """What a store knows of the version an article replaces, to carry its dates over."""
+
+    content_hash: str
+    date_published: dt.datetime
+    date_modified: dt.datetime
+
+
+def as_stored(published: PublishedArticle, previous: StoredVersion | None) -> PublishedArticle:
+    """``published`` with the dates a store keeps: the first publication's, and the last change of its content.
+
+    Stored before these dates were (``previous`` without them), an article counts as first published and last
+    changed when its stored version was published."""
+    if previous is None:
+        return replace(published, first_published_at=published.published_at, content_changed_at=published.published_at)
+    changed = previous.content_hash != published.content_hash
+    return replace(
+        published,
+        first_published_at=previous.date_published,
+        content_changed_at=published.published_at if changed else previous.date_modified,
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,8 @@ Item layout (table keys ``pk``/``sk``, both strings):
         listing       the layout of listing items written for it (``LISTING_LAYOUT``); absent on articles
                       published before listing items existed, whose next publish writes them
         title, summary, tags, updated_at, published_at, source_version   as in its listing
+        first_published_at, content_changed_at   when it was first published, and when its content last changed
+                      (``as_stored``); absent on articles stored before they were kept
     pk = "LISTING#<locale>", sk = "ARTICLE#<slug>"          its listing: the listing fields only
     pk = "TAG#<locale>#<tag>", sk = "ARTICLE#<slug>"        the same listing again, once per distinct tag
         slug, locale, title, summary, tags, updated_at, published_at, content_hash, next_review
@@ -39,7 +41,15 @@ from pydantic import ValidationError
 from health_content import cursor as cursors
 from health_content.articles.changes import describe_change
 from health_content.articles.model import Article
-from health_content.articles.store import ArticleListing, ListingFilter, Page, PublishedArticle, StoredAnalysis
+from health_content.articles.store import (
+    ArticleListing,
+    ListingFilter,
+    Page,
+    PublishedArticle,
+    StoredAnalysis,
+    StoredVersion,
+    as_stored,
+)
 from health_content.changes.model import Change, ChangeNote, ChangeType, Retraction
 from health_content.errors import ContentUnavailable, InvalidCursor
 from health_content.storage.changelog import (
@@ -110,6 +120,8 @@ class DynamoArticleStore:
                 content_hash=item["content_hash"],
                 published_at=dt.datetime.fromisoformat(item["published_at"]),
                 source_version=item.get("source_version"),
+                first_published_at=_instant(item.get("first_published_at")),
+                content_changed_at=_instant(item.get("content_changed_at")),
             )
 
     def list(self, locale: Locale, limit: int, cursor: str | None, only: ListingFilter | None = None) -> Page:
@@ -149,17 +161,18 @@ class DynamoArticleStore:
         check_size(self._item(published), f"article {published.article.slug!r}")
 
     def put_if_changed(self, published: PublishedArticle) -> Change | None:
-        item = self._item(published)
-        check_size(item, f"article {published.article.slug!r}")
+        check_size(self._item(as_stored(published, None)), f"article {published.article.slug!r}")
         article = published.article
-        key = {"pk": item["pk"], "sk": item["sk"]}
+        key = {"pk": _partition(article.locale), "sk": _sort_key(article.slug)}
         for attempt in range(MAX_WRITE_ATTEMPTS):
             previous = self._table.get_item(
                 Key=key,
                 ConsistentRead=True,
-                ProjectionExpression="content_hash, document, #search, tags, published_at, listing",
+                ProjectionExpression="content_hash, document, #search, tags, published_at, listing, "
+                "first_published_at, content_changed_at",
                 ExpressionAttributeNames={"#search": "search"},
             ).get("Item")
+            item = self._item(as_stored(published, _stored_version(previous)))
             try:
                 if previous is None or previous["content_hash"] != item["content_hash"]:
                     note = _describe(previous, article)
@@ -294,9 +307,30 @@ class DynamoArticleStore:
         }
         if published.source_version:
             item["source_version"] = published.source_version
+        for name, instant in (
+            ("first_published_at", published.first_published_at),
+            ("content_changed_at", published.content_changed_at),
+        ):
+            if instant is not None:
+                item[name] = instant.isoformat()
         if published.search_analysis is not None:
             item["search"] = published.search_analysis
         return item
+
+
+def _instant(stored: str | None) -> dt.datetime | None:
+    return None if stored is None else dt.datetime.fromisoformat(stored)
+
+
+def _stored_version(previous: Mapping[str, Any] | None) -> StoredVersion | None:
+    if previous is None:
+        return None
+    published_at = dt.datetime.fromisoformat(previous["published_at"])
+    return StoredVersion(
+        previous["content_hash"],
+        _instant(previous.get("first_published_at")) or published_at,
+        _instant(previous.get("content_changed_at")) or published_at,
+    )
 
 
 def _describe(previous: Mapping[str, Any] | None, article: Article) -> ChangeNote:
