@@ -78,10 +78,11 @@ HEALTH = RoutePath("/v1/health")
 PROBLEM_TYPE = RoutePath("/problems/<name>")
 OPENAPI = RoutePath("/openapi.json")
 DOCS = RoutePath("/docs")
+FAVICON = RoutePath("/favicon.ico")
 
 # Every route, most specific first (a cause id cannot be "facets").
 ALL = (
-    HOME, VERSION_HOME, HEALTH, OPENAPI, DOCS, PROBLEM_TYPE,
+    HOME, VERSION_HOME, HEALTH, OPENAPI, DOCS, FAVICON, PROBLEM_TYPE,
     ARTICLES, ARTICLE, SECTIONS, SECTION,
     CAUSES, CAUSE_FACETS, CAUSE, SEARCH, CHANGES,
     EMBED_STYLESHEET, EMBED_SCRIPT, EMBED_ARTICLE, EMBED_SECTION, FRAME_ARTICLE, FRAME_SECTION, OEMBED,

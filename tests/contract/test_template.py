@@ -251,6 +251,7 @@ KEYLESS = {
     "/v1/health",
     "/openapi.json",
     "/docs",
+    "/favicon.ico",
     "/v1/embed.js",
     "/v1/embed.css",
     "/v1/oembed",

@@ -52,12 +52,7 @@ def test_get_article(seeded: LocalStack, seed_document: dict[str, Any]) -> None:
     assert body["links"]["oembed"] == (
         "https://localhost/v1/oembed?url=https%3A%2F%2Flocalhost%2Fv1%2Fframe%2Fkram-otot-betis&format=json"
     )
-    assert body["related"]["previous"] == {
-        "slug": "diet-anggur",
-        "title": "Diet anggur: aturan dan diet",
-        "href": "/v1/articles/diet-anggur",
-    }
-    assert body["related"]["next"]["title"] == "Akar bertanduk"
+    assert body["related"] == {"previous": None, "next": None}  # its neighbours in its series are not published here
     assert {c["original"] for c in body["corrections"]} >= {"serangan kejangwatak", "kalsium,magnesium"}
     assert "$schema" not in body
 
@@ -289,8 +284,20 @@ def _restart_with(monkeypatch: pytest.MonkeyPatch, **environment: str) -> None:
 def test_swagger_ui_is_served_only_when_enabled(seeded: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:
     assert call_api("GET", "/docs").status_code == 404
     _restart_with(monkeypatch, ENABLE_DOCS="true")
-    response = call_api("GET", "/docs")
-    assert response.status_code == 200 and "swagger" in response.get_data(as_text=True).lower()
+    response = call_api("GET", "/docs", stage="prod", stage_in_path=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/html; charset=utf-8"
+    # It loads the document /openapi.json serves, with its recorded examples, not a copy of its own without them.
+    assert "SwaggerUIBundle" in page and 'url: "/prod/openapi.json"' in page
+    assert '"openapi":' not in page and "format=json" not in page
+
+
+def test_browsers_get_an_icon_and_the_home_links_to_search(seeded: LocalStack) -> None:
+    icon = call_api("GET", "/favicon.ico")
+    assert icon.status_code == 200 and icon.headers["Content-Type"] == "image/svg+xml"
+    assert icon.get_data(as_text=True).startswith("<svg")
+    home = call_api("GET", "/", query={"locale": "en"}).get_json()
+    assert home["links"]["search"] == "/v1/search{?q,aspect,tag}"  # a URI Template: a search needs words
 
 
 def test_cors_allows_only_configured_origins(seeded: LocalStack, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -186,3 +186,26 @@ def test_publishing_the_same_content_again_leaves_its_dates(seeded_fresh: LocalS
     assert (page["datePublished"], page["dateModified"]) == (long_ago, long_ago)
     html = call_api("GET", "/v1/articles/kram-otot-betis", query={"format": "html"}).get_data(as_text=True)
     assert f'<meta property="article:modified_time" content="{long_ago}">' in html
+
+
+def test_related_links_lead_to_published_articles_and_publishing_says_when_one_does_not(
+    seeded_fresh: LocalStack, s3: Any, seed_document: dict[str, Any]
+) -> None:
+    neighbours = {"previous": {"slug": "kram-otot-betis", "title": seed_document["title"]}}
+    other = {
+        **seed_document,
+        "slug": "artikel-lain",
+        "related": {**neighbours, "next": {"slug": "belum", "title": "Belum"}},
+    }
+    put_document(s3, "articles/id/artikel-lain.json", document_bytes(other))
+    [report] = ingest(seeded_fresh)
+    assert report["status"] == "published"
+    assert report["warnings"] == [
+        "related.next links to 'belum', which is not published in 'id': its link answers 404 until it is"
+    ]
+    related = call_api("GET", "/v1/articles/artikel-lain").get_json()["related"]
+    assert related["previous"] == {
+        "slug": "kram-otot-betis",
+        "title": seed_document["title"],
+        "href": "/v1/articles/kram-otot-betis",
+    }

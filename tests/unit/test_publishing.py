@@ -220,3 +220,18 @@ def test_an_article_edit_that_keeps_every_mention_has_no_warnings(publisher, sou
     causes.put_if_changed(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), dt.datetime.now(dt.UTC)))
     source.put(SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
     assert publisher.sync(SEED_KEY).warnings == []
+
+
+def test_related_links_to_articles_that_are_not_published_are_warned_of(publisher, source, seed_document):
+    neighbours = {"previous": {"slug": "artikel-lain", "title": "Artikel lain"}, "next": None}
+    other = {**seed_document, "slug": "artikel-lain", "related": {}}
+    source.put(SEED_KEY, document_bytes({**seed_document, "related": neighbours}))
+    result = publisher.sync(SEED_KEY)
+    assert result.status is PublishStatus.PUBLISHED  # a link to an article not published yet is no reason to refuse
+    assert result.warnings == [
+        "related.previous links to 'artikel-lain', which is not published in 'id': its link answers 404 until it is"
+    ]
+    source.put("articles/id/artikel-lain.json", document_bytes(other))
+    publisher.sync("articles/id/artikel-lain.json")
+    source.put(SEED_KEY, document_bytes({**seed_document, "related": neighbours, "title": "Judul baru"}))
+    assert publisher.sync(SEED_KEY).warnings == []

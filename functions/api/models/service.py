@@ -33,6 +33,11 @@ class HomeLinks(LinkSet):
     causes: Href = Field(description="The cause lookup.")
     cause_facets: Href = Field(description="Counts of causes per category and population.")
     changes: Href = Field(description="Every change to the content, in order, with its reason.")
+    search: str = Field(
+        description="Full-text search of every article, as a URI Template (RFC 6570): fill in `q`, the words to "
+        "find, and optionally `aspect` and `tag`.",
+        examples=["/v1/search{?q,aspect,tag}"],
+    )
     embed_script: Href = Field(description="The script partners add to embed sections.")
     openapi: Href = Field(description="This API's OpenAPI 3.1 document.")
     docs: Href | None = Field(default=None, description="Interactive documentation, where this stage serves it.")

@@ -1,4 +1,4 @@
-"""The static files partners load: the embed script and its default stylesheet."""
+"""The static files the API serves: the embed script and its default stylesheet, and its icon."""
 
 from __future__ import annotations
 
@@ -16,9 +16,13 @@ class StaticFile:
     modified: dt.datetime
 
 
+# Files whose name is not the last part of their route.
+_FILE_NAMES = {paths.FAVICON: "favicon.svg"}  # browsers ask for /favicon.ico; it is an SVG, and says so
+
+
 @cache
 def asset(route: paths.RoutePath) -> StaticFile:
-    """A static file served to partners at ``route`` (the default stylesheet, the embed script)."""
-    path = Path(__file__).parent.parent / "static" / route.template.rsplit("/", 1)[-1]
+    """The static file served at ``route`` (the default stylesheet, the embed script, the icon)."""
+    path = Path(__file__).parent.parent / "static" / _FILE_NAMES.get(route, route.template.rsplit("/", 1)[-1])
     modified = dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC)
     return StaticFile(path.read_text(encoding="utf-8"), modified)

@@ -9,6 +9,12 @@ from api.openapi import DESCRIPTION
 from api.problem_types import PROBLEM_TYPES
 
 
+def search_template(links: LinkBuilder) -> str:
+    """The search link: a search needs words, so it is a template (RFC 6570) for the client to fill in."""
+    href = links.search()
+    return href + ("{&q,aspect,tag}" if "?" in href else "{?q,aspect,tag}")
+
+
 def home_out(links: LinkBuilder, name: str, version: str, *, docs: bool) -> HomeOut:
     return HomeOut(
         name=name,
@@ -21,6 +27,7 @@ def home_out(links: LinkBuilder, name: str, version: str, *, docs: bool) -> Home
             causes=links.causes(),
             cause_facets=links.cause_facets(),
             changes=links.changes(),
+            search=search_template(links),
             embed_script=links.asset(paths.EMBED_SCRIPT),
             openapi=links.asset(paths.OPENAPI),
             docs=links.asset(paths.DOCS) if docs else None,

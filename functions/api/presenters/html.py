@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
+from importlib.resources import files
 from typing import TYPE_CHECKING
 
 from markupsafe import Markup
@@ -54,11 +55,38 @@ def page_html(
             layout=layout,
             title=embed_title(embed),
             preview=preview(embed, published),
+            icon=links.absolute(links.asset(paths.FAVICON)),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
             script=links.absolute(links.asset(paths.EMBED_SCRIPT)),
             oembed=oembed_alternates(links, embed.article.slug, embed_section_id(embed)),
             structured_data=_script_safe(json.dumps(structured_data, ensure_ascii=False)),
             fragment=Markup(fragment_html(embed)),
+        )
+    )
+
+
+@cache
+def _swagger_ui() -> tuple[str, str]:
+    """Swagger UI's script and stylesheet, as the Powertools package ships them (its layer on Lambda)."""
+    folder = files("aws_lambda_powertools.event_handler.openapi.swagger_ui")
+    return (
+        (folder / "swagger-ui-bundle.min.js").read_text(encoding="utf-8"),
+        (folder / "swagger-ui.min.css").read_text(encoding="utf-8"),
+    )
+
+
+def docs_html(links: LinkBuilder, title: str) -> str:
+    """Swagger UI over the OpenAPI document the API serves (with its recorded examples), not a copy of its own."""
+    script, stylesheet = _swagger_ui()
+    return (
+        _templates()
+        .get_template("docs.html.j2")
+        .render(
+            title=title,
+            openapi=links.asset(paths.OPENAPI),
+            favicon=links.asset(paths.FAVICON),
+            script=Markup(script),  # the package's own files, not content
+            stylesheet=Markup(stylesheet),
         )
     )
 

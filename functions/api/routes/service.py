@@ -1,4 +1,4 @@
-"""Service routes: the API's home, the health check and the problem types errors refer to."""
+"""Service routes: the API's home, the health check, the problem types errors refer to, the docs and the icon."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 
 from api import paths
 from api.container import Container
-from api.http_caching import released_at, representation
-from api.media_types import JSON
+from api.http_caching import released_at, rendered_representation, representation
+from api.media_types import HTML, JSON, SVG, with_charset
 from api.models.service import HealthOut, HomeOut
-from api.openapi import model_response, ok, responses
+from api.openapi import TITLE, model_response, ok, responses
+from api.presenters.assets import asset
 from api.presenters.home import home_out
+from api.presenters.html import docs_html
 from api.problem_types import PROBLEM_TYPES, RETRY_AFTER_SECONDS, ProblemTypeOut
 from api.routes.params import READ_METHODS, request_links
 from health_content import __version__, service_health
@@ -111,5 +113,20 @@ def routes(container: Container) -> Router:
         links = request_links(router, DEFAULT_LOCALE, container.settings.public_base_url)
         body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
         return representation(body, last_modified=released_at())
+
+    if container.settings.enable_docs:
+
+        @router.route(str(paths.DOCS), method=READ_METHODS, include_in_schema=False)
+        def docs() -> Response[str]:
+            links = request_links(router, DEFAULT_LOCALE, container.settings.public_base_url)
+            page = container.renderings.get(("docs", links.base_url), lambda: docs_html(links, TITLE))
+            return rendered_representation(
+                page, last_modified=released_at(), language="en", content_type=with_charset(HTML)
+            )
+
+    @router.route(str(paths.FAVICON), method=READ_METHODS, include_in_schema=False)
+    def favicon() -> Response[str]:
+        icon = asset(paths.FAVICON)
+        return representation(icon.text, last_modified=icon.modified, content_type=SVG)
 
     return router

@@ -136,8 +136,24 @@ class ArticlePublication:
         return index.articles.put_if_changed(self.published)
 
     def warnings(self, index: ServingIndex) -> list[str]:
-        """Cause mentions into this article that its new version no longer has (the article still publishes:
-        editors change articles first and the taxonomy after). Only this article's mentions are read."""
+        """What readers would meet that leads nowhere, although the article publishes: its `related` links
+        to articles that are not published, and cause mentions into it that its new version no longer has
+        (editors change articles first and the taxonomy after). Only this article's mentions are read."""
+        return self._unpublished_neighbours(index) + self._broken_mentions(index)
+
+    def _unpublished_neighbours(self, index: ServingIndex) -> list[str]:
+        article = self.published.article
+        try:
+            return [
+                f"related.{name} links to {link.slug!r}, which is not published in {article.locale!r}: its link "
+                "answers 404 until it is"
+                for name, link in (("previous", article.related.previous), ("next", article.related.next))
+                if link is not None and index.articles.get(article.locale, link.slug) is None
+            ]
+        except ContentUnavailable:
+            return ["the published articles could not be read, so the related links were not checked"]
+
+    def _broken_mentions(self, index: ServingIndex) -> list[str]:
         article = self.published.article
         try:
             mentions = index.causes.mentions_of(article.locale, article.slug)
