@@ -290,6 +290,8 @@ def test_swagger_ui_is_served_only_when_enabled(seeded: LocalStack, monkeypatch:
     # It loads the document /openapi.json serves, with its recorded examples, not a copy of its own without them.
     assert "SwaggerUIBundle" in page and 'url: "/prod/openapi.json"' in page
     assert '"openapi":' not in page and "format=json" not in page
+    head = call_api("HEAD", "/docs", stage="prod", stage_in_path=True)
+    assert head.status_code == 200 and head.get_data() == b"" and head.headers["ETag"] == response.headers["ETag"]
 
 
 def test_browsers_get_an_icon_and_the_home_links_to_search(seeded: LocalStack) -> None:
