@@ -94,6 +94,7 @@ def test_the_api_home_lists_what_it_offers(seeded: LocalStack, home: str) -> Non
         "causes": "/v1/causes",
         "cause_facets": "/v1/causes/facets",
         "changes": "/v1/changes",
+        "search": "/v1/search{?q,aspect,tag}",
         "embed_script": "/v1/embed.js",
         "openapi": "/openapi.json",
         "health": "/v1/health",
