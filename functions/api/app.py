@@ -56,6 +56,7 @@ def create_app(container: Container) -> APIGatewayRestResolver:
         if not document:
             document.append(openapi_json(app))
         return representation(document[0], last_modified=released_at())
+
     return app
 
 
