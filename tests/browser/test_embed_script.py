@@ -112,7 +112,7 @@ def test_a_readable_fallback_when_the_api_cannot_be_reached(page: Page, partner:
     fallback.wait_for(timeout=15_000)
     assert "tidak dapat dimuat" in fallback.inner_text()
     link = page.locator("#causes").locator(".kse-fallback a").get_attribute("href")
-    assert link.endswith("/v1/articles/kram-otot-betis")
+    assert link.endswith("/v1/articles/kram-otot-betis?format=html")
     page.screenshot(path=str(OUTPUT / "partner-page-fallback.png"), full_page=True)
 
 

@@ -131,8 +131,9 @@
     return link;
   }
 
+  // The article as a page to read, whatever the client accepts (as the API links it: format=html).
   function articlePage(slug, locale) {
-    return base + "/v1/articles/" + slug + (locale === "id" ? "" : "?locale=" + locale);
+    return base + "/v1/articles/" + slug + "?" + (locale === "id" ? "" : "locale=" + locale + "&") + "format=html";
   }
 
   function render(root, data, styled) {
