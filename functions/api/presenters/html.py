@@ -16,6 +16,7 @@ from api.links import LinkBuilder
 from api.models.embeds import EmbedOut
 from api.presenters.embeds import embed_section_id, embed_title
 from api.presenters.labels import LABELS, REFUSED, RETRACTED
+from api.presenters.previews import PagePreview
 from health_content.vocabulary import Locale
 
 if TYPE_CHECKING:
@@ -38,8 +39,11 @@ def fragment_html(embed: EmbedOut) -> str:
     return _templates().get_template("fragment.html.j2").render(embed=embed)
 
 
-def page_html(embed: EmbedOut, links: LinkBuilder, structured_data: JsonValue, *, layout: str) -> str:
-    """A whole HTML page of the embed: ``frame`` for iframes (the footer stays in view), ``page`` to read."""
+def page_html(
+    embed: EmbedOut, links: LinkBuilder, structured_data: JsonValue, *, layout: str, preview: PagePreview | None = None
+) -> str:
+    """A whole HTML page of the embed: ``frame`` for iframes (the footer stays in view), ``page`` to read; with
+    ``preview``, an editor's preview of a draft, which search engines are told not to index."""
     frame = links.absolute(links.frame(embed.article.slug, embed_section_id(embed)))
     return (
         _templates()
@@ -54,6 +58,7 @@ def page_html(embed: EmbedOut, links: LinkBuilder, structured_data: JsonValue, *
             oembed_xml=links.absolute(links.oembed(frame, "xml")),
             structured_data=_script_safe(json.dumps(structured_data, ensure_ascii=False)),
             fragment=Markup(fragment_html(embed)),
+            preview=preview,
         )
     )
 
