@@ -7,13 +7,14 @@ import datetime as dt
 from typing import Any
 
 from aws_lambda_powertools.event_handler import Response
+from pydantic import BaseModel
 
 from api.container import Container
 from api.fields import SparseOut, select
 from api.http_caching import representation
 from api.links import LinkBuilder
 from api.media_types import JSON, JSON_LD
-from api.models.articles import JsonLdOut
+from api.models.articles import JsonLdOut, PreviewMark
 from api.presenters.articles import article_out, section_list_out, section_out
 from api.presenters.html import page_html, page_security_policy
 from api.presenters.jsonld import article_jsonld
@@ -36,6 +37,14 @@ def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
 
 
+def _selected(body: PreviewMark, fields: str | None, preview: ArticlePreview) -> PreviewMark | SparseOut:
+    """The fields asked for, and always the mark that says whether this is the draft (as the envelope comes)."""
+    selected = select(body, fields, SparseOut)
+    if isinstance(selected, PreviewMark):
+        return selected
+    return SparseOut.model_validate({**selected.model_dump(by_alias=True), "draft": preview.is_draft})
+
+
 class PreviewResponses:
     def __init__(self, container: Container) -> None:
         self._container = container
@@ -48,12 +57,12 @@ class PreviewResponses:
     def article(self, links: LinkBuilder, token: str, slug: str, locale: Locale, fields: str | None) -> Response[Any]:
         preview = self._preview(token, slug, locale)
         body = article_preview_out(article_out(preview.view, links, _today()), preview)
-        return self._answer(select(body, fields, SparseOut), locale)
+        return self._answer(_selected(body, fields, preview), locale)
 
     def sections(self, links: LinkBuilder, token: str, slug: str, locale: Locale, fields: str | None) -> Response[Any]:
         preview = self._preview(token, slug, locale)
         body = section_list_preview_out(section_list_out(preview.view, links), preview)
-        return self._answer(select(body, fields, SparseOut), locale)
+        return self._answer(_selected(body, fields, preview), locale)
 
     def section(
         self, links: LinkBuilder, token: str, slug: str, section_id: str, locale: Locale, fields: str | None
@@ -61,7 +70,7 @@ class PreviewResponses:
         self._container.previews.check(token, slug)
         preview, section = self._container.reader.preview_section(slug, section_id, locale)
         body = section_preview_out(section_out(preview.view, section, links, _today()), preview)
-        return self._answer(select(body, fields, SparseOut), locale)
+        return self._answer(_selected(body, fields, preview), locale)
 
     def jsonld(self, links: LinkBuilder, token: str, slug: str, locale: Locale) -> Response[Any]:
         preview = self._preview(token, slug, locale)
@@ -82,5 +91,7 @@ class PreviewResponses:
         return response
 
     @staticmethod
-    def _answer(body: Any, locale: Locale, content_type: str = JSON) -> Response[Any]:
-        return representation(body, language=locale, content_type=content_type, headers=PREVIEW_HEADERS)
+    def _answer(body: BaseModel | str, locale: Locale, content_type: str = JSON) -> Response[Any]:
+        # Serialised here: the caching middleware, which serialises what may be cached, leaves no-store answers be.
+        text = body if isinstance(body, str) else body.model_dump_json(by_alias=True)
+        return representation(text, language=locale, content_type=content_type, headers=PREVIEW_HEADERS)

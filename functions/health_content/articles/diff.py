@@ -60,7 +60,7 @@ class DraftChanges:
     """Nothing is published yet: every section is new."""
 
 
-_WORDS = re.compile(r"\S+\s*")
+_WORDS = re.compile(r"\s+|\S+")  # words and the spaces between them, apart: a word matches whatever follows it
 
 
 def _lines(section: Section) -> list[str]:
@@ -80,15 +80,20 @@ def _whole(edit: Edit, lines: Sequence[str]) -> list[ChangedLine]:
 def _words(before: str, after: str) -> ChangedLine:
     """One rewritten line, word by word: what stayed, what went, what came."""
     old, new = _WORDS.findall(before), _WORDS.findall(after)
-    pieces: list[Piece] = []
+    runs: list[tuple[Edit, str]] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
         if tag == "equal":
-            pieces.append(Piece(Edit.SAME, "".join(old[i1:i2])))
+            runs.append((Edit.SAME, "".join(old[i1:i2])))
             continue
-        if i2 > i1:
-            pieces.append(Piece(Edit.REMOVED, "".join(old[i1:i2])))
-        if j2 > j1:
-            pieces.append(Piece(Edit.ADDED, "".join(new[j1:j2])))
+        runs += [(Edit.REMOVED, "".join(old[i1:i2])), (Edit.ADDED, "".join(new[j1:j2]))]
+    pieces: list[Piece] = []
+    for edit, text in runs:  # one piece per run of the same edit
+        if not text:
+            continue
+        if pieces and pieces[-1].edit is edit:
+            pieces[-1] = Piece(edit, pieces[-1].text + text)
+        else:
+            pieces.append(Piece(edit, text))
     return ChangedLine(tuple(pieces))
 
 
