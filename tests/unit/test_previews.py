@@ -16,17 +16,20 @@ from health_content.articles.previews import MAX_TTL_SECONDS, PreviewTokens
 from health_content.errors import InvalidPreviewToken
 
 SECRET = "s" * 64
-NOW = dt.datetime.now(dt.UTC)
 
 
-def _tokens(secret: str = SECRET, now: dt.datetime = NOW) -> PreviewTokens:
+def _tokens(secret: str = SECRET, now: dt.datetime | None = None) -> PreviewTokens:
+    """Tokens issued now (the system's clock, which PyJWT checks them against), or at ``now``."""
+    if now is None:
+        return PreviewTokens(lambda: secret)
     return PreviewTokens(lambda: secret, clock=lambda: now)
 
 
 def test_a_token_opens_every_article_until_it_expires() -> None:
-    grant = _tokens().check(_tokens().issue(3600), "kram-otot-betis")
+    now = dt.datetime.now(dt.UTC)
+    grant = _tokens(now=now).check(_tokens(now=now).issue(3600), "kram-otot-betis")
     assert grant.slug is None and grant.opens("artikel-lain")
-    assert abs((grant.expires_at - NOW).total_seconds() - 3600) <= 1
+    assert abs((grant.expires_at - now).total_seconds() - 3600) <= 1
 
 
 def test_a_token_for_one_article_opens_that_article_only() -> None:
@@ -37,7 +40,7 @@ def test_a_token_for_one_article_opens_that_article_only() -> None:
 
 
 def test_an_expired_token_is_refused() -> None:
-    issued_two_hours_ago = _tokens(now=NOW - dt.timedelta(hours=2)).issue(3600)
+    issued_two_hours_ago = _tokens(now=dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)).issue(3600)
     with pytest.raises(InvalidPreviewToken, match="expired"):
         _tokens().check(issued_two_hours_ago, "kram-otot-betis")
 
@@ -76,7 +79,8 @@ def test_a_token_signed_with_another_secret_or_for_another_purpose_is_refused() 
         _tokens().check(_tokens(secret="t" * 64).issue(600), "kram-otot-betis")
     import jwt
 
-    other_audience = jwt.encode({"aud": "something-else", "exp": NOW + dt.timedelta(hours=1)}, SECRET, "HS256")
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(hours=1)
+    other_audience = jwt.encode({"aud": "something-else", "exp": expires}, SECRET, "HS256")
     with pytest.raises(InvalidPreviewToken, match="not one this API issued"):
         _tokens().check(other_audience, "kram-otot-betis")
 
