@@ -1,6 +1,6 @@
 """`content-api`: the operators' command line.
 
-validate, publish, unpublish and status work on a deployed stack (``--stack``) or a bucket
+validate, publish, unpublish, status and preview-token work on a deployed stack (``--stack``) or a bucket
 (``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
 one or two plain lines and an exit code (``ExitCode``; docs/deploying.md lists them);
 ``--debug`` shows the traceback instead. Everything is printed as text, never read as Rich markup
@@ -22,17 +22,19 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
 from health_content import __version__
 from health_content.articles.model import Review
-from health_content.publishing.kinds import ARTICLES
+from health_content.articles.previews import DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, PreviewTokens
+from health_content.publishing.kinds import ARTICLES, DRAFTS
 from health_content.publishing.report import PublishReport
 from health_content.storage.partners import DynamoPartnerDirectory
-from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
-from infra import generated, partners, publish
+from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, SLUG_PATTERN, as_locale
+from infra import generated, partners, publish, template
 from infra.aws_target import (
     ExitCode,
     OperatorError,
@@ -154,6 +156,14 @@ def publish_command(
     concurrency: Annotated[
         int, typer.Option(min=1, max=64, help="Documents uploaded at once.")
     ] = publish.DEFAULT_CONCURRENCY,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="Upload the articles that differ from what is published as drafts, which only a preview token "
+            "shows (content-api preview-token); nothing is published.",
+        ),
+    ] = False,
 ) -> None:
     """Validate all of content/, then upload what changed; nothing is uploaded if one document is invalid."""
     started = time.monotonic()
@@ -164,6 +174,11 @@ def publish_command(
         raise typer.Exit(ExitCode.CONTENT)
     target = resolve(stack, bucket, region, endpoint_url)
     s3 = target.client("s3", connections=concurrency)
+    if draft:
+        documents = publish.as_drafts(s3, target.bucket, documents, concurrency)
+        if not documents:
+            console.print("Every article is published as it is in content/: there is no draft to upload.")
+            return
     if dry_run:
         _dry_run(s3, target, documents, force=force)
         return
@@ -199,6 +214,11 @@ def publish_command(
             waiting.finish()
             if not all(r is not None and r.status.served for r in reports.values()):
                 break  # later phases depend on this one
+    if draft:
+        console.print("Drafts are shown only with a preview token: content-api preview-token gives one.")
+    elif wait and all(r is not None and r.status.served for r in reports.values()):
+        for key in publish.discard_published_drafts(s3, target.bucket):
+            console.print(f"{key} is published now: the draft was discarded.")
     _summarise(target, uploads, reports, wait=wait, timeout=timeout, seconds=time.monotonic() - started)
 
 
@@ -303,8 +323,11 @@ def unpublish(
     ] = False,
     wait: Annotated[bool, typer.Option(help="Wait for the ingest function to take it out.")] = True,
     timeout: Timeout = 60.0,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Discard the article's draft instead; the published article stays.")
+    ] = False,
 ) -> None:
-    """Take an article out of what the API serves; its versions stay in the bucket's history."""
+    """Take an article (or its draft) out of what the API serves; its versions stay in the bucket's history."""
     language = as_locale(locale)
     if language is None:
         raise OperatorError(ExitCode.USAGE, f"--locale must be one of {', '.join(LOCALES)}.")
@@ -312,11 +335,12 @@ def unpublish(
         raise OperatorError(ExitCode.USAGE, "--reason must say why the article is withdrawn.")
     target = resolve(stack, bucket, region, endpoint_url)
     s3 = target.client("s3")
-    key = ARTICLES.key(language, slug)
+    key = DRAFTS.key(language, slug) if draft else ARTICLES.key(language, slug)
     if not publish.exists(s3, target.bucket, key):
+        what = "draft of article" if draft else "article"
         raise OperatorError(
             ExitCode.NOT_FOUND,
-            f"No article {slug!r} in locale {language!r} is in s3://{target.bucket}; nothing changed.",
+            f"No {what} {slug!r} in locale {language!r} is in s3://{target.bucket}; nothing changed.",
         )
     if dry_run:
         console.print(f"Dry run: {key} would be unpublished ({reason.strip()}); nothing was changed.")
@@ -396,6 +420,44 @@ def _state_document(state: publish.DocumentState, today: dt.date) -> dict[str, A
         "warnings": list(state.report.warnings) if state.report and state.verdict != "pending" else [],
         "review": None if review is None else {**review.model_dump(mode="json"), "status": review.status(today)},
     }
+
+
+@app.command(name="preview-token")
+@speaks_plainly
+def preview_token(
+    ttl: Annotated[
+        int, typer.Option(min=60, max=MAX_TTL_SECONDS, help="Seconds the token is valid (at most a week).")
+    ] = DEFAULT_TTL_SECONDS,
+    slug: Annotated[str | None, typer.Option(help="Only this article; by default, every article's draft.")] = None,
+    stack: Stack = None,
+    bucket: Bucket = None,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+) -> None:
+    """Print a token that lets whoever holds it read drafts through the API, until it expires (last line)."""
+    if slug is not None and not re.fullmatch(SLUG_PATTERN, slug):
+        raise OperatorError(ExitCode.USAGE, "--slug must be an article's slug: lower-case words joined by hyphens.")
+    target = resolve(stack, bucket, region, endpoint_url)
+    secret = _preview_secret(target.client("secretsmanager"), template.preview_secret_name(target.bucket))
+    token = PreviewTokens(lambda: secret).issue(ttl, slug)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ttl)
+    scope = f"article {slug!r}" if slug else "every article"
+    console.print(f"A preview token for {scope}, valid until {expires:%Y-%m-%d %H:%M} UTC.", highlight=False)
+    console.print("Send it as `Authorization: Bearer <token>`, or add `?preview=<token>` to the article's URL.")
+    typer.echo(token)
+
+
+def _preview_secret(secrets: Any, name: str) -> str:
+    try:
+        value = secrets.get_secret_value(SecretId=name)["SecretString"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            raise OperatorError(
+                ExitCode.NOT_FOUND,
+                f"There is no preview secret {name!r}: deploy the stack with a release that has previews.",
+            ) from error
+        raise
+    return str(value)
 
 
 partners_app = typer.Typer(help="Partner API keys and their usage (stacks deployed with RequireApiKeys=true).")

@@ -190,3 +190,9 @@ def usage_plans(stack_name: str) -> list[dict[str, Any]]:
             }
         )
     return plans
+
+
+def preview_secret_name(bucket: str) -> str:
+    """The name of the secret that signs preview tokens on the stack whose content bucket is ``bucket``."""
+    name = resource_properties("PreviewTokenSecret")["Name"]["Fn::Sub"]
+    return str(name).replace("${ContentBucket}", bucket)

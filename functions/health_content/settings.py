@@ -125,6 +125,15 @@ class Settings(BaseModel):
             "search index from every article's analysis in each container."
         ),
     )
+    preview_secret_id: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="PREVIEW_SECRET_ID",
+        max_length=2048,
+        description=(
+            "The Secrets Manager secret (ARN or name) that signs preview tokens; none to refuse every token, so "
+            "that drafts are never shown."
+        ),
+    )
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -37,8 +37,14 @@ BUCKET = "health-content-local"
 TABLE = "health-content-local"
 REGION = "us-east-1"
 
-# The names the template's resources have on the local stack (LocalStack.create names the bus after the table).
-LOCAL_RESOURCES = {"ContentTable": TABLE, "ContentBucket": BUCKET, "ChangeEventBus": f"{TABLE}-changes"}
+# The names the template's resources have on the local stack (LocalStack.create names the bus after the table, and
+# the preview secret after the bucket; a secret's name serves where AWS gives its ARN).
+LOCAL_RESOURCES = {
+    "ContentTable": TABLE,
+    "ContentBucket": BUCKET,
+    "ChangeEventBus": f"{TABLE}-changes",
+    "PreviewTokenSecret": template.preview_secret_name(BUCKET),
+}
 # Where the local stack differs from the template's defaults, and why.
 LOCAL_SETTINGS = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",  # the terminal shows the access log; INFO lines would bury it
@@ -156,6 +162,11 @@ Partner keys ({keys_note}):
 Publish changes while it runs (no AWS credentials needed):
   .venv/bin/content-api publish --bucket {BUCKET} --endpoint-url {endpoint}
   .venv/bin/content-api status --bucket {BUCKET} --endpoint-url {endpoint}
+
+Preview a draft (publish --draft, then open the article with the token the second command prints):
+  .venv/bin/content-api publish --draft --bucket {BUCKET} --endpoint-url {endpoint}
+  .venv/bin/content-api preview-token --bucket {BUCKET} --endpoint-url {endpoint}
+  open '{base}/v1/articles/kram-otot-betis?format=html&preview=TOKEN'
 
 Press Ctrl-C to stop.""",
         flush=True,

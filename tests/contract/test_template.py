@@ -15,7 +15,7 @@ from health_content.changes.events import EVENT_SOURCE, detail_type
 from health_content.changes.model import Change, ChangeType
 from health_content.settings import Settings
 from infra.local import serve
-from infra.template import REPO_ROOT, load_template, resource_properties
+from infra.template import REPO_ROOT, load_template, preview_secret_name, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
 # The indexer's files: the search index of each locale and the cause index.
@@ -143,7 +143,11 @@ def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -
 
 def test_the_api_function_can_only_read() -> None:
     # Not API Gateway: who a key belongs to comes from the table (the partner directory), never from the keys.
-    read_table, read_index_files = resource_properties("ApiFunction")["Policies"]
+    read_table, read_index_files, read_preview_secret = resource_properties("ApiFunction")["Policies"]
+    # the one secret that checks preview tokens (drafts are read from the table, by key, only with a valid token)
+    assert read_preview_secret == {
+        "AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "PreviewTokenSecret"}}
+    }
     assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
     files, listing = read_index_files["Statement"]
     # the index files only: never the documents, never a write
@@ -227,9 +231,11 @@ def test_ingest_is_triggered_by_the_bucket_through_a_queue_and_failures_are_kept
         assert notification["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
         [rule] = notification["Filter"]["S3Key"]["Rules"]
         subscribed.add((rule["Value"], notification["Event"]))
-    # Never reports/ or retractions/, which ingest and the CLI write.
+    # Never reports/ or retractions/, which ingest and the CLI write; drafts, which ingest validates as articles.
     assert subscribed == {
-        (prefix, event) for prefix in ("articles/", "causes/") for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+        (prefix, event)
+        for prefix in ("articles/", "causes/", "drafts/articles/")
+        for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
     }
     [statement] = resource_properties("IngestQueuePolicy")["PolicyDocument"]["Statement"]
     assert statement["Principal"] == {"Service": "s3.amazonaws.com"} and statement["Action"] == "sqs:SendMessage"
@@ -350,6 +356,23 @@ def test_operators_get_the_parameters_and_outputs_they_need() -> None:
     assert api_environment["ENABLE_DOCS"] == {"Ref": "EnableDocs"}
     assert api_environment["CORS_ALLOWED_ORIGINS"] == {"Ref": "CorsAllowedOrigins"}
     assert api_environment["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
+
+
+def test_preview_tokens_are_signed_with_a_generated_secret_only_the_api_reads() -> None:
+    secret = load_template()["Resources"]["PreviewTokenSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32  # HMAC-SHA256 wants 32 bytes or more
+    # content-api preview-token finds it by the bucket's name, as the local stack names its own.
+    assert preview_secret_name("health-content-x") == "health-content-x/preview-token"
+    assert resource_properties("ApiFunction")["Environment"]["Variables"]["PREVIEW_SECRET_ID"] == {
+        "Ref": "PreviewTokenSecret"
+    }
+    readers = [
+        name
+        for name, resource in load_template()["Resources"].items()
+        if "PreviewTokenSecret" in str(resource.get("Properties", {}).get("Policies", ""))
+    ]
+    assert readers == ["ApiFunction"]
 
 
 def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:

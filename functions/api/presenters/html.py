@@ -17,8 +17,9 @@ from api.links import LinkBuilder
 from api.models.embeds import EmbedOut
 from api.presenters.embeds import embed_section_id, embed_title
 from api.presenters.labels import LABELS, REFUSED, RETRACTED
+from api.presenters.link_previews import link_preview
 from api.presenters.oembed import oembed_alternates
-from api.presenters.previews import preview
+from api.presenters.previews import PagePreview
 from health_content.articles.store import PublishedArticle
 from health_content.vocabulary import Locale
 
@@ -43,10 +44,18 @@ def fragment_html(embed: EmbedOut) -> str:
 
 
 def page_html(
-    embed: EmbedOut, published: PublishedArticle, links: LinkBuilder, structured_data: JsonValue, *, layout: str
+    embed: EmbedOut,
+    published: PublishedArticle,
+    links: LinkBuilder,
+    structured_data: JsonValue,
+    *,
+    layout: str,
+    preview: PagePreview | None = None,
 ) -> str:
     """A whole HTML page of the embed: ``frame`` for iframes (the footer stays in view), ``page`` to read; with
-    what link previews read (``previews.py``) and where oEmbed consumers find its oEmbed answers."""
+    what link previews read (``link_previews.py``) and where oEmbed consumers find its oEmbed answers. With
+    ``preview``, an editor's preview of a draft, which search engines are told not to index, and which says
+    nothing for link previews (a shared preview link must not show a draft's text)."""
     return (
         _templates()
         .get_template("page.html.j2")
@@ -54,13 +63,14 @@ def page_html(
             embed=embed,
             layout=layout,
             title=embed_title(embed),
-            preview=preview(embed, published),
+            shared=link_preview(embed, published),
             icon=links.absolute(links.asset(paths.FAVICON)),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
             script=links.absolute(links.asset(paths.EMBED_SCRIPT)),
             oembed=oembed_alternates(links, embed.article.slug, embed_section_id(embed)),
             structured_data=_script_safe(json.dumps(structured_data, ensure_ascii=False)),
             fragment=Markup(fragment_html(embed)),
+            preview=preview,
         )
     )
 

@@ -1,52 +1,93 @@
-"""What link previews read from the head of a page (Slack, Discord, Notion, Discourse, search engines):
-OpenGraph, a Twitter card with the review status and the source, the description and the canonical URL."""
+"""Previews for editors: the draft marked as such in JSON, and in the page a banner and what the draft changes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from api.models.embeds import EmbedOut
-from api.presenters.embeds import embed_excerpt, embed_title
-from health_content.articles.store import PublishedArticle
+from api.models.articles import (
+    ArticleOut,
+    ArticlePreviewOut,
+    SectionListOut,
+    SectionListPreviewOut,
+    SectionOut,
+    SectionPreviewOut,
+)
+from health_content.articles.diff import DraftChanges, SectionStatus
+from health_content.reading import ArticlePreview
 from health_content.vocabulary import Locale
-
-_DESCRIPTION_LENGTH = 200
-# OpenGraph names a locale language_TERRITORY.
-_OG_LOCALES: dict[Locale, str] = {"id": "id_ID", "en": "en_US"}
-# The labels of the two facts a Twitter card shows under the title.
-_FACT_LABELS: dict[Locale, tuple[str, str]] = {"id": ("Tinjauan medis", "Sumber"), "en": ("Medical review", "Source")}
 
 
 @dataclass(frozen=True, slots=True)
-class Preview:
-    title: str
-    description: str
-    url: str
-    """The canonical URL: the article's page to read."""
-    site_name: str
-    locale: str
-    published: str
-    modified: str
-    facts: list[tuple[str, str]]
-    """(label, data) pairs of the Twitter card: the medical review's status, and the source."""
+class PreviewWords:
+    """What the preview page says around the content, in one locale."""
+
+    label: str
+    draft: str
+    no_draft: str
+    changes: str
+    first_version: str
+    no_changes: str
+    unchanged: str
+    """With ``{count}``: how many sections are the same."""
+    status: dict[SectionStatus, str]
 
 
-def preview(embed: EmbedOut, published: PublishedArticle) -> Preview:
-    labels = embed.labels
-    review = embed.review
-    if review.status == "not-reviewed" or review.reviewed_by is None:
-        reviewed = labels.not_reviewed
-    else:
-        reviewed = f"{labels.reviewed_by} {review.reviewed_by.name} ({review.reviewed_by.qualification}), "
-        reviewed += f"{review.reviewed_at}." + (f" {labels.review_overdue}" if review.status == "overdue" else "")
-    review_label, source_label = _FACT_LABELS[embed.locale]
-    return Preview(
-        title=embed_title(embed),
-        description=published.article.summary if embed.whole_article else embed_excerpt(embed, _DESCRIPTION_LENGTH),
-        url=embed.article.url,
-        site_name=embed.provider.name,
-        locale=_OG_LOCALES[embed.locale],
-        published=published.date_published.isoformat(),
-        modified=published.date_modified.isoformat(),
-        facts=[(review_label, reviewed), (source_label, embed.source.name)],
-    )
+WORDS: dict[Locale, PreviewWords] = {
+    "id": PreviewWords(
+        label="DRAF",
+        draft="Pratinjau untuk editor: versi ini belum diterbitkan dan tidak terlihat oleh pembaca.",
+        no_draft="Pratinjau untuk editor: artikel ini tidak punya draf; ini versi yang sudah terbit.",
+        changes="Perubahan dibanding versi yang terbit",
+        first_version="Belum ada versi yang terbit: semua bagian baru.",
+        no_changes="Tidak ada perubahan dibanding versi yang terbit.",
+        unchanged="{count} bagian lain tidak berubah.",
+        status={
+            SectionStatus.ADDED: "Bagian baru:",
+            SectionStatus.REMOVED: "Bagian dihapus:",
+            SectionStatus.CHANGED: "Bagian diubah:",
+        },
+    ),
+    "en": PreviewWords(
+        label="DRAFT",
+        draft="Editors' preview: this version is not published and readers cannot see it.",
+        no_draft="Editors' preview: this article has no draft; this is its published version.",
+        changes="What changed against the published version",
+        first_version="Nothing is published yet: every section is new.",
+        no_changes="Nothing changed against the published version.",
+        unchanged="{count} other section(s) unchanged.",
+        status={
+            SectionStatus.ADDED: "New section:",
+            SectionStatus.REMOVED: "Removed section:",
+            SectionStatus.CHANGED: "Changed section:",
+        },
+    ),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class PagePreview:
+    """What the preview page shows above the article."""
+
+    draft: bool
+    words: PreviewWords
+    changes: DraftChanges
+
+    @property
+    def unchanged(self) -> str:
+        return self.words.unchanged.format(count=self.changes.unchanged)
+
+
+def page_preview(preview: ArticlePreview, locale: Locale) -> PagePreview:
+    return PagePreview(preview.is_draft, WORDS[locale], preview.changes())
+
+
+def article_preview_out(body: ArticleOut, preview: ArticlePreview) -> ArticlePreviewOut:
+    return ArticlePreviewOut(**dict(body), draft=preview.is_draft)
+
+
+def section_list_preview_out(body: SectionListOut, preview: ArticlePreview) -> SectionListPreviewOut:
+    return SectionListPreviewOut(**dict(body), draft=preview.is_draft)
+
+
+def section_preview_out(body: SectionOut, preview: ArticlePreview) -> SectionPreviewOut:
+    return SectionPreviewOut(**dict(body), draft=preview.is_draft)

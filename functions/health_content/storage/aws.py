@@ -37,3 +37,7 @@ def events_client(config: Config) -> Any:
 
 def s3_client(config: Config) -> Any:
     return boto3.client("s3", config=config)
+
+
+def secrets_client(config: Config) -> Any:
+    return boto3.client("secretsmanager", config=config)
