@@ -405,7 +405,8 @@ def mentions(
 
 
 def _proposal_line(proposal: cause_mentions.Proposal) -> str:
-    return f"{proposal.found.cause} at {_where(proposal.found.mention)} ({proposal.found.term!r}): add"
+    found = proposal.found
+    return f"Add {found.cause} at {_where(found.mention)}, named {found.term!r} in “{proposal.excerpt}”?"
 
 
 def _where(mention: Mention) -> str:

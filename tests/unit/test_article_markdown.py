@@ -5,6 +5,7 @@ to the same document, byte for byte."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import unicodedata
 from pathlib import Path
@@ -121,6 +122,18 @@ def test_an_article_written_in_markdown_becomes_typed_sections() -> None:
         },
     ]
     Article.model_validate(document)
+
+
+def test_the_example_in_the_editors_guide_imports() -> None:
+    guide = (REPO_ROOT / "docs" / "editing-content.md").read_text(encoding="utf-8")
+    example = re.search(r"```markdown\n(.*?)```", guide, re.S)
+    assert example is not None
+    document = article_from_markdown(example[1])
+    assert [(s["id"], s["aspect"]) for s in document["sections"]] == [
+        ("apa-itu-kram-malam", HealthAspect.OVERVIEW.value),
+        ("penyebab", HealthAspect.CAUSES.value),
+        ("yang-bisa-dilakukan-sendiri", HealthAspect.SELF_CARE.value),
+    ]
 
 
 def test_every_problem_is_reported_at_its_line() -> None:
