@@ -234,7 +234,8 @@ class _Reader:
                 ids.setdefault(section["id"], line)
                 sections.append(section)
             elif token.type == "heading_open":
-                self.problem(line, f"a {token.markup} heading: only ## headings start sections (the title is `title`)")
+                level = "#" * int(token.tag[1])
+                self.problem(line, f"a {level} heading: only ## headings start sections (the title is `title`)")
             elif not sections:
                 self.problem(line, "text before the first ## heading: every paragraph and list belongs to a section")
             elif token.type == "paragraph_open":
@@ -503,7 +504,13 @@ def import_file(markdown_path: Path, content_dir: Path) -> tuple[Path, bool]:
     """Write the article ``markdown_path`` describes under ``content_dir``: its path, and whether it changed.
 
     A file that already holds the same document is left as it is, whatever its formatting."""
-    document = article_from_markdown(markdown_path.read_text(encoding="utf-8"))
+    raw = markdown_path.read_bytes()
+    try:
+        markdown = raw.decode("utf-8-sig")  # without the byte-order mark some editors write
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise MarkdownRejected([Problem(line, "the file is not UTF-8 text")]) from None
+    document = article_from_markdown(markdown)
     target = article_path(content_dir, document["locale"], document["slug"])
     if target.exists() and json.loads(target.read_text(encoding="utf-8")) == document:
         return target, False

@@ -289,6 +289,18 @@ def test_import_prints_each_problem_as_file_and_line_and_writes_nothing(tmp_path
     assert not (content / "articles" / "id" / "kram-kaki-malam.json").exists()
 
 
+def test_import_reads_utf8_with_a_byte_order_mark_and_names_the_line_that_is_not(tmp_path: Path) -> None:
+    content = _content_copy(tmp_path)
+    marked = tmp_path / "marked.md"
+    marked.write_bytes(b"\xef\xbb\xbf" + NEW_ARTICLE.encode())
+    assert runner.invoke(cli, ["import", str(marked), "--content", str(content)]).exit_code == 0
+    latin = tmp_path / "latin.md"
+    latin.write_bytes(NEW_ARTICLE.replace("Penyebab", "Penyebab caf\u00e9").encode("latin-1"))
+    result = runner.invoke(cli, ["import", str(latin), "--content", str(content)])
+    assert result.exit_code == ExitCode.CONTENT
+    assert result.stderr.splitlines()[0] == f"{latin}:18: the file is not UTF-8 text"
+
+
 def test_export_names_a_missing_article(tmp_path: Path) -> None:
     result = runner.invoke(cli, ["export", "tidak-ada", "--locale", "en", "--content", str(tmp_path)])
     assert result.exit_code == ExitCode.NOT_FOUND
