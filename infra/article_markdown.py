@@ -150,13 +150,7 @@ class _Reader:
     def read(self, markdown: str) -> dict[str, Any]:
         tokens = _MARKDOWN.parse(markdown)
         if not tokens or tokens[0].type != "front_matter":
-            raise MarkdownRejected(
-                [
-                    Problem(
-                        1, "the file must start with YAML front matter between two --- lines (slug, locale, title, …)"
-                    )
-                ]
-            )
+            raise MarkdownRejected([Problem(1, _NO_FRONT_MATTER)])
         front = self._front_matter(tokens[0])
         self.locale = as_locale(str(front.get("locale")))
         sections = self._sections(tokens[1:])
@@ -359,6 +353,7 @@ class _Reader:
         return 1
 
 
+_NO_FRONT_MATTER = "the file must start with YAML front matter between two --- lines (slug, locale, title, …)"
 _BLOCK_TYPES = ("paragraph", "list")  # pydantic names the member of a block union in an error's place
 _KINDS = {
     "blockquote_open": "a quotation",
