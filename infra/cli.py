@@ -3,7 +3,8 @@
 validate, publish, unpublish and status work on a deployed stack (``--stack``) or a bucket
 (``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
 one or two plain lines and an exit code (``ExitCode``; docs/deploying.md lists them);
-``--debug`` shows the traceback instead.
+``--debug`` shows the traceback instead. import, export and mentions work on the files under
+content/ alone (docs/editing-content.md).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from health_content import __version__
 from health_content.articles.model import Review
@@ -420,7 +422,8 @@ def _show_proposals(found: cause_mentions.Review) -> None:
         where = _where(proposal.found.mention)
         status = "recorded" if proposal.recorded else "new"
         excerpt = proposal.excerpt if len(proposal.excerpt) <= 60 else proposal.excerpt[:59] + "…"
-        table.add_row(proposal.found.cause, where, proposal.found.term, excerpt, status)
+        # Text cells: an article's brackets are not rich markup.
+        table.add_row(*(Text(cell) for cell in (proposal.found.cause, where, proposal.found.term, excerpt, status)))
     console.print(table)
     recorded = len(found.proposals) - len(found.new)
     console.print(f"{len(found.proposals)} mention(s) found: {recorded} recorded, {len(found.new)} new.")
