@@ -220,7 +220,7 @@ _SECTIONS = st.lists(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(
     slug=_SLUG,
     title=_plain_text(300),
