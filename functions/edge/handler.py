@@ -10,6 +10,7 @@ timeout; a batch that keeps failing ends in the dead-letter queue, whose alarm t
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 
@@ -19,7 +20,7 @@ from pydantic import ValidationError
 
 from edge.cloudfront import EdgeCache, InvalidationsBusy
 from edge.purge import caller_reference, invalidation_paths
-from health_content.changes.events import ChangeEvent
+from health_content.changes.events import EVENT_SOURCE
 from health_content.changes.model import Change
 from health_content.observability import logger, metrics, tracer
 from health_content.settings import Settings
@@ -41,11 +42,15 @@ def reset() -> None:
 
 
 def _changes(records: list[dict[str, Any]]) -> list[Change]:
+    """The change each queued EventBridge event announces (its ``detail``; the envelope only says where from)."""
     changes = []
     for record in records:
         try:
-            changes.append(ChangeEvent.model_validate_json(record["body"]).detail)
-        except (KeyError, ValidationError):
+            event = json.loads(record["body"])
+            if event.get("source") != EVENT_SOURCE:
+                raise ValueError(event.get("source"))
+            changes.append(Change.model_validate(event["detail"]))
+        except (KeyError, TypeError, AttributeError, ValueError, ValidationError):
             # The rule sends only the stack's own change events: anything else is logged and left, never retried.
             logger.error("not a change event; nothing to invalidate", extra={"message_id": record.get("messageId")})
     return changes

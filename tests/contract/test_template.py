@@ -384,7 +384,7 @@ def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled(cdn: 
     assert template["Parameters"]["EnableWaf"]["Default"] == "false"
     without = rendered({"EnableWaf": "false", "EnableCdn": cdn})["Resources"]
     with_waf = rendered({"EnableWaf": "true", "EnableCdn": cdn})["Resources"]
-    # Without the CDN, the web ACL is WAF's alone; with it, it also checks the CDN's header (tests/contract/test_cdn.py).
+    # Without the CDN the web ACL is WAF's alone; with it, it checks the CDN's header too (tests/contract/test_cdn.py).
     assert ("ApiWebAcl" in without) == (cdn == "true")
     acl, association = with_waf["ApiWebAcl"], with_waf["ApiWebAclAssociation"]
     rules = {rule["Name"]: rule for rule in acl["Properties"]["Rules"]}
