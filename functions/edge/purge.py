@@ -3,8 +3,8 @@
 Every answer of a content route varies by its query (``locale``, ``fields``, ``format``, a list's filters and
 cursor), and CloudFront matches the query of a cached answer only with a ``*`` that ends the path: every path
 here is such a wildcard. CloudFront keeps at most 15 of them in progress per distribution, so an invalidation
-names at most ``MAX_WILDCARDS``: two fit at once, the one being made and the one before it (the function runs
-one batch at a time; a third waits in its queue until one is done).
+names at most ``MAX_WILDCARDS`` and two fit at once (the function runs two batches at a time at most; a batch
+CloudFront refuses as busy goes back to its queue until one is done).
 
 An article's change makes stale:
 - the article lists, which name it: ``/v1/articles*``. A wildcard can only end a path, so it takes every
