@@ -3,7 +3,8 @@
 validate, publish, unpublish, status and preview-token work on a deployed stack (``--stack``) or a bucket
 (``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
 one or two plain lines and an exit code (``ExitCode``; docs/deploying.md lists them);
-``--debug`` shows the traceback instead. Everything is printed as text, never read as Rich markup
+``--debug`` shows the traceback instead. import, export and mentions work on the files under
+content/ alone (docs/editing-content.md). Everything is printed as text, never read as Rich markup
 (messages quote patterns such as ``[a-z0-9]``); ``--json`` gives scripts what validate, status and
 ``partners add`` found, and any output that is not a terminal gets whole lines and uncut table cells.
 """
@@ -30,11 +31,12 @@ from rich.text import Text
 from health_content import __version__
 from health_content.articles.model import Review
 from health_content.articles.previews import DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, PreviewTokens
+from health_content.causes.model import Mention
 from health_content.publishing.kinds import ARTICLES, DRAFTS
 from health_content.publishing.report import PublishReport
 from health_content.storage.partners import DynamoPartnerDirectory
-from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, SLUG_PATTERN, as_locale
-from infra import generated, partners, publish, template
+from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, SLUG_PATTERN, Locale, as_locale
+from infra import article_markdown, cause_mentions, generated, partners, publish, template
 from infra.aws_target import (
     ExitCode,
     OperatorError,
@@ -458,6 +460,95 @@ def _preview_secret(secrets: Any, name: str) -> str:
             ) from error
         raise
     return str(value)
+
+
+def _locale(locale: str) -> Locale:
+    language = as_locale(locale)
+    if language is None:
+        raise OperatorError(ExitCode.USAGE, f"--locale must be one of {', '.join(LOCALES)}.")
+    return language
+
+
+LocaleOption = Annotated[str, typer.Option(help="The article's locale.")]
+
+
+@app.command(name="import")
+@speaks_plainly
+def import_command(
+    path: Annotated[Path, typer.Argument(help="The article in Markdown: YAML front matter, a ## heading a section.")],
+    content: ContentDir = publish.CONTENT_DIR,
+) -> None:
+    """Write an article written in Markdown to content/articles/<locale>/<slug>.json."""
+    try:
+        target, changed = article_markdown.import_file(path, content)
+    except article_markdown.MarkdownRejected as rejected:
+        for problem in rejected.problems:
+            errors.print(f"{path}:{problem.line}: {problem.message}", markup=False, highlight=False)
+        errors.print(f"Nothing was written: {len(rejected.problems)} problem(s) in {path}.")
+        raise typer.Exit(ExitCode.CONTENT) from None
+    console.print(f"{'Wrote' if changed else 'Unchanged:'} {target}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+@speaks_plainly
+def export(
+    slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    locale: LocaleOption = DEFAULT_LOCALE,
+    content: ContentDir = publish.CONTENT_DIR,
+) -> None:
+    """Print an article as Markdown, to edit and bring back with `content-api import`."""
+    sys.stdout.write(article_markdown.export_file(content, _locale(locale), slug))
+
+
+@app.command()
+@speaks_plainly
+def mentions(
+    slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    locale: LocaleOption = DEFAULT_LOCALE,
+    content: ContentDir = publish.CONTENT_DIR,
+    json_output: Annotated[
+        bool, typer.Option("--json", help='Print a list of {"cause", "section", "block", "item"}.')
+    ] = False,
+    write: Annotated[bool, typer.Option("--write", help="Add the new mentions you accept to the taxonomy.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="With --write, accept every new mention without asking.")] = False,
+) -> None:
+    """Propose where the article names each cause, for the cause taxonomy's mentions."""
+    found = cause_mentions.review(content, _locale(locale), slug)
+    if json_output:
+        sys.stdout.write(json.dumps([p.as_json() for p in found.proposals], ensure_ascii=False, indent=2) + "\n")
+    else:
+        _show_proposals(found)
+    if not write:
+        return
+    accepted = [p.found for p in found.new if yes or typer.confirm(_proposal_line(p), err=True)]
+    added = cause_mentions.write(content, accepted)
+    errors.print(f"Added {added} mention(s) to {cause_mentions.taxonomy_path(content)}.", markup=False)
+
+
+def _proposal_line(proposal: cause_mentions.Proposal) -> str:
+    found = proposal.found
+    return f"Add {found.cause} at {_where(found.mention)}, named {found.term!r} in “{proposal.excerpt}”?"
+
+
+def _where(mention: Mention) -> str:
+    item = "" if mention.item is None else f", item {mention.item}"
+    return f"{mention.section}, block {mention.block}{item}"
+
+
+def _show_proposals(found: cause_mentions.Review) -> None:
+    table = Table("cause", "where", "found as", "text", "taxonomy")
+    for proposal in found.proposals:
+        where = _where(proposal.found.mention)
+        status = "recorded" if proposal.recorded else "new"
+        excerpt = proposal.excerpt if len(proposal.excerpt) <= 60 else proposal.excerpt[:59] + "…"
+        # Text cells: an article's brackets are not rich markup.
+        table.add_row(*(Text(cell) for cell in (proposal.found.cause, where, proposal.found.term, excerpt, status)))
+    console.print(table)
+    recorded = len(found.proposals) - len(found.new)
+    console.print(f"{len(found.proposals)} mention(s) found: {recorded} recorded, {len(found.new)} new.")
+    if found.unfound:
+        kept = "; ".join(f"{cause} at {_where(mention)}" for cause, mention in found.unfound)
+        console.print(f"Recorded but not found in the text (kept): {kept}", markup=False, highlight=False)
 
 
 partners_app = typer.Typer(help="Partner API keys and their usage (stacks deployed with RequireApiKeys=true).")

@@ -10,7 +10,7 @@ from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 from api import paths
 from api.container import Container
 from api.http_caching import conditional_get, released_at, representation
-from api.http_policy import canonical_paths
+from api.http_policy import EXPOSED_HEADERS, canonical_paths
 from api.openapi import ContentApiResolver, openapi_json
 from api.problems import register_problem_handlers
 from api.routes import articles, causes, changes, embeds, search, service
@@ -25,7 +25,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
     return CORSConfig(
         allow_origin=origins[0],
         extra_origins=origins[1:],
-        expose_headers=["ETag", "Last-Modified", "Content-Language", "RateLimit-Policy"],
+        expose_headers=EXPOSED_HEADERS,
         allow_headers=["If-None-Match", "If-Modified-Since"],
         max_age=600,
     )

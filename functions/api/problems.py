@@ -65,7 +65,7 @@ def problem_response(
         return Response(
             status_code=problem.status,
             content_type=with_charset(HTML),
-            body=error_html(problem.status, detail, locale, links),
+            body=error_html(problem.status, detail, locale, links, retraction, framed=_framed(app)),
             headers={
                 "Cache-Control": "no-store",
                 "Content-Security-Policy": page_security_policy(links.origin),
@@ -96,6 +96,11 @@ def _shown_in_a_page(app: APIGatewayRestResolver) -> bool:
     if not any(route.match(event.path) for route in _PAGES):
         return False
     return (event.get_query_string_value("format") or "html") != "json"
+
+
+def _framed(app: APIGatewayRestResolver) -> bool:
+    path = app.current_event.path
+    return any(route.match(path) for route in (paths.FRAME_ARTICLE, paths.FRAME_SECTION))
 
 
 def _open_to_any_origin(app: APIGatewayRestResolver) -> dict[str, str]:

@@ -378,7 +378,13 @@ def test_preview_tokens_are_signed_with_a_generated_secret_only_the_api_reads() 
 def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:
     # Settings ignore unknown variables, so a misspelt name in the template would go unread.
     read = {field.alias for field in Settings.model_fields.values()}
-    for function in ("ApiFunction", "IngestFunction", "EventRelayFunction", "ReviewCheckFunction"):
+    for function in (
+        "ApiFunction",
+        "IngestFunction",
+        "EventRelayFunction",
+        "ReviewCheckFunction",
+        "EdgeInvalidationFunction",
+    ):
         variables = {
             **load_template()["Globals"]["Function"]["Environment"]["Variables"],
             **(resource_properties(function).get("Environment") or {}).get("Variables", {}),
@@ -423,15 +429,23 @@ def _as_list(value: str | list[str]) -> list[str]:
 # --- fair use and the audit trail (issue 20) ------------------------------------------------------------------
 
 
-def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled() -> None:
+@pytest.mark.parametrize("cdn", ["true", "false"])
+def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled(cdn: str) -> None:
+    from infra.template import rendered
+
     template = load_template()
     assert template["Conditions"]["WafEnabled"] == {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}
     assert template["Parameters"]["EnableWaf"]["Default"] == "false"
-    acl, association = _resource("ApiWebAcl"), _resource("ApiWebAclAssociation")
-    assert acl["Condition"] == association["Condition"] == "WafEnabled"
-    [rule] = acl["Properties"]["Rules"]
+    without = rendered({"EnableWaf": "false", "EnableCdn": cdn})["Resources"]
+    with_waf = rendered({"EnableWaf": "true", "EnableCdn": cdn})["Resources"]
+    # Without the CDN the web ACL is WAF's alone; with it, it checks the CDN's header too (tests/contract/test_cdn.py).
+    assert ("ApiWebAcl" in without) == (cdn == "true")
+    acl, association = with_waf["ApiWebAcl"], with_waf["ApiWebAclAssociation"]
+    rules = {rule["Name"]: rule for rule in acl["Properties"]["Rules"]}
+    rule = rules["requests-per-client-ip"]
     rate = rule["Statement"]["RateBasedStatement"]
-    assert rate == {"AggregateKeyType": "IP", "EvaluationWindowSec": 60, "Limit": {"Ref": "WafRequestsPerMinute"}}
+    assert (rate["EvaluationWindowSec"], rate["Limit"]) == (60, "600")  # WafRequestsPerMinute's default
+    assert rate["AggregateKeyType"] == ("FORWARDED_IP" if cdn == "true" else "IP")
     blocked = rule["Action"]["Block"]["CustomResponse"]
     assert blocked["ResponseCode"] == 429
     assert {h["Name"]: h["Value"] for h in blocked["ResponseHeaders"]} == {
@@ -440,7 +454,8 @@ def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled() -> 
     }
     body = acl["Properties"]["CustomResponseBodies"][blocked["CustomResponseBodyKey"]]["Content"]
     assert '"type":"/problems/throttled"' in body  # a problem type /problems/{type} explains
-    assert association["Properties"]["ResourceArn"]["Fn::Sub"].endswith("/restapis/${Api}/stages/${Api.Stage}")
+    arn = load_template()["Resources"]["ApiWebAclAssociation"]["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert arn.endswith("/restapis/${Api}/stages/${Api.Stage}") and association["Properties"]["WebACLArn"]
 
 
 def test_the_embed_routes_have_a_throttle_of_their_own() -> None:

@@ -16,11 +16,12 @@ from api import paths
 from api.links import LinkBuilder
 from api.models.embeds import EmbedOut
 from api.presenters.embeds import embed_section_id, embed_title
-from api.presenters.labels import LABELS, REFUSED, RETRACTED
+from api.presenters.labels import LABELS, REFUSED
 from api.presenters.link_previews import link_preview
 from api.presenters.oembed import oembed_alternates
 from api.presenters.previews import PagePreview
 from health_content.articles.store import PublishedArticle
+from health_content.errors import ArticleRetracted
 from health_content.vocabulary import Locale
 
 if TYPE_CHECKING:
@@ -107,9 +108,10 @@ def _script_safe(document: str) -> Markup:
 
 
 def page_security_policy(origin: str) -> str:
-    """Only our own stylesheet and script; no frame-ancestors: any site may frame these pages."""
+    """Only our own stylesheet and script, which may ask our API for the article's status; no frame-ancestors:
+    any site may frame these pages."""
     return (
-        f"default-src 'none'; style-src {origin}; img-src {origin}; script-src {origin}; "
+        f"default-src 'none'; style-src {origin}; img-src {origin}; script-src {origin}; connect-src {origin}; "
         "base-uri 'none'; form-action 'none'"
     )
 
@@ -118,12 +120,23 @@ def _error_message(status: int, locale: Locale) -> str:
     if status == 404:
         return LABELS[locale].not_found
     if status == 410:
-        return RETRACTED[locale]
+        return LABELS[locale].retracted
     return LABELS[locale].unavailable if status >= 500 else REFUSED[locale]
 
 
-def error_html(status: int, detail: str, locale: Locale, links: LinkBuilder) -> str:
-    """A small page in the embeds' look, where a frame or fragment was asked for and there is none."""
+def error_html(
+    status: int,
+    detail: str,
+    locale: Locale,
+    links: LinkBuilder,
+    retraction: ArticleRetracted | None = None,
+    *,
+    framed: bool = False,
+) -> str:
+    """A small page in the embeds' look, where a frame or fragment was asked for and there is none. A retracted
+    article's says, in the page's language, when and why it was withdrawn. ``framed``: a frame page, which loads
+    the embed script so that a partner's iframe is sized to the notice as it would be to the content (fragments
+    and the page to read carry no script)."""
     return (
         _templates()
         .get_template("error.html.j2")
@@ -132,7 +145,10 @@ def error_html(status: int, detail: str, locale: Locale, links: LinkBuilder) -> 
             status=status,
             message=_error_message(status, locale),
             detail=detail,
+            retraction=retraction,
+            labels=LABELS[locale],
             home=links.absolute(links.to(paths.HOME)),
             stylesheet=links.absolute(links.asset(paths.EMBED_STYLESHEET)),
+            script=links.absolute(links.asset(paths.EMBED_SCRIPT)) if framed else None,
         )
     )

@@ -35,6 +35,10 @@ def events_client(config: Config) -> Any:
     return boto3.client("events", config=config)
 
 
+def cloudfront_client(config: Config) -> Any:
+    return boto3.client("cloudfront", config=config)
+
+
 def s3_client(config: Config) -> Any:
     return boto3.client("s3", config=config)
 
