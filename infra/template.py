@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
@@ -59,19 +60,26 @@ def metrics_namespace() -> str:
     return str(load_template()["Mappings"]["Service"]["Names"]["MetricsNamespace"])
 
 
-def function_environment(resources: dict[str, str]) -> dict[str, str]:
-    """Every environment variable the template gives a function (the Globals' and each function's own), with the
-    parameters' defaults, and ``resources`` naming the resources a variable refers to (``!Ref ContentTable``).
-
-    The local stack runs every function in one process, so one name must have one value for all of them."""
+def function_variables(leaving_out: Collection[str] = ()) -> list[dict[str, Any]]:
+    """The environment variables the template gives functions, as written: the Globals', then each function's
+    own, but for the functions named in ``leaving_out``."""
     template = load_template()
-    defaults = {name: parameter.get("Default") for name, parameter in template["Parameters"].items()}
     declared = [template["Globals"]["Function"].get("Environment", {}).get("Variables", {})]
     declared += [
         resource["Properties"].get("Environment", {}).get("Variables", {})
-        for resource in template["Resources"].values()
-        if resource["Type"] == "AWS::Serverless::Function"
+        for name, resource in template["Resources"].items()
+        if resource["Type"] == "AWS::Serverless::Function" and name not in leaving_out
     ]
+    return declared
+
+
+def function_environment(resources: dict[str, str], leaving_out: Collection[str] = ()) -> dict[str, str]:
+    """Every environment variable the template gives a function (but those named in ``leaving_out``), with the
+    parameters' defaults, and ``resources`` naming the resources a variable refers to (``!Ref ContentTable``).
+
+    The local stack runs every function in one process, so one name must have one value for all of them."""
+    defaults = {name: parameter.get("Default") for name, parameter in load_template()["Parameters"].items()}
+    declared = function_variables(leaving_out)
     environment: dict[str, str] = {}
     for variables in declared:
         for name, value in variables.items():

@@ -45,6 +45,8 @@ LOCAL_RESOURCES = {
     "ChangeEventBus": f"{TABLE}-changes",
     "PreviewTokenSecret": template.preview_secret_name(BUCKET),
 }
+# The functions the local stack does not play, and why.
+NOT_PLAYED = {"EdgeInvalidationFunction": "there is no CloudFront in front of the local stack to purge"}
 # Where the local stack differs from the template's defaults, and why.
 LOCAL_SETTINGS = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",  # the terminal shows the access log; INFO lines would bury it
@@ -63,7 +65,7 @@ def local_environment() -> dict[str, str]:
         "AWS_SECRET_ACCESS_KEY": "local",
         "AWS_DEFAULT_REGION": REGION,
         "POWERTOOLS_TRACE_DISABLED": "true",
-        **template.function_environment(LOCAL_RESOURCES),
+        **template.function_environment(LOCAL_RESOURCES, leaving_out=NOT_PLAYED),
         **LOCAL_SETTINGS,
     }
 

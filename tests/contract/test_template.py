@@ -15,7 +15,7 @@ from health_content.changes.events import EVENT_SOURCE, detail_type
 from health_content.changes.model import Change, ChangeType
 from health_content.settings import Settings
 from infra.local import serve
-from infra.template import REPO_ROOT, load_template, preview_secret_name, resource_properties
+from infra.template import REPO_ROOT, function_variables, load_template, preview_secret_name, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
 # The indexer's files: the search index of each locale and the cause index.
@@ -399,14 +399,7 @@ def test_the_local_stack_gives_the_functions_every_variable_the_template_gives_t
     template = load_template()
     given = {
         name: value
-        for variables in [
-            template["Globals"]["Function"]["Environment"]["Variables"],
-            *(
-                (resource["Properties"].get("Environment") or {}).get("Variables", {})
-                for resource in template["Resources"].values()
-                if resource["Type"] == "AWS::Serverless::Function"
-            ),
-        ]
+        for variables in function_variables(leaving_out=serve.NOT_PLAYED)
         for name, value in variables.items()
     }
     local = serve.local_environment()
