@@ -93,7 +93,7 @@ validate: $(INSTALLED)
 # The Lambda packages are built from locks with hashes (functions/requirements/*.lock); after changing a
 # requirements file, lock again: make lock (uv resolves for Lambda's Python 3.13 on arm64).
 lock: $(INSTALLED)
-	cd functions && for name in api publishing; do \
+	cd functions && for name in api publishing webhooks; do \
 		../$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python-version 3.13 \
 			--python-platform aarch64-manylinux2014 --only-binary :all: requirements/$$name.txt \
 			-o requirements/$$name.lock; done

@@ -8,6 +8,10 @@
 
 Documents uploaded later (for example with ``content-api publish --bucket ... --endpoint-url ...``)
 are ingested too, by a thread that plays the bucket's S3 -> Lambda notification.
+
+With ``WEBHOOK_URL`` and ``WEBHOOK_SECRET`` (``whsec_...``; two, separated by a space, as during a rotation) in
+the environment, each change made after start-up is also POSTed there by the real webhook delivery function,
+signed as on AWS (Standard Webhooks), through the template's webhook queue and rule.
 """
 
 from __future__ import annotations
@@ -53,14 +57,34 @@ LOCAL_ENVIRONMENT = {
 }
 
 
-def _pump_events(stack: LocalStack, ingest: Any, stop: threading.Event) -> None:
+def _pump_events(stack: LocalStack, ingest: Any, webhooks: Any, stop: threading.Event) -> None:
     while not stop.is_set():
         try:
             if stack.deliver_events(ingest, wait_seconds=1):
                 stack.index_search()
+            if webhooks is not None:
+                stack.deliver_webhooks(webhooks)
         except Exception as error:  # keep serving; the next poll retries
             print(f"ingest event delivery failed: {error}", file=sys.stderr)
             time.sleep(1)
+
+
+def _attach_webhook(stack: LocalStack) -> tuple[Any, str]:
+    """The webhook delivery handler and a line to print, or (None, "") without WEBHOOK_URL."""
+    url = os.environ.get("WEBHOOK_URL", "")
+    if not url:
+        return None, ""
+    from health_content.changes.webhooks import InvalidSigningSecret, parse_secrets
+
+    try:
+        parse_secrets(os.environ.get("WEBHOOK_SECRET", ""))
+    except InvalidSigningSecret as error:
+        raise SystemExit(f"WEBHOOK_SECRET: {error} (whsec_ followed by the base64 of 24 to 64 bytes)") from None
+    webhook = stack.attach_webhook(os.environ["WEBHOOK_SECRET"])
+    os.environ.update({"WEBHOOK_SECRET_ARN": webhook.secret_arn, "WEBHOOK_QUEUE_URL": webhook.queue_url})
+    from webhooks.handler import lambda_handler
+
+    return lambda_handler, f"\nEach change from now on is POSTed to {url}, signed (Standard Webhooks).\n"
 
 
 def main() -> int:
@@ -93,8 +117,9 @@ def main() -> int:
     if rejected:
         print(f"Some documents were not published: {rejected}", file=sys.stderr)
 
+    webhook_handler, webhook_note = _attach_webhook(stack)
     stop = threading.Event()
-    pump = threading.Thread(target=_pump_events, args=(stack, ingest_handler, stop), daemon=True)
+    pump = threading.Thread(target=_pump_events, args=(stack, ingest_handler, webhook_handler, stop), daemon=True)
     pump.start()
 
     # REQUIRE_API_KEYS=true plays the stage deployed with RequireApiKeys=true (content-api partners add ...).
@@ -107,7 +132,7 @@ def main() -> int:
     print(
         f"""
 Health-content API running at {base}  (ready in {time.monotonic() - started:.1f}s)
-Published {len(reports)} document(s) from content/ to the local bucket '{BUCKET}'.
+Published {len(reports)} document(s) from content/ to the local bucket '{BUCKET}'.{webhook_note}
 
 Try:
   curl {base}/v1/articles
