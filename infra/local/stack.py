@@ -142,7 +142,7 @@ class LocalStack:
         one stays, hidden until the handler's retry is due, as on AWS."""
         if self.webhook is None:
             raise ValueError("this local stack has no webhook (attach_webhook)")
-        sqs = boto3.client("sqs", region_name=self.region)
+        sqs: Any = boto3.client("sqs", region_name=self.region)
         queue_arn = _queue_arn(sqs, self.webhook.queue_url)
         delivered = 0
         while True:
