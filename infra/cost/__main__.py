@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import io
 import sys
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ def main(arguments: Sequence[str] | None = None) -> int:
         current = report.REPORT.read_text(encoding="utf-8") if report.REPORT.exists() else ""
         if current != text:
             print(f"{report.REPORT} is not what `make cost` makes; run it.", file=sys.stderr)
+            diff = difflib.unified_diff(current.splitlines(), text.splitlines(), "docs/cost.md", "made", lineterm="")
+            print("\n".join(list(diff)[:40]), file=sys.stderr)
             return 1
         return 0
     report.REPORT.write_text(text, encoding="utf-8")

@@ -63,11 +63,19 @@ def expected_misses(rate: float, ttl: float, duration: float) -> float:
         return rate * duration
     total, k = 0.0, 1
     while (k - 1) * ttl < duration:
-        mean = rate * (duration - (k - 1) * ttl)
-        below = sum(math.exp(-mean) * mean**j / math.factorial(j) for j in range(k)) if k > 1 else math.exp(-mean)
-        total += -math.expm1(-mean) if k == 1 else 1 - below
+        total += _poisson_at_least(k, rate * (duration - (k - 1) * ttl))
         k += 1
     return total
+
+
+def _poisson_at_least(k: int, mean: float) -> float:
+    if k == 1:
+        return -math.expm1(-mean)
+    if mean <= 0:
+        return 0.0
+    log_mean = math.log(mean)
+    below = sum(math.exp(j * log_mean - mean - math.lgamma(j + 1)) for j in range(k))
+    return max(0.0, 1 - below)
 
 
 @dataclass(frozen=True)

@@ -150,15 +150,26 @@ def render(observed: Observed, load_run: dict[str, Any] | None) -> str:
         f"{peak.read_units_with_cdn:,.0f} | {peak.read_units_without:,.0f} |"
     )
     add("")
+    over_stage = (
+        f"still {peak.origin_with_cdn / stage:,.1f} times the default stage throttle, which must be raised to "
+        "match (the embed routes have their own, `EmbedRateLimit`)"
+        if peak.origin_with_cdn > stage
+        else "within the default stage throttle"
+    )
     add(
-        f"Without the CDN, 10,000 requests a second is the whole of API Gateway's default account quota "
-        f"({prices.API_GATEWAY_ACCOUNT_RATE:,} a second per region, shared by every API of the account) and 100 "
-        f"times the stage's own throttle (`ThrottlingRateLimit`, {stage:,.0f} by default): it needs a quota "
-        f"increase and a stage limit raised to match. With the CDN the origin sees about "
-        f"{peak.origin_with_cdn:,.0f} a second: still above the default stage throttle, which must be raised "
-        f"(or the `EmbedRateLimit` and `ThrottlingRateLimit` split adjusted), but far inside the account's quota. "
-        f"Lambda needs no quota increase either way (concurrency is requests a second times billed seconds, "
-        f"Little's law; new executions scale by {prices.LAMBDA_SCALING_PER_10_SECONDS:,} every 10 s), and "
+        f"Without the CDN, {model.PEAK_RATE:,.0f} requests a second is "
+        f"{model.PEAK_RATE / prices.API_GATEWAY_ACCOUNT_RATE:.0%} of API Gateway's default account quota "
+        f"({prices.API_GATEWAY_ACCOUNT_RATE:,} a second per region, shared by every API of the account) and "
+        f"{model.PEAK_RATE / stage:,.0f} times the stage's own throttle (`ThrottlingRateLimit`, {stage:,.0f} by "
+        f"default): it needs a quota increase and the stage limit raised to match. With the CDN the origin sees "
+        f"about {peak.origin_with_cdn:,.0f} a second: {over_stage}, and far inside the account's quota. Lambda's "
+        f"concurrency is requests a second times billed seconds (Little's law): "
+        + (
+            "inside the account's default either way"
+            if peak.concurrency_without < prices.LAMBDA_ACCOUNT_CONCURRENCY
+            else "above the account's default without the CDN, which then needs a quota increase"
+        )
+        + f" (new executions scale by {prices.LAMBDA_SCALING_PER_10_SECONDS:,} every 10 s), and "
         "DynamoDB on demand takes the reads, because each container re-reads an article at most once per "
         "`ContentCacheTtlSeconds` rather than per request.\n"
     )

@@ -176,12 +176,14 @@ def run(seconds: float, users: int, articles: int) -> dict[str, Any]:
         )  # fmt: skip
         with _serve() as (base, endpoint):
             print(f"make serve at {base}; publishing ...", flush=True)
-            subprocess.run(
+            published = subprocess.run(
                 [sys.executable, "-m", "infra.cli", "publish", "--content", str(folder / "catalogue"),
                  "--bucket", BUCKET, "--endpoint-url", endpoint],
-                cwd=REPO_ROOT, check=True, stdout=subprocess.DEVNULL,
+                cwd=REPO_ROOT, capture_output=True, text=True,
                 env={k: v for k, v in os.environ.items() if not k.startswith("AWS_")},
             )  # fmt: skip
+            if published.returncode != 0:
+                raise RuntimeError(f"publishing the catalogue failed:\n{published.stdout}{published.stderr}")
             catalogue = _catalogue(base)
             catalogue_file = folder / "catalogue.json"
             catalogue_file.write_text(json.dumps(catalogue.__dict__), encoding="utf-8")
