@@ -4,6 +4,7 @@ attempt, and a rotation of the signing secret that reaches deliveries without a 
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import time
 from collections.abc import Iterator
@@ -14,9 +15,10 @@ from moto.core import DEFAULT_ACCOUNT_ID
 from moto.sqs.models import sqs_backends
 from standardwebhooks.webhooks import Webhook
 
+from health_content.changes.model import Change, ChangeType
 from health_content.changes.webhooks import RETRY_DELAYS
+from health_content.storage.eventbridge import EventBridgeBus
 from infra.local.stack import LocalStack, LocalWebhook
-from tests.integration.conftest import _publish_content
 from tests.webhook_partner import PartnerEndpoint, new_secret, partner_endpoint
 from webhooks import handler as webhook_handler
 
@@ -35,6 +37,18 @@ def _attach(stack: LocalStack, secrets: str, partner: PartnerEndpoint, monkeypat
     monkeypatch.setenv("WEBHOOK_SECRET_ARN", webhook.secret_arn)
     monkeypatch.setenv("WEBHOOK_QUEUE_URL", webhook.queue_url)
     return webhook
+
+
+def _announce(stack: LocalStack) -> None:
+    """Two changes announced on the stack's bus, as ingest announces them (the article, then the taxonomy)."""
+    at = dt.datetime.now(dt.UTC)
+    changes = [
+        Change(sequence=1, at=at, kind="article", id="kram-otot-betis", locale="id", change=ChangeType.PUBLISHED,
+               reason=None, version="v1"),
+        Change(sequence=2, at=at, kind="causes", id="causes", locale=None, change=ChangeType.PUBLISHED,
+               reason=None, version="v1"),
+    ]  # fmt: skip
+    assert EventBridgeBus(boto3.client("events", region_name="us-east-1"), stack.event_bus).publish(changes) == []
 
 
 def _queue(url: str) -> object:
@@ -62,7 +76,7 @@ def test_a_failing_endpoint_gets_every_attempt_of_the_schedule_then_the_event_is
 ) -> None:
     secret = new_secret()
     webhook = _attach(stack, secret, partner, monkeypatch)
-    _publish_content(stack)  # the article, then the taxonomy: two change events
+    _announce(stack)
     partner.answers = [503] * 100
     attempts = len(RETRY_DELAYS) + 1
     for attempt in range(1, attempts + 1):
@@ -89,7 +103,7 @@ def test_a_retry_that_succeeds_is_signed_with_the_rotated_secrets_and_keeps_its_
     monkeypatch.setenv("WEBHOOK_SECRET_MAX_AGE_SECONDS", "0")  # read the secret on every delivery
     older = new_secret()
     webhook = _attach(stack, older, partner, monkeypatch)
-    _publish_content(stack)
+    _announce(stack)
     partner.answers = [500, 204]  # the first event fails once; the second is accepted
     assert stack.deliver_webhooks(webhook_handler.lambda_handler) == 1
     first = partner.requests()
