@@ -1,15 +1,17 @@
 """`content-api`: the operators' command line.
 
-validate, publish, unpublish and status work on a deployed stack (``--stack``) or a bucket
+validate, publish, unpublish, status and preview-token work on a deployed stack (``--stack``) or a bucket
 (``--bucket``, with ``--endpoint-url`` for the local stack of ``make serve``). Every failure is
 one or two plain lines and an exit code (``ExitCode``; docs/deploying.md lists them);
-``--debug`` shows the traceback instead.
+``--debug`` shows the traceback instead. import, export and mentions work on the files under
+content/ alone (docs/editing-content.md).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import re
 import sys
 import time
@@ -19,16 +21,20 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from botocore.exceptions import ClientError
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from health_content import __version__
 from health_content.articles.model import Review
-from health_content.publishing.kinds import ARTICLES
+from health_content.articles.previews import DEFAULT_TTL_SECONDS, MAX_TTL_SECONDS, PreviewTokens
+from health_content.causes.model import Mention
+from health_content.publishing.kinds import ARTICLES, DRAFTS
 from health_content.publishing.report import PublishReport
 from health_content.storage.partners import DynamoPartnerDirectory
-from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, as_locale
-from infra import generated, partners, publish
+from health_content.vocabulary import DEFAULT_LOCALE, LOCALES, SLUG_PATTERN, Locale, as_locale
+from infra import article_markdown, cause_mentions, generated, partners, publish, template
 from infra.aws_target import (
     ExitCode,
     OperatorError,
@@ -128,6 +134,14 @@ def publish_command(
     concurrency: Annotated[
         int, typer.Option(min=1, max=64, help="Documents uploaded at once.")
     ] = publish.DEFAULT_CONCURRENCY,
+    draft: Annotated[
+        bool,
+        typer.Option(
+            "--draft",
+            help="Upload the articles that differ from what is published as drafts, which only a preview token "
+            "shows (content-api preview-token); nothing is published.",
+        ),
+    ] = False,
 ) -> None:
     """Validate all of content/, then upload what changed; nothing is uploaded if one document is invalid."""
     started = time.monotonic()
@@ -138,6 +152,11 @@ def publish_command(
         raise typer.Exit(ExitCode.CONTENT)
     target = resolve(stack, bucket, region, endpoint_url)
     s3 = target.client("s3", connections=concurrency)
+    if draft:
+        documents = publish.as_drafts(s3, target.bucket, documents, concurrency)
+        if not documents:
+            console.print("Every article is published as it is in content/: there is no draft to upload.")
+            return
     if dry_run:
         _dry_run(s3, target, documents, force=force)
         return
@@ -173,6 +192,11 @@ def publish_command(
             waiting.finish()
             if not all(r is not None and r.status.served for r in reports.values()):
                 break  # later phases depend on this one
+    if draft:
+        console.print("Drafts are shown only with a preview token: content-api preview-token gives one.")
+    elif wait and all(r is not None and r.status.served for r in reports.values()):
+        for key in publish.discard_published_drafts(s3, target.bucket):
+            console.print(f"{key} is published now: the draft was discarded.")
     _summarise(target, uploads, reports, wait=wait, timeout=timeout, seconds=time.monotonic() - started)
 
 
@@ -279,8 +303,11 @@ def unpublish(
     ] = False,
     wait: Annotated[bool, typer.Option(help="Wait for the ingest function to take it out.")] = True,
     timeout: Timeout = 60.0,
+    draft: Annotated[
+        bool, typer.Option("--draft", help="Discard the article's draft instead; the published article stays.")
+    ] = False,
 ) -> None:
-    """Take an article out of what the API serves; its versions stay in the bucket's history."""
+    """Take an article (or its draft) out of what the API serves; its versions stay in the bucket's history."""
     language = as_locale(locale)
     if language is None:
         raise OperatorError(ExitCode.USAGE, f"--locale must be one of {', '.join(LOCALES)}.")
@@ -288,11 +315,12 @@ def unpublish(
         raise OperatorError(ExitCode.USAGE, "--reason must say why the article is withdrawn.")
     target = resolve(stack, bucket, region, endpoint_url)
     s3 = target.client("s3")
-    key = ARTICLES.key(language, slug)
+    key = DRAFTS.key(language, slug) if draft else ARTICLES.key(language, slug)
     if not publish.exists(s3, target.bucket, key):
+        what = "draft of article" if draft else "article"
         raise OperatorError(
             ExitCode.NOT_FOUND,
-            f"No article {slug!r} in locale {language!r} is in s3://{target.bucket}; nothing changed.",
+            f"No {what} {slug!r} in locale {language!r} is in s3://{target.bucket}; nothing changed.",
         )
     if dry_run:
         console.print(f"Dry run: {key} would be unpublished ({reason.strip()}); nothing was changed.")
@@ -337,6 +365,133 @@ def status(stack: Stack = None, bucket: Bucket = None, endpoint_url: EndpointUrl
         console.print(f"{len(overdue)} article(s) past their next medical review: {', '.join(overdue)}")
     if served < len(found):
         raise typer.Exit(ExitCode.CONTENT)
+
+
+@app.command(name="preview-token")
+@speaks_plainly
+def preview_token(
+    ttl: Annotated[
+        int, typer.Option(min=60, max=MAX_TTL_SECONDS, help="Seconds the token is valid (at most a week).")
+    ] = DEFAULT_TTL_SECONDS,
+    slug: Annotated[str | None, typer.Option(help="Only this article; by default, every article's draft.")] = None,
+    stack: Stack = None,
+    bucket: Bucket = None,
+    endpoint_url: EndpointUrl = None,
+    region: Region = None,
+) -> None:
+    """Print a token that lets whoever holds it read drafts through the API, until it expires (last line)."""
+    if slug is not None and not re.fullmatch(SLUG_PATTERN, slug):
+        raise OperatorError(ExitCode.USAGE, "--slug must be an article's slug: lower-case words joined by hyphens.")
+    target = resolve(stack, bucket, region, endpoint_url)
+    secret = _preview_secret(target.client("secretsmanager"), template.preview_secret_name(target.bucket))
+    token = PreviewTokens(lambda: secret).issue(ttl, slug)
+    expires = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=ttl)
+    scope = f"article {slug!r}" if slug else "every article"
+    console.print(f"A preview token for {scope}, valid until {expires:%Y-%m-%d %H:%M} UTC.", highlight=False)
+    console.print("Send it as `Authorization: Bearer <token>`, or add `?preview=<token>` to the article's URL.")
+    typer.echo(token)
+
+
+def _preview_secret(secrets: Any, name: str) -> str:
+    try:
+        value = secrets.get_secret_value(SecretId=name)["SecretString"]
+    except ClientError as error:
+        if error.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            raise OperatorError(
+                ExitCode.NOT_FOUND,
+                f"There is no preview secret {name!r}: deploy the stack with a release that has previews.",
+            ) from error
+        raise
+    return str(value)
+
+
+def _locale(locale: str) -> Locale:
+    language = as_locale(locale)
+    if language is None:
+        raise OperatorError(ExitCode.USAGE, f"--locale must be one of {', '.join(LOCALES)}.")
+    return language
+
+
+LocaleOption = Annotated[str, typer.Option(help="The article's locale.")]
+
+
+@app.command(name="import")
+@speaks_plainly
+def import_command(
+    path: Annotated[Path, typer.Argument(help="The article in Markdown: YAML front matter, a ## heading a section.")],
+    content: ContentDir = publish.CONTENT_DIR,
+) -> None:
+    """Write an article written in Markdown to content/articles/<locale>/<slug>.json."""
+    try:
+        target, changed = article_markdown.import_file(path, content)
+    except article_markdown.MarkdownRejected as rejected:
+        for problem in rejected.problems:
+            errors.print(f"{path}:{problem.line}: {problem.message}", markup=False, highlight=False)
+        errors.print(f"Nothing was written: {len(rejected.problems)} problem(s) in {path}.")
+        raise typer.Exit(ExitCode.CONTENT) from None
+    console.print(f"{'Wrote' if changed else 'Unchanged:'} {target}", markup=False, highlight=False, soft_wrap=True)
+
+
+@app.command()
+@speaks_plainly
+def export(
+    slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    locale: LocaleOption = DEFAULT_LOCALE,
+    content: ContentDir = publish.CONTENT_DIR,
+) -> None:
+    """Print an article as Markdown, to edit and bring back with `content-api import`."""
+    sys.stdout.write(article_markdown.export_file(content, _locale(locale), slug))
+
+
+@app.command()
+@speaks_plainly
+def mentions(
+    slug: Annotated[str, typer.Argument(help="The article's slug.")],
+    locale: LocaleOption = DEFAULT_LOCALE,
+    content: ContentDir = publish.CONTENT_DIR,
+    json_output: Annotated[
+        bool, typer.Option("--json", help='Print a list of {"cause", "section", "block", "item"}.')
+    ] = False,
+    write: Annotated[bool, typer.Option("--write", help="Add the new mentions you accept to the taxonomy.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", help="With --write, accept every new mention without asking.")] = False,
+) -> None:
+    """Propose where the article names each cause, for the cause taxonomy's mentions."""
+    found = cause_mentions.review(content, _locale(locale), slug)
+    if json_output:
+        sys.stdout.write(json.dumps([p.as_json() for p in found.proposals], ensure_ascii=False, indent=2) + "\n")
+    else:
+        _show_proposals(found)
+    if not write:
+        return
+    accepted = [p.found for p in found.new if yes or typer.confirm(_proposal_line(p), err=True)]
+    added = cause_mentions.write(content, accepted)
+    errors.print(f"Added {added} mention(s) to {cause_mentions.taxonomy_path(content)}.", markup=False)
+
+
+def _proposal_line(proposal: cause_mentions.Proposal) -> str:
+    found = proposal.found
+    return f"Add {found.cause} at {_where(found.mention)}, named {found.term!r} in “{proposal.excerpt}”?"
+
+
+def _where(mention: Mention) -> str:
+    item = "" if mention.item is None else f", item {mention.item}"
+    return f"{mention.section}, block {mention.block}{item}"
+
+
+def _show_proposals(found: cause_mentions.Review) -> None:
+    table = Table("cause", "where", "found as", "text", "taxonomy")
+    for proposal in found.proposals:
+        where = _where(proposal.found.mention)
+        status = "recorded" if proposal.recorded else "new"
+        excerpt = proposal.excerpt if len(proposal.excerpt) <= 60 else proposal.excerpt[:59] + "…"
+        # Text cells: an article's brackets are not rich markup.
+        table.add_row(*(Text(cell) for cell in (proposal.found.cause, where, proposal.found.term, excerpt, status)))
+    console.print(table)
+    recorded = len(found.proposals) - len(found.new)
+    console.print(f"{len(found.proposals)} mention(s) found: {recorded} recorded, {len(found.new)} new.")
+    if found.unfound:
+        kept = "; ".join(f"{cause} at {_where(mention)}" for cause, mention in found.unfound)
+        console.print(f"Recorded but not found in the text (kept): {kept}", markup=False, highlight=False)
 
 
 partners_app = typer.Typer(help="Partner API keys and their usage (stacks deployed with RequireApiKeys=true).")

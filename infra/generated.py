@@ -20,7 +20,8 @@ SCHEMA_DIR = REPO_ROOT / "content" / "schemas"
 OPENAPI_PATH = REPO_ROOT / "openapi.json"
 
 
-def _dump(document: object) -> str:
+def json_text(document: object) -> str:
+    """The repository's JSON formatting: two-space indents, UTF-8 as it is, a final newline."""
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -40,7 +41,7 @@ def content_schemas() -> dict[Path, str]:
             "$id": f"{name}.schema.json",
             **model.model_json_schema(by_alias=True, mode="validation"),
         }
-        files[schema_path(name)] = _dump(schema)
+        files[schema_path(name)] = json_text(schema)
     return files
 
 
@@ -50,7 +51,7 @@ def openapi_document() -> dict[Path, str]:
 
     # The document depends on the routes and models only, never on deployment settings.
     api = build_api(Settings.from_environ({"CONTENT_TABLE_NAME": "openapi-generation"}))
-    return {OPENAPI_PATH: _dump(json.loads(openapi_json(api.resolver)))}
+    return {OPENAPI_PATH: json_text(json.loads(openapi_json(api.resolver)))}
 
 
 def stale(files: dict[Path, str]) -> list[Path]:

@@ -19,7 +19,7 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import groupby
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,19 @@ from pydantic import ValidationError
 
 from health_content.articles.model import Article, Review
 from health_content.errors import DocumentRejected
-from health_content.publishing.kinds import ARTICLES, KEY_LAYOUTS, DocumentKind, ServingIndex, SourceVersion, kind_of
+from health_content.publishing.kinds import (
+    ARTICLES,
+    DRAFTS,
+    KEY_LAYOUTS,
+    DocumentKind,
+    ServingIndex,
+    SourceVersion,
+    kind_of,
+)
 from health_content.publishing.report import PublishReport, PublishStatus
 from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.causes import DynamoCauseStore
+from health_content.storage.drafts import DynamoDraftStore
 from health_content.storage.s3 import PUBLISHED_BY_METADATA, REPORT_PREFIX, S3ContentSource, is_missing
 from health_content.vocabulary import Locale
 from infra.template import REPO_ROOT
@@ -41,7 +50,9 @@ CONTENT_DIR = REPO_ROOT / "content"
 NOT_DOCUMENTS = ("schemas", "sources")  # folders of content/ that are never published
 HASH_METADATA = "content-sha256"
 # The deployed serving index, offline: its stores only measure what they would store.
-_STORED_FORM = ServingIndex(articles=DynamoArticleStore(None), causes=DynamoCauseStore(None))
+_STORED_FORM = ServingIndex(
+    articles=DynamoArticleStore(None), causes=DynamoCauseStore(None), drafts=DynamoDraftStore(None)
+)
 # What a bucket version id looks like, so that the stored form is measured at its real size.
 _TYPICAL_SOURCE = SourceVersion("x" * 32, dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
 # Uploads in flight at once: each is three or four small requests, so a handful of threads keeps the
@@ -114,6 +125,60 @@ def collect(content_dir: Path = CONTENT_DIR) -> list[LocalDocument]:
             articles[(publication.document.locale, publication.document.slug)] = publication.document
         documents.append(LocalDocument(path, key, body, kind, publication.content_hash))
     return documents
+
+
+def as_drafts(
+    s3: Any, bucket: str, documents: Iterable[LocalDocument], concurrency: int = DEFAULT_CONCURRENCY
+) -> list[LocalDocument]:
+    """The articles among ``documents`` as drafts (``content-api publish --draft``): each one whose content is not
+    what is served, and each one that has a draft already, so that its draft follows the file. The cause taxonomy
+    has no drafts."""
+    drafted = set(_keys_under(s3, bucket, DRAFTS.prefix))
+    articles = [document for document in documents if document.kind is ARTICLES]
+
+    def wanted(document: LocalDocument) -> bool:
+        return DRAFTS.draft_key(document.key) in drafted or not _served_as(
+            s3, bucket, document.key, document.content_hash
+        )
+
+    with ThreadPoolExecutor(max_workers=max(1, concurrency), thread_name_prefix="draft") as pool:
+        chosen = list(pool.map(wanted, articles))
+    return [
+        replace(document, key=DRAFTS.draft_key(document.key), kind=DRAFTS)
+        for document, draft in zip(articles, chosen, strict=True)
+        if draft
+    ]
+
+
+def discard_published_drafts(s3: Any, bucket: str) -> list[str]:
+    """Delete each draft whose content is now served as its article (it went live): a preview then shows the
+    published article, not a stale draft. Returns the draft keys deleted."""
+    discarded = []
+    for key in _keys_under(s3, bucket, DRAFTS.prefix):
+        if kind_of(key) is not DRAFTS:
+            continue
+        draft_hash, _ = _remote_state(s3, bucket, key)
+        if draft_hash is not None and _served_as(s3, bucket, DRAFTS.article_key(key), draft_hash):
+            s3.delete_object(Bucket=bucket, Key=key)
+            discarded.append(key)
+    return discarded
+
+
+def _served_as(s3: Any, bucket: str, key: str, content_hash: str | None) -> bool:
+    """Whether the bucket's current version of ``key`` has this content and is served."""
+    remote_hash, remote_version = _remote_state(s3, bucket, key)
+    if remote_hash != content_hash:
+        return False
+    report = S3ContentSource(s3, bucket).read_outcome(key)
+    return report is not None and report.status.served and report.version_id == remote_version
+
+
+def _keys_under(s3: Any, bucket: str, prefix: str) -> list[str]:
+    return [
+        item["Key"]
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
+        for item in page.get("Contents", [])
+    ]
 
 
 def phases(documents: Iterable[LocalDocument]) -> list[list[LocalDocument]]:

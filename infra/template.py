@@ -166,3 +166,61 @@ def usage_plans(stack_name: str) -> list[dict[str, Any]]:
             }
         )
     return plans
+
+
+def preview_secret_name(bucket: str) -> str:
+    """The name of the secret that signs preview tokens on the stack whose content bucket is ``bucket``."""
+    name = resource_properties("PreviewTokenSecret")["Name"]["Fn::Sub"]
+    return str(name).replace("${ContentBucket}", bucket)
+
+
+PSEUDO_PARAMETERS = {"AWS::Region": "us-east-1", "AWS::AccountId": "123456789012", "AWS::StackName": "stack"}
+
+
+def rendered(parameters: dict[str, str] | None = None) -> dict[str, Any]:
+    """The template as CloudFormation would deploy it with ``parameters`` (the rest at their defaults): every
+    ``Fn::If`` resolved (AWS::LanguageExtensions, as SAM CLI runs it), and the resources and outputs whose
+    condition is false left out. Other intrinsic functions stay as they are."""
+    from samcli.lib.cfn_language_extensions.sam_integration import expand_language_extensions
+
+    template = load_template()
+    values = {name: str(p.get("Default", "")) for name, p in template["Parameters"].items()} | (parameters or {})
+    expanded: dict[str, Any] = expand_language_extensions(
+        template, {**values, **PSEUDO_PARAMETERS}, enabled=True
+    ).expanded_template
+    conditions = expanded.get("Conditions", {})
+    held: dict[str, bool] = {}
+
+    def holds(name: str) -> bool:
+        if name not in held:
+            held[name] = bool(_evaluate(conditions[name], values, holds))
+        return held[name]
+
+    for section in ("Resources", "Outputs"):
+        expanded[section] = {
+            name: body
+            for name, body in expanded.get(section, {}).items()
+            if "Condition" not in body or holds(body["Condition"])
+        }
+    return expanded
+
+
+def _evaluate(node: Any, values: dict[str, str], holds: Any) -> Any:
+    """A condition's value: Fn::Equals, Fn::Not, Fn::And, Fn::Or, Condition and Ref of parameters."""
+    if not isinstance(node, dict):
+        return node
+    [(function, argument)] = node.items()
+    if function == "Ref":
+        return values[argument]
+    if function == "Condition":
+        return holds(argument)
+    operands = [_evaluate(operand, values, holds) for operand in argument]
+    if function == "Fn::Equals":
+        return str(operands[0]) == str(operands[1])
+    if function == "Fn::Not":
+        return not operands[0]
+    if function == "Fn::And":
+        return all(operands)
+    if function == "Fn::Or":
+        return any(operands)
+    raise ValueError(f"{function} is not a condition function")

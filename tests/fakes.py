@@ -196,6 +196,28 @@ class InMemoryArticleStore:
 
 
 @dataclass
+class InMemoryDraftStore:
+    """Drafts by locale and slug, and nothing else: no listing, no analysis, no change."""
+
+    items: dict[tuple[Locale, str], PublishedArticle] = field(default_factory=dict)
+
+    def get(self, locale: Locale, slug: str) -> PublishedArticle | None:
+        return self.items.get((locale, slug))
+
+    def put_if_changed(self, draft: PublishedArticle) -> bool:
+        _check_size(len(draft.article.model_dump_json().encode()), f"draft {draft.article.slug!r}")
+        key = (draft.article.locale, draft.article.slug)
+        current = self.items.get(key)
+        if current is not None and current.content_hash == draft.content_hash:
+            return False
+        self.items[key] = draft
+        return True
+
+    def delete(self, locale: Locale, slug: str) -> bool:
+        return self.items.pop((locale, slug), None) is not None
+
+
+@dataclass
 class InMemoryCauseStore:
     """The taxonomy replaced whole in one step; ``after_write`` (when set) runs after each step that writes."""
 

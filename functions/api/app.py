@@ -10,8 +10,8 @@ from aws_lambda_powertools.event_handler.api_gateway import CORSConfig
 from api import paths
 from api.container import Container
 from api.http_caching import conditional_get, released_at, representation
-from api.http_policy import canonical_paths
-from api.openapi import DESCRIPTION, TITLE, ContentApiResolver, openapi_json
+from api.http_policy import EXPOSED_HEADERS, canonical_paths
+from api.openapi import DESCRIPTION, TITLE, ContentApiResolver, openapi_json, security_schemes
 from api.problems import register_problem_handlers
 from api.routes import articles, causes, changes, embeds, search, service
 from api.routes.params import READ_METHODS
@@ -26,7 +26,7 @@ def _cors(settings: Settings) -> CORSConfig | None:
     return CORSConfig(
         allow_origin=origins[0],
         extra_origins=origins[1:],
-        expose_headers=["ETag", "Last-Modified", "Content-Language", "RateLimit-Policy"],
+        expose_headers=EXPOSED_HEADERS,
         allow_headers=["If-None-Match", "If-Modified-Since"],
         max_age=600,
     )
@@ -59,7 +59,13 @@ def create_app(container: Container) -> APIGatewayRestResolver:
         return representation(document[0], last_modified=released_at())
 
     if settings.enable_docs:
-        app.enable_swagger(path=str(paths.DOCS), title=TITLE, version=__version__, description=DESCRIPTION)
+        app.enable_swagger(
+            path=str(paths.DOCS),
+            title=TITLE,
+            version=__version__,
+            description=DESCRIPTION,
+            security_schemes=security_schemes(),
+        )
     return app
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from api.http_caching import Renderings
 from api.usage import UsageMeter
 from health_content.articles.catalog import ArticleCatalog
+from health_content.articles.previews import PreviewTokens
 from health_content.causes.catalog import CauseCatalog
 from health_content.changes.feed import ChangeFeed
 from health_content.freshness import Freshness
@@ -23,13 +24,15 @@ from health_content.search.catalog import SearchCatalog
 from health_content.search.updating import AnalysisSource
 from health_content.settings import Settings
 from health_content.storage.articles import DynamoArticleStore
-from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table, s3_client
+from health_content.storage.aws import API_CLIENT_CONFIG, dynamodb_table, s3_client, secrets_client
 from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
 from health_content.storage.deadline import StoreDeadline
+from health_content.storage.drafts import DynamoDraftStore
 from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.search_files import S3SearchIndexFiles
+from health_content.storage.secrets import ManagedSecret
 
 
 class Container:
@@ -138,4 +141,13 @@ class Container:
 
     @cached_property
     def reader(self) -> ArticleReader:
-        return ArticleReader(self.articles, self.causes, self.freshness)
+        return ArticleReader(self.articles, self.causes, self.freshness, drafts=DynamoDraftStore(self.content_table))
+
+    @cached_property
+    def previews(self) -> PreviewTokens:
+        """Checks preview tokens; the secret is read on the first token this container sees, then kept."""
+        secret_id = self.settings.preview_secret_id
+        if secret_id is None:
+            return PreviewTokens(None)
+        client = self.deadline.attach(secrets_client(API_CLIENT_CONFIG))
+        return PreviewTokens(ManagedSecret(secret_id, client))

@@ -51,6 +51,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         api.resolver.resolve(event, context),
         method=str(event.get("httpMethod")),
         varies_by_origin=bool(origins) and origins != ["*"],
+        open_to_any_origin=origins == ["*"],
         freshness=current.freshness,
     )
     caller = caller_of(event, current.partners)

@@ -17,6 +17,8 @@ from health_content.freshness import Freshness
 from health_content.observability import metrics
 
 CACHE_NAME = "konten-sehat-api"
+# What browsers may read of a cross-origin answer (the validators, the language, the rate-limit policy).
+EXPOSED_HEADERS = ["ETag", "Last-Modified", "Content-Language", "RateLimit-Policy"]
 
 
 def canonical_paths(app: APIGatewayRestResolver, next_middleware: NextMiddleware) -> Response[Any]:
@@ -30,17 +32,27 @@ def canonical_paths(app: APIGatewayRestResolver, next_middleware: NextMiddleware
 
 
 def finish(
-    response: dict[str, Any], *, method: str, varies_by_origin: bool, freshness: Freshness | None = None
+    response: dict[str, Any],
+    *,
+    method: str,
+    varies_by_origin: bool,
+    open_to_any_origin: bool = False,
+    freshness: Freshness | None = None,
 ) -> dict[str, Any]:
     """Headers every response carries, what it was served from, and HEAD made from GET.
 
     ``varies_by_origin``: a CORS allow-list is configured, so a JSON response differs by the
-    request's Origin (allowed origins get Access-Control-Allow-Origin, others do not)."""
+    request's Origin (allowed origins get Access-Control-Allow-Origin, others do not).
+    ``open_to_any_origin``: CORS allows any origin ("*"), so every answer says so, whether or not the
+    request named its Origin: one answer then serves every client, and a shared cache needs no Vary."""
     headers: dict[str, list[str]] = response.setdefault("multiValueHeaders", {}) or {}
     response["multiValueHeaders"] = headers
     headers["X-Content-Type-Options"] = ["nosniff"]
     if freshness is not None and response.get("statusCode", 500) < 400:
         _say_how_fresh(headers, freshness)
+    if open_to_any_origin and "Access-Control-Allow-Origin" not in headers:
+        headers["Access-Control-Allow-Origin"] = ["*"]
+        headers["Access-Control-Expose-Headers"] = [",".join(EXPOSED_HEADERS)]
     if varies_by_origin and headers.get("Access-Control-Allow-Origin") != ["*"]:
         vary_on(headers, "Origin")
     if method == "HEAD":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode, urlsplit
 
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
@@ -10,6 +11,11 @@ from api import paths
 from api.paths import RoutePath
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
+
+# The stage variable the template sets to the CDN's address when the operator gave no PublicBaseUrl: the
+# distribution cannot be named in the function's environment without a circular reference (it points at the API).
+BASE_URL_STAGE_VARIABLE = "publicBaseUrl"
+_BASE_URL = re.compile(r"^https?://[^/?#]+(/[^?#]*)?$")  # as Settings.public_base_url
 
 
 def _page_size(limit: int) -> str | None:
@@ -29,7 +35,9 @@ class LinkBuilder:
     def for_request(
         cls, event: APIGatewayProxyEvent, locale: Locale, public_base_url: str | None = None
     ) -> LinkBuilder:
-        if public_base_url:
+        # Stage variables are API Gateway's configuration, never the client's.
+        public_base_url = public_base_url or (event.stage_variables or {}).get(BASE_URL_STAGE_VARIABLE)
+        if public_base_url and _BASE_URL.match(public_base_url):
             parts = urlsplit(public_base_url)
             return cls(parts.path, locale, f"{parts.scheme}://{parts.netloc}")
         # Only what API Gateway itself says, never the Host or X-Forwarded-* headers a client can

@@ -40,6 +40,11 @@ _VALIDATORS: dict[str, Any] = {
     "Last-Modified": {"description": "When the content shown last changed.", "required": True, "schema": _STRING},
     "Cache-Control": {"description": "How long shared caches may keep it.", "required": True, "schema": _STRING},
 }
+_CHALLENGE: dict[str, Any] = {
+    "description": 'The bearer challenge of RFC 6750: `Bearer realm="preview", error="invalid_token", ...`.',
+    "required": True,
+    "schema": _STRING,
+}
 NOT_MODIFIED = cast(
     OpenAPIResponse,
     {
@@ -49,6 +54,26 @@ NOT_MODIFIED = cast(
 )
 # Anything can fail on our side, and API Gateway throttles every route.
 COMMON_PROBLEMS = (429, 500)
+# Editors' previews: the article routes take a preview token as a bearer token (or the `preview` parameter).
+# Optional: without one (the empty requirement), they answer the published article.
+PREVIEW_SCHEME = "previewToken"
+OPTIONAL_PREVIEW: list[dict[str, list[str]]] = [{}, {PREVIEW_SCHEME: []}]
+
+
+def security_schemes() -> dict[str, Any]:
+    """The security schemes the document declares (built when the document is: Powertools' models are slow to
+    import)."""
+    from aws_lambda_powertools.event_handler.openapi.models import HTTPBearer
+
+    return {
+        PREVIEW_SCHEME: HTTPBearer(
+            bearerFormat="JWT",
+            description=(
+                "A preview token from `content-api preview-token` (signed, expiring; optionally for one article). "
+                "With it, the article routes answer the draft; without it, the published article."
+            ),
+        )
+    }
 
 
 def ok(description: str, content: dict[str, Any], *, validators: bool = True) -> OpenAPIResponse:
@@ -77,6 +102,8 @@ def responses(
     if cacheable:
         documented[304] = NOT_MODIFIED
     described = problem_responses(*sorted({*problems, *COMMON_PROBLEMS}))
+    if 401 in described:
+        described[401] = cast(OpenAPIResponse, {**described[401], "headers": {"WWW-Authenticate": _CHALLENGE}})
     if html_problems:
         for status in problems:
             content = described[status].get("content", {})
@@ -128,7 +155,11 @@ EXAMPLES_PATH = Path(__file__).with_name("openapi_examples.json")
 def openapi_json(app: APIGatewayRestResolver) -> str:
     """The OpenAPI 3.1 document, generated from the routes and models, with a recorded example answer on
     each operation's success (``openapi_examples.json``, made by ``python -m infra.openapi_examples``)."""
-    document = json.loads(app.get_openapi_json_schema(title=TITLE, version=__version__, description=DESCRIPTION))
+    document = json.loads(
+        app.get_openapi_json_schema(
+            title=TITLE, version=__version__, description=DESCRIPTION, security_schemes=security_schemes()
+        )
+    )
     examples = json.loads(EXAMPLES_PATH.read_text(encoding="utf-8"))
     for path, item in document["paths"].items():
         recorded = examples.get(path)

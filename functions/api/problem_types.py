@@ -67,6 +67,14 @@ PROBLEM_TYPES = {
             "The pagination cursor was not issued by this API for this listing.",
         ),
         ProblemType(
+            "invalid-preview-token",
+            "Invalid preview token",
+            HTTPStatus.UNAUTHORIZED,
+            "The preview token (`Authorization: Bearer` or `preview`) is malformed, altered, expired or for another "
+            "article; `detail` says which. Ask an editor for a new one (`content-api preview-token`), or leave it out "
+            "to read the published article.",
+        ),
+        ProblemType(
             "unsupported-format",
             "Unsupported format",
             HTTPStatus.NOT_IMPLEMENTED,

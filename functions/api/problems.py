@@ -23,6 +23,7 @@ from health_content.errors import (
     ContentUnavailable,
     DocumentUnreadable,
     InvalidCursor,
+    InvalidPreviewToken,
     InvalidQuery,
     NotFound,
 )
@@ -64,7 +65,7 @@ def problem_response(
         return Response(
             status_code=problem.status,
             content_type=with_charset(HTML),
-            body=error_html(problem.status, detail, locale, links),
+            body=error_html(problem.status, detail, locale, links, retraction, framed=_framed(app)),
             headers={
                 "Cache-Control": "no-store",
                 "Content-Security-Policy": page_security_policy(links.origin),
@@ -97,9 +98,19 @@ def _shown_in_a_page(app: APIGatewayRestResolver) -> bool:
     return (event.get_query_string_value("format") or "html") != "json"
 
 
+def _framed(app: APIGatewayRestResolver) -> bool:
+    path = app.current_event.path
+    return any(route.match(path) for route in (paths.FRAME_ARTICLE, paths.FRAME_SECTION))
+
+
 def _open_to_any_origin(app: APIGatewayRestResolver) -> dict[str, str]:
     path = app.current_event.path
     return {"Access-Control-Allow-Origin": "*"} if any(route.match(path) for route in _OPEN_TO_ANY_ORIGIN) else {}
+
+
+def _quotable(text: str) -> str:
+    """Text for a quoted-string of a challenge: RFC 6750 allows printable ASCII but the quote and backslash."""
+    return "".join(c for c in text if " " <= c <= "~" and c not in '"\\')
 
 
 def _invalid_params(error: RequestValidationError) -> list[InvalidParam]:
@@ -136,6 +147,14 @@ def register_problem_handlers(app: ContentApiResolver, settings: Settings) -> No
     @app.exception_handler(InvalidCursor)
     def invalid_cursor(error: InvalidCursor) -> Response[str]:
         return problem_response(app, settings, "invalid-cursor", error.detail)
+
+    @app.exception_handler(InvalidPreviewToken)
+    def invalid_preview_token(error: InvalidPreviewToken) -> Response[str]:
+        # RFC 6750's challenge: the bearer scheme, and that the token presented is the trouble.
+        challenge = f'Bearer realm="preview", error="invalid_token", error_description="{_quotable(error.detail)}"'
+        return problem_response(
+            app, settings, "invalid-preview-token", error.detail, headers={"WWW-Authenticate": challenge}
+        )
 
     @app.exception_handler(ArticleRetracted)
     def retracted(error: ArticleRetracted) -> Response[str]:

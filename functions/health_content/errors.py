@@ -81,3 +81,8 @@ class InvalidQuery(ContentError):
     def __init__(self, errors: list[tuple[str, str]]) -> None:
         super().__init__("; ".join(f"{name}: {reason}" for name, reason in errors))
         self.errors = errors
+
+
+class InvalidPreviewToken(ContentError):
+    """A preview token that is malformed, altered, expired or for another article: the request is refused
+    rather than answered as if no token had been sent, so that an editor learns why the draft is not shown."""

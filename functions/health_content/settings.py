@@ -37,7 +37,7 @@ class Settings(BaseModel):
         default=60.0,
         alias="CONTENT_CACHE_TTL_SECONDS",
         ge=0,
-        le=3600,
+        le=900,
         description="How long a warm container reuses an article or the cause index before checking again.",
     )
     store_call_seconds: float = Field(
@@ -116,6 +116,12 @@ class Settings(BaseModel):
         max_length=256,
         description="The EventBridge bus that changes are announced on; none to keep only the change feed.",
     )
+    cdn_distribution_id: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="CDN_DISTRIBUTION_ID",
+        pattern=r"^[A-Z0-9]{1,64}$",
+        description="The CloudFront distribution in front of the API, whose caches each change invalidates.",
+    )
     content_bucket_name: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
         default=None,
         alias="CONTENT_BUCKET_NAME",
@@ -147,6 +153,15 @@ class Settings(BaseModel):
         ge=0,
         le=3600,
         description="How long a container signs with the secrets it read before reading them again.",
+    )
+    preview_secret_id: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="PREVIEW_SECRET_ID",
+        max_length=2048,
+        description=(
+            "The Secrets Manager secret (ARN or name) that signs preview tokens; none to refuse every token, so "
+            "that drafts are never shown."
+        ),
     )
 
     @classmethod

@@ -23,6 +23,7 @@ from health_content.storage.aws import INGEST_CLIENT_CONFIG, dynamodb_table, eve
 from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.drafts import DynamoDraftStore
 from health_content.storage.eventbridge import EventBridgeBus
 from health_content.storage.s3 import S3ContentSource
 from health_content.storage.search_files import S3SearchIndexFiles
@@ -47,7 +48,11 @@ class PublishingContainer:
     @cached_property
     def serving_index(self) -> ServingIndex:
         log = self.change_log
-        return ServingIndex(articles=DynamoArticleStore(log.table, log), causes=DynamoCauseStore(log.table, log))
+        return ServingIndex(
+            articles=DynamoArticleStore(log.table, log),
+            causes=DynamoCauseStore(log.table, log),
+            drafts=DynamoDraftStore(log.table),
+        )
 
     @cached_property
     def relay(self) -> EventRelay | None:

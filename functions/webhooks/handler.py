@@ -21,7 +21,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from health_content.changes.webhooks import WebhookDelivery, retry_delay
 from health_content.observability import logger, metrics, tracer
 from health_content.settings import Settings
-from health_content.storage.aws import WEBHOOK_CLIENT_CONFIG, secretsmanager_client, sqs_client
+from health_content.storage.aws import WEBHOOK_CLIENT_CONFIG, secrets_client, sqs_client
 from health_content.storage.webhooks import HttpWebhookEndpoint, SecretsManagerSigningSecrets, SqsRetryQueue
 
 
@@ -41,7 +41,7 @@ class WebhookDeliveries:
         if not (settings.webhook_url and settings.webhook_secret_arn and settings.webhook_queue_url):
             raise RuntimeError("WEBHOOK_URL, WEBHOOK_SECRET_ARN and WEBHOOK_QUEUE_URL must all be set")
         secrets = SecretsManagerSigningSecrets(
-            secretsmanager_client(WEBHOOK_CLIENT_CONFIG),
+            secrets_client(WEBHOOK_CLIENT_CONFIG),
             settings.webhook_secret_arn,
             settings.webhook_secret_max_age_seconds,
         )

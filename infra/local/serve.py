@@ -46,6 +46,7 @@ LOCAL_ENVIRONMENT = {
     "CONTENT_TABLE_NAME": TABLE,
     "EVENT_BUS_NAME": f"{TABLE}-changes",
     "CONTENT_BUCKET_NAME": BUCKET,
+    "PREVIEW_SECRET_ID": template.preview_secret_name(BUCKET),
     "POWERTOOLS_SERVICE_NAME": template.service_name(),
     "POWERTOOLS_METRICS_NAMESPACE": template.metrics_namespace(),
     "POWERTOOLS_TRACE_DISABLED": "true",
@@ -175,6 +176,11 @@ Partner keys ({keys_note}):
 Publish changes while it runs (no AWS credentials needed):
   .venv/bin/content-api publish --bucket {BUCKET} --endpoint-url {endpoint}
   .venv/bin/content-api status --bucket {BUCKET} --endpoint-url {endpoint}
+
+Preview a draft (publish --draft, then open the article with the token the second command prints):
+  .venv/bin/content-api publish --draft --bucket {BUCKET} --endpoint-url {endpoint}
+  .venv/bin/content-api preview-token --bucket {BUCKET} --endpoint-url {endpoint}
+  open '{base}/v1/articles/kram-otot-betis?format=html&preview=TOKEN'
 
 Press Ctrl-C to stop.""",
         flush=True,

@@ -1,7 +1,8 @@
 """A local copy of the stack's storage on moto, built from template.yaml.
 
 The bucket, the table and the ingest queue (with its failure queue) get the template's definitions, and the
-bucket sends its notifications to the queue as on AWS. Where Lambda would poll the queue (moto cannot run
+bucket sends its notifications (drafts' included) to the queue as on AWS; the preview secret is a random value
+of this stack's own. Where Lambda would poll the queue (moto cannot run
 Lambda functions without Docker), ``deliver_events`` hands the queued messages to the real ingest handler in
 batches of the template's size, and deletes those the handler did not report as failed, as Lambda's event
 source mapping does.
@@ -10,6 +11,7 @@ source mapping does.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -95,6 +97,10 @@ class LocalStack:
                     _queue_configuration(queue_arn, notification) for notification in template.ingest_notifications()
                 ]
             },
+        )
+        # A secret of this stack's own for preview tokens, as the template's (content-api preview-token reads it).
+        boto3.client("secretsmanager", region_name=region).create_secret(
+            Name=template.preview_secret_name(bucket), SecretString=secrets.token_urlsafe(48)
         )
         event_bus, events_queue_url = _event_bus(f"{table_name}-changes", region, subscriber=subscriber)
         _stack_outputs(table_name, bucket, region)

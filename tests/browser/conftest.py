@@ -13,10 +13,12 @@ import shutil
 import subprocess
 import sys
 import threading
+import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
@@ -29,6 +31,10 @@ from tests.local_stack_process import LocalStackProcess, free_port, running_loca
 
 OUTPUT = REPO_ROOT / "test-output"
 RETRACTION_REASON = "Sumber asli ditarik penerbitnya"
+WITHDRAWN_SECTION = "/v1/frame/artikel-ditarik/penyebab"
+# What partners and browsers kept of the withdrawn article while it was published: its section's oEmbed snippet
+# (which a partner's CMS stores) and its frame page (which a browser may keep for its max-age).
+BEFORE_RETRACTION: dict[str, str] = {}
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -58,6 +64,10 @@ def api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStackProcess]
         }
         target = ("--bucket", "health-content-local", "--endpoint-url", stack.moto_endpoint, "--timeout", "30")
         _content_api("publish", "--content", str(content), *target, environment=environment)
+        section = f"{stack.base_url}/v1/articles/artikel-ditarik/sections/penyebab"
+        BEFORE_RETRACTION["oembed"] = fetch_json(f"{stack.base_url}/v1/oembed?url={quote(section)}")["html"]
+        with urllib.request.urlopen(stack.base_url + WITHDRAWN_SECTION, timeout=10) as response:
+            BEFORE_RETRACTION["frame"] = response.read().decode()
         _content_api("unpublish", "artikel-ditarik", "--reason", RETRACTION_REASON, *target, environment=environment)
         yield stack
 
@@ -72,6 +82,16 @@ def _content_api(*arguments: str, environment: dict[str, str]) -> None:
 def fetch_json(url: str) -> Any:
     with urllib.request.urlopen(url, timeout=10) as response:
         return json.loads(response.read())
+
+
+def retracted_on(api: LocalStackProcess) -> str:
+    """The day the API says the withdrawn test article was retracted (its 410 problem's ``retracted_at``)."""
+    try:
+        fetch_json(f"{api.base_url}/v1/embed/artikel-ditarik?format=json")
+    except urllib.error.HTTPError as gone:
+        assert gone.code == 410
+        return str(json.loads(gone.read())["retracted_at"])[:10]
+    raise AssertionError("the withdrawn article is still served")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):

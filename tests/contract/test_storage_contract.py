@@ -20,6 +20,7 @@ from typing import Any, Protocol
 import boto3
 import pytest
 
+from health_content.articles.drafts import DraftStore
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleStore, ListingFilter, PublishedArticle
 from health_content.causes.database import CauseDatabase
@@ -38,6 +39,7 @@ from health_content.storage.articles import DynamoArticleStore
 from health_content.storage.cause_files import S3CauseIndexFiles
 from health_content.storage.causes import DynamoCauseStore
 from health_content.storage.changelog import DynamoChangeLog
+from health_content.storage.drafts import DynamoDraftStore
 from health_content.storage.items import item_size
 from health_content.storage.partners import DynamoPartnerDirectory
 from health_content.storage.s3 import S3ContentSource
@@ -50,6 +52,7 @@ from tests.fakes import (
     InMemoryCauseStore,
     InMemoryChangeLog,
     InMemoryContentSource,
+    InMemoryDraftStore,
 )
 
 BACKENDS = ["in-memory", "aws-on-moto"]
@@ -77,11 +80,74 @@ def causes(request: pytest.FixtureRequest) -> CauseStore:
     return DynamoCauseStore(request.getfixturevalue("moto_table"))
 
 
+@dataclass
+class DraftsBeside:
+    """A draft store and the article store of the same serving index (one table on AWS)."""
+
+    drafts: DraftStore
+    articles: ArticleStore
+    log: ChangeLog
+
+
+@pytest.fixture(params=BACKENDS)
+def drafted(request: pytest.FixtureRequest) -> DraftsBeside:
+    if request.param == "in-memory":
+        articles = InMemoryArticleStore(changes=InMemoryChangeLog(announce=True))
+        return DraftsBeside(InMemoryDraftStore(), articles, articles.changes)
+    table = request.getfixturevalue("moto_table")
+    log = DynamoChangeLog(table, announce=True)
+    return DraftsBeside(DynamoDraftStore(table), DynamoArticleStore(table, log), log)
+
+
 def _article(seed_document: dict[str, Any], **changes: Any) -> PublishedArticle:
     # `$schema` is an editor's hint that publishing drops, so it is not part of what round-trips.
     document = {name: value for name, value in seed_document.items() if name != "$schema"}
     article = Article.model_validate({**document, **changes})
     return PublishedArticle(article, content_hash(article), PUBLISHED_AT, "version-1")
+
+
+# --- DraftStore ---------------------------------------------------------------------------------
+
+
+def test_a_draft_round_trips_and_the_same_draft_is_not_written_again(drafted: DraftsBeside, seed_document) -> None:
+    drafts = drafted.drafts
+    assert drafts.get("id", "kram-otot-betis") is None
+    first = _article(seed_document, title="Judul draf")
+    assert drafts.put_if_changed(first) is True
+    assert drafts.get("id", "kram-otot-betis") == first
+    assert drafts.put_if_changed(replace(first, source_version="version-2")) is False
+    changed = _article(seed_document, title="Judul draf kedua")
+    assert drafts.put_if_changed(changed) is True and drafts.get("id", "kram-otot-betis") == changed
+    assert drafts.get("en", "kram-otot-betis") is None
+
+
+def test_a_draft_is_deleted_once(drafted: DraftsBeside, seed_document) -> None:
+    drafted.drafts.put_if_changed(_article(seed_document))
+    assert drafted.drafts.delete("id", "kram-otot-betis") is True
+    assert drafted.drafts.get("id", "kram-otot-betis") is None
+    assert drafted.drafts.delete("id", "kram-otot-betis") is False
+
+
+def test_nothing_that_reads_published_articles_meets_a_draft(drafted: DraftsBeside, seed_document) -> None:
+    """A draft has no listing, tag or ordered item, no search analysis and no change-log entry or pending event."""
+    published = _article(seed_document)
+    drafted.articles.put_if_changed(published)
+    entries, pending = drafted.log.entries_after(0, 100).changes, drafted.log.pending_events(100)
+    assert len(entries) == len(pending) == 1
+    draft_of_it = replace(_article(seed_document, title="Judul draf", tags=["draf"]), search_analysis=b"analysis")
+    new_one = _article(seed_document, slug="artikel-baru", tags=["draf"])
+    drafted.drafts.put_if_changed(draft_of_it)
+    drafted.drafts.put_if_changed(new_one)
+    articles = drafted.articles
+    assert articles.get("id", "kram-otot-betis") == published and articles.get("id", "artikel-baru") is None
+    assert [item.title for item in articles.list("id", 100, None).items] == [published.article.title]
+    assert list(articles.list("id", 100, None, ListingFilter(tag="draf")).items) == []
+    since = ListingFilter(updated_since=PUBLISHED_AT - dt.timedelta(days=1))
+    assert [item.slug for item in articles.list("id", 100, None, since).items] == ["kram-otot-betis"]
+    assert len(articles.search_analyses("id")) == (published.search_analysis is not None)
+    assert articles.search_analysis("id", "artikel-baru") is None
+    assert drafted.log.entries_after(0, 100).changes == entries
+    assert drafted.log.pending_events(100) == pending
 
 
 # --- ArticleStore -------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from health_content.changes.events import EVENT_SOURCE, detail_type
 from health_content.changes.model import Change, ChangeType
 from health_content.changes.webhooks import RETRY_DELAYS
 from health_content.settings import Settings
-from infra.template import REPO_ROOT, load_template, resource_properties
+from infra.template import REPO_ROOT, load_template, preview_secret_name, resource_properties
 
 SAM = Path(sys.executable).with_name("sam")
 # The indexer's files: the search index of each locale and the cause index.
@@ -160,7 +160,11 @@ def test_webhooks_are_signed_by_a_function_that_reads_only_its_secret_and_retrie
 
 def test_the_api_function_can_only_read() -> None:
     # Not API Gateway: who a key belongs to comes from the table (the partner directory), never from the keys.
-    read_table, read_index_files = resource_properties("ApiFunction")["Policies"]
+    read_table, read_index_files, read_preview_secret = resource_properties("ApiFunction")["Policies"]
+    # the one secret that checks preview tokens (drafts are read from the table, by key, only with a valid token)
+    assert read_preview_secret == {
+        "AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "PreviewTokenSecret"}}
+    }
     assert read_table == {"DynamoDBReadPolicy": {"TableName": {"Ref": "ContentTable"}}}
     files, listing = read_index_files["Statement"]
     # the index files only: never the documents, never a write
@@ -244,9 +248,11 @@ def test_ingest_is_triggered_by_the_bucket_through_a_queue_and_failures_are_kept
         assert notification["Queue"] == {"Fn::GetAtt": ["IngestQueue", "Arn"]}
         [rule] = notification["Filter"]["S3Key"]["Rules"]
         subscribed.add((rule["Value"], notification["Event"]))
-    # Never reports/ or retractions/, which ingest and the CLI write.
+    # Never reports/ or retractions/, which ingest and the CLI write; drafts, which ingest validates as articles.
     assert subscribed == {
-        (prefix, event) for prefix in ("articles/", "causes/") for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+        (prefix, event)
+        for prefix in ("articles/", "causes/", "drafts/articles/")
+        for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
     }
     [statement] = resource_properties("IngestQueuePolicy")["PolicyDocument"]["Statement"]
     assert statement["Principal"] == {"Service": "s3.amazonaws.com"} and statement["Action"] == "sqs:SendMessage"
@@ -368,10 +374,33 @@ def test_operators_get_the_parameters_and_outputs_they_need() -> None:
     assert api_environment["PUBLIC_BASE_URL"] == {"Ref": "PublicBaseUrl"}
 
 
+def test_preview_tokens_are_signed_with_a_generated_secret_only_the_api_reads() -> None:
+    secret = load_template()["Resources"]["PreviewTokenSecret"]
+    assert secret["Type"] == "AWS::SecretsManager::Secret"
+    assert secret["Properties"]["GenerateSecretString"]["PasswordLength"] >= 32  # HMAC-SHA256 wants 32 bytes or more
+    # content-api preview-token finds it by the bucket's name, as the local stack names its own.
+    assert preview_secret_name("health-content-x") == "health-content-x/preview-token"
+    assert resource_properties("ApiFunction")["Environment"]["Variables"]["PREVIEW_SECRET_ID"] == {
+        "Ref": "PreviewTokenSecret"
+    }
+    readers = [
+        name
+        for name, resource in load_template()["Resources"].items()
+        if "PreviewTokenSecret" in str(resource.get("Properties", {}).get("Policies", ""))
+    ]
+    assert readers == ["ApiFunction"]
+
+
 def test_every_variable_the_functions_get_is_a_setting_they_read() -> None:
     # Settings ignore unknown variables, so a misspelt name in the template would go unread.
     read = {field.alias for field in Settings.model_fields.values()}
-    for function in ("ApiFunction", "IngestFunction", "EventRelayFunction", "ReviewCheckFunction"):
+    for function in (
+        "ApiFunction",
+        "IngestFunction",
+        "EventRelayFunction",
+        "ReviewCheckFunction",
+        "EdgeInvalidationFunction",
+    ):
         variables = {
             **load_template()["Globals"]["Function"]["Environment"]["Variables"],
             **(resource_properties(function).get("Environment") or {}).get("Variables", {}),
@@ -387,15 +416,23 @@ def _as_list(value: str | list[str]) -> list[str]:
 # --- fair use and the audit trail (issue 20) ------------------------------------------------------------------
 
 
-def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled() -> None:
+@pytest.mark.parametrize("cdn", ["true", "false"])
+def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled(cdn: str) -> None:
+    from infra.template import rendered
+
     template = load_template()
     assert template["Conditions"]["WafEnabled"] == {"Fn::Equals": [{"Ref": "EnableWaf"}, "true"]}
     assert template["Parameters"]["EnableWaf"]["Default"] == "false"
-    acl, association = _resource("ApiWebAcl"), _resource("ApiWebAclAssociation")
-    assert acl["Condition"] == association["Condition"] == "WafEnabled"
-    [rule] = acl["Properties"]["Rules"]
+    without = rendered({"EnableWaf": "false", "EnableCdn": cdn})["Resources"]
+    with_waf = rendered({"EnableWaf": "true", "EnableCdn": cdn})["Resources"]
+    # Without the CDN the web ACL is WAF's alone; with it, it checks the CDN's header too (tests/contract/test_cdn.py).
+    assert ("ApiWebAcl" in without) == (cdn == "true")
+    acl, association = with_waf["ApiWebAcl"], with_waf["ApiWebAclAssociation"]
+    rules = {rule["Name"]: rule for rule in acl["Properties"]["Rules"]}
+    rule = rules["requests-per-client-ip"]
     rate = rule["Statement"]["RateBasedStatement"]
-    assert rate == {"AggregateKeyType": "IP", "EvaluationWindowSec": 60, "Limit": {"Ref": "WafRequestsPerMinute"}}
+    assert (rate["EvaluationWindowSec"], rate["Limit"]) == (60, "600")  # WafRequestsPerMinute's default
+    assert rate["AggregateKeyType"] == ("FORWARDED_IP" if cdn == "true" else "IP")
     blocked = rule["Action"]["Block"]["CustomResponse"]
     assert blocked["ResponseCode"] == 429
     assert {h["Name"]: h["Value"] for h in blocked["ResponseHeaders"]} == {
@@ -404,7 +441,8 @@ def test_waf_limits_each_client_ip_and_answers_a_problem_only_when_enabled() -> 
     }
     body = acl["Properties"]["CustomResponseBodies"][blocked["CustomResponseBodyKey"]]["Content"]
     assert '"type":"/problems/throttled"' in body  # a problem type /problems/{type} explains
-    assert association["Properties"]["ResourceArn"]["Fn::Sub"].endswith("/restapis/${Api}/stages/${Api.Stage}")
+    arn = load_template()["Resources"]["ApiWebAclAssociation"]["Properties"]["ResourceArn"]["Fn::Sub"]
+    assert arn.endswith("/restapis/${Api}/stages/${Api.Stage}") and association["Properties"]["WebACLArn"]
 
 
 def test_the_embed_routes_have_a_throttle_of_their_own() -> None:

@@ -126,7 +126,10 @@ def test_every_step_appears_once_in_order_with_its_reason_in_the_feed_and_on_the
 
 def test_the_newest_page_is_not_modified_until_something_changes(seeded_fresh: LocalStack, s3: Any) -> None:
     first = call_api("GET", "/v1/changes")
-    assert first.status_code == 200 and first.headers["Cache-Control"] == "public, max-age=30"
+    # The newest page is the client's to keep, never a shared cache's: the next change must reach it at once.
+    assert first.status_code == 200 and first.headers["Cache-Control"] == "private, max-age=30"
+    full = call_api("GET", "/v1/changes", query={"limit": "1"})
+    assert full.get_json()["more"] and full.headers["Cache-Control"] == "public, max-age=30"  # it never changes
     cursor = first.get_json()["cursor"]
     newest = call_api("GET", "/v1/changes", query={"since": cursor})
     assert newest.get_json()["changes"] == [] and newest.get_json()["cursor"] == cursor
@@ -199,7 +202,11 @@ def test_a_retracted_article_is_gone_with_its_reason_everywhere(seeded_fresh: Lo
         assert body["reason"] == reason and body["retracted_at"].startswith(str(dt.datetime.now(dt.UTC).date()))
         assert reason in body["detail"], path
     page = call_api("GET", "/v1/frame/kram-otot-betis")  # a browser in a partner's frame gets a page
-    assert page.status_code == 410 and "ditarik" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 410 and "ditarik" in html
+    # in the page's language, with the editors' reason and the day, as the embed script shows them
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert f"<strong>Alasan:</strong> {reason}" in html and f'<time datetime="{today}">{today}</time>' in html
 
     assert call_api("GET", "/v1/articles").get_json()["items"] == []
     assert call_api("GET", "/v1/search", query={"q": "kalsium"}).get_json()["total"] == 0

@@ -11,6 +11,7 @@ from pyld import jsonld
 
 from api import handler as api_handler
 from infra.local.stack import LocalStack
+from tests.conftest import SEED_ARTICLE_PATH
 from tests.html_checks import parse
 from tests.integration.conftest import assert_problem, call_api
 
@@ -25,15 +26,34 @@ def test_a_section_fragment_is_self_contained_html(seeded: LocalStack) -> None:
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     markup = parse(response.get_data(as_text=True))
     assert markup.dangerous() == []
-    assert markup.count("h2") == 1 and markup.count("li") == 15 and markup.count("ol") == 1
+    items = [a for tag, a in markup.tags if tag == "li" and a.get("class") == "kse-item"]
+    assert markup.count("h2") == 1 and len(items) == 15 and markup.count("ol") == 1
     assert "Penyebab kejang" in markup.text
     assert "tidak menggantikan pemeriksaan" in markup.text  # the disclaimer
     assert "Sumber:" in markup.text and "Konten Sehat API" in markup.text  # the attribution
     assert {c for c in markup.classes()} <= {c for c in markup.classes() if c.startswith("kse-")}
     [embed] = [attributes for tag, attributes in markup.tags if tag == "div"]
     assert embed["lang"] == "id"
+    # What the frame's script checks the article's status against: which article, section and version it shows.
+    assert (embed["data-kse-article"], embed["data-kse-section"]) == ("kram-otot-betis", "penyebab")
+    version = call_api("GET", SECTION, query={"format": "json"}).get_json()["version"]
+    assert embed["data-kse-version"] == version
     canonical = next(a for t, a in markup.tags if "kse-canonical" in (a.get("class") or ""))
     assert canonical["href"] == "https://api.example.org/v1/articles/kram-otot-betis"  # the page to read
+
+
+def test_an_embed_shows_the_corrections_made_in_what_it_shows(seeded: LocalStack) -> None:
+    article = json.loads(SEED_ARTICLE_PATH.read_text(encoding="utf-8"))
+    section = next(s for s in article["sections"] if s["id"] == "penyebab")
+    text = json.dumps(section, ensure_ascii=False)
+    made_here = [c for c in article["corrections"] if c["corrected"] in text]
+    assert made_here and len(made_here) < len(article["corrections"])  # the seed has both kinds
+    assert call_api("GET", SECTION, query={"format": "json"}).get_json()["corrections"] == made_here
+    whole = call_api("GET", "/v1/embed/kram-otot-betis", query={"format": "json"}).get_json()
+    assert whole["corrections"] == article["corrections"]
+    markup = parse(call_api("GET", SECTION).get_data(as_text=True))
+    shown = [a for tag, a in markup.tags if tag == "li" and a.get("class") == "kse-correction"]
+    assert len(shown) == len(made_here) and all(c["reason"] in markup.text for c in made_here)
 
 
 def test_fragments_are_open_to_any_origin_while_json_keeps_its_allow_list(seeded, monkeypatch) -> None:
@@ -275,7 +295,9 @@ def test_frames_and_fragments_answer_unknown_ids_with_a_small_html_page(seeded: 
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Content-Security-Policy"].startswith("default-src 'none'")  # as strict as a frame
     markup = parse(response.get_data(as_text=True))
-    assert "Konten ini tidak ditemukan." in markup.text and markup.dangerous() == []
+    # A frame's error page brings our script alone, which sizes the partner's iframe to it; a fragment's none.
+    ours = frozenset({"https://api.example.org/v1/embed.js"}) if path.startswith("/v1/frame") else frozenset()
+    assert "Konten ini tidak ditemukan." in markup.text and markup.dangerous(scripts=ours) == []
     # As JSON for the embed script it stays a problem, readable from any origin.
     json_error = call_api("GET", path, query={"format": "json"}, **API_DOMAIN)
     if path.startswith("/v1/embed"):

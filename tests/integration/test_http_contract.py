@@ -141,6 +141,18 @@ def test_responses_that_depend_on_origin_say_so(seeded: LocalStack, monkeypatch:
     assert call_api("GET", ARTICLE).headers["Vary"] == "Accept, Origin"
 
 
+def test_open_to_any_origin_every_answer_says_so_and_none_varies(seeded: LocalStack, monkeypatch) -> None:
+    """With "*", the answer to a server (no Origin) must serve a browser too: a shared cache keeps one copy."""
+    monkeypatch.setenv("CORS_ALLOWED_ORIGINS", "*")
+    api_handler.reset()
+    for origin in ({"Origin": "https://app.example"}, {}):
+        for path in (ARTICLE, "/v1/articles/tidak-ada", "/v1/causes"):
+            response = call_api("GET", path, headers=origin)
+            assert response.headers["Access-Control-Allow-Origin"] == "*", (path, origin)
+            assert "ETag" in response.headers["Access-Control-Expose-Headers"].split(",")
+            assert "Origin" not in response.headers.get("Vary", ""), (path, origin)
+
+
 def test_without_an_allow_list_nothing_varies_by_origin(seeded: LocalStack) -> None:
     assert "Origin" not in call_api("GET", ARTICLE, headers={"Origin": "https://app.example"}).headers["Vary"]
 

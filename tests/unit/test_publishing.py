@@ -23,7 +23,7 @@ from health_content.publishing.publisher import Publisher
 from health_content.publishing.report import PublishStatus
 from tests.causes_fixtures import real_index, taxonomy_document
 from tests.conftest import SEED_KEY, document_bytes, too_large_to_store
-from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource
+from tests.fakes import InMemoryArticleStore, InMemoryCauseStore, InMemoryContentSource, InMemoryDraftStore
 
 SOURCE = SourceVersion("v1", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
 
@@ -50,8 +50,15 @@ def causes() -> InMemoryCauseStore:
 
 
 @pytest.fixture
-def publisher(source: InMemoryContentSource, index: InMemoryArticleStore, causes: InMemoryCauseStore) -> Publisher:
-    return Publisher(source, ServingIndex(articles=index, causes=causes))
+def drafts() -> InMemoryDraftStore:
+    return InMemoryDraftStore()
+
+
+@pytest.fixture
+def publisher(
+    source: InMemoryContentSource, index: InMemoryArticleStore, causes: InMemoryCauseStore, drafts: InMemoryDraftStore
+) -> Publisher:
+    return Publisher(source, ServingIndex(articles=index, causes=causes, drafts=drafts))
 
 
 def test_a_valid_document_is_published(publisher: Publisher, source: InMemoryContentSource, index, seed_document):
@@ -220,3 +227,59 @@ def test_an_article_edit_that_keeps_every_mention_has_no_warnings(publisher, sou
     causes.put_if_changed(PublishedCauses(taxonomy, analysis, content_hash(taxonomy), dt.datetime.now(dt.UTC)))
     source.put(SEED_KEY, document_bytes({**seed_document, "title": "Judul baru"}))
     assert publisher.sync(SEED_KEY).warnings == []
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+DRAFT_KEY = "drafts/" + SEED_KEY
+
+
+def test_a_draft_is_kept_for_previews_and_nothing_is_published(publisher, source, index, drafts, seed_document):
+    draft = {**seed_document, "title": "Judul draf"}
+    version = source.put(DRAFT_KEY, document_bytes(draft))
+    result = publisher.sync(DRAFT_KEY)
+    assert (result.status, result.version_id, result.reasons) == (PublishStatus.PUBLISHED, version, [])
+    kept = drafts.get("id", "kram-otot-betis")
+    assert kept is not None and kept.article.title == "Judul draf" and kept.source_version == version
+    assert index.get("id", "kram-otot-betis") is None and index.changes.entries == []
+    assert publisher.sync(DRAFT_KEY).status is PublishStatus.UNCHANGED
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sections": []},
+        {"slug": "lain"},
+        {"review": {"reviewed_at": "2026-01-01", "reviewed_by": None}},
+        {"tags": ["Bukan Tag"]},
+    ],
+    ids=["no-sections", "slug-unlike-key", "half-a-review", "bad-tag"],
+)
+def test_a_draft_is_validated_exactly_as_the_article_it_would_publish(publisher, source, drafts, seed_document, change):
+    body = document_bytes({**seed_document, **change})
+    source.put(SEED_KEY, body)
+    source.put(DRAFT_KEY, body)
+    as_article, as_draft = publisher.sync(SEED_KEY), publisher.sync(DRAFT_KEY)
+    assert as_draft.status is as_article.status is PublishStatus.REJECTED
+    assert as_draft.reasons == as_article.reasons != []
+    assert drafts.items == {}
+
+
+def test_a_draft_too_large_to_publish_is_refused_as_its_article_would_be(publisher, source, drafts, seed_document):
+    source.put(DRAFT_KEY, document_bytes(too_large_to_store(seed_document)))
+    result = publisher.sync(DRAFT_KEY)
+    assert result.status is PublishStatus.REJECTED and "article 'kram-otot-betis'" in result.reasons[0]
+    assert drafts.items == {}
+
+
+def test_deleting_a_draft_forgets_it_and_leaves_the_published_article(publisher, source, index, drafts, seed_document):
+    source.put(SEED_KEY, document_bytes(seed_document))
+    source.put(DRAFT_KEY, document_bytes({**seed_document, "title": "Judul draf"}))
+    publisher.sync(SEED_KEY)
+    publisher.sync(DRAFT_KEY)
+    source.delete(DRAFT_KEY)
+    assert publisher.sync(DRAFT_KEY).status is PublishStatus.REMOVED
+    assert drafts.get("id", "kram-otot-betis") is None
+    published = index.get("id", "kram-otot-betis")
+    assert published is not None and published.article.title == seed_document["title"]
+    assert [entry.change for entry in index.changes.entries] == ["published"]

@@ -95,3 +95,25 @@ class SectionOut(ResponseModel):
 
 class JsonLdOut(RootModel[dict[str, Any]]):
     """schema.org JSON-LD: a MedicalWebPage whose parts are the sections (`Accept: application/ld+json`)."""
+
+
+class PreviewMark(ResponseModel):
+    draft: bool = Field(
+        description=(
+            "Only in previews (a preview token was sent): true when this is the unpublished draft, false when the "
+            "article has no draft and this is its published version."
+        ),
+        examples=[True],
+    )
+
+
+class ArticlePreviewOut(PreviewMark, ArticleOut):
+    """A whole article as an editor's preview shows it: its draft, or its published version."""
+
+
+class SectionListPreviewOut(PreviewMark, SectionListOut):
+    """The table of contents of an article's draft (or of its published version), for a preview."""
+
+
+class SectionPreviewOut(PreviewMark, SectionOut):
+    """One section of an article's draft (or of its published version), for a preview."""

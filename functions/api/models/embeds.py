@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from api.models.common import Attribution, Disclaimer, Links, ResponseModel, ReviewOut
-from health_content.articles.model import Block, HealthAspect
+from health_content.articles.model import Block, Correction, HealthAspect
 from health_content.vocabulary import Locale
 
 
@@ -39,6 +39,10 @@ class EmbedLabels(ResponseModel):
     not_reviewed: str = Field(examples=["Belum ditinjau oleh tenaga medis."])
     reviewed_by: str = Field(examples=["Ditinjau oleh"])
     review_overdue: str = Field(examples=["Tinjauan medisnya sudah lewat waktu."])
+    corrections: str = Field(examples=["Koreksi redaksi"])
+    retracted: str = Field(examples=["Artikel ini telah ditarik oleh redaksi."])
+    retracted_on: str = Field(examples=["Ditarik pada"])
+    reason: str = Field(examples=["Alasan:"])
 
 
 class EmbedOut(ResponseModel):
@@ -48,6 +52,12 @@ class EmbedOut(ResponseModel):
     whole_article: bool
     article: EmbedArticle
     sections: list[EmbedSection]
+    version: str = Field(
+        description="The article's version (its content hash): a page showing an older one shows a stale copy."
+    )
+    corrections: list[Correction] = Field(
+        description="The editors' corrections to the text shown (for a section, those made in it); show them with it."
+    )
     source: Attribution
     disclaimer: Disclaimer
     review: ReviewOut

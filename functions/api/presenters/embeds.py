@@ -10,7 +10,7 @@ from api.models.common import Links
 from api.models.embeds import EmbedArticle, EmbedOut, EmbedProvider, EmbedSection
 from api.presenters.labels import LABELS
 from api.presenters.review import review_out
-from health_content.articles.model import Section
+from health_content.articles.model import Article, Correction, ListBlock, Section
 from health_content.reading import ArticleView
 from health_content.vocabulary import Locale
 
@@ -25,6 +25,8 @@ def embed_out(
         whole_article=section is None,
         article=EmbedArticle(slug=article.slug, title=article.title, url=links.absolute(links.article(article.slug))),
         sections=[EmbedSection(id=s.id, heading=s.heading, aspect=s.aspect, blocks=list(s.blocks)) for s in sections],
+        version=view.published.content_hash,
+        corrections=corrections_in(article, section),
         source=article.source,
         disclaimer=article.disclaimer,
         review=review_out(article.review, today),
@@ -35,6 +37,16 @@ def embed_out(
             article=links.article(article.slug),
         ),
     )
+
+
+def corrections_in(article: Article, section: Section | None) -> list[Correction]:
+    """The article's corrections that a reader of ``section`` (or of the whole article) sees the result of."""
+    if section is None:
+        return list(article.corrections)
+    texts = [section.heading]
+    for block in section.blocks:
+        texts.extend(block.items if isinstance(block, ListBlock) else [block.text])
+    return [c for c in article.corrections if any(c.corrected in text for text in texts)]
 
 
 def embed_title(embed: EmbedOut) -> str:

@@ -16,6 +16,10 @@ LABELS: dict[Locale, EmbedLabels] = {
         not_reviewed="Belum ditinjau oleh tenaga medis.",
         reviewed_by="Ditinjau oleh",
         review_overdue="Tinjauan medisnya sudah lewat waktu.",
+        corrections="Koreksi redaksi",
+        retracted="Artikel ini telah ditarik oleh redaksi.",
+        retracted_on="Ditarik pada",
+        reason="Alasan:",
     ),
     "en": EmbedLabels(
         disclaimer="Important:",
@@ -27,15 +31,14 @@ LABELS: dict[Locale, EmbedLabels] = {
         not_reviewed="Not yet reviewed by a medical professional.",
         reviewed_by="Reviewed by",
         review_overdue="Its medical review is overdue.",
+        corrections="Editorial corrections",
+        retracted="This article was withdrawn by its editors.",
+        retracted_on="Withdrawn on",
+        reason="Reason:",
     ),
 }
 # The title of an error page for a request the client got wrong (the detail below it says how).
 REFUSED: dict[Locale, str] = {
     "id": "Permintaan ini tidak dapat dipenuhi.",
     "en": "This request cannot be answered.",
-}
-# The title of the page of a retracted article (the detail says when and why).
-RETRACTED: dict[Locale, str] = {
-    "id": "Artikel ini telah ditarik oleh redaksi.",
-    "en": "This article was withdrawn by its editors.",
 }

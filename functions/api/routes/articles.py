@@ -14,11 +14,31 @@ from api.container import Container
 from api.fields import FieldsQuery, PartialOut, SparseOut
 from api.links import LinkBuilder
 from api.media_types import HTML, JSON, JSON_LD
-from api.models.articles import ArticleListOut, ArticleOut, JsonLdOut, SectionListOut, SectionOut
+from api.models.articles import (
+    ArticleListOut,
+    ArticleOut,
+    ArticlePreviewOut,
+    JsonLdOut,
+    SectionListOut,
+    SectionListPreviewOut,
+    SectionOut,
+    SectionPreviewOut,
+)
 from api.negotiation import article_representation
-from api.openapi import TEXT, model_response, ok, responses
+from api.openapi import OPTIONAL_PREVIEW, TEXT, model_response, ok, responses
 from api.routes.article_responses import ArticleResponses
-from api.routes.params import READ_METHODS, CursorQuery, LimitQuery, LocaleQuery, SectionIdPath, SlugPath, request_links
+from api.routes.params import (
+    READ_METHODS,
+    CursorQuery,
+    LimitQuery,
+    LocaleQuery,
+    PreviewQuery,
+    SectionIdPath,
+    SlugPath,
+    preview_token,
+    request_links,
+)
+from api.routes.previews import PreviewResponses
 from health_content.articles.model import TAG_PATTERN
 from health_content.articles.store import ListingFilter
 from health_content.cursor import DEFAULT_PAGE_SIZE
@@ -33,6 +53,7 @@ def routes(container: Container) -> Router:
     """The article routes, answering from ``container``."""
     router = Router()
     answers = ArticleResponses(container)
+    previews = PreviewResponses(container)
 
     def _links(locale: Locale) -> LinkBuilder:
         return request_links(router, locale, container.settings.public_base_url)
@@ -89,15 +110,22 @@ def routes(container: Container) -> Router:
             "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
             "application/ld+json` (or `format=jsonld`) the same article as schema.org JSON-LD: a MedicalWebPage whose "
             "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes. A browser "
-            "(`Accept: text/html`, or `format=html`) gets the article as a page to read, where embeds link to."
+            "(`Accept: text/html`, or `format=html`) gets the article as a page to read, where embeds link to. With a "
+            "preview token, the article's draft (`draft: true`; the page shows a banner and what the draft changes)."
         ),
         tags=["Articles"],
+        security=OPTIONAL_PREVIEW,
         responses=responses(
             ok(
                 "The article, as JSON, schema.org JSON-LD or a page to read",
-                {JSON: {"model": ArticleOut | SparseOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
+                {
+                    JSON: {"model": ArticleOut | ArticlePreviewOut | SparseOut},
+                    JSON_LD: {"model": JsonLdOut},
+                    HTML: TEXT,
+                },
             ),
             400,
+            401,
             404,
             410,
             503,
@@ -112,9 +140,17 @@ def routes(container: Container) -> Router:
             Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
         ] = None,
         fields: FieldsQuery = None,
-    ) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
+        preview: PreviewQuery = None,
+    ) -> Response[ArticleOut | ArticlePreviewOut | SparseOut | JsonLdOut | str]:
         links = _links(locale)
         wanted = article_representation(router.current_event, format)
+        token = preview_token(router, preview)
+        if token is not None:
+            if wanted == HTML:
+                return previews.page(links, token, slug, locale)
+            if wanted == JSON_LD:
+                return previews.jsonld(links, token, slug, locale)
+            return previews.article(links, token, slug, locale, fields)
         if wanted == HTML:
             return answers.page(links, slug, locale)  # type: ignore[return-value]  # Response is invariant
         if wanted == JSON_LD:
@@ -125,30 +161,57 @@ def routes(container: Container) -> Router:
         str(paths.SECTIONS),
         method=READ_METHODS,
         summary="List an article's sections",
-        description="The table of contents: each section's id, heading and health aspect.",
+        description=(
+            "The table of contents: each section's id, heading and health aspect. With a preview token, the draft's."
+        ),
         tags=["Sections"],
+        security=OPTIONAL_PREVIEW,
         responses=responses(
-            model_response(SectionListOut | SparseOut, "The article's table of contents"), 400, 404, 410, 503
+            model_response(SectionListOut | SectionListPreviewOut | SparseOut, "The article's table of contents"),
+            400,
+            401,
+            404,
+            410,
+            503,
         ),
     )
     def list_sections(
-        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
-    ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
+        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None, preview: PreviewQuery = None
+    ) -> Response[SectionListOut | SectionListPreviewOut | SparseOut | str]:  # str: rendered before
+        token = preview_token(router, preview)
+        if token is not None:
+            return previews.sections(_links(locale), token, slug, locale, fields)
         return answers.sections(_links(locale), slug, locale, fields)
 
     @router.route(
         str(paths.SECTION),
         method=READ_METHODS,
         summary="Get one section",
-        description="One section with the article's attribution and disclaimer, ready to show on its own.",
+        description=(
+            "One section with the article's attribution and disclaimer, ready to show on its own. With a preview "
+            "token, the draft's."
+        ),
         tags=["Sections"],
+        security=OPTIONAL_PREVIEW,
         responses=responses(
-            model_response(SectionOut | SparseOut, "The section with attribution and disclaimer"), 400, 404, 410, 503
+            model_response(SectionOut | SectionPreviewOut | SparseOut, "The section with attribution and disclaimer"),
+            400,
+            401,
+            404,
+            410,
+            503,
         ),
     )
     def get_section(
-        slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None
-    ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
+        slug: SlugPath,
+        section_id: SectionIdPath,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        fields: FieldsQuery = None,
+        preview: PreviewQuery = None,
+    ) -> Response[SectionOut | SectionPreviewOut | SparseOut | str]:  # str: rendered before
+        token = preview_token(router, preview)
+        if token is not None:
+            return previews.section(_links(locale), token, slug, section_id, locale, fields)
         return answers.section(_links(locale), slug, section_id, locale, fields)
 
     return router

@@ -18,8 +18,11 @@ from api.routes.params import READ_METHODS, LimitQuery, request_links
 from health_content.cursor import DEFAULT_PAGE_SIZE, MAX_CURSOR_LENGTH
 from health_content.vocabulary import DEFAULT_LOCALE
 
-# A client polls the newest page; a cache may answer for half a minute, and revalidating is a 304.
+# A full page never changes (what follows it is on the next page): any cache may answer for half a minute.
 FEED_CACHE_CONTROL = "public, max-age=30"
+# The newest page grows with the next change: a client may keep it half a minute and revalidate (a 304), but
+# shared caches (the CDN) never keep it, so a change reaches the feed's followers at once.
+NEWEST_PAGE_CACHE_CONTROL = "private, max-age=30"
 
 
 def routes(container: Container) -> Router:
@@ -54,6 +57,7 @@ def routes(container: Container) -> Router:
         body = change_feed_out(
             page, request_links(router, DEFAULT_LOCALE, container.settings.public_base_url), since, limit
         )
-        return representation(body, last_modified=last_modified, headers={"Cache-Control": FEED_CACHE_CONTROL})
+        lifetime = FEED_CACHE_CONTROL if page.more else NEWEST_PAGE_CACHE_CONTROL
+        return representation(body, last_modified=last_modified, headers={"Cache-Control": lifetime})
 
     return router

@@ -16,17 +16,23 @@
  *
  * The same script sizes oEmbed iframes: a frame page of this API posts its height
  * ({type: "kse:height", id, height}) and the iframe it came from is set to that height.
+ *
+ * Whenever it shows an article (a placeholder, a frame page, an oEmbed snippet's text stand-in), it asks the
+ * API for the article's status, past any copy the browser kept: a withdrawn article is replaced by a notice
+ * with the editors' reason and the date, and a corrected one is shown as it is now, with its corrections.
  */
 (function () {
   "use strict";
   var SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
   var PREFIXES = ["data-kse-", "data-kram-"];
   var SELECTOR = "[data-kse-embed], [data-kram-embed]";
+  var FALLBACK = "blockquote[data-kse-fallback]";
   var MESSAGES = {
     id: {
       unavailable: "Konten ini tidak dapat dimuat saat ini.",
       notFound: "Konten ini tidak ditemukan.",
       retracted: "Artikel ini telah ditarik oleh redaksi.",
+      retractedOn: "Ditarik pada",
       reason: "Alasan:",
       readArticle: "Baca artikelnya",
       tryArticle: "Buka artikel"
@@ -35,6 +41,7 @@
       unavailable: "This content cannot be loaded right now.",
       notFound: "This content was not found.",
       retracted: "This article was withdrawn by its editors.",
+      retractedOn: "Withdrawn on",
       reason: "Reason:",
       readArticle: "Read the article",
       tryArticle: "Open the article"
@@ -76,6 +83,7 @@
 
   if (window.parent !== window && document.body && document.body.classList.contains("kse-frame")) {
     reportHeights();
+    checkFrame();
     return;
   }
 
@@ -135,6 +143,16 @@
     return base + "/v1/articles/" + slug + (locale === "id" ? "" : "?locale=" + locale);
   }
 
+  function embedJson(slug, section, locale) {
+    return base + "/v1/embed/" + slug + (section ? "/" + section : "") + "?format=json&locale=" + locale;
+  }
+
+  // The article's status now: "no-cache" makes the browser revalidate any copy it kept (a 304 when unchanged,
+  // answered by the CDN, which the API purges on every change) instead of trusting it for its max-age.
+  function current(slug, section, locale) {
+    return fetch(embedJson(slug, section, locale), { mode: "cors", credentials: "omit", cache: "no-cache" });
+  }
+
   function render(root, data, styled) {
     var box = el("div", "kse-embed");
     box.lang = data.locale;
@@ -153,6 +171,7 @@
       });
       box.appendChild(part);
     });
+    if (data.corrections && data.corrections.length) box.appendChild(corrections(data));
     var footer = el("footer", "kse-footer");
     var disclaimer = el("p", "kse-disclaimer");
     disclaimer.setAttribute("role", "note");
@@ -176,6 +195,23 @@
     root.appendChild(box);
     // Judged once our stylesheet applies: before it, the box shows the page's inherited colours.
     styled.then(function () { keepReadable(box); });
+  }
+
+  // The editors' corrections to what is shown, as the fragments and frame pages show them.
+  function corrections(data) {
+    var details = el("details", "kse-corrections");
+    details.appendChild(el("summary", null, data.labels.corrections + " (" + data.corrections.length + ")"));
+    var list = el("ul");
+    data.corrections.forEach(function (correction) {
+      var item = el("li", "kse-correction");
+      item.appendChild(el("del", null, correction.original));
+      item.appendChild(document.createTextNode(" \u2192 "));
+      item.appendChild(el("ins", null, correction.corrected));
+      item.appendChild(document.createTextNode(": " + correction.reason));
+      list.appendChild(item);
+    });
+    details.appendChild(list);
+    return details;
   }
 
   // A theme may change the look, never make the text unreadable: below WCAG AA contrast (4.5:1) or
@@ -240,17 +276,67 @@
     var words = MESSAGES[locale];
     if (!section) return notice(root, words.notFound);
     // A section that is gone: point to its article, if that is still there.
-    fetch(base + "/v1/embed/" + slug + "?format=json&locale=" + locale, { mode: "cors", credentials: "omit" })
+    fetch(embedJson(slug, "", locale), { mode: "cors", credentials: "omit" })
       .then(function (response) { if (!response.ok) throw new Error("HTTP " + response.status); return response.json(); })
       .then(function (data) { notice(root, words.notFound, data.article.url, words.readArticle + ": " + data.article.title); })
       .catch(function () { notice(root, words.notFound); });
   }
 
-  // A withdrawn article: say so, and why, rather than "not found" (the problem carries the editors' reason).
+  // A withdrawn article: say so, when and why, rather than "not found" (the problem carries the editors' reason
+  // and the date).
   function retracted(root, problem, locale) {
     var words = MESSAGES[locale];
-    var reason = typeof problem.reason === "string" && problem.reason ? " " + words.reason + " " + problem.reason : "";
-    notice(root, words.retracted + reason);
+    var box = el("p", "kse-fallback kse-retracted", words.retracted);
+    box.setAttribute("role", "status");
+    var day = typeof problem.retracted_at === "string" ? problem.retracted_at.slice(0, 10) : "";
+    if (/^\d{4}-\d{2}-\d{2}$/.test(day)) {
+      var when = el("span", "kse-notice-date", words.retractedOn + " ");
+      var time = el("time", null, day);
+      time.setAttribute("datetime", day);
+      when.appendChild(time);
+      when.appendChild(document.createTextNode("."));
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(when);
+    }
+    if (typeof problem.reason === "string" && problem.reason) {
+      box.appendChild(document.createTextNode(" "));
+      box.appendChild(el("span", "kse-notice-reason", words.reason + " " + problem.reason));
+    }
+    root.appendChild(box);
+  }
+
+  function withProblem(response, then) {
+    return response.json().then(then, function () { then({}); });
+  }
+
+  // --- a frame page of this API: replace what it shows when the article changed since it was rendered ------
+  function checkFrame() {
+    var shown = document.querySelector(".kse-embed[data-kse-article]");
+    if (!shown) return;  // an error page: it already says what happened
+    var slug = shown.getAttribute("data-kse-article"), section = shown.getAttribute("data-kse-section") || "";
+    var locale = MESSAGES[shown.lang] ? shown.lang : "id";
+    current(slug, section, locale)
+      .then(function (response) {
+        if (response.status === 410 || response.status === 404) {
+          var holder = el("main", "kse-embed kse-error");
+          holder.setAttribute("data-kse-status", String(response.status));
+          shown.replaceWith(holder);
+          if (response.status === 404) return notice(holder, MESSAGES[locale].notFound);
+          return withProblem(response, function (problem) { retracted(holder, problem, locale); });
+        }
+        if (!response.ok) return;  // keep what the page shows
+        return response.json().then(function (data) {
+          if (data.version === shown.getAttribute("data-kse-version")) return;
+          var fresh = document.createElement("div");
+          render(fresh, data, Promise.resolve());
+          var box = fresh.firstChild;
+          box.setAttribute("data-kse-article", slug);
+          box.setAttribute("data-kse-version", data.version);
+          if (section) box.setAttribute("data-kse-section", section);
+          shown.replaceWith(box);
+        });
+      })
+      .catch(function () { /* the page as rendered stays */ });
   }
 
   function load(host) {
@@ -267,17 +353,36 @@
       notice(root, MESSAGES[locale].notFound);
       return;
     }
-    var url = base + "/v1/embed/" + slug + (section ? "/" + section : "") + "?format=json&locale=" + locale;
-    fetch(url, { mode: "cors", credentials: "omit" })
+    current(slug, section, locale)
       .then(function (response) {
         if (response.status === 404) return notFound(root, slug, section, locale);
-        if (response.status === 410) return response.json().then(function (problem) { retracted(root, problem, locale); });
+        if (response.status === 410) return withProblem(response, function (problem) { retracted(root, problem, locale); });
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.json().then(function (data) { render(root, data, styled); });
       })
       .catch(function () {
         notice(root, MESSAGES[locale].unavailable, articlePage(slug, locale), MESSAGES[locale].tryArticle);
       });
+  }
+
+  // An oEmbed snippet's text stand-in was copied onto the partner's page when the article was embedded: if the
+  // article has been withdrawn since, its text gives way to the notice (the frame beside it says so too).
+  function checkFallback(quote) {
+    if (quote.hasAttribute("data-kse-checked")) return;
+    quote.setAttribute("data-kse-checked", "");
+    var named = /^kse-([a-z0-9-]+?)(?:--([a-z0-9-]+))?$/.exec(quote.getAttribute("data-kse-fallback") || "");
+    if (!named || !SLUG.test(named[1]) || (named[2] && !SLUG.test(named[2]))) return;
+    var locale = MESSAGES[quote.lang] ? quote.lang : "id";
+    current(named[1], named[2] || "", locale)
+      .then(function (response) {
+        if (response.status !== 410) return;
+        return withProblem(response, function (problem) {
+          while (quote.firstChild) quote.removeChild(quote.firstChild);
+          quote.setAttribute("data-kse-status", "retracted");
+          retracted(quote, problem, locale);
+        });
+      })
+      .catch(function () { /* the stand-in stays */ });
   }
 
   function renderOne(host) {
@@ -291,6 +396,8 @@
     root = root || document;
     if (root.nodeType === 1 && root.matches(SELECTOR)) renderOne(root);
     if (root.querySelectorAll) Array.prototype.forEach.call(root.querySelectorAll(SELECTOR), renderOne);
+    if (root.nodeType === 1 && root.matches(FALLBACK)) checkFallback(root);
+    if (root.querySelectorAll) Array.prototype.forEach.call(root.querySelectorAll(FALLBACK), checkFallback);
   }
 
   window.KontenSehat = { render: renderOne, renderAll: renderAll };

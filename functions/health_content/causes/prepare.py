@@ -6,8 +6,6 @@ its in-memory index from ready-made words and stems instead of stemming on a req
 
 from __future__ import annotations
 
-import re
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from health_content.articles.model import Article, ListBlock, Paragraph
@@ -22,7 +20,6 @@ from health_content.vocabulary import LOCALES, Locale
 # and publishing the taxonomy again (content-api publish --force) stores a fresh one.
 ANALYSIS_VERSION = 1
 EXCERPT_LENGTH = 200
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 class AnalyzedText(BaseModel):
@@ -79,7 +76,7 @@ def _best_sentence(paragraph: str, cause: Cause, locale: Locale) -> str:
     """The sentence of a paragraph that shares most word stems with the cause's names in its locale."""
     names = (cause.name.in_(locale), *cause.synonyms.in_(locale))
     vocabulary = {text.stem(word, locale) for name in names for word in text.words(name)}
-    sentences = [s for s in _SENTENCE_END.split(paragraph) if s.strip()]
+    sentences = text.sentences(paragraph)
 
     def overlap(sentence: str) -> int:
         return len({text.stem(word, locale) for word in text.words(sentence)} & vocabulary)

@@ -5,6 +5,9 @@ it is stored in the serving index and how it is removed. Adding a kind means a p
 its model and store port, its adapter in ``storage``, one class here, one row in ``KINDS``
 and one field in ``ServingIndex`` (filled by the composition roots: the ingest handler and
 the CLI); the publisher and the CLI's validation dispatch over the table.
+
+Drafts are not a kind of their own but a stage of articles: ``DRAFTS`` owns the keys under ``drafts/``,
+validates each exactly as ``ARTICLES`` does, and keeps it where only a preview reads it.
 """
 
 from __future__ import annotations
@@ -17,13 +20,13 @@ from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from health_content.articles.drafts import DraftStore
 from health_content.articles.model import Article
 from health_content.articles.store import ArticleLookup, ArticleStore, PublishedArticle
 from health_content.causes import icd10
 from health_content.causes.model import CauseTaxonomy
 from health_content.causes.prepare import mention_problem, prepare
 from health_content.causes.store import CauseStore, PublishedCauses
-from health_content.changes.model import Change
 from health_content.errors import ContentUnavailable, DocumentRejected
 from health_content.search.analysis import analyze, encode
 from health_content.vocabulary import SLUG_BODY, Locale, as_locale
@@ -44,6 +47,7 @@ class ServingIndex:
 
     articles: ArticleStore
     causes: CauseStore
+    drafts: DraftStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,8 +71,9 @@ class Publication(Protocol):
         """Raise DocumentRejected when the serving index could not store it."""
         ...
 
-    def put_if_changed(self, index: ServingIndex) -> Change | None:
-        """Write it with its change-log entry; None when the same content is already published."""
+    def put_if_changed(self, index: ServingIndex) -> bool:
+        """Write it (with its change-log entry, when it is published content); False when the same content is
+        already there."""
         ...
 
     def warnings(self, index: ServingIndex) -> list[str]:
@@ -92,8 +97,8 @@ class DocumentKind(Protocol):
         """Validate a document; raise DocumentRejected with every reason."""
         ...
 
-    def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
-        """Retract what is published under ``key``, logging ``reason``; None when nothing was."""
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> bool:
+        """Retract what is published under ``key``, logging ``reason``; False when nothing was."""
         ...
 
 
@@ -132,8 +137,8 @@ class ArticlePublication:
     def check_fits(self, index: ServingIndex) -> None:
         index.articles.check_fits(self.published)
 
-    def put_if_changed(self, index: ServingIndex) -> Change | None:
-        return index.articles.put_if_changed(self.published)
+    def put_if_changed(self, index: ServingIndex) -> bool:
+        return index.articles.put_if_changed(self.published) is not None
 
     def warnings(self, index: ServingIndex) -> list[str]:
         """Cause mentions into this article that its new version no longer has (the article still publishes:
@@ -187,12 +192,79 @@ class ArticleKind:
         )
         return ArticlePublication(published)
 
-    def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> bool:
+        found = self.locale_and_slug(key)
+        if found is None:
+            return False  # nothing can have been published under it
+        return index.articles.delete(*found, reason) is not None
+
+    def locale_and_slug(self, key: str) -> tuple[Locale, str] | None:
         match = self._key.match(key)
         locale = as_locale(match["locale"]) if match else None
-        if match is None or locale is None:
-            return None  # nothing can have been published under it
-        return index.articles.delete(locale, match["slug"], reason)
+        return None if match is None or locale is None else (locale, match["slug"])
+
+
+# --- drafts of articles --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class DraftPublication:
+    """A draft, validated as the article it would publish: it must fit the serving index as that article."""
+
+    article: ArticlePublication
+
+    @property
+    def document(self) -> Article:
+        return self.article.document
+
+    @property
+    def content_hash(self) -> str:
+        return self.article.content_hash
+
+    def check_fits(self, index: ServingIndex) -> None:
+        self.article.check_fits(index)
+
+    def put_if_changed(self, index: ServingIndex) -> bool:
+        self.check_fits(index)  # as published, with its search analysis: a draft that could not go live is refused
+        return index.drafts.put_if_changed(self.article.published)
+
+    def warnings(self, index: ServingIndex) -> list[str]:
+        return self.article.warnings(index)
+
+
+class DraftArticleKind:
+    """Articles uploaded under ``drafts/`` (``content-api publish --draft``): validated as articles, kept for
+    previews only."""
+
+    name = "draft"
+    model: type[BaseModel] = Article
+    prefix = "drafts/"
+    key_layout = f"{prefix}{ArticleKind.key_layout}"
+    phase = ArticleKind.phase
+    max_source_bytes = MAX_SOURCE_BYTES
+
+    def key(self, locale: Locale, slug: str) -> str:
+        return self.draft_key(ARTICLES.key(locale, slug))
+
+    def draft_key(self, article_key: str) -> str:
+        """The key the draft of the article published under ``article_key`` is uploaded to."""
+        return self.prefix + article_key
+
+    def article_key(self, key: str) -> str:
+        """The key the draft's article is published under."""
+        return key.removeprefix(self.prefix)
+
+    def owns(self, key: str) -> bool:
+        return key.startswith(self.prefix) and ARTICLES.owns(self.article_key(key))
+
+    def parse(self, key: str, body: bytes, articles: ArticleLookup, source: SourceVersion) -> DraftPublication:
+        if not self.owns(key):
+            raise DocumentRejected([f"key {key!r} is not of the form {self.key_layout}"])
+        return DraftPublication(ARTICLES.parse(self.article_key(key), body, articles, source))
+
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> bool:
+        found = ARTICLES.locale_and_slug(self.article_key(key)) if self.owns(key) else None
+        return found is not None and index.drafts.delete(*found)
 
 
 # --- causes --------------------------------------------------------------------------------
@@ -213,8 +285,8 @@ class CausesPublication:
     def check_fits(self, index: ServingIndex) -> None:
         index.causes.check_fits(self.published)
 
-    def put_if_changed(self, index: ServingIndex) -> Change | None:
-        return index.causes.put_if_changed(self.published)
+    def put_if_changed(self, index: ServingIndex) -> bool:
+        return index.causes.put_if_changed(self.published) is not None
 
     def warnings(self, index: ServingIndex) -> list[str]:
         return []
@@ -239,16 +311,19 @@ class CausesKind:
             PublishedCauses(taxonomy, analysis, content_hash(taxonomy), source.last_modified, source.version_id)
         )
 
-    def remove(self, key: str, index: ServingIndex, reason: str | None) -> Change | None:
-        return index.causes.delete(reason) if key == self.key else None
+    def remove(self, key: str, index: ServingIndex, reason: str | None) -> bool:
+        return key == self.key and index.causes.delete(reason) is not None
 
 
 ARTICLES = ArticleKind()
 CAUSES = CausesKind()
 KINDS: tuple[DocumentKind, ...] = (ARTICLES, CAUSES)
-KEY_LAYOUTS = " or ".join(kind.key_layout for kind in KINDS)
+"""The kinds of document editors write, each with its JSON Schema."""
+DRAFTS = DraftArticleKind()
+_KEY_OWNERS: tuple[DocumentKind, ...] = (*KINDS, DRAFTS)
+KEY_LAYOUTS = " or ".join(kind.key_layout for kind in _KEY_OWNERS)
 
 
 def kind_of(key: str) -> DocumentKind | None:
-    """The kind whose documents live under ``key``, or None for a key no kind owns."""
-    return next((kind for kind in KINDS if kind.owns(key)), None)
+    """The kind whose documents (or drafts) live under ``key``, or None for a key no kind owns."""
+    return next((kind for kind in _KEY_OWNERS if kind.owns(key)), None)

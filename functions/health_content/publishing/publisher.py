@@ -79,7 +79,7 @@ class Publisher:
             removed = kind.remove(key, self._index, reason)
             logger.info(
                 "document deleted from the bucket",
-                extra={"key": key, "was_published": removed is not None, "reason": reason},
+                extra={"key": key, "was_published": removed, "reason": reason},
             )
             return self._report(key, PublishStatus.REMOVED, reason=reason)
         try:
@@ -94,7 +94,7 @@ class Publisher:
                 extra={"key": key, "version_id": current.version_id, "reasons": rejection.reasons},
             )
             return self._report(key, PublishStatus.REJECTED, current.version_id, reasons=rejection.reasons)
-        status = PublishStatus.PUBLISHED if changed is not None else PublishStatus.UNCHANGED
+        status = PublishStatus.PUBLISHED if changed else PublishStatus.UNCHANGED
         digest = publication.content_hash
         logger.info("document synced", extra={"key": key, "outcome": status.value, "content_hash": digest})
         warnings = publication.warnings(self._index)

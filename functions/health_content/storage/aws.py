@@ -35,17 +35,21 @@ def events_client(config: Config) -> Any:
     return boto3.client("events", config=config)
 
 
+def cloudfront_client(config: Config) -> Any:
+    return boto3.client("cloudfront", config=config)
+
+
 def s3_client(config: Config) -> Any:
     return boto3.client("s3", config=config)
+
+
+def secrets_client(config: Config) -> Any:
+    return boto3.client("secretsmanager", config=config)
 
 
 # Webhook delivery function (timeout 30 s): the secret and the queue are read once or twice per batch; three
 # attempts in standard mode keep a passing Secrets Manager or SQS fault from failing a whole batch.
 WEBHOOK_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=3, retries={"total_max_attempts": 3, "mode": "standard"})
-
-
-def secretsmanager_client(config: Config) -> Any:
-    return boto3.client("secretsmanager", config=config)
 
 
 def sqs_client(config: Config) -> Any:

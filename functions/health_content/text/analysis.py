@@ -18,6 +18,7 @@ from health_content.vocabulary import Locale
 LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
 """What a folded word is made of."""
 _WORD = re.compile(f"[{LETTERS}]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 # Shorter words are not corrected: one edit of a four-letter word is another word too often.
 TYPO_MIN_LENGTH = 5
 
@@ -104,6 +105,11 @@ def fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The words of a text, folded, without stop words ("anak-anak" gives "anak", "anak")."""
     return [word for word in _WORD.findall(fold(text)) if word not in STOP_WORDS]
+
+
+def sentences(text: str) -> list[str]:
+    """The sentences of a paragraph, split after a full stop, question or exclamation mark."""
+    return [sentence for sentence in _SENTENCE_END.split(text) if sentence.strip()]
 
 
 @cache
