@@ -18,9 +18,13 @@ each list page is a query.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
+from edge.purge import invalidation_paths
+
+from health_content.changes.model import Change, ChangeType
 from infra import template
 from infra.cost import prices
 from infra.cost.observed import Observed
@@ -48,7 +52,19 @@ BILLED_MILLISECONDS = {
 ARTICLE_KINDS = ("article", "section", "frame", "oembed")  # each reads its article
 LISTING_ITEM_BYTES = 1024  # a listing item (docs/speed-and-scale.md, listings)
 CHANGES_PER_MONTH = 1_000  # corrections, updates and retractions across the catalogue
-INVALIDATION_PATHS_PER_CHANGE = 10  # the article's formats, sections and embeds, with wildcards (issue 23, §2)
+# With the CDN the stage's web ACL lets only CloudFront in (its origin-secret rule): WAF evaluates every origin
+# request, and the secret is one more in Secrets Manager.
+WAF_RULES_WITH_CDN = 1
+
+
+def invalidation_paths_per_change() -> int:
+    """The wildcard paths the CDN's invalidation function names for one article's change alone (a batch of
+    changes shares most of them, so this is the most a change costs)."""
+    one = Change(
+        sequence=1, at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC), kind="article", id="kram-otot-betis", locale="id",
+        change=ChangeType.CORRECTED, reason=None, version="v",
+    )  # fmt: skip
+    return len(invalidation_paths([one]))
 
 
 def origin_rate(rate: float, ttl: float) -> float:
@@ -175,11 +191,15 @@ def monthly_cost(volume: float, observed: Observed, *, cdn: bool) -> tuple[list[
     if cdn:
         lines.append(Line("CloudFront", f"{volume:,.0f} HTTPS requests", volume * prices.CLOUDFRONT_HTTPS_REQUEST))
         lines.append(Line("CloudFront", f"{out_gb:,.1f} GB to readers", prices.CLOUDFRONT_TRANSFER.cost(out_gb)))
-        paths = CHANGES_PER_MONTH * INVALIDATION_PATHS_PER_CHANGE
+        paths = CHANGES_PER_MONTH * invalidation_paths_per_change()
         billed = max(0, paths - prices.CLOUDFRONT_FREE_INVALIDATION_PATHS)
         lines.append(Line("CloudFront", f"{paths:,} invalidation paths", billed * prices.CLOUDFRONT_INVALIDATION_PATH))
     else:
         lines.append(Line("Data transfer", f"{out_gb:,.1f} GB to readers", prices.INTERNET_TRANSFER.cost(out_gb)))
+    if cdn:
+        waf = prices.WAF_WEB_ACL_MONTH + WAF_RULES_WITH_CDN * prices.WAF_RULE_MONTH + origin * prices.WAF_REQUEST
+        lines.append(Line("WAF (origin check)", f"{origin:,.0f} requests checked", waf))
+        lines.append(Line("Secrets Manager", "the origin secret", prices.SECRETS_MANAGER_SECRET_MONTH))
     lines.append(Line("API Gateway (REST)", f"{origin:,.0f} requests", prices.API_GATEWAY_REST_REQUEST.cost(origin)))
     seconds = sum(load.origin * BILLED_MILLISECONDS[name] / 1000 for name, load in loads.items()) * SECONDS_PER_MONTH
     gb_seconds = seconds * memory_gb()

@@ -73,6 +73,11 @@ S3_STORAGE_GB_MONTH = 0.023
 S3_GET = 0.0004 / 1000
 S3_PUT = 0.005 / 1000
 
+# https://aws.amazon.com/waf/pricing/ : a web ACL and each rule a month, and per million requests evaluated.
+WAF_WEB_ACL_MONTH = 5.00
+WAF_RULE_MONTH = 1.00
+WAF_REQUEST = 0.60 / MILLION
+
 # https://aws.amazon.com/eventbridge/pricing/ , https://aws.amazon.com/sqs/pricing/ ,
 # https://aws.amazon.com/secrets-manager/pricing/
 EVENTBRIDGE_EVENT = 1.00 / MILLION

@@ -118,8 +118,11 @@ def render(observed: Observed, load_run: dict[str, Any] | None) -> str:
         + " per request depending on the kind (`BILLED_MILLISECONDS`: the handler's own warm time, 0.2 to 6 ms in "
         "[speed and scale](speed-and-scale.md), rounded up for the runtime); a container re-reads an article "
         f"from DynamoDB at most every {model.content_cache_seconds():.0f} s (`ContentCacheTtlSeconds`); "
-        f"{model.CHANGES_PER_MONTH:,} changes a month, each invalidating {model.INVALIDATION_PATHS_PER_CHANGE} "
-        "paths (wildcards) at the edge. CloudWatch logs and metrics, WAF, the custom domain and the webhook "
+        f"{model.CHANGES_PER_MONTH:,} changes a month, each invalidating the "
+        f"{model.invalidation_paths_per_change()} wildcard paths the CDN's invalidation function names for one "
+        "article (`edge/purge.py`; batched changes share them, so this is the most they cost); with the CDN, the "
+        "stage's web ACL with its one origin-check rule and the origin secret. CloudWatch logs and metrics, the "
+        "per-client WAF rule (`EnableWaf`), Origin Shield, the custom domain and the webhook "
         "(a Secrets Manager secret at $0.40 a month, an SQS request and a Lambda invocation per change) are "
         "left out.\n"
     )
@@ -189,7 +192,7 @@ def _verdict(details: Sequence[tuple[float, list[model.Line], list[model.Line]]]
     )
     if dearer:
         said += f"At {', '.join(_volume(v) for v in dearer)} requests a month the CDN costs more than it saves "
-        said += "(its invalidations are a fixed cost); "
+        said += "(its invalidations and the origin check's web ACL cost the same at any volume); "
     if cheaper:
         said += f"at {', '.join(_volume(v) for v in cheaper)} it pays for itself. "
     return said + "Its other gains are not in dollars: readers' latency, and a throttle the traffic cannot drain.\n"
