@@ -44,40 +44,44 @@ pytestmark = pytest.mark.xdist_group("typed-clients")
 
 PACKAGE = "konten_sehat_client"
 SLUG, SECTION, CAUSE = "kram-otot-betis", "penyebab", "hipokalsemia"
-# Every GET operation of the document, with what to call it with (a test checks that none is missing).
+# Every GET operation of the document, by path, with what to call it with (a test checks that none is missing).
 CALLS: dict[str, dict[str, Any]] = {
-    "home": {},
-    "version_home": {},
-    "health": {},
-    "problem_type": {"name": "not-found"},
-    "list_articles": {},
-    "list_articles_partial": {"fields": ["items.slug", "items.title"]},
-    "get_article": {"slug": SLUG},
-    "get_article_jsonld": {"slug": SLUG},
-    "get_article_page": {"slug": SLUG},
-    "get_article_partial": {"slug": SLUG, "fields": ["title", "sections.id"]},
-    "list_sections": {"slug": SLUG},
-    "list_sections_partial": {"slug": SLUG, "fields": ["sections.heading"]},
-    "get_section": {"slug": SLUG, "section_id": SECTION},
-    "get_section_partial": {"slug": SLUG, "section_id": SECTION, "fields": ["section.heading"]},
-    "search_causes": {"q": "kejang"},
-    "search_causes_partial": {"q": "kejang", "fields": ["items.id", "total"]},
-    "cause_facets": {},
-    "get_cause": {"cause_id": CAUSE},
-    "get_cause_partial": {"cause_id": CAUSE, "fields": ["name"]},
-    "search_articles": {"q": "kalsium"},
-    "list_changes": {},
-    "embed_article": {"slug": SLUG},
-    "embed_article_json": {"slug": SLUG},
-    "embed_section": {"slug": SLUG, "section_id": SECTION},
-    "embed_section_json": {"slug": SLUG, "section_id": SECTION},
-    "frame_article": {"slug": SLUG},
-    "frame_section": {"slug": SLUG, "section_id": SECTION},
+    "/": {},
+    "/v1": {},
+    "/v1/health": {},
+    "/problems/{name}": {"name": "not-found"},
+    "/v1/articles": {},
+    "/v1/partial/articles": {"fields": ["items.slug", "items.title"]},
+    "/v1/articles/{slug}": {"slug": SLUG},
+    "/v1/articles/{slug}.jsonld": {"slug": SLUG},
+    "/v1/articles/{slug}.html": {"slug": SLUG},
+    "/v1/partial/articles/{slug}": {"slug": SLUG, "fields": ["title", "sections.id"]},
+    "/v1/articles/{slug}/sections": {"slug": SLUG},
+    "/v1/partial/articles/{slug}/sections": {"slug": SLUG, "fields": ["sections.heading"]},
+    "/v1/articles/{slug}/sections/{section_id}": {"slug": SLUG, "section_id": SECTION},
+    "/v1/partial/articles/{slug}/sections/{section_id}": {
+        "slug": SLUG,
+        "section_id": SECTION,
+        "fields": ["section.heading"],
+    },
+    "/v1/causes": {"q": "kejang"},
+    "/v1/partial/causes": {"q": "kejang", "fields": ["items.id", "total"]},
+    "/v1/causes/facets": {},
+    "/v1/causes/{cause_id}": {"cause_id": CAUSE},
+    "/v1/partial/causes/{cause_id}": {"cause_id": CAUSE, "fields": ["name"]},
+    "/v1/search": {"q": "kalsium"},
+    "/v1/changes": {},
+    "/v1/embed/{slug}": {"slug": SLUG},
+    "/v1/embed/{slug}.json": {"slug": SLUG},
+    "/v1/embed/{slug}/{section_id}": {"slug": SLUG, "section_id": SECTION},
+    "/v1/embed/{slug}/{section_id}.json": {"slug": SLUG, "section_id": SECTION},
+    "/v1/frame/{slug}": {"slug": SLUG},
+    "/v1/frame/{slug}/{section_id}": {"slug": SLUG, "section_id": SECTION},
     # The generator names `url` url_query, apart from the request's own URL.
-    "oembed": {"url_query": f"https://localhost/v1/articles/{SLUG}"},
-    "oembed_xml": {"url_query": f"https://localhost/v1/articles/{SLUG}"},
-    "script": {},
-    "stylesheet": {},
+    "/v1/oembed": {"url_query": f"https://localhost/v1/articles/{SLUG}"},
+    "/v1/oembed.xml": {"url_query": f"https://localhost/v1/articles/{SLUG}"},
+    "/v1/embed.js": {},
+    "/v1/embed.css": {},
 }
 
 
@@ -87,14 +91,9 @@ def _document() -> dict[str, Any]:
     return loaded
 
 
-def _operations(method: str) -> dict[str, tuple[str, dict[str, Any]]]:
-    """operationId -> (path template, operation) of every operation of ``method``."""
-    return {
-        operation["operationId"]: (path, operation)
-        for path, item in _document()["paths"].items()
-        for name, operation in item.items()
-        if name == method
-    }
+def _operation(path: str, method: str) -> dict[str, Any]:
+    operation: dict[str, Any] = _document()["paths"][path][method]
+    return operation
 
 
 class Validated:
@@ -155,10 +154,11 @@ def _client(package: ModuleType, api: Validated, headers: dict[str, str] | None 
 
 
 def _function(package: ModuleType, operation_id: str) -> ModuleType:
-    """The generated module of an operation (under api/<tag>/)."""
+    """The generated module of an operation (under api/<tag>/, named in snake case)."""
     api = importlib.import_module(f"{PACKAGE}.api")
+    module = re.sub(r"_+", "_", operation_id.lower()).strip("_")
     for found in pkgutil.walk_packages(api.__path__, f"{PACKAGE}.api."):
-        if found.name.rsplit(".", 1)[-1] == operation_id:
+        if found.name.rsplit(".", 1)[-1] == module:
             return importlib.import_module(found.name)
     raise LookupError(f"the generated client has no {operation_id}")
 
@@ -184,26 +184,28 @@ def _expected_type(package: ModuleType, operation: dict[str, Any]) -> type:
     return str if reference is None else getattr(package.models, reference.rsplit("/", 1)[-1])
 
 
-@pytest.mark.parametrize("operation_id", sorted(CALLS))
+@pytest.mark.parametrize("path", sorted(CALLS))
 def test_the_generated_client_calls_the_operation_revalidates_and_heads_it(
-    package: ModuleType, api: Validated, operation_id: str
+    package: ModuleType, api: Validated, path: str
 ) -> None:
-    path, operation = _operations("get")[operation_id]
-    get = _function(package, operation_id)
-    answer = get.sync_detailed(client=_client(package, api), **_typed(get, CALLS[operation_id]))
+    operation = _operation(path, "get")
+    get = _function(package, operation["operationId"])
+    answer = get.sync_detailed(client=_client(package, api), **_typed(get, CALLS[path]))
     assert answer.status_code == 200, answer.content
-    assert isinstance(answer.parsed, _expected_type(package, operation)), (path, type(answer.parsed))
 
     etag = answer.headers.get("ETag")
-    if operation_id != "health":  # never cached, so never revalidated
+    if path != "/v1/health":  # never cached, so never revalidated
         revalidating = _client(package, api, {"If-None-Match": etag})
-        again = get.sync_detailed(client=revalidating, **_typed(get, CALLS[operation_id]))
+        again = get.sync_detailed(client=revalidating, **_typed(get, CALLS[path]))
         assert (again.status_code, again.content, again.parsed) == (304, b"", None)
 
-    head = _function(package, f"{operation_id}_head")
-    headed = head.sync_detailed(client=_client(package, api), **_typed(head, CALLS[operation_id]))
+    head = _function(package, _operation(path, "head")["operationId"])
+    headed = head.sync_detailed(client=_client(package, api), **_typed(head, CALLS[path]))
     assert (headed.status_code, headed.content, headed.parsed) == (200, b"", None)
     assert headed.headers.get("ETag") == etag
+
+    # One model per operation: the answer is the one the operation names, never one of a union.
+    assert isinstance(answer.parsed, _expected_type(package, operation)), type(answer.parsed)
 
 
 def test_each_representation_and_selection_is_its_own_type(package: ModuleType, api: Validated) -> None:
@@ -253,16 +255,15 @@ def _example_request(path: str, operation: dict[str, Any], name: str) -> tuple[s
 
 EXAMPLES = [
     (path, name)
-    for operation_id, (path, operation) in sorted(_operations("get").items())
-    for parameter in operation.get("parameters", [])
+    for path, item in _document()["paths"].items()
+    for parameter in item["get"].get("parameters", [])
     if _example(parameter) is not None and (name := parameter["name"])
 ]
 
 
 @pytest.mark.parametrize(("template", "name"), EXAMPLES, ids=[f"{path} {name}" for path, name in EXAMPLES])
 def test_the_documents_own_example_of_each_parameter_is_answered(api: Validated, template: str, name: str) -> None:
-    operation = _document()["paths"][template]["get"]
-    path, query = _example_request(template, operation, name)
+    path, query = _example_request(template, _operation(template, "get"), name)
     with httpx.Client(transport=httpx.WSGITransport(app=api), base_url="http://localhost") as client:
         response = client.get(path + ("?" + urlencode(query) if query else ""))
     assert response.status_code == 200, response.text
@@ -320,6 +321,6 @@ def test_the_readme_typed_example_prints_the_article(
 def test_every_operation_was_called_and_checked_by_openapi_core(api: Validated) -> None:
     """Runs after the tests above, in the same process (pytest keeps the order of a module, and the module is one
     xdist group): every GET and HEAD of the document went through the generated client and openapi-core."""
-    assert sorted(CALLS) == sorted(_operations("get"))
+    assert sorted(CALLS) == sorted(path for path, item in _document()["paths"].items() if "get" in item)
     documented = {(method.upper(), path) for path, item in _document()["paths"].items() for method in item}
     assert documented - api.operations == set()
