@@ -30,6 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import warnings
 from collections import Counter
@@ -162,9 +163,13 @@ def through_serve(content: Path) -> int:
         for page in _PAGES:
             path = page.format(slug=slug)
             began = time.perf_counter()
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=300) as response:
-                size = len(response.read())
-            print(f"  GET {path}: {1000 * (time.perf_counter() - began):.0f} ms, {size:,} bytes", flush=True)
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=300) as response:
+                    status, size = response.status, len(response.read())
+            except urllib.error.HTTPError as error:  # a 503 is a figure too: the store did not answer in time
+                status, size = error.code, len(error.read())
+            milliseconds = 1000 * (time.perf_counter() - began)
+            print(f"  GET {path}: {status} in {milliseconds:.0f} ms, {size:,} bytes", flush=True)
         rss, peak = memory_mb(server.pid)
         print(f"make serve after those pages: RSS {rss:.0f} MB (peak {peak:.0f}); {load()}", flush=True)
         return publishing.returncode

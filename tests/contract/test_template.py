@@ -9,8 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from moto.events.models import EventPattern
 
-from health_content.changes.events import EVENT_SOURCE
+from health_content.changes.events import EVENT_SOURCE, detail_type
+from health_content.changes.model import Change, ChangeType
 from health_content.settings import Settings
 from infra.template import REPO_ROOT, load_template, resource_properties
 
@@ -160,6 +162,22 @@ def test_the_indexer_runs_alone_and_writes_only_its_files() -> None:
     ]
     assert statements[1]["Condition"] == {"StringLike": {"s3:prefix": INDEX_PREFIXES}}
     assert "DynamoDBReadPolicy" in indexer["Policies"][0]
+
+
+def test_a_taxonomy_change_starts_the_indexer_at_once_and_article_changes_do_not() -> None:
+    """Until a new taxonomy's index file is stored, cold API containers build the index themselves (slow at
+    thousands of causes): its change event starts the indexer rather than its next minute."""
+    rule = resource_properties("SearchIndexFunction")["Events"]["TaxonomyChanged"]
+    assert rule["Type"] == "EventBridgeRule"
+    assert rule["Properties"]["EventBusName"] == {"Ref": "ChangeEventBus"}
+    pattern = EventPattern(None, rule["Properties"]["Pattern"])
+
+    def announced(kind: str, change: ChangeType) -> bool:
+        announcing = Change.model_construct(kind=kind, change=change)
+        return pattern.matches_event({"source": EVENT_SOURCE, "detail-type": detail_type(announcing), "detail": {}})
+
+    assert all(announced("causes", change) for change in ChangeType)
+    assert not any(announced("article", change) for change in ChangeType)
 
 
 def test_the_ingest_function_writes_only_what_it_must() -> None:

@@ -5,12 +5,15 @@ from __future__ import annotations
 import html
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +88,36 @@ def test_the_demo_partner_page(server) -> None:
     assert f'<script src="{base}/v1/embed.js" async></script>' in page
     assert f'src="{base}/v1/frame/kram-otot-betis/penyebab"' in page
     assert '"type": "rich"' in html.unescape(page)  # the oEmbed JSON, shown as escaped text
+
+
+def test_an_edit_published_while_it_runs_is_served_and_found_by_search(
+    stack: LocalStackProcess, tmp_path: Path
+) -> None:
+    content = shutil.copytree(REPO_ROOT / "content", tmp_path / "content")
+    article_path = content / "articles" / "id" / "kram-otot-betis.json"
+    article = json.loads(article_path.read_text(encoding="utf-8"))
+    article["sections"][0]["blocks"].append({"type": "paragraph", "text": "Kata uji zafirolitik hanya ada di sini."})
+    article_path.write_text(json.dumps(article, ensure_ascii=False), encoding="utf-8")
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("AWS_")}
+    command = [sys.executable, "-m", "infra.cli", "publish", "--content", str(content)]
+    published = subprocess.run(
+        [*command, "--bucket", "health-content-local", "--endpoint-url", stack.moto_endpoint],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert published.returncode == 0, published.stdout + published.stderr
+    _, _, body = _get(f"{stack.base_url}/v1/articles/kram-otot-betis")
+    assert "zafirolitik" in body.decode()
+    deadline = time.monotonic() + 60  # the indexer runs in its own thread once the queue is delivered
+    while True:
+        _, _, body = _get(f"{stack.base_url}/v1/search?q=zafirolitik")
+        if json.loads(body).get("items") or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert json.loads(body)["items"][0]["article"]["slug"] == "kram-otot-betis"
 
 
 def test_ctrl_c_stops_the_server_cleanly(server) -> None:

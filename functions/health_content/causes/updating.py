@@ -3,9 +3,9 @@ taxonomy as the serving index holds it, built on the spot.
 
 The indexer and every API container use the same steps. The indexer keeps one file in the content bucket
 (``CauseIndexFiles``), built again when the published taxonomy is not the one it was built from; a container
-downloads it when it first needs the index, and again when the taxonomy changes. In the minute or so between a
-publish and the indexer's next run, a container that needs the new version builds it itself, as every container
-did before the file: correct, and as slow as the taxonomy is large.
+downloads it when it first needs the index, and again when the taxonomy changes. The taxonomy's change event starts
+the indexer (template.yaml); in the seconds until it has stored the new file, a container that needs the new
+version builds it itself, as every container did before the file: correct, and as slow as the taxonomy is large.
 """
 
 from __future__ import annotations
