@@ -96,6 +96,13 @@ def select(body: Body, fields: str | None, sparse: type[Sparse]) -> Body | Spars
     return sparse.model_validate(_prune(dumped, selection))
 
 
+def check_selection(fields: str | None, model: type[BaseModel]) -> None:
+    """A 400 unless each name of ``fields`` is known to ``model``, before anything is read: so that
+    what the client sent, not the state of the store, decides its answer."""
+    if fields is not None:
+        _parse(fields, model)
+
+
 def normalized_fields(fields: str | None) -> str | None:
     """One spelling per selection (order and repeats do not change what is selected), for cache keys."""
     if fields is None:

@@ -8,7 +8,7 @@ import datetime as dt
 from aws_lambda_powertools.event_handler import Response
 
 from api.container import Container
-from api.fields import PartialOut, SparseOut, normalized_fields, select
+from api.fields import PartialOut, SparseOut, check_selection, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.media_types import JSON_LD
@@ -42,6 +42,7 @@ class ArticleResponses:
         only: ListingFilter,
         fields: str | None,
     ) -> Response[ArticleListOut | PartialOut]:
+        check_selection(fields, ArticleListOut)
         page = self._container.articles.list_articles(locale, limit, cursor, only)
         # A page changed when the newest article on it was published (or, empty, when the code was).
         last_modified = max((item.published_at for item in page.items), default=released_at())
@@ -64,6 +65,7 @@ class ArticleResponses:
     def article(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None
     ) -> Response[ArticleOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, ArticleOut)
         view = self._container.reader.view(slug, locale)
         rendered = self._container.renderings.get(
             rendering_key("article", view, links, self._degraded, normalized_fields(fields)),
@@ -74,6 +76,7 @@ class ArticleResponses:
     def sections(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None
     ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, SectionListOut)
         view = self._container.reader.view(slug, locale)
         rendered = self._container.renderings.get(
             rendering_key("sections", view, links, self._degraded, normalized_fields(fields)),
@@ -84,6 +87,7 @@ class ArticleResponses:
     def section(
         self, links: LinkBuilder, slug: str, section_id: str, locale: Locale, fields: str | None
     ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, SectionOut)
         view, section = self._container.reader.section_view(slug, section_id, locale)
         rendered = self._container.renderings.get(
             rendering_key(f"section:{section_id}", view, links, self._degraded, normalized_fields(fields)),

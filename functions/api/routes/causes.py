@@ -11,7 +11,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api import paths
 from api.container import Container
-from api.fields import SparseOut, UndocumentedFieldsQuery, fields_query, joined, normalized_fields, select
+from api.fields import (
+    SparseOut,
+    UndocumentedFieldsQuery,
+    check_selection,
+    fields_query,
+    joined,
+    normalized_fields,
+    select,
+)
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.models.causes import CauseDetailOut, CauseFacetsOut, CauseSearchOut
@@ -76,6 +84,7 @@ def routes(container: Container) -> Router:
     def _search(
         query: CauseQuery, locale: Locale, limit: int, cursor: str | None, fields: str | None
     ) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, CauseSearchOut)
         catalog, links = container.causes, _links(locale)
         index = catalog.current()
         # One rendering per query, page and taxonomy version: a repeated lookup neither searches nor serialises.
@@ -159,6 +168,7 @@ def routes(container: Container) -> Router:
         return representation(body, last_modified=_published_at(index), language=locale)
 
     def _cause(cause_id: str, locale: Locale, fields: str | None) -> Response[CauseDetailOut | SparseOut]:
+        check_selection(fields, CauseDetailOut)
         cause, index = container.causes.get(cause_id)
         body = select(cause_out(cause, index, locale, _links(locale)), fields, SparseOut)
         return representation(body, last_modified=_published_at(index), language=locale)
