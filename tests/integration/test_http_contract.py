@@ -86,6 +86,7 @@ def test_the_older_urls_of_a_representation_answer_what_its_own_url_does(seeded:
     assert before.status_code == now.status_code == 200
     assert before.get_data() == now.get_data() and before.headers["ETag"] == now.headers["ETag"]
     assert before.headers["Content-Type"] == now.headers["Content-Type"]
+    assert "Accept" not in now.headers.get("Vary", "")  # a representation's own URL answers one way only
 
 
 def test_a_repeated_fields_is_read_as_one_list(seeded: LocalStack) -> None:

@@ -19,9 +19,6 @@ from api.routes.pages import Pages, rendering_key
 from health_content.articles.store import ListingFilter
 from health_content.vocabulary import Locale
 
-# The article answers differently by Accept (JSON, JSON-LD or the page to read).
-_BY_ACCEPT = {"Vary": "Accept"}
-
 
 def _today() -> dt.date:
     """Whether a review is overdue depends on the date (in UTC)."""
@@ -51,16 +48,12 @@ class ArticleResponses:
 
     def page(self, links: LinkBuilder, slug: str, locale: Locale) -> Response[str]:
         """The article as a page to read."""
-        page = self._pages.page_response(self._pages.locate(links, slug, None, locale), "page")
-        page.headers.update(_BY_ACCEPT)
-        return page
+        return self._pages.page_response(self._pages.locate(links, slug, None, locale), "page")
 
     def jsonld(self, links: LinkBuilder, slug: str, locale: Locale) -> Response[JsonLdOut]:
         view = self._container.reader.view(slug, locale)
         document = JsonLdOut(article_jsonld(view, links, self._container.settings.publisher_name))
-        return representation(
-            document, last_modified=view.last_modified, language=locale, content_type=JSON_LD, headers=_BY_ACCEPT
-        )
+        return representation(document, last_modified=view.last_modified, language=locale, content_type=JSON_LD)
 
     def article(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None
@@ -71,7 +64,7 @@ class ArticleResponses:
             rendering_key("article", view, links, self._degraded, normalized_fields(fields)),
             lambda: select(article_out(view, links, _today()), fields, SparseOut),
         )
-        return rendered_representation(rendered, last_modified=view.last_modified, language=locale, headers=_BY_ACCEPT)
+        return rendered_representation(rendered, last_modified=view.last_modified, language=locale)
 
     def sections(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -181,11 +181,16 @@ def routes(container: Container) -> Router:
     ) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
         links = _links(locale)
         wanted = article_representation(router.current_event, format)
+        answer: Response[Any]
         if wanted == HTML:
-            return answers.page(links, slug, locale)  # type: ignore[return-value]  # Response is invariant
-        if wanted == JSON_LD:
-            return answers.jsonld(links, slug, locale)  # type: ignore[return-value]
-        return answers.article(links, slug, locale, fields)  # type: ignore[return-value]
+            answer = answers.page(links, slug, locale)
+        elif wanted == JSON_LD:
+            answer = answers.jsonld(links, slug, locale)
+        else:
+            answer = answers.article(links, slug, locale, fields)
+        # Only this URL answers differently by Accept; the representations' own URLs do not.
+        answer.headers["Vary"] = "Accept"
+        return answer  # type: ignore[return-value]  # Response is invariant
 
     @router.route(
         str(paths.PARTIAL_ARTICLE),
