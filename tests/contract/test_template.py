@@ -295,6 +295,7 @@ KEYLESS = {
     "/v1/embed.js",
     "/v1/embed.css",
     "/v1/oembed",
+    "/v1/oembed.xml",
     "/v1/embed",
     "/v1/embed/{proxy+}",
     "/v1/frame",
