@@ -18,6 +18,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from api import handler as api_handler
 from health_content.observability import logger
+from health_content.settings import Settings
 from infra.local.stack import LocalStack
 from infra.local.store_faults import FAULTS, refusing
 from ingest import handler as ingest_handler
@@ -51,6 +52,14 @@ def test_a_selection_of_unknown_fields_is_a_400_whatever_the_store(monkeypatch: 
         monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
         api_handler.reset()
         assert_problem(call_api("GET", path, query={"fields": "no-such-field"}), 400, "/problems/invalid-request")
+
+
+@pytest.fixture(autouse=True)
+def _deployed_deadlines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store deadlines as deployed (the suite's environment relaxes them for busy machines)."""
+    for name in ("store_call_seconds", "store_request_seconds"):
+        field = Settings.model_fields[name]
+        monkeypatch.setenv(str(field.alias), str(field.default))
 
 
 # Each fault's longest time to an answer. A call is cut at STORE_CALL_SECONDS (1.5 s), a request's calls at
