@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 PORT ?= 3000
 
-.PHONY: install serve test check browser lint openapi schemas generated build validate bench bench-mix bench-faults bench-memory bench-serve-load bench-scale catalogue lock clean
+.PHONY: install serve test check browser lint openapi schemas generated build validate cost load bench bench-mix bench-faults bench-memory bench-serve-load bench-scale catalogue lock clean
 
 $(INSTALLED): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,20 @@ openapi: $(INSTALLED)
 	$(BIN)/content-api openapi --write
 schemas: $(INSTALLED)
 	$(BIN)/content-api schemas --write
+
+# docs/cost.md from the cost model (infra/cost/): prices, the traffic mix, the API's own cache lifetimes and the
+# last `make load` run. A test fails when the file differs from what this makes.
+cost: $(INSTALLED)
+	$(BIN)/python -m infra.cost
+
+# The cost model's traffic against `make serve` with Locust, then through a caching proxy (about a minute of load,
+# plus starting and publishing LOAD_ARTICLES synthetic articles); records the figures and remakes docs/cost.md.
+LOAD_SECONDS ?= 60
+LOAD_USERS ?= 16
+LOAD_ARTICLES ?= 200
+load: $(INSTALLED)
+	$(BIN)/python -m infra.load --seconds $(LOAD_SECONDS) --users $(LOAD_USERS) --articles $(LOAD_ARTICLES)
+	$(BIN)/python -m infra.cost
 
 bench: build
 	$(BIN)/python -m infra.benchmarks.cause_lookup
@@ -93,7 +107,7 @@ validate: $(INSTALLED)
 # The Lambda packages are built from locks with hashes (functions/requirements/*.lock); after changing a
 # requirements file, lock again: make lock (uv resolves for Lambda's Python 3.13 on arm64).
 lock: $(INSTALLED)
-	cd functions && for name in api publishing; do \
+	cd functions && for name in api publishing webhooks; do \
 		../$(BIN)/uv pip compile --quiet --generate-hashes --no-header --python-version 3.13 \
 			--python-platform aarch64-manylinux2014 --only-binary :all: requirements/$$name.txt \
 			-o requirements/$$name.lock; done

@@ -43,22 +43,39 @@ REQUESTS: dict[str, tuple[str, str]] = {
     "/problems/{name}": ("/problems/not-found", ""),
     "/v1/articles": ("/v1/articles", ""),
     "/v1/articles/{slug}": ("/v1/articles/kram-otot-betis", ""),
+    "/v1/articles/{slug}.jsonld": ("/v1/articles/kram-otot-betis.jsonld", ""),
+    "/v1/articles/{slug}.html": ("/v1/articles/kram-otot-betis.html", ""),
     "/v1/articles/{slug}/sections": ("/v1/articles/kram-otot-betis/sections", ""),
     "/v1/articles/{slug}/sections/{section_id}": ("/v1/articles/kram-otot-betis/sections/penyebab", ""),
     "/v1/causes": ("/v1/causes", "q=kekurangan+kalsium&limit=2"),
     "/v1/causes/facets": ("/v1/causes/facets", "population=children"),
     "/v1/causes/{cause_id}": ("/v1/causes/hipokalsemia", ""),
+    "/v1/partial/articles": ("/v1/partial/articles", "fields=items.slug,items.title,next_cursor"),
+    "/v1/partial/articles/{slug}": (
+        "/v1/partial/articles/kram-otot-betis",
+        "fields=title,summary,sections.id,sections.heading",
+    ),
+    "/v1/partial/articles/{slug}/sections": ("/v1/partial/articles/kram-otot-betis/sections", "fields=sections.id"),
+    "/v1/partial/articles/{slug}/sections/{section_id}": (
+        "/v1/partial/articles/kram-otot-betis/sections/penyebab",
+        "fields=section.heading,section.blocks",
+    ),
+    "/v1/partial/causes": ("/v1/partial/causes", "q=kekurangan+kalsium&limit=2&fields=items.id,items.name,total"),
+    "/v1/partial/causes/{cause_id}": ("/v1/partial/causes/hipokalsemia", "fields=name,icd10"),
     "/v1/search": ("/v1/search", "q=low+calcium&limit=2"),
     "/v1/changes": ("/v1/changes", ""),
     "/v1/embed/{slug}": ("/v1/embed/kram-otot-betis", ""),
     "/v1/embed/{slug}/{section_id}": ("/v1/embed/kram-otot-betis/penyebab", ""),
+    "/v1/embed/{slug}.json": ("/v1/embed/kram-otot-betis.json", ""),
+    "/v1/embed/{slug}/{section_id}.json": ("/v1/embed/kram-otot-betis/penyebab.json", ""),
     "/v1/frame/{slug}": ("/v1/frame/kram-otot-betis", ""),
     "/v1/frame/{slug}/{section_id}": ("/v1/frame/kram-otot-betis/penyebab", ""),
     "/v1/oembed": ("/v1/oembed", "url=https://localhost/v1/articles/kram-otot-betis/sections/penyebab"),
+    "/v1/oembed.xml": ("/v1/oembed.xml", "url=https://localhost/v1/articles/kram-otot-betis/sections/penyebab"),
     "/v1/embed.js": ("/v1/embed.js", ""),
     "/v1/embed.css": ("/v1/embed.css", ""),
 }
-_PINNED = {"at": "2026-11-20T10:00:00Z", "published_at": "2026-11-20T10:00:00Z"}
+_PINNED = {name: "2026-11-20T10:00:00Z" for name in ("at", "published_at", "dateModified", "datePublished")}
 
 
 def trim(value: Any) -> Any:

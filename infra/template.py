@@ -149,10 +149,13 @@ def ingest_max_receive_count() -> int:
 
 def ingest_batch_size() -> int:
     """How many queued notifications Lambda hands the ingest function at most per invocation."""
+    return batch_size("IngestFunction")
+
+
+def batch_size(function: str) -> int:
+    """How many queued messages Lambda hands ``function`` at most per invocation (its SQS event's BatchSize)."""
     [source] = [
-        event["Properties"]
-        for event in resource_properties("IngestFunction")["Events"].values()
-        if event["Type"] == "SQS"
+        event["Properties"] for event in resource_properties(function)["Events"].values() if event["Type"] == "SQS"
     ]
     return int(source["BatchSize"])
 

@@ -32,6 +32,11 @@ TEST_ENVIRONMENT = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",
     # The local stack's bus (LocalStack.create names it after the table, as the template does after the stack).
     "EVENT_BUS_NAME": "health-content-test-changes",
+    # Store calls are cut in real time (health_content/storage/deadline.py). On a busy machine moto itself can
+    # take longer than the deployed 1.5 s, which would turn a passing test into a 503; the tests of the deadline
+    # (test_store_faults.py, test_store_deadline.py) set the deployed values themselves.
+    "STORE_CALL_SECONDS": "8",
+    "STORE_REQUEST_SECONDS": "8",
 }
 
 

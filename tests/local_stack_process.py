@@ -31,13 +31,14 @@ class LocalStackProcess:
 
 
 @contextmanager
-def running_local_stack() -> Iterator[LocalStackProcess]:
+def running_local_stack(extra_environment: dict[str, str] | None = None) -> Iterator[LocalStackProcess]:
+    """``make serve`` in a process of its own, with ``extra_environment`` (``WEBHOOK_URL``, ...) set."""
     port = free_port()
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
+    environment = {key: value for key, value in os.environ.items() if not key.startswith(("AWS_", "WEBHOOK_"))}
     process = subprocess.Popen(
         [sys.executable, "-m", "infra.local.serve"],
         cwd=REPO_ROOT,
-        env={**environment, "PORT": str(port), "PYTHONUNBUFFERED": "1"},
+        env={**environment, **(extra_environment or {}), "PORT": str(port), "PYTHONUNBUFFERED": "1"},
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

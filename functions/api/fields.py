@@ -23,18 +23,46 @@ MAX_FIELDS_LENGTH = 1000
 MAX_DEPTH = 3
 ENVELOPE = ("source", "disclaimer")
 
-FieldsQuery = Annotated[
-    str | None,
-    Query(
-        max_length=MAX_FIELDS_LENGTH,
-        description=(
-            f"Only these fields of the JSON representation, comma-separated, dotted for sub-fields (at most "
-            f"{MAX_FIELDS}); `source` and `disclaimer` always come too. An unknown name is a 400 that lists the "
-            "valid ones."
-        ),
-        examples=["title,summary,sections.id,sections.heading"],
-    ),
+_DESCRIPTION = (
+    f"Only these fields of the JSON representation, dotted for sub-fields (at most {MAX_FIELDS}); `source` and "
+    "`disclaimer` always come too, where the resource has them. An unknown name is a 400 that lists the valid ones."
+)
+
+# `fields` on the resource's own URL, which answers the whole resource in the OpenAPI document: the same selection
+# is documented at /v1/partial/..., whose answer has a shape of its own (a typed client gets one model per
+# operation), and the parameter keeps working here for the clients that already use it.
+UndocumentedFieldsQuery = Annotated[
+    str | None, Query(max_length=MAX_FIELDS_LENGTH, description=_DESCRIPTION, include_in_schema=False)
 ]
+
+
+def fields_query(model: type[BaseModel], example: list[str]) -> Any:
+    """The `fields` of an operation that selects from ``model``: an array of the names valid there, sent
+    comma-separated (the document says `style: form`, `explode: false`), with an example valid there too.
+
+    The route takes a list: a repeated `fields` is read too (openapi-python-client sends arrays that way),
+    and ``joined`` makes it the one string ``select`` reads."""
+    valid = sorted(field_paths(model))
+    if not set(example) <= set(valid):
+        raise ValueError(f"fields example {example} names fields {model.__name__} does not have")
+    return Query(
+        description=_DESCRIPTION,
+        # _parse checks every name; the document says which may be sent, so that generated clients and
+        # requests carry only names this operation knows.
+        json_schema_extra={
+            "type": "array",
+            "items": {"type": "string", "enum": valid},
+            "minItems": 1,
+            "maxItems": MAX_FIELDS,
+            "examples": [example],
+        },
+    )
+
+
+def joined(fields: list[str]) -> str:
+    """`fields=a,b` and `fields=a&fields=b` alike, as one comma-separated selection."""
+    return ",".join(fields)
+
 
 Selection = dict[str, "Selection | bool"]
 Body = TypeVar("Body", bound=BaseModel)
@@ -66,6 +94,13 @@ def select(body: Body, fields: str | None, sparse: type[Sparse]) -> Body | Spars
             selection[name] = True
     dumped = body.model_dump(mode="json", by_alias=True)
     return sparse.model_validate(_prune(dumped, selection))
+
+
+def check_selection(fields: str | None, model: type[BaseModel]) -> None:
+    """A 400 unless each name of ``fields`` is known to ``model``, before anything is read: so that
+    what the client sent, not the state of the store, decides its answer."""
+    if fields is not None:
+        _parse(fields, model)
 
 
 def normalized_fields(fields: str | None) -> str | None:

@@ -41,12 +41,12 @@ def released_at() -> dt.datetime:
     return dt.datetime.fromtimestamp(int(newest), dt.UTC)
 
 
-# Sent unchanged on a 304, as RFC 9110 section 15.4.5 asks.
+# What a 304 keeps of the 200 (RFC 9110, 15.4.5): the validator, how to cache and what the answer varies by; not
+# representation metadata such as Last-Modified or Content-Language, which the client's copy has and which a
+# response with an ETag should not repeat (werkzeug, under `make serve`, drops them too).
 _KEPT_ON_304 = (
     "Cache-Control",
-    "Content-Language",
     "ETag",
-    "Last-Modified",
     "Vary",
     "Access-Control-Allow-Origin",  # the embed routes' own, so a cross-origin revalidation still reads it
 )

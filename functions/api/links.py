@@ -8,7 +8,6 @@ from urllib.parse import urlencode, urlsplit
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEvent
 
 from api import paths
-from api.media_types import PAGE_FORMAT
 from api.paths import RoutePath
 from health_content.cursor import DEFAULT_PAGE_SIZE
 from health_content.vocabulary import DEFAULT_LOCALE, Locale
@@ -85,7 +84,7 @@ class LinkBuilder:
     def page(self, slug: str) -> str:
         """The article as a page to read, whatever the client accepts: link previews and oEmbed consumers
         fetch it with ``Accept: */*``, which the article's own URL answers with JSON."""
-        return self.to(paths.ARTICLE, {"format": PAGE_FORMAT}, slug=slug)
+        return self.to(paths.ARTICLE_PAGE, slug=slug)
 
     def sections(self, slug: str) -> str:
         return self.to(paths.SECTIONS, slug=slug)

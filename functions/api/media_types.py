@@ -13,9 +13,6 @@ OEMBED_JSON = "application/json+oembed"
 OEMBED_XML = "text/xml+oembed"
 SVG = "image/svg+xml"
 
-# The `format` an article is asked for as a page to read (negotiation.FORMATS).
-PAGE_FORMAT = "html"
-
 
 def with_charset(media_type: str) -> str:
     """The Content-Type of a text answer: UTF-8, said explicitly so that no client has to guess."""

@@ -11,9 +11,9 @@ from functools import lru_cache
 import mimeparse
 from aws_lambda_powertools.utilities.data_classes.common import BaseProxyEvent
 
-from api.media_types import HTML, JSON, JSON_LD, PAGE_FORMAT
+from api.media_types import HTML, JSON, JSON_LD
 
-FORMATS = {"json": JSON, "jsonld": JSON_LD, PAGE_FORMAT: HTML}
+FORMATS = {"json": JSON, "jsonld": JSON_LD, "html": HTML}
 # mimeparse breaks ties in favour of the last candidate: JSON wins them, then JSON-LD.
 _CANDIDATES = [HTML, JSON_LD, JSON]
 

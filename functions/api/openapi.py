@@ -2,6 +2,8 @@
 
 Every operation documents its success (model or media type, with the validators every 200
 carries), 304 for conditional requests, and each problem it can send; nothing it cannot send.
+What generated clients and validators read is said the way they read it: one model per media type,
+no body where none is sent (a 304, any answer to HEAD), headers required only where they always come.
 """
 
 from __future__ import annotations
@@ -35,29 +37,33 @@ TEXT = {"schema": {"type": "string"}}
 
 # Header objects may say `required` (OpenAPI 3.1), which Powertools' TypedDict leaves out.
 _STRING = {"type": "string"}
+_ETAG = {"description": "Validator of the representation.", "required": True, "schema": _STRING}
+_CACHE_CONTROL = {"description": "How long shared caches may keep it.", "required": True, "schema": _STRING}
 _VALIDATORS: dict[str, Any] = {
-    "ETag": {"description": "Validator of the representation.", "required": True, "schema": _STRING},
+    "ETag": _ETAG,
     "Last-Modified": {"description": "When the content shown last changed.", "required": True, "schema": _STRING},
-    "Cache-Control": {"description": "How long shared caches may keep it.", "required": True, "schema": _STRING},
+    "Cache-Control": _CACHE_CONTROL,
 }
 _CHALLENGE: dict[str, Any] = {
     "description": 'The bearer challenge of RFC 6750: `Bearer realm="preview", error="invalid_token", ...`.',
     "required": True,
     "schema": _STRING,
 }
+# A 304 carries no body and, as RFC 9110 (15.4.5) asks of a response that has an ETag, no representation
+# metadata (Last-Modified, Content-Language): the client keeps those of its copy.
 NOT_MODIFIED = cast(
     OpenAPIResponse,
     {
         "description": "Not Modified: the copy named by If-None-Match or If-Modified-Since is current.",
-        "headers": _VALIDATORS,
+        "headers": {"ETag": _ETAG, "Cache-Control": _CACHE_CONTROL},
     },
 )
 # Anything can fail on our side, and API Gateway throttles every route.
 COMMON_PROBLEMS = (429, 500)
 # Editors' previews: the article routes take a preview token as a bearer token (or the `preview` parameter).
-# Optional: without one (the empty requirement), they answer the published article.
+# The scheme is declared, not required by the operations: openapi-python-client would make every reader's
+# call take an authenticated client, ignoring the empty (optional) requirement.
 PREVIEW_SCHEME = "previewToken"
-OPTIONAL_PREVIEW: list[dict[str, list[str]]] = [{}, {PREVIEW_SCHEME: []}]
 
 
 def security_schemes() -> dict[str, Any]:
@@ -136,17 +142,36 @@ class ContentApiResolver(APIGatewayRestResolver):
         }
 
     def get_openapi_schema(self, **options: Any) -> OpenAPI:
+        # Each operation is named after its route function (`get_article`; `get_article_head` for HEAD), which
+        # generated clients name their functions after.
+        for route in (*self._static_routes, *self._dynamic_routes):
+            name = route.func.__name__
+            route.operation_id = name if route.method == "GET" else f"{name}_{route.method.lower()}"
         document = super().get_openapi_schema(**options)
         for item in (document.paths or {}).values():
             for method in ("get", "head", "post", "put", "patch", "delete", "options"):
                 operation = getattr(item, method, None)
-                if operation is not None and operation.responses:
-                    operation.responses.pop(422, None)
+                if operation is not None:
+                    _as_clients_read_it(operation, method)
         schemas = document.components.schemas if document.components else None
         if schemas is not None:
             for name in ("HTTPValidationError", "ValidationError", "ResponseValidationError"):
                 schemas.pop(name, None)
         return document
+
+
+def _as_clients_read_it(operation: Any, method: str) -> None:
+    """No 422 (invalid requests are 400 problems); no body on a 304 or on any answer to HEAD (Powertools gives
+    each response without content the route's return type); arrays in the query sent comma-separated."""
+    if operation.responses:
+        operation.responses.pop(422, None)
+        for status, response in operation.responses.items():
+            if int(status) == 304 or method == "head":
+                response.content = None
+    for parameter in operation.parameters or []:
+        schema = parameter.schema_
+        if parameter.in_.value == "query" and schema is not None and getattr(schema, "type", None) == "array":
+            parameter.style, parameter.explode = "form", False
 
 
 EXAMPLES_PATH = Path(__file__).with_name("openapi_examples.json")

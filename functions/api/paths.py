@@ -57,16 +57,30 @@ ARTICLES = RoutePath("/v1/articles")
 ARTICLE = RoutePath("/v1/articles/<slug>")
 SECTIONS = RoutePath("/v1/articles/<slug>/sections")
 SECTION = RoutePath("/v1/articles/<slug>/sections/<section_id>")
+# Each representation other than a resource's JSON has a URL (and an operation) of its own, so that a generated
+# client gets one model per operation; slugs have no dot, so an extension cannot be part of one.
+ARTICLE_JSONLD = RoutePath("/v1/articles/<slug>.jsonld")
+ARTICLE_PAGE = RoutePath("/v1/articles/<slug>.html")
+# A selection of a resource's fields (`fields`) is another shape than the resource: the same path under /v1/partial.
+PARTIAL_ARTICLES = RoutePath("/v1/partial/articles")
+PARTIAL_ARTICLE = RoutePath("/v1/partial/articles/<slug>")
+PARTIAL_SECTIONS = RoutePath("/v1/partial/articles/<slug>/sections")
+PARTIAL_SECTION = RoutePath("/v1/partial/articles/<slug>/sections/<section_id>")
 
 CAUSES = RoutePath("/v1/causes")
 CAUSE_FACETS = RoutePath("/v1/causes/facets")
 CAUSE = RoutePath("/v1/causes/<cause_id>")
+PARTIAL_CAUSES = RoutePath("/v1/partial/causes")
+PARTIAL_CAUSE = RoutePath("/v1/partial/causes/<cause_id>")
 
 EMBED_ARTICLE = RoutePath("/v1/embed/<slug>")
 EMBED_SECTION = RoutePath("/v1/embed/<slug>/<section_id>")
+EMBED_ARTICLE_JSON = RoutePath("/v1/embed/<slug>.json")
+EMBED_SECTION_JSON = RoutePath("/v1/embed/<slug>/<section_id>.json")
 FRAME_ARTICLE = RoutePath("/v1/frame/<slug>")
 FRAME_SECTION = RoutePath("/v1/frame/<slug>/<section_id>")
 OEMBED = RoutePath("/v1/oembed")
+OEMBED_XML = RoutePath("/v1/oembed.xml")  # oEmbed's own convention for a format in the endpoint's URL
 CHANGES = RoutePath("/v1/changes")
 SEARCH = RoutePath("/v1/search")
 EMBED_STYLESHEET = RoutePath("/v1/embed.css")
@@ -83,9 +97,11 @@ FAVICON = RoutePath("/favicon.ico")
 # Every route, most specific first (a cause id cannot be "facets").
 ALL = (
     HOME, VERSION_HOME, HEALTH, OPENAPI, DOCS, FAVICON, PROBLEM_TYPE,
-    ARTICLES, ARTICLE, SECTIONS, SECTION,
+    ARTICLES, ARTICLE, ARTICLE_JSONLD, ARTICLE_PAGE, SECTIONS, SECTION,
+    PARTIAL_ARTICLES, PARTIAL_ARTICLE, PARTIAL_SECTIONS, PARTIAL_SECTION, PARTIAL_CAUSES, PARTIAL_CAUSE,
     CAUSES, CAUSE_FACETS, CAUSE, SEARCH, CHANGES,
-    EMBED_STYLESHEET, EMBED_SCRIPT, EMBED_ARTICLE, EMBED_SECTION, FRAME_ARTICLE, FRAME_SECTION, OEMBED,
+    EMBED_STYLESHEET, EMBED_SCRIPT, EMBED_ARTICLE, EMBED_SECTION, EMBED_ARTICLE_JSON, EMBED_SECTION_JSON,
+    FRAME_ARTICLE, FRAME_SECTION, OEMBED, OEMBED_XML,
 )  # fmt: skip
 
 # Pages oEmbed can embed: an article or a section, by any of its URLs.

@@ -86,11 +86,13 @@ def problem_response(
 # like their successes, the errors of every embed route may be read by any origin (the embed script
 # tells "not found" from "unavailable" by the status).
 _PAGES = (paths.FRAME_ARTICLE, paths.FRAME_SECTION, paths.EMBED_ARTICLE, paths.EMBED_SECTION)
-_OPEN_TO_ANY_ORIGIN = (*_PAGES, paths.OEMBED)
+_OPEN_TO_ANY_ORIGIN = (*_PAGES, paths.EMBED_ARTICLE_JSON, paths.EMBED_SECTION_JSON, paths.OEMBED, paths.OEMBED_XML)
 
 
 def _shown_in_a_page(app: APIGatewayRestResolver) -> bool:
     event = app.current_event
+    if paths.ARTICLE_PAGE.match(event.path):
+        return True
     if paths.ARTICLE.match(event.path):  # a browser asking for the page to read
         return article_representation(event, event.get_query_string_value("format")) == HTML
     if not any(route.match(event.path) for route in _PAGES):

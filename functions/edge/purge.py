@@ -12,6 +12,7 @@ An article's change makes stale:
 - its embeds and frame pages, which partners show: ``/v1/embed/<slug>*`` and ``/v1/frame/<slug>*``, or, for a
   batch that names more articles than fit, ``/v1/embed/*`` and ``/v1/frame/*``;
 - the oEmbed answers, which name their article inside ``url=``: ``/v1/oembed*``;
+- the partial answers (``fields`` selections), of articles and causes alike: ``/v1/partial/*``;
 - the searches that may find it, and the cause lookups that link into its sections.
 The cause taxonomy's change makes stale the lookups, the articles (each section lists its causes, and the
 JSON-LD names them with their ICD-10 codes) and the frame pages (which carry that JSON-LD).
@@ -43,6 +44,7 @@ SEARCHES = _under(paths.SEARCH)
 CAUSES = _under(paths.CAUSES)  # the lookup, its facets and each cause
 EVERY_EMBED = _under(paths.EMBED_ARTICLE)  # /v1/embed/*: not the script and stylesheet, which only code changes
 EVERY_FRAME = _under(paths.FRAME_ARTICLE)
+PARTIALS = str(paths.PARTIAL_ARTICLES).rsplit("/", 1)[0] + "/*"  # /v1/partial/*: articles' and causes' fields
 
 
 def invalidation_paths(changes: Iterable[Change]) -> list[str]:
@@ -52,9 +54,9 @@ def invalidation_paths(changes: Iterable[Change]) -> list[str]:
     for change in changes:
         if change.kind == "article":
             slugs.add(change.id)
-            found |= {ARTICLES, OEMBED, SEARCHES, CAUSES}
+            found |= {ARTICLES, OEMBED, SEARCHES, CAUSES, PARTIALS}
         else:
-            found |= {CAUSES, ARTICLES, EVERY_FRAME}
+            found |= {CAUSES, ARTICLES, EVERY_FRAME, PARTIALS}
     one_by_one = {
         path
         for slug in slugs

@@ -131,6 +131,29 @@ class Settings(BaseModel):
             "search index from every article's analysis in each container."
         ),
     )
+    webhook_url: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="WEBHOOK_URL",
+        pattern=r"^https?://[^/?#\s]+\S*$",
+        description="The partner endpoint that the webhook delivery function POSTs each change event to.",
+    )
+    webhook_secret_arn: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="WEBHOOK_SECRET_ARN",
+        description="The Secrets Manager secret holding the webhook signing secrets (whsec_..., newest first).",
+    )
+    webhook_queue_url: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
+        default=None,
+        alias="WEBHOOK_QUEUE_URL",
+        description="The queue the delivery function takes change events from; a failed one is held back there.",
+    )
+    webhook_secret_max_age_seconds: int = Field(
+        default=300,
+        alias="WEBHOOK_SECRET_MAX_AGE_SECONDS",
+        ge=0,
+        le=3600,
+        description="How long a container signs with the secrets it read before reading them again.",
+    )
     preview_secret_id: Annotated[str | None, BeforeValidator(lambda value: value or None)] = Field(
         default=None,
         alias="PREVIEW_SECRET_ID",

@@ -10,6 +10,10 @@
 Documents uploaded later (for example with ``content-api publish --bucket ... --endpoint-url ...``)
 are ingested too, by a thread that plays the bucket's S3 -> Lambda notification, and indexed for search by
 another that plays the scheduled indexer.
+
+With ``WEBHOOK_URL`` and ``WEBHOOK_SECRET`` (``whsec_...``; two, separated by a space, as during a rotation) in
+the environment, each change made after start-up is also POSTed there by the real webhook delivery function,
+signed as on AWS (Standard Webhooks), through the template's webhook queue and rule.
 """
 
 from __future__ import annotations
@@ -46,7 +50,11 @@ LOCAL_RESOURCES = {
     "PreviewTokenSecret": template.preview_secret_name(BUCKET),
 }
 # The functions the local stack does not play, and why.
-NOT_PLAYED = {"EdgeInvalidationFunction": "there is no CloudFront in front of the local stack to purge"}
+NOT_PLAYED = {
+    "EdgeInvalidationFunction": "there is no CloudFront in front of the local stack to purge",
+    # Played only with WEBHOOK_URL set, when its variables are set too (its secret and queue made then).
+    "WebhookDeliveryFunction": "the stack has it only with a webhook URL",
+}
 # Where the local stack differs from the template's defaults, and why.
 LOCAL_SETTINGS = {
     "POWERTOOLS_LOG_LEVEL": "WARNING",  # the terminal shows the access log; INFO lines would bury it
@@ -70,14 +78,36 @@ def local_environment() -> dict[str, str]:
     }
 
 
-def _pump_events(stack: LocalStack, ingest: Any, stop: threading.Event, delivered: threading.Event) -> None:
+def _pump_events(
+    stack: LocalStack, ingest: Any, webhooks: Any, stop: threading.Event, delivered: threading.Event
+) -> None:
     while not stop.is_set():
         try:
             if stack.deliver_events(ingest, wait_seconds=1):
                 delivered.set()
+            if webhooks is not None:
+                stack.deliver_webhooks(webhooks)
         except Exception as error:  # keep serving; the next poll retries
             print(f"ingest event delivery failed: {error}", file=sys.stderr)
             time.sleep(1)
+
+
+def _attach_webhook(stack: LocalStack) -> tuple[Any, str]:
+    """The webhook delivery handler and a line to print, or (None, "") without WEBHOOK_URL."""
+    url = os.environ.get("WEBHOOK_URL", "")
+    if not url:
+        return None, ""
+    from health_content.changes.webhooks import InvalidSigningSecret, parse_secrets
+
+    try:
+        parse_secrets(os.environ.get("WEBHOOK_SECRET", ""))
+    except InvalidSigningSecret as error:
+        raise SystemExit(f"WEBHOOK_SECRET: {error} (whsec_ followed by the base64 of 24 to 64 bytes)") from None
+    webhook = stack.attach_webhook(os.environ["WEBHOOK_SECRET"])
+    os.environ.update({"WEBHOOK_SECRET_ARN": webhook.secret_arn, "WEBHOOK_QUEUE_URL": webhook.queue_url})
+    from webhooks.handler import lambda_handler
+
+    return lambda_handler, f"\nEach change from now on is POSTed to {url}, signed (Standard Webhooks).\n"
 
 
 def _index_search(stack: LocalStack, stop: threading.Event, delivered: threading.Event) -> None:
@@ -126,8 +156,11 @@ def main() -> int:
     if rejected:
         print(f"Some documents were not published: {rejected}", file=sys.stderr)
 
+    webhook_handler, webhook_note = _attach_webhook(stack)
     stop, delivered = threading.Event(), threading.Event()
-    pump = threading.Thread(target=_pump_events, args=(stack, ingest_handler, stop, delivered), daemon=True)
+    pump = threading.Thread(
+        target=_pump_events, args=(stack, ingest_handler, webhook_handler, stop, delivered), daemon=True
+    )
     indexer = threading.Thread(target=_index_search, args=(stack, stop, delivered), daemon=True)
     pump.start()
     indexer.start()
@@ -142,7 +175,7 @@ def main() -> int:
     print(
         f"""
 Health-content API running at {base}  (ready in {time.monotonic() - started:.1f}s)
-Published {len(reports)} document(s) from content/ to the local bucket '{BUCKET}'.
+Published {len(reports)} document(s) from content/ to the local bucket '{BUCKET}'.{webhook_note}
 
 Try:
   curl {base}/v1/articles

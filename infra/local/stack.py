@@ -30,6 +30,15 @@ if TYPE_CHECKING:  # the stubs are a development dependency
     from health_content.publishing.report import PublishReport
 
 IngestHandler = Callable[[dict[str, Any], Any], dict[str, Any]]
+WebhookHandler = IngestHandler
+
+
+@dataclass(frozen=True)
+class LocalWebhook:
+    """The webhook's resources as the template makes them: its signing secret and its delivery queue."""
+
+    secret_arn: str
+    queue_url: str
 
 
 @dataclass
@@ -42,6 +51,7 @@ class LocalStack:
     events_queue_url: str | None
     api_id: str
     region: str = "us-east-1"
+    webhook: LocalWebhook | None = None
 
     @classmethod
     def create(cls, bucket: str, table_name: str, region: str = "us-east-1", *, subscriber: bool = True) -> LocalStack:
@@ -104,6 +114,59 @@ class LocalStack:
             api_id=_api_with_usage_plans(table_name, region),
             region=region,
         )
+
+    def attach_webhook(self, signing_secrets: str) -> LocalWebhook:
+        """The template's webhook resources on this stack: the signing secret (``signing_secrets``, whsec_...
+        newest first), the delivery queue with its dead-letter queue, and the rule sending every change event to
+        it. ``deliver_webhooks`` then plays the delivery function's event source mapping."""
+        name = f"{self.table_name}-webhook"
+        secret_arn: str = boto3.client("secretsmanager", region_name=self.region).create_secret(
+            Name=f"{name}-signing", SecretString=signing_secrets
+        )["ARN"]
+        sqs = boto3.client("sqs", region_name=self.region)
+        parked_url = sqs.create_queue(QueueName=f"{name}-failures")["QueueUrl"]
+        queue = template.resource_properties("WebhookQueue")
+        redrive = {
+            "deadLetterTargetArn": _queue_arn(sqs, parked_url),
+            "maxReceiveCount": queue["RedrivePolicy"]["maxReceiveCount"],
+        }
+        queue_url = sqs.create_queue(
+            QueueName=f"{name}-deliveries",
+            Attributes={"VisibilityTimeout": str(queue["VisibilityTimeout"]), "RedrivePolicy": json.dumps(redrive)},
+        )["QueueUrl"]
+        events = boto3.client("events", region_name=self.region)
+        pattern = template.resource_properties("WebhookRule")["EventPattern"]
+        events.put_rule(Name=name, EventBusName=self.event_bus, EventPattern=json.dumps(pattern))
+        target = {"Id": "partner-webhook", "Arn": _queue_arn(sqs, queue_url)}
+        events.put_targets(Rule=name, EventBusName=self.event_bus, Targets=[target])
+        self.webhook = LocalWebhook(secret_arn, queue_url)
+        return self.webhook
+
+    def deliver_webhooks(self, deliver: WebhookHandler) -> int:
+        """Hand ``deliver`` (the webhook delivery handler) what the webhook queue holds now, in batches of the
+        template's size, and delete what it did not report as failed; returns how many were delivered. A failed
+        one stays, hidden until the handler's retry is due, as on AWS."""
+        if self.webhook is None:
+            raise ValueError("this local stack has no webhook (attach_webhook)")
+        sqs: Any = boto3.client("sqs", region_name=self.region)
+        queue_arn = _queue_arn(sqs, self.webhook.queue_url)
+        delivered = 0
+        while True:
+            messages = sqs.receive_message(
+                QueueUrl=self.webhook.queue_url,
+                MaxNumberOfMessages=template.batch_size("WebhookDeliveryFunction"),
+                MessageSystemAttributeNames=["All"],
+            ).get("Messages", [])
+            if not messages:
+                return delivered
+            records = [self._sqs_record(message, queue_arn) for message in messages]
+            response = deliver({"Records": records}, LambdaContextStub(function_name="WebhookDeliveryFunction"))
+            failed = {failure["itemIdentifier"] for failure in response.get("batchItemFailures") or []}
+            done = [record for record in records if record["messageId"] not in failed]
+            if done:
+                entries = [{"Id": str(n), "ReceiptHandle": r["receiptHandle"]} for n, r in enumerate(done)]
+                sqs.delete_message_batch(QueueUrl=self.webhook.queue_url, Entries=entries)
+            delivered += len(done)
 
     def received_events(self) -> list[dict[str, Any]]:
         """The change events the bus delivered so far (each once), as a subscriber receives them."""

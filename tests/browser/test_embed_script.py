@@ -74,7 +74,7 @@ def test_a_section_renders_with_attribution_and_disclaimer(page: Page, partner: 
     attribution = page.locator("#causes").locator(".kse-attribution")
     assert "Sumber:" in attribution.inner_text() and "Konten Sehat API" in attribution.inner_text()
     canonical = page.locator("#causes").locator(".kse-canonical")
-    assert canonical.get_attribute("href").endswith("/v1/articles/kram-otot-betis?format=html")  # the page to read
+    assert canonical.get_attribute("href").endswith("/v1/articles/kram-otot-betis.html")  # the page to read
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "partner-page.png"), full_page=True)
 
@@ -112,7 +112,7 @@ def test_a_readable_fallback_when_the_api_cannot_be_reached(page: Page, partner:
     fallback.wait_for(timeout=15_000)
     assert "tidak dapat dimuat" in fallback.inner_text()
     link = page.locator("#causes").locator(".kse-fallback a").get_attribute("href")
-    assert link.endswith("/v1/articles/kram-otot-betis?format=html")
+    assert link.endswith("/v1/articles/kram-otot-betis.html")
     page.screenshot(path=str(OUTPUT / "partner-page-fallback.png"), full_page=True)
 
 

@@ -222,7 +222,7 @@ def test_not_found_is_said_as_such_with_a_link_to_the_article_when_there_is_one(
     assert article.inner_text() == "Konten ini tidak ditemukan."
     link = _in_shadow(page, "#missing-section", ".kse-fallback a")
     assert _in_shadow(page, "#missing-section", ".kse-fallback").inner_text().startswith("Konten ini tidak ditemukan.")
-    assert link.get_attribute("href").endswith("/v1/articles/kram-otot-betis?format=html")  # the page to read
+    assert link.get_attribute("href").endswith("/v1/articles/kram-otot-betis.html")  # the page to read
     assert link.inner_text() == "Baca artikelnya: Gerak Otot Betis saat Kaki Kram"
     # In the placeholder's language, and under the first attribute names too.
     assert _in_shadow(page, "#missing-english", ".kse-fallback").inner_text() == "This content was not found."

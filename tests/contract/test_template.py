@@ -13,6 +13,7 @@ from moto.events.models import EventPattern
 
 from health_content.changes.events import EVENT_SOURCE, detail_type
 from health_content.changes.model import Change, ChangeType
+from health_content.changes.webhooks import RETRY_DELAYS
 from health_content.settings import Settings
 from infra.local import serve
 from infra.template import REPO_ROOT, function_variables, load_template, preview_secret_name, resource_properties
@@ -117,28 +118,45 @@ def test_changes_are_announced_on_the_stacks_bus_by_ingest_and_the_relay() -> No
 
 
 def test_the_webhook_exists_only_with_a_url_and_parks_what_it_cannot_deliver() -> None:
-    webhook = ["WebhookConnection", "WebhookDestination", "WebhookInvokeRole", "WebhookRule"]
+    webhook = ["WebhookSigningSecret", "WebhookQueue", "WebhookQueuePolicy", "WebhookDeliveryFunction", "WebhookRule"]
     webhook += ["WebhookDeadLetterQueue", "WebhookDeadLetterQueuePolicy", "WebhookDeliveryFailuresAlarm"]
+    webhook += ["WebhookBacklogAlarm", "WebhookDeliveryFunctionLogGroup"]
     for name in webhook:
         assert _resource(name)["Condition"] == "HasWebhook", name
-    connection = resource_properties("WebhookConnection")
-    assert connection["AuthParameters"]["ApiKeyAuthParameters"] == {
-        "ApiKeyName": "X-Webhook-Secret",
-        "ApiKeyValue": {"Ref": "WebhookSecret"},
-    }
     rule = resource_properties("WebhookRule")
     assert rule["EventBusName"] == {"Ref": "ChangeEventBus"}
     assert rule["EventPattern"] == {"source": [EVENT_SOURCE]}
     [target] = rule["Targets"]
-    assert target["Arn"] == {"Fn::GetAtt": ["WebhookDestination", "Arn"]}
-    assert target["RetryPolicy"]["MaximumEventAgeInSeconds"] == 86400
+    assert target["Arn"] == {"Fn::GetAtt": ["WebhookQueue", "Arn"]}
     assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}}
-    [statement] = resource_properties("WebhookDeadLetterQueuePolicy")["PolicyDocument"]["Statement"]
-    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["WebhookRule", "Arn"]}}}
-    # A webhook without a secret is refused at deployment.
-    [assertion] = load_template()["Rules"]["WebhookNeedsASecret"]["Assertions"]
-    placeholder = {"Fn::Equals": [{"Ref": "WebhookSecret"}, "no-webhook"]}
-    assert assertion["Assert"] == {"Fn::Not": [placeholder]}
+    for policy in ("WebhookQueuePolicy", "WebhookDeadLetterQueuePolicy"):
+        [statement] = resource_properties(policy)["PolicyDocument"]["Statement"]
+        assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": {"Fn::GetAtt": ["WebhookRule", "Arn"]}}}
+
+
+def test_webhooks_are_signed_by_a_function_that_reads_only_its_secret_and_retries_on_the_specs_schedule() -> None:
+    # No static secret travels in a header or a parameter any more: the stack generates the signing secret.
+    assert "WebhookSecret" not in load_template()["Parameters"]
+    assert not any(r["Type"].startswith("AWS::Events::ApiDestination") for r in load_template()["Resources"].values())
+    generated = resource_properties("WebhookSigningSecret")["GenerateSecretString"]
+    assert (generated["PasswordLength"], generated["ExcludePunctuation"]) == (32, True)  # base64 of 24 bytes
+    function = resource_properties("WebhookDeliveryFunction")
+    assert function["Handler"] == "webhooks.handler.lambda_handler"
+    assert function["Policies"] == [
+        {"AWSSecretsManagerGetSecretValuePolicy": {"SecretArn": {"Ref": "WebhookSigningSecret"}}}
+    ]
+    variables = function["Environment"]["Variables"]
+    assert set(variables) == {"WEBHOOK_URL", "WEBHOOK_SECRET_ARN", "WEBHOOK_QUEUE_URL"}
+    Settings.model_validate({"CONTENT_TABLE_NAME": "table", **{name: "https://x.example/h" for name in variables}})
+    [source] = function["Events"].values()
+    assert source["Properties"]["Queue"] == {"Fn::GetAtt": ["WebhookQueue", "Arn"]}
+    assert source["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queue = resource_properties("WebhookQueue")
+    # Every attempt of the schedule is made before the queue parks the event.
+    assert queue["RedrivePolicy"]["maxReceiveCount"] == len(RETRY_DELAYS) + 1
+    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {"Fn::GetAtt": ["WebhookDeadLetterQueue", "Arn"]}
+    assert queue["VisibilityTimeout"] >= 6 * function["Timeout"]
+    assert max(RETRY_DELAYS).total_seconds() <= 12 * 3600  # SQS holds a message back 12 hours at most
 
 
 def test_the_api_function_can_only_read() -> None:
@@ -279,6 +297,7 @@ KEYLESS = {
     "/v1/embed.js",
     "/v1/embed.css",
     "/v1/oembed",
+    "/v1/oembed.xml",
     "/v1/embed",
     "/v1/embed/{proxy+}",
     "/v1/frame",

@@ -24,6 +24,7 @@ from infra.local.stack import LocalStack
 from ingest import handler as ingest_handler
 from reviews import handler as review_handler
 from tests.conftest import TEST_ENVIRONMENT, moto_mock
+from webhooks import handler as webhook_handler
 
 BUCKET = "health-content-test"
 TABLE = "health-content-test"
@@ -35,6 +36,7 @@ def reset_containers() -> None:
     api_handler.reset()
     ingest_handler.reset()
     review_handler.reset()
+    webhook_handler.reset()
 
 
 @pytest.fixture(autouse=True)

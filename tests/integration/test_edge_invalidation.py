@@ -29,6 +29,7 @@ ONE_ARTICLE = [
     "/v1/embed/kram-otot-betis*",
     "/v1/frame/kram-otot-betis*",
     "/v1/oembed*",
+    "/v1/partial/*",
     "/v1/search*",
 ]
 # Where an article's answers are cached, in every locale, format and selection: each must be purged.
@@ -37,8 +38,14 @@ ITS_ANSWERS = [
     "/v1/articles/kram-otot-betis?format=html",
     "/v1/articles/kram-otot-betis?format=jsonld&locale=en",
     "/v1/articles/kram-otot-betis?fields=title,sections.id",
+    "/v1/articles/kram-otot-betis.jsonld",
+    "/v1/articles/kram-otot-betis.html?locale=en",
+    "/v1/partial/articles/kram-otot-betis?fields=title,sections.id",
+    "/v1/partial/articles?fields=items.slug",
     "/v1/articles/kram-otot-betis/sections",
     "/v1/articles/kram-otot-betis/sections/penyebab?locale=en",
+    "/v1/embed/kram-otot-betis/penyebab.json",
+    "/v1/oembed.xml?url=https%3A%2F%2Fapi.example.org%2Fv1%2Farticles%2Fkram-otot-betis",
     "/v1/embed/kram-otot-betis",
     "/v1/embed/kram-otot-betis/penyebab?format=json&locale=id",
     "/v1/frame/kram-otot-betis/penyebab",

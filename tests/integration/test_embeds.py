@@ -48,7 +48,7 @@ def test_a_section_fragment_is_self_contained_html(seeded: LocalStack) -> None:
     assert embed["data-kse-version"] == version
     canonical = next(a for t, a in markup.tags if "kse-canonical" in (a.get("class") or ""))
     # The page to read, whatever a client accepts (its bare URL gives JSON to a client that accepts anything).
-    assert canonical["href"] == "https://api.example.org/v1/articles/kram-otot-betis?format=html"
+    assert canonical["href"] == "https://api.example.org/v1/articles/kram-otot-betis.html"
 
 
 def test_an_embed_shows_the_corrections_made_in_what_it_shows(seeded: LocalStack) -> None:
@@ -90,7 +90,7 @@ def test_a_public_base_url_replaces_the_stage_url_in_embeds(seeded: LocalStack, 
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://sehat.example/api")
     api_handler.reset()
     body = call_api("GET", SECTION, query={"format": "json"}, stage="prod", stage_in_path=True).get_json()
-    assert body["article"]["url"] == "https://sehat.example/api/v1/articles/kram-otot-betis?format=html"
+    assert body["article"]["url"] == "https://sehat.example/api/v1/articles/kram-otot-betis.html"
     url = "https://sehat.example/api/v1/articles/kram-otot-betis"
     assert call_api("GET", "/v1/oembed", query={"url": url}).get_json()["provider_url"] == "https://sehat.example/api/"
 
@@ -101,7 +101,7 @@ def test_the_embed_script_gets_the_same_content_as_json(seeded: LocalStack) -> N
     body = response.get_json()
     assert body["sections"][0]["heading"] == "Penyebab kejang"
     assert body["disclaimer"] and body["source"]["name"] and body["labels"]["disclaimer"] == "Penting:"
-    assert body["article"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis?format=html"
+    assert body["article"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis.html"
     assert body["provider"] == {"name": "Konten Sehat API", "url": "https://api.example.org/"}
 
 
@@ -327,7 +327,7 @@ def test_a_section_frame_carries_its_structured_data(seeded: LocalStack) -> None
     document = json.loads(block)
     assert document["@type"] == "HealthTopicContent" and document["name"] == "Penyebab kejang"
     assert document["hasHealthAspect"] == {"@id": "https://schema.org/CausesHealthAspect"}
-    assert document["isPartOf"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis?format=html"
+    assert document["isPartOf"]["url"] == "https://api.example.org/v1/articles/kram-otot-betis.html"
     assert document["hasPart"][0]["text"].startswith("Informasi ini bersifat edukatif")
     assert document["isBasedOn"]["name"].startswith("Artikel kesehatan")
 
@@ -357,7 +357,7 @@ def test_a_browser_asking_for_an_article_that_is_not_there_gets_a_page(seeded: L
 ORIGIN = "https://api.example.org"
 ARTICLE = "/v1/articles/kram-otot-betis"
 ARTICLE_SECTION = f"{ARTICLE}/sections/penyebab"
-PAGE = f"{ORIGIN}{ARTICLE}?format=html"
+PAGE = f"{ORIGIN}{ARTICLE}.html"
 SUMMARY_START = "Kram otot betis adalah kejang otot kaki"
 
 
@@ -377,7 +377,7 @@ def _head(html: str) -> dict[str, str]:
 
 
 def test_the_page_of_an_article_carries_its_preview(seeded: LocalStack) -> None:
-    html = _get(ARTICLE, query={"format": "html"}).get_data(as_text=True)
+    html = _get(f"{ARTICLE}.html").get_data(as_text=True)
     found = extruct.extract(html, base_url=PAGE, syntaxes=["opengraph", "json-ld"], uniform=True)
     [opengraph] = found["opengraph"]
     assert opengraph["og:title"] == "Gerak Otot Betis saat Kaki Kram" and opengraph["@type"] == "article"  # og:type
@@ -417,7 +417,9 @@ def test_a_section_frame_previews_the_section_and_points_at_the_page(seeded: Loc
         (ARTICLE, None, "application/json", "/v1/frame/kram-otot-betis"),
         (ARTICLE, None, "application/ld+json", "/v1/frame/kram-otot-betis"),
         (ARTICLE, None, "text/html", "/v1/frame/kram-otot-betis"),
-        (ARTICLE, {"fields": "title"}, "application/json", "/v1/frame/kram-otot-betis"),
+        (f"{ARTICLE}.jsonld", None, "application/ld+json", "/v1/frame/kram-otot-betis"),
+        (f"{ARTICLE}.html", None, "text/html", "/v1/frame/kram-otot-betis"),
+        ("/v1/partial/articles/kram-otot-betis", {"fields": "title"}, "application/json", "/v1/frame/kram-otot-betis"),
         (f"{ARTICLE}/sections", None, "application/json", "/v1/frame/kram-otot-betis"),
         (ARTICLE_SECTION, None, "application/json", "/v1/frame/kram-otot-betis/penyebab"),
     ],

@@ -52,6 +52,49 @@ def test_every_success_has_validators_and_answers_conditional_requests(seeded: L
     by_date = call_api("GET", path, query=query, headers={"If-Modified-Since": last_modified})
     assert by_etag.status_code == by_date.status_code == 304
     assert by_etag.get_data() == b"" and by_etag.headers["ETag"] == etag
+    # RFC 9110 15.4.5: an answer with an ETag repeats none of the copy's metadata (werkzeug drops it too).
+    assert "Last-Modified" not in by_etag.headers and "Content-Language" not in by_etag.headers
+
+
+OEMBED_URL = "https://localhost/v1/articles/kram-otot-betis"
+
+
+@pytest.mark.parametrize(
+    ("older", "documented"),
+    [
+        ((ARTICLE, {"format": "jsonld"}, {}), (f"{ARTICLE}.jsonld", {})),
+        ((ARTICLE, {}, {"Accept": "application/ld+json"}), (f"{ARTICLE}.jsonld", {})),
+        ((ARTICLE, {"format": "html"}, {}), (f"{ARTICLE}.html", {})),
+        ((ARTICLE, {}, {"Accept": "text/html"}), (f"{ARTICLE}.html", {})),
+        (
+            ("/v1/embed/kram-otot-betis/penyebab", {"format": "json"}, {}),
+            ("/v1/embed/kram-otot-betis/penyebab.json", {}),
+        ),
+        (("/v1/oembed", {"url": OEMBED_URL, "format": "xml"}, {}), ("/v1/oembed.xml", {"url": OEMBED_URL})),
+        (
+            (ARTICLE, {"fields": "title,sections.id"}, {}),
+            ("/v1/partial/articles/kram-otot-betis", {"fields": "title,sections.id"}),
+        ),
+        (("/v1/causes", {"fields": "total"}, {}), ("/v1/partial/causes", {"fields": "total"})),
+    ],
+)
+def test_the_older_urls_of_a_representation_answer_what_its_own_url_does(seeded: LocalStack, older, documented) -> None:
+    """Each representation and selection has a URL of its own in openapi.json; the forms clients used before
+    (`format`, `fields` on the resource, Accept) keep answering the same."""
+    (old_path, old_query, old_headers), (path, query) = older, documented
+    before, now = call_api("GET", old_path, query=old_query, headers=old_headers), call_api("GET", path, query=query)
+    assert before.status_code == now.status_code == 200
+    assert before.get_data() == now.get_data() and before.headers["ETag"] == now.headers["ETag"]
+    assert before.headers["Content-Type"] == now.headers["Content-Type"]
+    assert "Accept" not in now.headers.get("Vary", "")  # a representation's own URL answers one way only
+
+
+def test_a_repeated_fields_is_read_as_one_list(seeded: LocalStack) -> None:
+    """openapi-python-client sends an array as `fields=a&fields=b`, whatever `explode` the document says."""
+    path = "/v1/partial/articles/kram-otot-betis"
+    repeated = call_api("GET", path, query="fields=title&fields=sections.id")
+    assert repeated.get_data() == call_api("GET", path, query="fields=title,sections.id").get_data()
+    assert sorted(repeated.get_json()) == ["disclaimer", "sections", "source", "title"]
 
 
 @pytest.mark.parametrize(("path", "query"), [*EVERY_SUCCESS, ("/v1/articles/tidak-ada", {}), ("/v1/health", {})])

@@ -28,6 +28,18 @@ START = [
     "/v1/embed/kram-otot-betis?format=json",
     # What an oEmbed consumer asks for a section page (nothing links a section's oEmbed yet).
     f"/v1/oembed?url={ORIGIN}/v1/articles/kram-otot-betis/sections/penyebab",
+    # The URLs of a representation or a selection a client chooses, which no answer links to.
+    "/v1/articles/kram-otot-betis.jsonld",
+    "/v1/articles/kram-otot-betis.html",
+    "/v1/embed/kram-otot-betis.json",
+    "/v1/embed/kram-otot-betis/penyebab.json",
+    f"/v1/oembed.xml?url={ORIGIN}/v1/articles/kram-otot-betis",
+    "/v1/partial/articles?fields=items.links",
+    "/v1/partial/causes?q=kejang&fields=items.links",
+    "/v1/partial/articles/kram-otot-betis?fields=links,sections.links",
+    "/v1/partial/articles/kram-otot-betis/sections?fields=links",
+    "/v1/partial/articles/kram-otot-betis/sections/penyebab?fields=links",
+    "/v1/partial/causes/hipokalsemia?fields=links",
 ]
 
 

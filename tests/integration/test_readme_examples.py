@@ -136,7 +136,8 @@ def test_the_python_the_pages_give_runs_against_the_api(seeded: LocalStack, monk
     assert snippets  # the typed client's example is run by test_generated_client.py, with the client it needs
     for page, code in snippets:
         exec(compile(code, page, "exec"), {})  # our own documentation
-        assert capsys.readouterr().out.strip(), page  # it printed what it found
+        if "api.example.org" in code:  # one that calls the API prints what it found; others only define
+            assert capsys.readouterr().out.strip(), page
 
 
 @pytest.mark.enable_socket

@@ -18,6 +18,7 @@ from botocore.exceptions import EndpointConnectionError
 
 from api import handler as api_handler
 from health_content.observability import logger
+from health_content.settings import Settings
 from infra.local.stack import LocalStack
 from infra.local.store_faults import FAULTS, refusing
 from ingest import handler as ingest_handler
@@ -28,6 +29,37 @@ ARTICLE = "/v1/articles/kram-otot-betis"
 
 
 # --- a cold container against a broken store -------------------------------------------------------
+
+SELECTING = [
+    "/v1/articles",
+    "/v1/partial/articles",
+    "/v1/partial/articles/kram-otot-betis",
+    "/v1/partial/articles/kram-otot-betis/sections",
+    "/v1/partial/articles/kram-otot-betis/sections/penyebab",
+    "/v1/causes",
+    "/v1/partial/causes",
+    "/v1/partial/causes/hipokalsemia",
+]
+
+
+@pytest.mark.enable_socket
+@pytest.mark.parametrize("path", SELECTING)
+def test_a_selection_of_unknown_fields_is_a_400_whatever_the_store(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """What the client sent decides: `fields` is checked before anything is read, so a store that is down (or
+    slow) never turns a bad selection into a 503."""
+    monkeypatch.setenv("CONTENT_TABLE_NAME", TABLE)
+    with refusing() as endpoint:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)
+        api_handler.reset()
+        assert_problem(call_api("GET", path, query={"fields": "no-such-field"}), 400, "/problems/invalid-request")
+
+
+@pytest.fixture(autouse=True)
+def _deployed_deadlines(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The store deadlines as deployed (the suite's environment relaxes them for busy machines)."""
+    for name in ("store_call_seconds", "store_request_seconds"):
+        field = Settings.model_fields[name]
+        monkeypatch.setenv(str(field.alias), str(field.default))
 
 
 # Each fault's longest time to an answer. A call is cut at STORE_CALL_SECONDS (1.5 s), a request's calls at

@@ -41,17 +41,26 @@ def test_one_article_purges_its_own_embeds_and_frames_and_what_names_it() -> Non
         "/v1/embed/demam*",
         "/v1/frame/demam*",
         "/v1/oembed*",
+        "/v1/partial/*",
         "/v1/search*",
     ]
 
 
 def test_many_articles_purge_every_embed_and_frame_rather_than_exceed_cloudfronts_limit() -> None:
     paths = invalidation_paths([_change(n, slug) for n, slug in enumerate(SLUGS, start=1)])
-    assert paths == ["/v1/articles*", "/v1/causes*", "/v1/embed/*", "/v1/frame/*", "/v1/oembed*", "/v1/search*"]
+    assert paths == [
+        "/v1/articles*",
+        "/v1/causes*",
+        "/v1/embed/*",
+        "/v1/frame/*",
+        "/v1/oembed*",
+        "/v1/partial/*",
+        "/v1/search*",
+    ]
 
 
 def test_the_taxonomy_purges_the_lookup_and_everything_that_lists_causes() -> None:
-    assert invalidation_paths([_change(1)]) == ["/v1/articles*", "/v1/causes*", "/v1/frame/*"]
+    assert invalidation_paths([_change(1)]) == ["/v1/articles*", "/v1/causes*", "/v1/frame/*", "/v1/partial/*"]
     # An article's frames are among every frame: not named twice.
     assert "/v1/frame/demam*" not in invalidation_paths([_change(1), _change(2, "demam")])
 

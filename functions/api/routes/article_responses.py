@@ -8,7 +8,7 @@ import datetime as dt
 from aws_lambda_powertools.event_handler import Response
 
 from api.container import Container
-from api.fields import PartialOut, SparseOut, normalized_fields, select
+from api.fields import PartialOut, SparseOut, check_selection, normalized_fields, select
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.media_types import JSON_LD
@@ -19,9 +19,6 @@ from api.presenters.oembed import oembed_link_field
 from api.routes.pages import Pages, rendering_key
 from health_content.articles.store import ListingFilter
 from health_content.vocabulary import Locale
-
-# The article answers differently by Accept (JSON, JSON-LD or the page to read).
-_BY_ACCEPT = {"Vary": "Accept"}
 
 
 def _oembed(links: LinkBuilder, slug: str, section_id: str | None = None) -> dict[str, str]:
@@ -48,6 +45,7 @@ class ArticleResponses:
         only: ListingFilter,
         fields: str | None,
     ) -> Response[ArticleListOut | PartialOut]:
+        check_selection(fields, ArticleListOut)
         page = self._container.articles.list_articles(locale, limit, cursor, only)
         # A page changed when the newest article on it was published (or, empty, when the code was).
         last_modified = max((item.published_at for item in page.items), default=released_at())
@@ -57,7 +55,7 @@ class ArticleResponses:
     def page(self, links: LinkBuilder, slug: str, locale: Locale) -> Response[str]:
         """The article as a page to read."""
         page = self._pages.page_response(self._pages.locate(links, slug, None, locale), "page")
-        page.headers.update({**_BY_ACCEPT, **_oembed(links, slug)})
+        page.headers.update(_oembed(links, slug))
         return page
 
     def jsonld(self, links: LinkBuilder, slug: str, locale: Locale) -> Response[JsonLdOut]:
@@ -68,24 +66,26 @@ class ArticleResponses:
             last_modified=view.last_modified,
             language=locale,
             content_type=JSON_LD,
-            headers={**_BY_ACCEPT, **_oembed(links, slug)},
+            headers=_oembed(links, slug),
         )
 
     def article(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None
     ) -> Response[ArticleOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, ArticleOut)
         view = self._container.reader.view(slug, locale)
         rendered = self._container.renderings.get(
             rendering_key("article", view, links, self._degraded, normalized_fields(fields)),
             lambda: select(article_out(view, links, _today()), fields, SparseOut),
         )
         return rendered_representation(
-            rendered, last_modified=view.last_modified, language=locale, headers={**_BY_ACCEPT, **_oembed(links, slug)}
+            rendered, last_modified=view.last_modified, language=locale, headers=_oembed(links, slug)
         )
 
     def sections(
         self, links: LinkBuilder, slug: str, locale: Locale, fields: str | None
     ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, SectionListOut)
         view = self._container.reader.view(slug, locale)
         rendered = self._container.renderings.get(
             rendering_key("sections", view, links, self._degraded, normalized_fields(fields)),
@@ -98,6 +98,7 @@ class ArticleResponses:
     def section(
         self, links: LinkBuilder, slug: str, section_id: str, locale: Locale, fields: str | None
     ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
+        check_selection(fields, SectionOut)
         view, section = self._container.reader.section_view(slug, section_id, locale)
         rendered = self._container.renderings.get(
             rendering_key(f"section:{section_id}", view, links, self._degraded, normalized_fields(fields)),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.api_gateway import Router
@@ -11,21 +11,18 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api import paths
 from api.container import Container
-from api.fields import FieldsQuery, PartialOut, SparseOut
+from api.fields import PartialOut, SparseOut, UndocumentedFieldsQuery, fields_query, joined
 from api.links import LinkBuilder
 from api.media_types import HTML, JSON, JSON_LD
 from api.models.articles import (
     ArticleListOut,
     ArticleOut,
-    ArticlePreviewOut,
     JsonLdOut,
     SectionListOut,
-    SectionListPreviewOut,
     SectionOut,
-    SectionPreviewOut,
 )
 from api.negotiation import article_representation
-from api.openapi import OPTIONAL_PREVIEW, TEXT, model_response, ok, responses
+from api.openapi import TEXT, model_response, ok, responses, text_response
 from api.routes.article_responses import ArticleResponses
 from api.routes.params import (
     READ_METHODS,
@@ -47,6 +44,34 @@ from health_content.vocabulary import DEFAULT_LOCALE, Locale
 
 # RFC 3339 date-time: a date, a time and an offset (what `updated_since` takes).
 RFC_3339 = r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([Zz]|[+-]\d{2}:\d{2})$"
+
+UpdatedSinceQuery = Annotated[
+    str | None,
+    Query(
+        pattern=RFC_3339,
+        description=(
+            "Only articles published after this instant (RFC 3339, with its offset), listed in order of publication."
+        ),
+        examples=["2026-11-24T00:00:00Z"],
+    ),
+]
+TagQuery = Annotated[
+    str | None, Query(pattern=TAG_PATTERN, description="Only articles with this tag.", examples=["kejang"])
+]
+# `format` on the article's own URL: the document gives each representation its own URL instead, and the parameter
+# keeps working here for the clients that already use it.
+UndocumentedFormatQuery = Annotated[
+    Literal["json", "jsonld", "html"] | None,
+    Query(description="Representation; overrides Accept.", include_in_schema=False),
+]
+ListFields = Annotated[list[str], fields_query(ArticleListOut, ["items.slug", "items.title", "next_cursor"])]
+ArticleFields = Annotated[list[str], fields_query(ArticleOut, ["title", "summary", "sections.id", "sections.heading"])]
+SectionListFields = Annotated[list[str], fields_query(SectionListOut, ["sections.id", "sections.heading"])]
+SectionFields = Annotated[list[str], fields_query(SectionOut, ["section.heading", "section.blocks"])]
+_PARTIAL = (
+    "Only the fields named in `fields`, in the shape of {what} (`source` and `disclaimer` always come too); "
+    "the same answer as `{url}?fields=…`."
+)
 
 
 def routes(container: Container) -> Router:
@@ -77,52 +102,88 @@ def routes(container: Container) -> Router:
             "`version`, so a client can tell what changed without fetching every article."
         ),
         tags=["Articles"],
-        responses=responses(model_response(ArticleListOut | PartialOut, "One page of articles"), 400, 503),
+        responses=responses(model_response(ArticleListOut, "One page of articles"), 400, 503),
     )
     def list_articles(
         locale: LocaleQuery = DEFAULT_LOCALE,
         limit: LimitQuery = DEFAULT_PAGE_SIZE,
         cursor: CursorQuery = None,
-        updated_since: Annotated[
-            str | None,
-            Query(
-                pattern=RFC_3339,
-                description=(
-                    "Only articles published after this instant (RFC 3339, with its offset), listed in order of "
-                    "publication."
-                ),
-                examples=["2026-11-24T00:00:00Z"],
-            ),
-        ] = None,
-        tag: Annotated[
-            str | None, Query(pattern=TAG_PATTERN, description="Only articles with this tag.", examples=["kejang"])
-        ] = None,
-        fields: FieldsQuery = None,
+        updated_since: UpdatedSinceQuery = None,
+        tag: TagQuery = None,
+        fields: UndocumentedFieldsQuery = None,
     ) -> Response[ArticleListOut | PartialOut]:
         only = ListingFilter(_instant("updated_since", updated_since), tag)
         return answers.listing(_links(locale), locale, limit, cursor, only, fields)
+
+    @router.route(
+        str(paths.PARTIAL_ARTICLES),
+        method=READ_METHODS,
+        summary="List published articles, only the fields named",
+        description="Only the fields named in `fields`, in the shape of the article list; the same answer as "
+        "`/v1/articles?fields=…`.",
+        tags=["Articles"],
+        responses=responses(model_response(PartialOut, "One page of articles, only the fields named"), 400, 503),
+    )
+    def list_articles_partial(
+        fields: ListFields,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        limit: LimitQuery = DEFAULT_PAGE_SIZE,
+        cursor: CursorQuery = None,
+        updated_since: UpdatedSinceQuery = None,
+        tag: TagQuery = None,
+    ) -> Response[ArticleListOut | PartialOut]:
+        only = ListingFilter(_instant("updated_since", updated_since), tag)
+        return answers.listing(_links(locale), locale, limit, cursor, only, joined(fields))
+
+    # Registered before the article's own URL, which would otherwise take `kram-otot-betis.jsonld` for a slug.
+    @router.route(
+        str(paths.ARTICLE_JSONLD),
+        method=READ_METHODS,
+        summary="Get an article as schema.org JSON-LD",
+        description=(
+            "The article as schema.org JSON-LD: a MedicalWebPage whose parts are the sections, about a "
+            "MedicalCondition whose causes carry their ICD-10 codes. The same answer as the article's URL with "
+            "`Accept: application/ld+json` or `format=jsonld`."
+        ),
+        tags=["Articles"],
+        responses=responses(
+            ok("The article as schema.org JSON-LD", {JSON_LD: {"model": JsonLdOut}}), 400, 404, 410, 503
+        ),
+    )
+    def get_article_jsonld(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[JsonLdOut]:
+        return answers.jsonld(_links(locale), slug, locale)
+
+    @router.route(
+        str(paths.ARTICLE_PAGE),
+        method=READ_METHODS,
+        summary="Get an article as a page to read",
+        description=(
+            "The article as an HTML page, where embeds link to; its errors are pages too. The same answer as the "
+            "article's URL with `Accept: text/html` or `format=html`."
+        ),
+        tags=["Articles"],
+        responses=responses(
+            text_response(HTML, "The article as a page to read"), 400, 404, 410, 503, html_problems=True
+        ),
+    )
+    def get_article_page(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
+        return answers.page(_links(locale), slug, locale)
 
     @router.route(
         str(paths.ARTICLE),
         method=READ_METHODS,
         summary="Get an article",
         description=(
-            "The whole article with its sections, attribution and medical disclaimer. With `Accept: "
-            "application/ld+json` (or `format=jsonld`) the same article as schema.org JSON-LD: a MedicalWebPage whose "
-            "parts are the sections, about a MedicalCondition whose causes carry their ICD-10 codes. A browser "
-            "(`Accept: text/html`, or `format=html`) gets the article as a page to read, where embeds link to. With a "
-            "preview token, the article's draft (`draft: true`; the page shows a banner and what the draft changes)."
+            "The whole article with its sections, attribution and medical disclaimer. By `Accept`, the same URL "
+            "answers schema.org JSON-LD (`application/ld+json`) or a page to read (`text/html`), which also have "
+            "URLs of their own: `/v1/articles/{slug}.jsonld` and `/v1/articles/{slug}.html`. With a preview token, "
+            "the article's draft (`draft: true` in the body; the page shows a banner and what the draft changes)."
         ),
         tags=["Articles"],
-        security=OPTIONAL_PREVIEW,
         responses=responses(
             ok(
-                "The article, as JSON, schema.org JSON-LD or a page to read",
-                {
-                    JSON: {"model": ArticleOut | ArticlePreviewOut | SparseOut},
-                    JSON_LD: {"model": JsonLdOut},
-                    HTML: TEXT,
-                },
+                "The article; as JSON-LD or a page to read when Accept asks for one",
+                {JSON: {"model": ArticleOut}, JSON_LD: {"model": JsonLdOut}, HTML: TEXT},
             ),
             400,
             401,
@@ -135,15 +196,13 @@ def routes(container: Container) -> Router:
     def get_article(
         slug: SlugPath,
         locale: LocaleQuery = DEFAULT_LOCALE,
-        format: Annotated[
-            Literal["json", "jsonld", "html"] | None,
-            Query(description="Representation, for clients that cannot set Accept; overrides Accept."),
-        ] = None,
-        fields: FieldsQuery = None,
+        format: UndocumentedFormatQuery = None,
+        fields: UndocumentedFieldsQuery = None,
         preview: PreviewQuery = None,
-    ) -> Response[ArticleOut | ArticlePreviewOut | SparseOut | JsonLdOut | str]:
+    ) -> Response[ArticleOut | SparseOut | JsonLdOut | str]:
         links = _links(locale)
         wanted = article_representation(router.current_event, format)
+        answer: Response[Any]
         token = preview_token(router, preview)
         if token is not None:
             if wanted == HTML:
@@ -152,10 +211,29 @@ def routes(container: Container) -> Router:
                 return previews.jsonld(links, token, slug, locale)
             return previews.article(links, token, slug, locale, fields)
         if wanted == HTML:
-            return answers.page(links, slug, locale)  # type: ignore[return-value]  # Response is invariant
-        if wanted == JSON_LD:
-            return answers.jsonld(links, slug, locale)  # type: ignore[return-value]
-        return answers.article(links, slug, locale, fields)  # type: ignore[return-value]
+            answer = answers.page(links, slug, locale)
+        elif wanted == JSON_LD:
+            answer = answers.jsonld(links, slug, locale)
+        else:
+            answer = answers.article(links, slug, locale, fields)
+        # Only this URL answers differently by Accept; the representations' own URLs do not.
+        answer.headers["Vary"] = "Accept"
+        return answer  # type: ignore[return-value]  # Response is invariant
+
+    @router.route(
+        str(paths.PARTIAL_ARTICLE),
+        method=READ_METHODS,
+        summary="Get an article, only the fields named",
+        description=_PARTIAL.format(what="the article", url="/v1/articles/{slug}"),
+        tags=["Articles"],
+        responses=responses(
+            model_response(SparseOut, "The fields named, with attribution and disclaimer"), 400, 404, 410, 503
+        ),
+    )
+    def get_article_partial(
+        slug: SlugPath, fields: ArticleFields, locale: LocaleQuery = DEFAULT_LOCALE
+    ) -> Response[ArticleOut | SparseOut | str]:  # str: rendered before
+        return answers.article(_links(locale), slug, locale, joined(fields))
 
     @router.route(
         str(paths.SECTIONS),
@@ -165,23 +243,33 @@ def routes(container: Container) -> Router:
             "The table of contents: each section's id, heading and health aspect. With a preview token, the draft's."
         ),
         tags=["Sections"],
-        security=OPTIONAL_PREVIEW,
-        responses=responses(
-            model_response(SectionListOut | SectionListPreviewOut | SparseOut, "The article's table of contents"),
-            400,
-            401,
-            404,
-            410,
-            503,
-        ),
+        responses=responses(model_response(SectionListOut, "The article's table of contents"), 400, 401, 404, 410, 503),
     )
     def list_sections(
-        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: FieldsQuery = None, preview: PreviewQuery = None
-    ) -> Response[SectionListOut | SectionListPreviewOut | SparseOut | str]:  # str: rendered before
+        slug: SlugPath,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        fields: UndocumentedFieldsQuery = None,
+        preview: PreviewQuery = None,
+    ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
         token = preview_token(router, preview)
         if token is not None:
             return previews.sections(_links(locale), token, slug, locale, fields)
         return answers.sections(_links(locale), slug, locale, fields)
+
+    @router.route(
+        str(paths.PARTIAL_SECTIONS),
+        method=READ_METHODS,
+        summary="List an article's sections, only the fields named",
+        description=_PARTIAL.format(what="the table of contents", url="/v1/articles/{slug}/sections"),
+        tags=["Sections"],
+        responses=responses(
+            model_response(SparseOut, "The fields named, with attribution and disclaimer"), 400, 404, 410, 503
+        ),
+    )
+    def list_sections_partial(
+        slug: SlugPath, fields: SectionListFields, locale: LocaleQuery = DEFAULT_LOCALE
+    ) -> Response[SectionListOut | SparseOut | str]:  # str: rendered before
+        return answers.sections(_links(locale), slug, locale, joined(fields))
 
     @router.route(
         str(paths.SECTION),
@@ -192,26 +280,35 @@ def routes(container: Container) -> Router:
             "token, the draft's."
         ),
         tags=["Sections"],
-        security=OPTIONAL_PREVIEW,
         responses=responses(
-            model_response(SectionOut | SectionPreviewOut | SparseOut, "The section with attribution and disclaimer"),
-            400,
-            401,
-            404,
-            410,
-            503,
+            model_response(SectionOut, "The section with attribution and disclaimer"), 400, 401, 404, 410, 503
         ),
     )
     def get_section(
         slug: SlugPath,
         section_id: SectionIdPath,
         locale: LocaleQuery = DEFAULT_LOCALE,
-        fields: FieldsQuery = None,
+        fields: UndocumentedFieldsQuery = None,
         preview: PreviewQuery = None,
-    ) -> Response[SectionOut | SectionPreviewOut | SparseOut | str]:  # str: rendered before
+    ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
         token = preview_token(router, preview)
         if token is not None:
             return previews.section(_links(locale), token, slug, section_id, locale, fields)
         return answers.section(_links(locale), slug, section_id, locale, fields)
+
+    @router.route(
+        str(paths.PARTIAL_SECTION),
+        method=READ_METHODS,
+        summary="Get one section, only the fields named",
+        description=_PARTIAL.format(what="the section", url="/v1/articles/{slug}/sections/{section_id}"),
+        tags=["Sections"],
+        responses=responses(
+            model_response(SparseOut, "The fields named, with attribution and disclaimer"), 400, 404, 410, 503
+        ),
+    )
+    def get_section_partial(
+        slug: SlugPath, section_id: SectionIdPath, fields: SectionFields, locale: LocaleQuery = DEFAULT_LOCALE
+    ) -> Response[SectionOut | SparseOut | str]:  # str: rendered before
+        return answers.section(_links(locale), slug, section_id, locale, joined(fields))
 
     return router

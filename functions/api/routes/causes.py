@@ -11,7 +11,15 @@ from aws_lambda_powertools.event_handler.openapi.params import Path, Query
 
 from api import paths
 from api.container import Container
-from api.fields import FieldsQuery, SparseOut, normalized_fields, select
+from api.fields import (
+    SparseOut,
+    UndocumentedFieldsQuery,
+    check_selection,
+    fields_query,
+    joined,
+    normalized_fields,
+    select,
+)
 from api.http_caching import released_at, rendered_representation, representation
 from api.links import LinkBuilder
 from api.models.causes import CauseDetailOut, CauseFacetsOut, CauseSearchOut
@@ -50,6 +58,12 @@ CodeQuery = Annotated[
         examples=["G40"],
     ),
 ]
+CauseIdPath = Annotated[
+    str,
+    Path(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="The cause's id.", examples=["hipokalsemia"]),
+]
+SearchFields = Annotated[list[str], fields_query(CauseSearchOut, ["items.id", "items.name", "total"])]
+CauseFields = Annotated[list[str], fields_query(CauseDetailOut, ["name", "icd10", "mentions"])]
 ArticleQuery = Annotated[
     str | None,
     Query(pattern=SLUG_PATTERN, max_length=SLUG_MAX_LENGTH, description="Only causes this article discusses."),
@@ -67,29 +81,10 @@ def routes(container: Container) -> Router:
         """Cause responses change when the taxonomy is published (or, with none yet, when the code is)."""
         return (index.published_at if index else None) or released_at()
 
-    @router.route(
-        str(paths.CAUSES),
-        method=READ_METHODS,
-        summary="Look up causes",
-        description=(
-            "Causes of cramps and seizures that match every filter given, best first, each with its score, "
-            "the words that matched, and links to where the article discusses it. No match is an empty list."
-        ),
-        tags=["Causes"],
-        responses=responses(model_response(CauseSearchOut | SparseOut, "Matching causes, best first"), 400, 503),
-    )
-    def search_causes(
-        q: TextQuery = None,
-        category: CategoryQuery = None,
-        population: PopulationQuery = None,
-        code: CodeQuery = None,
-        article: ArticleQuery = None,
-        locale: LocaleQuery = DEFAULT_LOCALE,
-        limit: LimitQuery = DEFAULT_PAGE_SIZE,
-        cursor: CursorQuery = None,
-        fields: FieldsQuery = None,
+    def _search(
+        query: CauseQuery, locale: Locale, limit: int, cursor: str | None, fields: str | None
     ) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
-        query = CauseQuery.of(q, category, population, code, article)
+        check_selection(fields, CauseSearchOut)
         catalog, links = container.causes, _links(locale)
         index = catalog.current()
         # One rendering per query, page and taxonomy version: a repeated lookup neither searches nor serialises.
@@ -102,6 +97,54 @@ def routes(container: Container) -> Router:
 
         rendered = container.renderings.get(key, render)
         return rendered_representation(rendered, last_modified=_published_at(index), language=locale)
+
+    @router.route(
+        str(paths.CAUSES),
+        method=READ_METHODS,
+        summary="Look up causes",
+        description=(
+            "Causes of cramps and seizures that match every filter given, best first, each with its score, "
+            "the words that matched, and links to where the article discusses it. No match is an empty list."
+        ),
+        tags=["Causes"],
+        responses=responses(model_response(CauseSearchOut, "Matching causes, best first"), 400, 503),
+    )
+    def search_causes(
+        q: TextQuery = None,
+        category: CategoryQuery = None,
+        population: PopulationQuery = None,
+        code: CodeQuery = None,
+        article: ArticleQuery = None,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        limit: LimitQuery = DEFAULT_PAGE_SIZE,
+        cursor: CursorQuery = None,
+        fields: UndocumentedFieldsQuery = None,
+    ) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
+        return _search(CauseQuery.of(q, category, population, code, article), locale, limit, cursor, fields)
+
+    @router.route(
+        str(paths.PARTIAL_CAUSES),
+        method=READ_METHODS,
+        summary="Look up causes, only the fields named",
+        description=(
+            "Only the fields named in `fields`, in the shape of the cause lookup (`source` and `disclaimer` always "
+            "come too); the same answer as `/v1/causes?fields=…`."
+        ),
+        tags=["Causes"],
+        responses=responses(model_response(SparseOut, "The fields named, with attribution and disclaimer"), 400, 503),
+    )
+    def search_causes_partial(
+        fields: SearchFields,
+        q: TextQuery = None,
+        category: CategoryQuery = None,
+        population: PopulationQuery = None,
+        code: CodeQuery = None,
+        article: ArticleQuery = None,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        limit: LimitQuery = DEFAULT_PAGE_SIZE,
+        cursor: CursorQuery = None,
+    ) -> Response[CauseSearchOut | SparseOut | str]:  # str: rendered before
+        return _search(CauseQuery.of(q, category, population, code, article), locale, limit, cursor, joined(fields))
 
     @router.route(
         str(paths.CAUSE_FACETS),
@@ -124,29 +167,41 @@ def routes(container: Container) -> Router:
         body = facets_out(facets, index, query, locale, _links(locale))
         return representation(body, last_modified=_published_at(index), language=locale)
 
+    def _cause(cause_id: str, locale: Locale, fields: str | None) -> Response[CauseDetailOut | SparseOut]:
+        check_selection(fields, CauseDetailOut)
+        cause, index = container.causes.get(cause_id)
+        body = select(cause_out(cause, index, locale, _links(locale)), fields, SparseOut)
+        return representation(body, last_modified=_published_at(index), language=locale)
+
     @router.route(
         str(paths.CAUSE),
         method=READ_METHODS,
         summary="Get one cause",
         description="A cause with its synonyms, ICD-10 codes and every place the articles discuss it.",
         tags=["Causes"],
-        responses=responses(model_response(CauseDetailOut | SparseOut, "The cause"), 400, 404, 503),
+        responses=responses(model_response(CauseDetailOut, "The cause"), 400, 404, 503),
     )
     def get_cause(
-        cause_id: Annotated[
-            str,
-            Path(
-                pattern=SLUG_PATTERN,
-                max_length=SLUG_MAX_LENGTH,
-                description="The cause's id.",
-                examples=["hipokalsemia"],
-            ),
-        ],
-        locale: LocaleQuery = DEFAULT_LOCALE,
-        fields: FieldsQuery = None,
+        cause_id: CauseIdPath, locale: LocaleQuery = DEFAULT_LOCALE, fields: UndocumentedFieldsQuery = None
     ) -> Response[CauseDetailOut | SparseOut]:
-        cause, index = container.causes.get(cause_id)
-        body = select(cause_out(cause, index, locale, _links(locale)), fields, SparseOut)
-        return representation(body, last_modified=_published_at(index), language=locale)
+        return _cause(cause_id, locale, fields)
+
+    @router.route(
+        str(paths.PARTIAL_CAUSE),
+        method=READ_METHODS,
+        summary="Get one cause, only the fields named",
+        description=(
+            "Only the fields named in `fields`, in the shape of the cause (`source` and `disclaimer` always come "
+            "too); the same answer as `/v1/causes/{cause_id}?fields=…`."
+        ),
+        tags=["Causes"],
+        responses=responses(
+            model_response(SparseOut, "The fields named, with attribution and disclaimer"), 400, 404, 503
+        ),
+    )
+    def get_cause_partial(
+        cause_id: CauseIdPath, fields: CauseFields, locale: LocaleQuery = DEFAULT_LOCALE
+    ) -> Response[CauseDetailOut | SparseOut]:
+        return _cause(cause_id, locale, joined(fields))
 
     return router

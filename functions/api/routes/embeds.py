@@ -19,24 +19,39 @@ from api.http_caching import rendered_representation, representation
 from api.links import LinkBuilder
 from api.media_types import CSS, HTML, JAVASCRIPT, JSON, XML, with_charset
 from api.models.embeds import EmbedOut, OEmbedOut
-from api.openapi import TEXT, ok, responses, text_response
+from api.openapi import model_response, responses, text_response
 from api.presenters.assets import asset
 from api.presenters.html import fragment_html
-from api.presenters.oembed import OEMBED_MEDIA_TYPES, oembed_out, oembed_xml
+from api.presenters.oembed import OEMBED_MEDIA_TYPES, oembed_out
+from api.presenters.oembed import oembed_xml as xml_of
 from api.problem_types import UnsupportedFormat
 from api.routes.pages import HTML_PAGE, OPEN, Pages
 from api.routes.params import READ_METHODS, LocaleQuery, SectionIdPath, SlugPath, request_links
 from health_content.errors import InvalidQuery, NotFound
 from health_content.vocabulary import DEFAULT_LOCALE, Locale, as_locale
 
-FormatQuery = Annotated[
+# `format` on the fragment's own URL (the embed script sends `format=json`): the document gives the JSON its own
+# URL (`.json`), so that a generated client gets one model per operation, and the parameter keeps working here.
+UndocumentedFormatQuery = Annotated[
     Literal["html", "json"],
-    Query(description="`html`: a fragment to insert; `json`: the same content for the embed script."),
+    Query(
+        description="`html`: a fragment to insert; `json`: the same content for the embed script.",
+        include_in_schema=False,
+    ),
 ]
-_FRAGMENT = ok(
-    "An HTML fragment (`format=html`), or what it shows as JSON (`format=json`)",
-    {HTML: TEXT, JSON: {"model": EmbedOut}},
-)
+_FRAGMENT = text_response(HTML, "An HTML fragment to insert, with attribution and disclaimer")
+_FRAGMENT_JSON = model_response(EmbedOut, "What the fragment shows, as JSON, for the embed script")
+OEmbedUrlQuery = Annotated[
+    str,
+    Query(
+        max_length=2048,
+        description="The URL to embed: an article's or a section's on this API.",
+        # The local stack's own host (`make serve`), so that the example is answered there.
+        examples=["https://localhost/v1/articles/kram-otot-betis"],
+    ),
+]
+MaxWidthQuery = Annotated[int | None, Query(ge=1, le=10_000, description="Widest the embed may be, in pixels.")]
+MaxHeightQuery = Annotated[int | None, Query(ge=1, le=10_000, description="Tallest it may be, in pixels.")]
 _PAGE = text_response(HTML, "A full HTML page with the content, its disclaimer and attribution")
 
 
@@ -67,17 +82,44 @@ def routes(container: Container) -> Router:
     def _frame(slug: str, section_id: str | None, locale: Locale) -> Response[str]:
         return pages.page_response(pages.locate(_links(locale), slug, section_id, locale), "frame")
 
+    # The `.json` URLs are registered first: the fragments' own would otherwise take `slug.json` for a slug.
+    @router.route(
+        str(paths.EMBED_ARTICLE_JSON),
+        method=READ_METHODS,
+        summary="Embed a whole article, as JSON",
+        description="What the article's fragment shows, as JSON: the embed script renders it.",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(_FRAGMENT_JSON, 400, 404, 410, 503),
+    )
+    def embed_article_json(slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str | EmbedOut]:
+        return _fragment(slug, None, locale, "json")
+
+    @router.route(
+        str(paths.EMBED_SECTION_JSON),
+        method=READ_METHODS,
+        summary="Embed one section, as JSON",
+        description="What the section's fragment shows, as JSON: the embed script renders it.",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(_FRAGMENT_JSON, 400, 404, 410, 503),
+    )
+    def embed_section_json(
+        slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE
+    ) -> Response[str | EmbedOut]:
+        return _fragment(slug, section_id, locale, "json")
+
     @router.route(
         str(paths.EMBED_ARTICLE),
         method=READ_METHODS,
         summary="Embed a whole article",
-        description="The article as an HTML fragment with attribution and disclaimer, or as JSON for the embed script.",
+        description="The article as an HTML fragment with attribution and disclaimer (as JSON at `.json`).",
         tags=["Embeds"],
         cors=False,
         responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
     )
     def embed_article(
-        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
+        slug: SlugPath, locale: LocaleQuery = DEFAULT_LOCALE, format: UndocumentedFormatQuery = "html"
     ) -> Response[str | EmbedOut]:
         return _fragment(slug, None, locale, format)
 
@@ -87,14 +129,17 @@ def routes(container: Container) -> Router:
         summary="Embed one section",
         description=(
             "A section as a self-contained HTML fragment: heading, blocks, disclaimer and attribution, with `kse-` "
-            "classes to style and no script. `format=json` gives the same content for the embed script."
+            "classes to style and no script (as JSON at `.json`, for the embed script)."
         ),
         tags=["Embeds"],
         cors=False,
         responses=responses(_FRAGMENT, 400, 404, 410, 503, html_problems=True),
     )
     def embed_section(
-        slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE, format: FormatQuery = "html"
+        slug: SlugPath,
+        section_id: SectionIdPath,
+        locale: LocaleQuery = DEFAULT_LOCALE,
+        format: UndocumentedFormatQuery = "html",
     ) -> Response[str | EmbedOut]:
         return _fragment(slug, section_id, locale, format)
 
@@ -122,36 +167,7 @@ def routes(container: Container) -> Router:
     def frame_section(slug: SlugPath, section_id: SectionIdPath, locale: LocaleQuery = DEFAULT_LOCALE) -> Response[str]:
         return _frame(slug, section_id, locale)
 
-    @router.route(
-        str(paths.OEMBED),
-        method=READ_METHODS,
-        summary="oEmbed provider",
-        description=(
-            "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
-            "`/v1/articles/{slug}/sections/{id}`, and the frame and embed URLs). "
-            "The `html` is an iframe of a frame page."
-        ),
-        tags=["Embeds"],
-        cors=False,
-        responses=responses(
-            ok("An oEmbed 1.0 rich response, as JSON or XML", {JSON: {"model": OEmbedOut}, XML: TEXT}),
-            400,
-            404,
-            410,
-            501,
-            503,
-        ),
-    )
-    def oembed(
-        url: Annotated[str, Query(max_length=2048, description="The URL to embed.")],
-        format: Annotated[
-            str, Query(max_length=20, description="`json` or `xml`; any other format is 501, as oEmbed 1.0 says.")
-        ] = "json",
-        maxwidth: Annotated[
-            int | None, Query(ge=1, le=10_000, description="Widest the embed may be, in pixels.")
-        ] = None,
-        maxheight: Annotated[int | None, Query(ge=1, le=10_000, description="Tallest it may be, in pixels.")] = None,
-    ) -> Response[OEmbedOut | str]:
+    def _oembed(url: str, format: str, maxwidth: int | None, maxheight: int | None) -> Response[OEmbedOut | str]:
         if format not in OEMBED_MEDIA_TYPES:
             raise UnsupportedFormat(f"oEmbed format {format!r} is not supported; use json or xml.")
         try:
@@ -169,11 +185,48 @@ def routes(container: Container) -> Router:
             embedding.embed, embedding.links, maxwidth, maxheight, container.settings.http_max_age_seconds
         )
         if format == "xml":
-            xml = oembed_xml(body)
+            xml = xml_of(body)
             return representation(
                 xml, last_modified=embedding.last_modified, content_type=with_charset(XML), headers=OPEN
             )
         return representation(body, last_modified=embedding.last_modified, headers=OPEN)
+
+    @router.route(
+        str(paths.OEMBED),
+        method=READ_METHODS,
+        summary="oEmbed provider",
+        description=(
+            "oEmbed 1.0 for article and section URLs of this API (`/v1/articles/{slug}`, "
+            "`/v1/articles/{slug}/sections/{id}`, and the frame and embed URLs). "
+            "The `html` is an iframe of a frame page. oEmbed's `format` is taken too: `json`, `xml` (also at "
+            "`/v1/oembed.xml`), and any other is 501 Not Implemented, as oEmbed 1.0 says."
+        ),
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(model_response(OEmbedOut, "An oEmbed 1.0 rich response"), 400, 404, 410, 501, 503),
+    )
+    def oembed(
+        url: OEmbedUrlQuery,
+        # oEmbed's own parameter, for consumers that follow oEmbed discovery; the XML has its own operation.
+        format: Annotated[str, Query(max_length=20, include_in_schema=False)] = "json",
+        maxwidth: MaxWidthQuery = None,
+        maxheight: MaxHeightQuery = None,
+    ) -> Response[OEmbedOut | str]:
+        return _oembed(url, format, maxwidth, maxheight)
+
+    @router.route(
+        str(paths.OEMBED_XML),
+        method=READ_METHODS,
+        summary="oEmbed provider, XML",
+        description="The same oEmbed 1.0 answer as `/v1/oembed`, as XML (`/v1/oembed?format=xml` answers it too).",
+        tags=["Embeds"],
+        cors=False,
+        responses=responses(text_response(XML, "An oEmbed 1.0 rich response, as XML"), 400, 404, 410, 503),
+    )
+    def oembed_xml(
+        url: OEmbedUrlQuery, maxwidth: MaxWidthQuery = None, maxheight: MaxHeightQuery = None
+    ) -> Response[OEmbedOut | str]:
+        return _oembed(url, "xml", maxwidth, maxheight)
 
     def _static(route: paths.RoutePath, content_type: str) -> Response[str]:
         file = asset(route)

@@ -80,7 +80,10 @@ def routes(container: Container) -> Router:
         responses=responses(model_response(ProblemTypeOut, "What the problem type means"), 400, 404),
     )
     def problem_type(
-        name: Annotated[str, Path(pattern=r"^[a-z-]{1,40}$", description="The last part of the type URI.")],
+        name: Annotated[
+            str,
+            Path(pattern=r"^[a-z-]{1,40}$", description="The last part of the type URI.", examples=["not-found"]),
+        ],
     ) -> Response[ProblemTypeOut]:
         problem = PROBLEM_TYPES.get(name)
         if problem is None:
@@ -92,6 +95,12 @@ def routes(container: Container) -> Router:
             last_modified=released_at(),
         )
 
+    def _home() -> Response[HomeOut]:
+        settings = container.settings
+        links = request_links(router, DEFAULT_LOCALE, container.settings.public_base_url)
+        body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
+        return representation(body, last_modified=released_at())
+
     @router.route(
         str(paths.HOME),
         method=READ_METHODS,
@@ -100,6 +109,9 @@ def routes(container: Container) -> Router:
         tags=["Service"],
         responses=responses(model_response(HomeOut, "The API's index")),
     )
+    def home() -> Response[HomeOut]:
+        return _home()
+
     @router.route(
         str(paths.VERSION_HOME),
         method=READ_METHODS,
@@ -108,11 +120,8 @@ def routes(container: Container) -> Router:
         tags=["Service"],
         responses=responses(model_response(HomeOut, "The API's index")),
     )
-    def home() -> Response[HomeOut]:
-        settings = container.settings
-        links = request_links(router, DEFAULT_LOCALE, container.settings.public_base_url)
-        body = home_out(links, settings.publisher_name, __version__, docs=settings.enable_docs)
-        return representation(body, last_modified=released_at())
+    def version_home() -> Response[HomeOut]:
+        return _home()
 
     if container.settings.enable_docs:
 

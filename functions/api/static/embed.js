@@ -139,9 +139,9 @@
     return link;
   }
 
-  // The article as a page to read, whatever the client accepts (as the API links it: format=html).
+  // The article as a page to read, whatever the client accepts (its own URL, as the API links it).
   function articlePage(slug, locale) {
-    return base + "/v1/articles/" + slug + "?" + (locale === "id" ? "" : "locale=" + locale + "&") + "format=html";
+    return base + "/v1/articles/" + slug + ".html" + (locale === "id" ? "" : "?locale=" + locale);
   }
 
   function embedJson(slug, section, locale) {

@@ -1,7 +1,7 @@
 """The events announcing changes: their source, their detail-type and the shape partners receive.
 
-A webhook (an EventBridge API destination) receives the whole EventBridge event; its ``detail``
-is the change-feed entry without its links. ``content/schemas/change-event.schema.json`` is
+A webhook receives the whole EventBridge event, signed (``webhooks``); its ``detail`` is the
+change-feed entry without its links. ``content/schemas/change-event.schema.json`` is
 generated from ``ChangeEvent``.
 """
 

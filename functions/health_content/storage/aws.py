@@ -45,3 +45,12 @@ def s3_client(config: Config) -> Any:
 
 def secrets_client(config: Config) -> Any:
     return boto3.client("secretsmanager", config=config)
+
+
+# Webhook delivery function (timeout 30 s): the secret and the queue are read once or twice per batch; three
+# attempts in standard mode keep a passing Secrets Manager or SQS fault from failing a whole batch.
+WEBHOOK_CLIENT_CONFIG = Config(connect_timeout=2, read_timeout=3, retries={"total_max_attempts": 3, "mode": "standard"})
+
+
+def sqs_client(config: Config) -> Any:
+    return boto3.client("sqs", config=config)
